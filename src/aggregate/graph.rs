@@ -1,0 +1,337 @@
+//! pprof's node graph (`internal/graph`): frames grouped into nodes by the
+//! query's granularity, flat and cumulative values per node (cum counted once
+//! per sample even under recursion), and caller→callee edges with their
+//! weights and inline flags. Building can be restricted to a set of kept
+//! nodes, as pprof rebuilds the graph after pruning.
+
+use super::filter::View;
+use crate::model::merge::FxMap;
+use crate::model::{Profile, NONE};
+use crate::query::Granularity;
+use std::collections::HashMap;
+
+/// What identifies a node (pprof's `NodeInfo`). Strings are indices into [`Nodes::strings`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct NodeKey {
+    /// Function name ("" when the granularity drops names).
+    pub name: u32,
+    /// Address (addresses granularity only).
+    pub address: u64,
+    /// Source file, cleaned.
+    pub file: u32,
+    /// First line of the function (only kept when there is no name).
+    pub start_line: i64,
+    /// Source line (lines granularity).
+    pub line: i64,
+    /// Binary (only kept when there is no name).
+    pub objfile: u32,
+}
+
+/// Every node the profile's locations map to, with per-location node lists.
+#[derive(Clone, Debug, Default)]
+pub struct Nodes {
+    /// Node strings; index 0 is "".
+    pub strings: Vec<String>,
+    /// Node identities.
+    pub keys: Vec<NodeKey>,
+    /// Per location, offsets into `loc_nodes`.
+    pub loc_start: Vec<u32>,
+    /// Node of each remaining frame of each location, innermost first.
+    pub loc_nodes: Vec<u32>,
+}
+
+impl Nodes {
+    /// Number of nodes.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+    /// True when there are no nodes.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+    /// Nodes of location `l`, innermost first.
+    #[inline]
+    pub fn of_location(&self, l: usize) -> &[u32] {
+        &self.loc_nodes[self.loc_start[l] as usize..self.loc_start[l + 1] as usize]
+    }
+    /// The string at `i`.
+    pub fn str(&self, i: u32) -> &str {
+        &self.strings[i as usize]
+    }
+    /// pprof's `PrintableName`.
+    pub fn printable_name(&self, n: usize) -> String {
+        self.name_components(n).join(" ")
+    }
+    /// pprof's `NameComponents`.
+    pub fn name_components(&self, n: usize) -> Vec<String> {
+        let k = &self.keys[n];
+        let mut v = Vec::with_capacity(2);
+        if k.address != 0 {
+            v.push(format!("{:016x}", k.address));
+        }
+        let name = self.str(k.name);
+        if !name.is_empty() {
+            v.push(name.to_string());
+        }
+        if k.line != 0 {
+            v.push(format!("{}:{}", self.str(k.file), k.line));
+        } else if k.file != 0 {
+            v.push(self.str(k.file).to_string());
+        } else if !name.is_empty() {
+        } else if k.objfile != 0 {
+            let o = self.str(k.objfile);
+            v.push(format!("[{}]", o.rsplit('/').next().unwrap_or(o)));
+        } else {
+            v.push("<unknown>".to_string());
+        }
+        v
+    }
+    /// `fmt.Sprint(NodeInfo)` in Go, pprof's last-resort tie break.
+    pub fn go_sprint(&self, n: usize) -> String {
+        let k = &self.keys[n];
+        format!(
+            "{{{} {} {} {} {} {} {}}}",
+            self.str(k.name),
+            "",
+            k.address,
+            self.str(k.file),
+            k.start_line,
+            k.line,
+            self.str(k.objfile)
+        )
+    }
+}
+
+struct Interner {
+    strings: Vec<String>,
+    map: HashMap<String, u32>,
+}
+
+impl Interner {
+    fn get(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.map.get(s) {
+            return i;
+        }
+        let i = self.strings.len() as u32;
+        self.strings.push(s.to_string());
+        self.map.insert(s.to_string(), i);
+        i
+    }
+}
+
+/// Maps every remaining frame of every location to a node.
+pub fn nodes(p: &Profile, view: &View, g: Granularity, noinlines: bool) -> Nodes {
+    let (function, filename, linenumber, address) = match g {
+        Granularity::Addresses if !noinlines => (true, true, true, true),
+        Granularity::Addresses => (true, true, true, true),
+        Granularity::Lines => (true, true, true, false),
+        Granularity::Files => (false, true, false, false),
+        Granularity::Functions => (true, false, false, false),
+        Granularity::FileFunctions => (true, true, false, false),
+    };
+    let mut it = Interner { strings: vec![String::new()], map: HashMap::new() };
+    it.map.insert(String::new(), 0);
+    // Per-string caches from profile string ids to node string ids.
+    let mut name_cache = vec![NONE; p.strings.len()];
+    let mut file_cache = vec![NONE; p.strings.len()];
+    let obj: Vec<u32> = p.mappings.iter().map(|m| it.get(&m.file)).collect();
+    let mut index: FxMap<NodeKey, u32> = FxMap::default();
+    let mut keys: Vec<NodeKey> = Vec::new();
+    let nl = p.locations.len();
+    let mut loc_start = Vec::with_capacity(nl + 1);
+    let mut loc_nodes = Vec::with_capacity(view.frames.len());
+    loc_start.push(0u32);
+    let mut intern_key = |k: NodeKey, keys: &mut Vec<NodeKey>| -> u32 {
+        *index.entry(k).or_insert_with(|| {
+            keys.push(k);
+            (keys.len() - 1) as u32
+        })
+    };
+    for l in 0..nl {
+        let m = p.locations.mapping[l];
+        let objfile = if m == NONE { 0 } else { obj[m as usize] };
+        let addr = if address { p.locations.address[l] } else { 0 };
+        let mut frames = view.frames(l);
+        if noinlines && frames.len() > 1 {
+            frames = &frames[frames.len() - 1..];
+        }
+        if frames.is_empty() {
+            // A location without lines still makes a node (address / binary).
+            if p.locations.frames(l).is_empty() {
+                let k = NodeKey { name: 0, address: addr, file: 0, start_line: 0, line: 0, objfile };
+                loc_nodes.push(intern_key(k, &mut keys));
+            }
+            loc_start.push(loc_nodes.len() as u32);
+            continue;
+        }
+        for &fr in frames {
+            let f = p.frames.func[fr as usize] as usize;
+            let name = if function {
+                let s = p.functions.name[f] as usize;
+                if name_cache[s] == NONE {
+                    name_cache[s] = it.get(&p.strings[s]);
+                }
+                name_cache[s]
+            } else {
+                0
+            };
+            let file = if filename {
+                let s = p.functions.filename[f] as usize;
+                if file_cache[s] == NONE {
+                    file_cache[s] = it.get(&clean_path(&trim_path(&p.strings[s])));
+                }
+                file_cache[s]
+            } else {
+                0
+            };
+            let line = if linenumber { p.frames.line[fr as usize] } else { 0 };
+            let (objfile, start_line) = if name == 0 { (objfile, p.functions.start_line[f]) } else { (0, 0) };
+            let k = NodeKey { name, address: addr, file, start_line, line, objfile };
+            loc_nodes.push(intern_key(k, &mut keys));
+        }
+        loc_start.push(loc_nodes.len() as u32);
+    }
+    Nodes { strings: it.strings, keys, loc_start, loc_nodes }
+}
+
+/// pprof's `trimPath` with no configured paths: strips `/proc/self/cwd/`.
+fn trim_path(path: &str) -> String {
+    for prefix in ["/proc/self/cwd/./", "/proc/self/cwd/"] {
+        if let Some(rest) = path.strip_prefix(prefix) {
+            return rest.to_string();
+        }
+    }
+    path.to_string()
+}
+
+/// Go's `filepath.Clean` (Unix).
+pub fn clean_path(path: &str) -> String {
+    if path.is_empty() {
+        return String::new();
+    }
+    let rooted = path.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for seg in path.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|&l| l != "..") {
+                    parts.pop();
+                } else if !rooted {
+                    parts.push("..");
+                }
+            }
+            s => parts.push(s),
+        }
+    }
+    let joined = parts.join("/");
+    match (rooted, joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".to_string(),
+        (false, false) => joined,
+    }
+}
+
+/// An edge between two nodes.
+#[derive(Clone, Copy, Debug)]
+pub struct Edge {
+    /// Caller.
+    pub src: u32,
+    /// Callee.
+    pub dst: u32,
+    /// Sum of the values of samples through the edge.
+    pub weight: i64,
+    /// True when every traversal was an inlined call.
+    pub inline: bool,
+}
+
+/// Flat and cumulative values per node, and optionally edges.
+#[derive(Clone, Debug, Default)]
+pub struct Graph {
+    /// Flat value per node.
+    pub flat: Vec<i64>,
+    /// Cumulative value per node.
+    pub cum: Vec<i64>,
+    /// Edges (empty unless requested).
+    pub edges: Vec<Edge>,
+}
+
+impl Graph {
+    /// Nodes with a nonzero flat or cum value (pprof drops the rest).
+    pub fn present(&self) -> Vec<u32> {
+        (0..self.flat.len() as u32).filter(|&n| self.flat[n as usize] != 0 || self.cum[n as usize] != 0).collect()
+    }
+}
+
+/// Builds the graph over the view's samples, using value column `vi`, and
+/// treating nodes not in `kept` (when given) as absent.
+pub fn build(p: &Profile, view: &View, nodes: &Nodes, vi: usize, kept: Option<&[bool]>, with_edges: bool) -> Graph {
+    let nn = nodes.len();
+    let nt = p.sample_types.len();
+    let mut flat = vec![0i64; nn];
+    let mut cum = vec![0i64; nn];
+    let mut seen = vec![u32::MAX; nn];
+    let mut edge_index: FxMap<u64, u32> = FxMap::default();
+    let mut edges: Vec<Edge> = Vec::new();
+    let mut edge_seen: Vec<u32> = Vec::new();
+    for (k, &s) in view.samples.iter().enumerate() {
+        let w = p.samples.values[s as usize * nt + vi];
+        if w == 0 {
+            continue;
+        }
+        let stamp = k as u32;
+        let mut parent = NONE;
+        let mut residual = false;
+        for &l in view.stack(k).iter().rev() {
+            let ln = nodes.of_location(l as usize);
+            let last = ln.len().wrapping_sub(1);
+            for ni in (0..ln.len()).rev() {
+                let n = ln[ni];
+                if kept.is_some_and(|kp| !kp[n as usize]) {
+                    residual = true;
+                    continue;
+                }
+                let nu = n as usize;
+                if seen[nu] != stamp {
+                    seen[nu] = stamp;
+                    cum[nu] = cum[nu].wrapping_add(w);
+                }
+                if with_edges && parent != NONE && n != parent {
+                    let key = ((parent as u64) << 32) | n as u64;
+                    let e = *edge_index.entry(key).or_insert_with(|| {
+                        edges.push(Edge { src: parent, dst: n, weight: 0, inline: true });
+                        edge_seen.push(u32::MAX);
+                        (edges.len() - 1) as u32
+                    }) as usize;
+                    if edge_seen[e] != stamp {
+                        edge_seen[e] = stamp;
+                        edges[e].weight = edges[e].weight.wrapping_add(w);
+                        if ni == last {
+                            edges[e].inline = false;
+                        }
+                    }
+                }
+                parent = n;
+                residual = false;
+            }
+        }
+        if parent != NONE && !residual {
+            flat[parent as usize] = flat[parent as usize].wrapping_add(w);
+        }
+    }
+    Graph { flat, cum, edges }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::clean_path;
+
+    #[test]
+    fn clean_like_go() {
+        assert_eq!(clean_path("a/./b/../c"), "a/c");
+        assert_eq!(clean_path("/../x"), "/x");
+        assert_eq!(clean_path("../../x"), "../../x");
+        assert_eq!(clean_path("./"), ".");
+        assert_eq!(clean_path("//a//b/"), "/a/b");
+    }
+}

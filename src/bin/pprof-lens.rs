@@ -1,0 +1,28 @@
+//! `pprof-lens`: the command line front door of the core. See `pprof-lens --help`.
+
+use std::io::Write;
+
+fn main() {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    match pprof_lens::cli::run(&argv) {
+        Ok((out, t, timings)) => {
+            let mut so = std::io::stdout().lock();
+            if so.write_all(out.as_bytes()).and_then(|_| so.flush()).is_err() {
+                std::process::exit(1);
+            }
+            if timings {
+                eprintln!(
+                    "timings: decode {:.3}s  model {:.3}s  aggregate {:.3}s  report {:.3}s",
+                    t.decode.as_secs_f64(),
+                    t.model.as_secs_f64(),
+                    t.aggregate.as_secs_f64(),
+                    t.report.as_secs_f64()
+                );
+            }
+        }
+        Err(e) => {
+            eprintln!("pprof-lens: {}", e.message.replace('\n', " "));
+            std::process::exit(1);
+        }
+    }
+}

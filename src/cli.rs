@@ -1,0 +1,232 @@
+//! The command line: flag parsing with pprof's spellings, and the commands.
+//! Kept in the library so tests run it in-process; `src/bin/pprof-lens.rs`
+//! only forwards `std::env::args` and prints.
+
+use crate::aggregate::Prepared;
+use crate::error::{Error, ErrorKind, Result};
+use crate::query::{BaseMode, Granularity, Query};
+use crate::{report, DecodeOptions, ModelOptions, Profile};
+use std::time::{Duration, Instant};
+
+/// Usage text, printed by `--help`.
+pub const USAGE: &str = "\
+pprof-lens: read pprof profiles (gzipped or raw protobuf) like `go tool pprof`.
+
+USAGE:
+    pprof-lens top    [FLAGS] PROFILE...   flat/cum table, as `go tool pprof -top`
+    pprof-lens traces [FLAGS] PROFILE...   every sample's stack, as `go tool pprof -traces`
+    pprof-lens help                        this text
+
+Several PROFILEs are merged (values summed), as pprof does.
+Flags take pprof's spellings: -flag=value, --flag=value or -flag value.
+
+SAMPLES
+    -sample_index=NAME|N   sample type to show (default: the profile's default
+                           type, else the last one); `inuse_` prefix accepted
+    -diff_base=FILE        subtract FILE; percentages are of FILE's total (repeatable)
+    -base=FILE             subtract FILE; percentages are of the absolute sum (repeatable)
+    -normalize             scale the profiles to the base's total before subtracting
+
+GRANULARITY (default -functions)
+    -functions -filefunctions -files -lines -addresses
+    -granularity=NAME      the same, by name
+    -noinlines             attribute inlined frames to their callers
+
+FILTERS (regular expressions, matched against function names and file names)
+    -focus=RE              keep samples with a frame matching RE
+    -ignore=RE             drop samples with a frame matching RE
+    -hide=RE               remove matching frames from stacks
+    -show=RE               keep only matching frames in stacks
+    -show_from=RE          drop frames above the outermost match
+    -tagfocus=[KEY=]RE|RANGE   keep samples with a matching label; RANGE is a
+                           numeric range with units: 64kb, 1mb:, :2s, 10:20ms
+    -tagignore=[KEY=]RE|RANGE  drop samples with a matching label
+
+OUTPUT
+    -nodecount=N           show at most N nodes (top: all by default)
+    -nodefraction=F        hide nodes below F of the total (default 0.005)
+    -edgefraction=F        hide edges below F of the total (default 0.001)
+    -cum                   sort by cumulative value
+    -flat                  sort by flat value (default)
+    -unit=UNIT             output unit: minimum (default), auto, B, kB, MB, ns,
+                           ms, s, ...
+
+LIMITS (each protects memory from hostile files)
+    --max-decompressed=BYTES   largest inflated size (default 2147483648)
+    --max-samples=N            most samples per profile (default 50000000)
+    --max-stack-depth=N        deepest stack, in locations (default 65536)
+
+DIAGNOSTICS
+    --timings              print decode / model / aggregate / report times to stderr
+    -h, --help             this text
+
+Exit status: 0 on success, 1 on bad input or flags (a one-line error on stderr).
+";
+
+/// Parsed command line.
+#[derive(Debug, Default)]
+struct Args {
+    command: String,
+    query: Query,
+    files: Vec<String>,
+    bases: Vec<String>,
+    decode: DecodeOptions,
+    model: ModelOptions,
+    timings: bool,
+    help: bool,
+}
+
+const BOOL_FLAGS: &[&str] =
+    &["cum", "flat", "functions", "filefunctions", "files", "lines", "addresses", "noinlines", "normalize", "timings", "help", "h"];
+
+fn bad(msg: impl Into<String>) -> Error {
+    Error::new(ErrorKind::BadQuery, msg)
+}
+
+fn parse_bool(name: &str, v: &str) -> Result<bool> {
+    match v {
+        "" | "true" | "1" | "t" | "T" | "TRUE" | "True" => Ok(true),
+        "false" | "0" | "f" | "F" | "FALSE" | "False" => Ok(false),
+        _ => Err(bad(format!("invalid boolean value \"{v}\" for -{name}"))),
+    }
+}
+
+fn parse_num<T: std::str::FromStr>(name: &str, v: &str) -> Result<T> {
+    v.parse::<T>().map_err(|_| bad(format!("invalid value \"{v}\" for -{name}")))
+}
+
+fn parse_args(argv: &[String]) -> Result<Args> {
+    let mut a = Args::default();
+    let mut it = argv.iter().peekable();
+    let mut positional: Vec<String> = Vec::new();
+    while let Some(arg) = it.next() {
+        if arg == "--" {
+            positional.extend(it.by_ref().cloned());
+            break;
+        }
+        let Some(flag) = arg.strip_prefix("--").or_else(|| arg.strip_prefix('-')).filter(|f| !f.is_empty()) else {
+            positional.push(arg.clone());
+            continue;
+        };
+        let (name, inline_value) = match flag.split_once('=') {
+            Some((n, v)) => (n.replace('-', "_"), Some(v.to_string())),
+            None => (flag.replace('-', "_"), None),
+        };
+        let is_bool = BOOL_FLAGS.contains(&name.as_str());
+        let value = match inline_value {
+            Some(v) => v,
+            None if is_bool => String::new(),
+            None => it.next().cloned().ok_or_else(|| bad(format!("flag needs an argument: -{name}")))?,
+        };
+        let q = &mut a.query;
+        match name.as_str() {
+            "sample_index" => q.sample_index = value,
+            "unit" => q.unit = value,
+            "nodecount" => q.nodecount = Some(parse_num("nodecount", &value)?),
+            "nodefraction" => q.nodefraction = parse_num("nodefraction", &value)?,
+            "edgefraction" => q.edgefraction = parse_num("edgefraction", &value)?,
+            "cum" => q.cum = parse_bool(&name, &value)?,
+            "flat" => q.cum = !parse_bool(&name, &value)?,
+            "functions" | "filefunctions" | "files" | "lines" | "addresses" => {
+                if parse_bool(&name, &value)? {
+                    q.granularity = Granularity::parse(&name)?;
+                }
+            }
+            "granularity" => q.granularity = Granularity::parse(&value)?,
+            "noinlines" => q.noinlines = parse_bool(&name, &value)?,
+            "focus" => q.focus = value,
+            "ignore" => q.ignore = value,
+            "hide" => q.hide = value,
+            "show" => q.show = value,
+            "show_from" => q.show_from = value,
+            "tagfocus" => q.tagfocus = value,
+            "tagignore" => q.tagignore = value,
+            "normalize" => q.normalize = parse_bool(&name, &value)?,
+            "diff_base" | "base" => {
+                let mode = if name == "diff_base" { BaseMode::Diff } else { BaseMode::Subtract };
+                if q.base_mode != BaseMode::None && q.base_mode != mode {
+                    return Err(bad("-base and -diff_base cannot be used together"));
+                }
+                q.base_mode = mode;
+                a.bases.push(value);
+            }
+            "max_decompressed" => a.decode.max_decompressed = parse_num(&name, &value)?,
+            "max_samples" => a.decode.max_samples = parse_num(&name, &value)?,
+            "max_stack_depth" => a.model.max_stack_depth = parse_num(&name, &value)?,
+            "timings" => a.timings = parse_bool(&name, &value)?,
+            "help" | "h" => a.help = true,
+            _ => return Err(bad(format!("unknown flag -{name} (see pprof-lens --help)"))),
+        }
+    }
+    let mut pos = positional.into_iter();
+    a.command = pos.next().unwrap_or_default();
+    a.files = pos.collect();
+    if a.query.normalize && a.bases.is_empty() {
+        return Err(bad("-normalize needs -base or -diff_base"));
+    }
+    Ok(a)
+}
+
+/// Time spent per stage, for `--timings` and the benchmark.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Timings {
+    /// Inflate + protobuf.
+    pub decode: Duration,
+    /// Validation and interning.
+    pub model: Duration,
+    /// Merging, filtering, node mapping.
+    pub aggregate: Duration,
+    /// Graph building, pruning, formatting.
+    pub report: Duration,
+}
+
+/// Reads and loads a profile file, prefixing errors with its name.
+pub fn load_file(path: &str, d: &DecodeOptions, m: &ModelOptions, t: &mut Timings) -> Result<Profile> {
+    let data = std::fs::read(path).map_err(|e| Error::new(ErrorKind::BadQuery, format!("{path}: {e}")))?;
+    let t0 = Instant::now();
+    let raw = crate::decode::decode(&data, d).map_err(|e| prefix(path, e))?;
+    drop(data);
+    let t1 = Instant::now();
+    let p = Profile::from_proto(raw, m).map_err(|e| prefix(path, e))?;
+    t.decode += t1 - t0;
+    t.model += t1.elapsed();
+    Ok(p)
+}
+
+fn prefix(path: &str, e: Error) -> Error {
+    Error::new(e.kind, format!("{path}: {}", e.message))
+}
+
+/// Runs the CLI on `argv` (without the program name). Returns what to print
+/// on stdout, or the error for stderr.
+pub fn run(argv: &[String]) -> Result<(String, Timings, bool)> {
+    let a = parse_args(argv)?;
+    if a.help || a.command.is_empty() || a.command == "help" {
+        return Ok((USAGE.to_string(), Timings::default(), false));
+    }
+    if !matches!(a.command.as_str(), "top" | "traces") {
+        return Err(bad(format!("unknown command \"{}\" (commands: top, traces; see pprof-lens --help)", a.command)));
+    }
+    if a.files.is_empty() {
+        return Err(bad(format!("{}: no profile given (usage: pprof-lens {} [FLAGS] PROFILE...)", a.command, a.command)));
+    }
+    let mut t = Timings::default();
+    let mut sources = Vec::with_capacity(a.files.len());
+    for f in &a.files {
+        sources.push(load_file(f, &a.decode, &a.model, &mut t)?);
+    }
+    let mut bases = Vec::with_capacity(a.bases.len());
+    for f in &a.bases {
+        bases.push(load_file(f, &a.decode, &a.model, &mut t)?);
+    }
+    let t0 = Instant::now();
+    let pr = Prepared::new(sources, bases, a.query)?;
+    t.aggregate = t0.elapsed();
+    let t1 = Instant::now();
+    let out = match a.command.as_str() {
+        "top" => report::top_text(&pr),
+        _ => report::traces_text(&pr),
+    };
+    t.report = t1.elapsed();
+    Ok((out, t, a.timings))
+}

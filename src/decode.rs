@@ -1,0 +1,450 @@
+//! Stage 1: bytes → [`proto::Profile`].
+//!
+//! Sniffs gzip (`1f 8b`, every member of a multi-member stream, CRC checked)
+//! or raw protobuf; inflates with a cap on the output size; decodes the
+//! header with prost and the samples straight into columns. Every failure is
+//! an [`Error`] whose message says what is wrong.
+
+use crate::error::{human_bytes, Error, ErrorKind, Result};
+use crate::proto::{Label, Profile, ProfileHeader, SampleColumns};
+use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
+use miniz_oxide::inflate::TINFLStatus;
+use prost::Message;
+
+/// Limits and hooks for decoding.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub struct DecodeOptions {
+    /// The most bytes a gzip stream may inflate to (default 2 GiB).
+    pub max_decompressed: u64,
+    /// The most samples a profile may hold (default 50 million).
+    pub max_samples: u64,
+}
+
+impl Default for DecodeOptions {
+    fn default() -> Self {
+        DecodeOptions { max_decompressed: 2 << 30, max_samples: 50_000_000 }
+    }
+}
+
+impl DecodeOptions {
+    /// Options with a different decompressed-size cap.
+    pub fn with_max_decompressed(mut self, n: u64) -> Self {
+        self.max_decompressed = n;
+        self
+    }
+}
+
+/// Decodes a gzipped or raw pprof profile.
+pub fn decode(data: &[u8], opts: &DecodeOptions) -> Result<Profile> {
+    decode_with_progress(data, opts, &mut |_, _| {})
+}
+
+/// Like [`decode`], calling `progress(consumed, total)` as compressed input is consumed.
+pub fn decode_with_progress(
+    data: &[u8],
+    opts: &DecodeOptions,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Profile> {
+    if data.is_empty() {
+        return Err(Error::new(ErrorKind::Empty, "empty file: it has no bytes, so it holds no profile"));
+    }
+    if is_gzip(data) {
+        let raw = gunzip(data, opts.max_decompressed, progress)?;
+        if raw.is_empty() {
+            return Err(Error::new(ErrorKind::Empty, "empty profile: the gzip stream inflates to no bytes"));
+        }
+        decode_raw(&raw, opts)
+    } else {
+        progress(data.len() as u64, data.len() as u64);
+        decode_raw(data, opts)
+    }
+}
+
+/// True when `data` starts with the gzip magic bytes.
+pub fn is_gzip(data: &[u8]) -> bool {
+    data.len() >= 2 && data[0] == 0x1f && data[1] == 0x8b
+}
+
+fn decode_raw(data: &[u8], opts: &DecodeOptions) -> Result<Profile> {
+    if let Some(what) = sniff_foreign(data) {
+        return Err(Error::new(ErrorKind::NotAProfile, format!("not a pprof profile: {what}")));
+    }
+    let header = ProfileHeader::decode(data).map_err(|e| protobuf_error(data, &e.to_string()))?;
+    let samples = decode_samples(data, opts)?;
+    if header.sample_type.is_empty() && header.string_table.is_empty() && samples.is_empty() {
+        return Err(Error::new(
+            ErrorKind::NotAProfile,
+            "not a pprof profile: it decodes as protobuf but has no sample types, strings or samples",
+        ));
+    }
+    Ok(Profile { header, samples })
+}
+
+fn protobuf_error(data: &[u8], detail: &str) -> Error {
+    if sniff_text(data).is_some() {
+        return Error::new(ErrorKind::NotAProfile, format!("not a pprof profile: {}", sniff_text(data).unwrap()));
+    }
+    let detail = detail.replace("failed to decode Protobuf message: ", "");
+    Error::new(
+        ErrorKind::Protobuf,
+        format!("not a valid pprof profile: the protobuf data is corrupt or truncated ({detail}) in {}", human_bytes(data.len() as u64)),
+    )
+}
+
+/// Recognises common non-profile files so the message can name them.
+fn sniff_foreign(data: &[u8]) -> Option<String> {
+    const MAGICS: &[(&[u8], &str)] = &[
+        (b"\x89PNG\r\n\x1a\n", "this is a PNG image"),
+        (b"\xff\xd8\xff", "this is a JPEG image"),
+        (b"GIF8", "this is a GIF image"),
+        (b"%PDF", "this is a PDF document"),
+        (b"PK\x03\x04", "this is a ZIP archive"),
+        (b"BZh", "this is a bzip2 stream; decompress it first"),
+        (b"\xfd7zXZ\x00", "this is an xz stream; decompress it first"),
+        (b"\x28\xb5\x2f\xfd", "this is a zstd stream; decompress it first"),
+        (b"\x7fELF", "this is an ELF binary"),
+    ];
+    for (magic, what) in MAGICS {
+        if data.starts_with(magic) {
+            return Some((*what).to_string());
+        }
+    }
+    sniff_text(data)
+}
+
+/// Says what kind of text `data` is, if it is text (protobuf profiles never are:
+/// they start with a field tag such as 0x0a and hold many control bytes).
+fn sniff_text(data: &[u8]) -> Option<String> {
+    let head = &data[..data.len().min(512)];
+    let printable = head
+        .iter()
+        .filter(|&&b| b == b'\n' || b == b'\r' || b == b'\t' || (0x20..0x7f).contains(&b) || b >= 0x80)
+        .count();
+    if head.is_empty() || printable * 100 < head.len() * 97 {
+        return None;
+    }
+    let text = String::from_utf8_lossy(head);
+    let first = text.lines().next().unwrap_or("").trim();
+    let first: String = first.chars().take(60).collect();
+    let kind = if first.starts_with("goroutine profile:") || first.starts_with("goroutine ") {
+        "a text goroutine dump (debug=1 or debug=2 output)"
+    } else if first.starts_with("heap profile:") {
+        "a legacy text heap profile (debug=1 output)"
+    } else if first.starts_with('{') || first.starts_with('[') {
+        "a JSON file"
+    } else if first.starts_with('<') {
+        "an HTML or XML file"
+    } else {
+        "a text file"
+    };
+    Some(format!("this looks like {kind}, starting with \"{first}\""))
+}
+
+// ---------------------------------------------------------------- gzip
+
+fn gunzip(data: &[u8], limit: u64, progress: &mut dyn FnMut(u64, u64)) -> Result<Vec<u8>> {
+    let total = data.len() as u64;
+    let mut out: Vec<u8> = Vec::with_capacity((data.len() * 4).min(limit as usize).min(1 << 28));
+    let mut pos = 0usize;
+    let mut member = 0;
+    while pos < data.len() {
+        if member > 0 && !is_gzip(&data[pos..]) {
+            // Trailing garbage after a complete member: gzip tools tolerate zero padding.
+            if data[pos..].iter().all(|&b| b == 0) {
+                break;
+            }
+            return Err(Error::new(
+                ErrorKind::CorruptGzip,
+                format!("corrupt gzip stream: {} unexpected bytes after member {} at offset {pos}", data.len() - pos, member),
+            ));
+        }
+        let body = gzip_header_len(&data[pos..])? + pos;
+        let start_len = out.len();
+        let consumed = inflate_member(&data[body..], &mut out, limit, &mut |c| progress((body + c) as u64, total))?;
+        let trailer = body + consumed;
+        if data.len() < trailer + 8 {
+            return Err(Error::new(
+                ErrorKind::TruncatedGzip,
+                format!("truncated gzip stream: the checksum trailer is missing after {}", human_bytes(out.len() as u64)),
+            ));
+        }
+        let crc = u32::from_le_bytes(data[trailer..trailer + 4].try_into().unwrap());
+        let isize = u32::from_le_bytes(data[trailer + 4..trailer + 8].try_into().unwrap());
+        let produced = &out[start_len..];
+        if produced.len() as u32 != isize || crc32(produced) != crc {
+            return Err(Error::new(
+                ErrorKind::CorruptGzip,
+                "corrupt gzip stream: checksum mismatch (the file was damaged in transit or storage)",
+            ));
+        }
+        pos = trailer + 8;
+        member += 1;
+    }
+    progress(total, total);
+    Ok(out)
+}
+
+fn gzip_header_len(d: &[u8]) -> Result<usize> {
+    let trunc = || Error::new(ErrorKind::TruncatedGzip, "truncated gzip stream: the file ends inside the gzip header");
+    if d.len() < 10 {
+        return Err(trunc());
+    }
+    if d[2] != 8 {
+        return Err(Error::new(ErrorKind::CorruptGzip, format!("corrupt gzip stream: unknown compression method {}", d[2])));
+    }
+    let flags = d[3];
+    let mut p = 10usize;
+    if flags & 4 != 0 {
+        if d.len() < p + 2 {
+            return Err(trunc());
+        }
+        p += 2 + u16::from_le_bytes([d[p], d[p + 1]]) as usize;
+    }
+    for bit in [8u8, 16] {
+        if flags & bit != 0 {
+            match d.get(p..).and_then(|r| r.iter().position(|&b| b == 0)) {
+                Some(z) => p += z + 1,
+                None => return Err(trunc()),
+            }
+        }
+    }
+    if flags & 2 != 0 {
+        p += 2;
+    }
+    if p > d.len() {
+        return Err(trunc());
+    }
+    Ok(p)
+}
+
+/// Inflates one raw deflate stream into `out`; returns the input bytes consumed.
+fn inflate_member(input: &[u8], out: &mut Vec<u8>, limit: u64, progress: &mut dyn FnMut(usize)) -> Result<usize> {
+    let mut st = Box::<DecompressorOxide>::default();
+    let mut in_pos = 0usize;
+    let flags = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF | inflate_flags::TINFL_FLAG_HAS_MORE_INPUT;
+    let base = out.len();
+    let mut out_pos = base;
+    let mut calls = 0u32;
+    loop {
+        if out.len() == out_pos {
+            if out_pos as u64 > limit {
+                return Err(too_large(limit));
+            }
+            let grow = out.len().clamp(1 << 16, 1 << 26);
+            let new_len = ((out.len() + grow) as u64).min(limit.saturating_add(1)) as usize;
+            out.resize(new_len, 0);
+        }
+        let (status, consumed, written) = decompress(&mut st, &input[in_pos..], out, out_pos, flags);
+        in_pos += consumed;
+        out_pos += written;
+        if out_pos as u64 > limit {
+            return Err(too_large(limit));
+        }
+        calls += 1;
+        if calls % 16 == 0 {
+            progress(in_pos);
+        }
+        match status {
+            TINFLStatus::Done => break,
+            TINFLStatus::HasMoreOutput => continue,
+            TINFLStatus::NeedsMoreInput => {
+                if in_pos >= input.len() {
+                    out.truncate(out_pos);
+                    return Err(Error::new(
+                        ErrorKind::TruncatedGzip,
+                        format!("truncated gzip stream after {} of compressed data ({} inflated)", human_bytes(in_pos as u64), human_bytes((out_pos - base) as u64)),
+                    ));
+                }
+            }
+            _ => {
+                return Err(Error::new(
+                    ErrorKind::CorruptGzip,
+                    format!("corrupt gzip stream: invalid deflate data near compressed byte {in_pos}"),
+                ))
+            }
+        }
+    }
+    out.truncate(out_pos);
+    Ok(in_pos)
+}
+
+fn too_large(limit: u64) -> Error {
+    Error::new(
+        ErrorKind::TooLarge,
+        format!("decompressed size exceeds {} (the limit protects memory; raise it with --max-decompressed)", human_bytes(limit)),
+    )
+}
+
+/// CRC-32 (IEEE), slicing by 8.
+pub fn crc32(data: &[u8]) -> u32 {
+    static TABLES: std::sync::OnceLock<[[u32; 256]; 8]> = std::sync::OnceLock::new();
+    let t = TABLES.get_or_init(|| {
+        let mut t = [[0u32; 256]; 8];
+        for i in 0..256u32 {
+            let mut c = i;
+            for _ in 0..8 {
+                c = if c & 1 != 0 { 0xEDB8_8320 ^ (c >> 1) } else { c >> 1 };
+            }
+            t[0][i as usize] = c;
+        }
+        for i in 0..256 {
+            for k in 1..8 {
+                let prev = t[k - 1][i];
+                t[k][i] = (prev >> 8) ^ t[0][(prev & 0xff) as usize];
+            }
+        }
+        t
+    });
+    let mut crc = !0u32;
+    let mut chunks = data.chunks_exact(8);
+    for c in &mut chunks {
+        let lo = u32::from_le_bytes([c[0], c[1], c[2], c[3]]) ^ crc;
+        let hi = u32::from_le_bytes([c[4], c[5], c[6], c[7]]);
+        crc = t[7][(lo & 0xff) as usize]
+            ^ t[6][((lo >> 8) & 0xff) as usize]
+            ^ t[5][((lo >> 16) & 0xff) as usize]
+            ^ t[4][(lo >> 24) as usize]
+            ^ t[3][(hi & 0xff) as usize]
+            ^ t[2][((hi >> 8) & 0xff) as usize]
+            ^ t[1][((hi >> 16) & 0xff) as usize]
+            ^ t[0][(hi >> 24) as usize];
+    }
+    for &b in chunks.remainder() {
+        crc = t[0][((crc ^ b as u32) & 0xff) as usize] ^ (crc >> 8);
+    }
+    !crc
+}
+
+// ---------------------------------------------------------------- samples
+
+struct Reader<'a> {
+    d: &'a [u8],
+    p: usize,
+}
+
+impl<'a> Reader<'a> {
+    #[inline]
+    fn varint(&mut self) -> Option<u64> {
+        let mut v = 0u64;
+        let mut shift = 0;
+        loop {
+            let b = *self.d.get(self.p)?;
+            self.p += 1;
+            if shift == 63 && b > 1 {
+                return None;
+            }
+            v |= ((b & 0x7f) as u64) << shift;
+            if b < 0x80 {
+                return Some(v);
+            }
+            shift += 7;
+            if shift > 63 {
+                return None;
+            }
+        }
+    }
+    fn bytes(&mut self) -> Option<&'a [u8]> {
+        let n = self.varint()? as usize;
+        let end = self.p.checked_add(n)?;
+        let s = self.d.get(self.p..end)?;
+        self.p = end;
+        Some(s)
+    }
+    fn skip(&mut self, wire: u64) -> Option<()> {
+        match wire {
+            0 => {
+                self.varint()?;
+            }
+            1 => self.p = self.p.checked_add(8).filter(|&e| e <= self.d.len())?,
+            2 => {
+                self.bytes()?;
+            }
+            5 => self.p = self.p.checked_add(4).filter(|&e| e <= self.d.len())?,
+            _ => return None,
+        }
+        Some(())
+    }
+    fn done(&self) -> bool {
+        self.p >= self.d.len()
+    }
+}
+
+fn decode_samples(data: &[u8], opts: &DecodeOptions) -> Result<SampleColumns> {
+    let bad = |what: &str| protobuf_error(data, what);
+    let mut cols = SampleColumns { loc_start: vec![0], val_start: vec![0], label_start: vec![0], ..Default::default() };
+    let mut r = Reader { d: data, p: 0 };
+    while !r.done() {
+        let key = r.varint().ok_or_else(|| bad("bad field tag"))?;
+        let (field, wire) = (key >> 3, key & 7);
+        if field == 2 && wire == 2 {
+            let msg = r.bytes().ok_or_else(|| bad("sample runs past the end"))?;
+            decode_sample(msg, &mut cols).ok_or_else(|| bad("malformed sample"))?;
+            if cols.len() as u64 > opts.max_samples {
+                return Err(Error::new(
+                    ErrorKind::TooLarge,
+                    format!("the profile has more than {} samples (raise the limit with --max-samples)", opts.max_samples),
+                ));
+            }
+            if cols.location_ids.len() > u32::MAX as usize - 1 || cols.values.len() > u32::MAX as usize - 1 {
+                return Err(Error::new(ErrorKind::TooLarge, "the profile's samples hold more than 4 billion entries"));
+            }
+        } else {
+            r.skip(wire).ok_or_else(|| bad("bad field"))?;
+        }
+    }
+    Ok(cols)
+}
+
+fn decode_sample(msg: &[u8], cols: &mut SampleColumns) -> Option<()> {
+    let mut r = Reader { d: msg, p: 0 };
+    while !r.done() {
+        let key = r.varint()?;
+        match (key >> 3, key & 7) {
+            (1, 2) => {
+                let mut p = Reader { d: r.bytes()?, p: 0 };
+                while !p.done() {
+                    cols.location_ids.push(p.varint()?);
+                }
+            }
+            (1, 0) => cols.location_ids.push(r.varint()?),
+            (2, 2) => {
+                let mut p = Reader { d: r.bytes()?, p: 0 };
+                while !p.done() {
+                    cols.values.push(p.varint()? as i64);
+                }
+            }
+            (2, 0) => cols.values.push(r.varint()? as i64),
+            (3, 2) => cols.labels.push(Label::decode(r.bytes()?).ok()?),
+            (_, w) => r.skip(w)?,
+        }
+    }
+    cols.loc_start.push(cols.location_ids.len() as u32);
+    cols.val_start.push(cols.values.len() as u32);
+    cols.label_start.push(cols.labels.len() as u32);
+    Some(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crc32_matches_known_vector() {
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+        assert_eq!(crc32(b""), 0);
+    }
+
+    #[test]
+    fn empty_input_is_empty_error() {
+        let e = decode(b"", &DecodeOptions::default()).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Empty);
+    }
+
+    #[test]
+    fn text_dump_is_named() {
+        let e = decode(b"goroutine profile: total 4\n1 @ 0x1\n", &DecodeOptions::default()).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotAProfile);
+        assert!(e.message.contains("goroutine dump"), "{}", e.message);
+    }
+}

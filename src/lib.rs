@@ -1,0 +1,34 @@
+//! pprof-lens core: decode, model, aggregate and report pprof profiles.
+//!
+//! Data flows one way through named stages, each taking the previous stage's
+//! type plus options:
+//!
+//! ```text
+//! bytes ──decode──▶ proto::Profile ──model──▶ model::Profile ──aggregate──▶ Prepared ──report──▶ Top / traces
+//! ```
+//!
+//! The same core serves the native CLI (`src/bin/pprof-lens.rs`) and, later,
+//! the browser page through one binding file.
+#![deny(missing_docs)]
+
+pub mod aggregate;
+pub mod cli;
+pub mod decode;
+pub mod error;
+pub mod model;
+pub mod proto;
+pub mod query;
+pub mod report;
+pub mod synth;
+
+pub use aggregate::Prepared;
+pub use decode::{decode, DecodeOptions};
+pub use error::{Error, ErrorKind, Result};
+pub use model::{ModelOptions, Profile};
+pub use query::{BaseMode, Granularity, Query};
+
+/// Decodes and validates one profile from bytes with the given limits.
+pub fn load(data: &[u8], decode_opts: &DecodeOptions, model_opts: &ModelOptions) -> Result<Profile> {
+    let p = decode::decode(data, decode_opts)?;
+    Profile::from_proto(p, model_opts)
+}

@@ -1,0 +1,437 @@
+//! Merging profiles as pprof does (`profile.Merge`): headers combined,
+//! strings, functions, mappings and locations unified by content, identical
+//! samples (same locations and labels) summed, all-zero samples dropped.
+//! pprof merges even a single profile, so this runs on every load path.
+
+use super::{Frames, Functions, Labels, Locations, Profile, Samples, NONE};
+use crate::error::{Error, ErrorKind, Result};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A fast non-cryptographic hasher (FxHash) for integer keys.
+#[derive(Default, Clone, Copy)]
+pub struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut b = [0u8; 8];
+            b[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(b));
+        }
+    }
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.write_u64(i as u64);
+    }
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.write_u64(i as u64);
+    }
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// HashMap with [`FxHasher`].
+pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+/// Checks that two profiles can be merged: same period type, same sample types.
+pub fn compatible(a: &Profile, b: &Profile) -> Result<()> {
+    let fmt = |p: &Profile| p.sample_types.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ");
+    let pt = |p: &Profile| p.period_type.as_ref().map(|t| t.to_string()).unwrap_or_else(|| "none".into());
+    if a.period_type != b.period_type && a.period_type.is_some() && b.period_type.is_some() {
+        return Err(Error::new(
+            ErrorKind::Incompatible,
+            format!("incompatible period types {} and {}", pt(a), pt(b)),
+        ));
+    }
+    if a.sample_types != b.sample_types {
+        return Err(Error::new(
+            ErrorKind::Incompatible,
+            format!("incompatible sample types [{}] and [{}]", fmt(a), fmt(b)),
+        ));
+    }
+    Ok(())
+}
+
+struct Merger {
+    out: Profile,
+    strings: HashMap<String, u32>,
+    functions: FxMap<(u32, u32, u32, i64), u32>,
+    mappings: HashMap<(u64, u64, String, String), (u32, u64)>,
+    locations: FxMap<Box<[u64]>, u32>,
+    sample_heads: FxMap<u64, u32>,
+    sample_next: Vec<u32>,
+    sample_hash: Vec<u64>,
+}
+
+impl Merger {
+    fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.strings.get(s) {
+            return i;
+        }
+        let i = self.out.strings.len() as u32;
+        self.out.strings.push(s.to_string());
+        self.strings.insert(s.to_string(), i);
+        i
+    }
+}
+
+/// Merges profiles into one (pprof's `profile.Merge`). The sample types of
+/// all profiles must match.
+pub fn merge(parts: Vec<Profile>) -> Result<Profile> {
+    let Some(first) = parts.first() else {
+        return Err(Error::new(ErrorKind::BadQuery, "no profiles to merge"));
+    };
+    for p in &parts[1..] {
+        compatible(first, p)?;
+    }
+    let nt = first.sample_types.len();
+    // Header, as pprof's combineHeaders.
+    let mut time_nanos = 0i64;
+    let mut duration_nanos = 0i64;
+    let mut period = 0i64;
+    let mut comments: Vec<String> = Vec::new();
+    let mut default_sample_type = String::new();
+    for p in &parts {
+        if time_nanos == 0 || p.time_nanos < time_nanos {
+            time_nanos = p.time_nanos;
+        }
+        duration_nanos = duration_nanos.wrapping_add(p.duration_nanos);
+        if period == 0 || period < p.period {
+            period = p.period;
+        }
+        for c in &p.comments {
+            if !comments.contains(c) {
+                comments.push(c.clone());
+            }
+        }
+        if default_sample_type.is_empty() {
+            default_sample_type = p.default_sample_type.clone();
+        }
+    }
+    let total_samples: usize = parts.iter().map(|p| p.samples.len()).sum();
+    let total_stack: usize = parts.iter().map(|p| p.samples.stack.len()).sum();
+    let out = Profile {
+        strings: vec![String::new()],
+        sample_types: first.sample_types.clone(),
+        default_sample_type,
+        period_type: first.period_type.clone(),
+        period,
+        time_nanos,
+        duration_nanos,
+        comments,
+        drop_frames: first.drop_frames.clone(),
+        keep_frames: first.keep_frames.clone(),
+        mappings: Vec::new(),
+        functions: Functions::default(),
+        locations: Locations { frame_start: vec![0], ..Default::default() },
+        frames: Frames::default(),
+        samples: Samples {
+            stack_start: Vec::with_capacity(total_samples + 1),
+            stack: Vec::with_capacity(total_stack),
+            values: Vec::with_capacity(total_samples * nt),
+            label_start: Vec::with_capacity(total_samples + 1),
+            labels: Labels::default(),
+        },
+    };
+    let mut m = Merger {
+        out,
+        strings: HashMap::new(),
+        functions: FxMap::default(),
+        mappings: HashMap::new(),
+        locations: FxMap::default(),
+        sample_heads: FxMap::default(),
+        sample_next: Vec::with_capacity(total_samples),
+        sample_hash: Vec::with_capacity(total_samples),
+    };
+    m.strings.insert(String::new(), 0);
+    m.out.samples.stack_start.push(0);
+    m.out.samples.label_start.push(0);
+
+    for p in &parts {
+        merge_one(&mut m, p);
+    }
+    drop(parts);
+    let mut out = m.out;
+    drop_zero_samples(&mut out);
+    Ok(out)
+}
+
+fn merge_one(m: &mut Merger, p: &Profile) {
+    let nt = p.sample_types.len();
+    // Strings.
+    let smap: Vec<u32> = p.strings.iter().map(|s| m.intern(s)).collect();
+    // Mappings: unified by size, offset, file and build id; addresses are
+    // rebased on the first mapping seen with that key.
+    let mut mmap: Vec<(u32, i64)> = Vec::with_capacity(p.mappings.len());
+    // pprof takes the first mapping of each profile first (the main binary).
+    let order: Vec<usize> = (0..p.mappings.len()).collect();
+    for &i in &order {
+        let mp = &p.mappings[i];
+        let key = (mp.limit.wrapping_sub(mp.start), mp.offset, mp.file.clone(), mp.build_id.clone());
+        let (idx, start) = *m.mappings.entry(key).or_insert_with(|| {
+            m.out.mappings.push(mp.clone());
+            ((m.out.mappings.len() - 1) as u32, mp.start)
+        });
+        mmap.push((idx, start.wrapping_sub(mp.start) as i64));
+    }
+    // Functions.
+    let nf = p.functions.len();
+    let mut fmap: Vec<u32> = Vec::with_capacity(nf);
+    for f in 0..nf {
+        let key = (
+            smap[p.functions.name[f] as usize],
+            smap[p.functions.system_name[f] as usize],
+            smap[p.functions.filename[f] as usize],
+            p.functions.start_line[f],
+        );
+        let fns = &mut m.out.functions;
+        let idx = *m.functions.entry(key).or_insert_with(|| {
+            fns.name.push(key.0);
+            fns.system_name.push(key.1);
+            fns.filename.push(key.2);
+            fns.start_line.push(key.3);
+            (fns.name.len() - 1) as u32
+        });
+        fmap.push(idx);
+    }
+    // Locations, unified by mapping, address and frames.
+    let nl = p.locations.len();
+    let mut lmap: Vec<u32> = Vec::with_capacity(nl);
+    let mut key: Vec<u64> = Vec::new();
+    for l in 0..nl {
+        let (mi, off) = match p.locations.mapping[l] {
+            NONE => (NONE, 0),
+            x => mmap[x as usize],
+        };
+        let addr = (p.locations.address[l] as i64).wrapping_add(off) as u64;
+        key.clear();
+        key.push(mi as u64);
+        key.push(addr);
+        for fr in p.locations.frames(l) {
+            key.push(fmap[p.frames.func[fr] as usize] as u64);
+            key.push(p.frames.line[fr] as u64);
+        }
+        if let Some(&idx) = m.locations.get(key.as_slice()) {
+            lmap.push(idx);
+            continue;
+        }
+        let o = &mut m.out;
+        let idx = o.locations.mapping.len() as u32;
+        o.locations.mapping.push(mi);
+        o.locations.address.push(addr);
+        for fr in p.locations.frames(l) {
+            o.frames.func.push(fmap[p.frames.func[fr] as usize]);
+            o.frames.line.push(p.frames.line[fr]);
+        }
+        o.locations.frame_start.push(o.frames.func.len() as u32);
+        m.locations.insert(key.clone().into_boxed_slice(), idx);
+        lmap.push(idx);
+    }
+    // Samples: identical location lists and labels are summed.
+    let mut lab: Vec<(u32, u32, i64, u32)> = Vec::new();
+    for s in 0..p.samples.len() {
+        let vals = &p.samples.values[s * nt..(s + 1) * nt];
+        if vals.iter().all(|&v| v == 0) {
+            continue;
+        }
+        let stack = p.samples.stack(s);
+        lab.clear();
+        for i in p.samples.label_range(s) {
+            let l = &p.samples.labels;
+            lab.push((smap[l.key[i] as usize], smap[l.str[i] as usize], l.num[i], smap[l.unit[i] as usize]));
+        }
+        // Canonical label order: by key (string order), stable within a key.
+        if lab.len() > 1 {
+            let strs = &m.out.strings;
+            lab.sort_by(|a, b| strs[a.0 as usize].cmp(&strs[b.0 as usize]));
+        }
+        let mut h = FxHasher::default();
+        for &l in stack {
+            h.write_u32(lmap[l as usize]);
+        }
+        h.write_u64(u64::MAX);
+        for &(k, v, n, u) in &lab {
+            h.write_u32(k);
+            h.write_u32(v);
+            h.write_u64(n as u64);
+            h.write_u32(u);
+        }
+        let hash = h.finish();
+        let o = &mut m.out;
+        let mut cand = m.sample_heads.get(&hash).copied().unwrap_or(NONE);
+        let mut found = NONE;
+        while cand != NONE {
+            let c = cand as usize;
+            if m.sample_hash[c] == hash && same_sample(o, c, stack, &lmap, &lab) {
+                found = cand;
+                break;
+            }
+            cand = m.sample_next[c];
+        }
+        if found != NONE {
+            let base = found as usize * nt;
+            for (i, &v) in vals.iter().enumerate() {
+                o.samples.values[base + i] = o.samples.values[base + i].wrapping_add(v);
+            }
+            continue;
+        }
+        let idx = o.samples.len() as u32;
+        o.samples.stack.extend(stack.iter().map(|&l| lmap[l as usize]));
+        o.samples.stack_start.push(o.samples.stack.len() as u32);
+        o.samples.values.extend_from_slice(vals);
+        for &(k, v, n, u) in &lab {
+            o.samples.labels.key.push(k);
+            o.samples.labels.str.push(v);
+            o.samples.labels.num.push(n);
+            o.samples.labels.unit.push(u);
+        }
+        o.samples.label_start.push(o.samples.labels.key.len() as u32);
+        let prev = m.sample_heads.insert(hash, idx).unwrap_or(NONE);
+        m.sample_next.push(prev);
+        m.sample_hash.push(hash);
+    }
+}
+
+fn same_sample(o: &Profile, c: usize, stack: &[u32], lmap: &[u32], lab: &[(u32, u32, i64, u32)]) -> bool {
+    let cs = o.samples.stack(c);
+    if cs.len() != stack.len() || cs.iter().zip(stack).any(|(&a, &b)| a != lmap[b as usize]) {
+        return false;
+    }
+    let r = o.samples.label_range(c);
+    if r.len() != lab.len() {
+        return false;
+    }
+    let l = &o.samples.labels;
+    r.zip(lab).all(|(i, &(k, v, n, u))| l.key[i] == k && l.str[i] == v && l.num[i] == n && l.unit[i] == u)
+}
+
+/// Removes samples whose values are all zero, keeping the order of the rest.
+pub fn drop_zero_samples(p: &mut Profile) {
+    let nt = p.sample_types.len();
+    let n = p.samples.len();
+    if (0..n).all(|s| p.samples.values[s * nt..(s + 1) * nt].iter().any(|&v| v != 0)) {
+        return;
+    }
+    let old = std::mem::take(&mut p.samples);
+    let mut new = Samples { stack_start: vec![0], label_start: vec![0], ..Default::default() };
+    for s in 0..n {
+        let vals = &old.values[s * nt..(s + 1) * nt];
+        if vals.iter().all(|&v| v == 0) {
+            continue;
+        }
+        new.stack.extend_from_slice(old.stack(s));
+        new.stack_start.push(new.stack.len() as u32);
+        new.values.extend_from_slice(vals);
+        for i in old.label_range(s) {
+            new.labels.key.push(old.labels.key[i]);
+            new.labels.str.push(old.labels.str[i]);
+            new.labels.num.push(old.labels.num[i]);
+            new.labels.unit.push(old.labels.unit[i]);
+        }
+        new.label_start.push(new.labels.key.len() as u32);
+    }
+    p.samples = new;
+}
+
+/// Multiplies each value column by its ratio, rounding as pprof's `ScaleN`
+/// does, and drops samples whose scaled values are all zero.
+pub fn scale(p: &mut Profile, ratios: &[f64]) {
+    if ratios.iter().all(|&r| r == 1.0) {
+        return;
+    }
+    let nt = p.sample_types.len();
+    for row in p.samples.values.chunks_mut(nt) {
+        for (v, &r) in row.iter_mut().zip(ratios) {
+            if r != 1.0 {
+                *v = (*v as f64 * r).round() as i64;
+            }
+        }
+    }
+    // pprof keeps a sample when any *scaled* value is nonzero.
+    let keep: Vec<bool> = p
+        .samples
+        .values
+        .chunks(nt)
+        .map(|row| row.iter().zip(ratios).any(|(&v, &r)| r != 1.0 && v != 0))
+        .collect();
+    if keep.iter().all(|&k| k) {
+        return;
+    }
+    let old = std::mem::take(&mut p.samples);
+    let mut new = Samples { stack_start: vec![0], label_start: vec![0], ..Default::default() };
+    for (s, &k) in keep.iter().enumerate() {
+        if !k {
+            continue;
+        }
+        new.stack.extend_from_slice(old.stack(s));
+        new.stack_start.push(new.stack.len() as u32);
+        new.values.extend_from_slice(&old.values[s * nt..(s + 1) * nt]);
+        for i in old.label_range(s) {
+            new.labels.key.push(old.labels.key[i]);
+            new.labels.str.push(old.labels.str[i]);
+            new.labels.num.push(old.labels.num[i]);
+            new.labels.unit.push(old.labels.unit[i]);
+        }
+        new.label_start.push(new.labels.key.len() as u32);
+    }
+    p.samples = new;
+}
+
+/// Sets string label `key` to `value` on every sample, replacing any values
+/// it had (pprof's `SetLabel`).
+pub fn set_label(p: &mut Profile, key: &str, value: &str) {
+    let k = match p.strings.iter().position(|s| s == key) {
+        Some(i) => i as u32,
+        None => {
+            p.strings.push(key.to_string());
+            (p.strings.len() - 1) as u32
+        }
+    };
+    let v = match p.strings.iter().position(|s| s == value) {
+        Some(i) if i != 0 => i as u32,
+        _ => {
+            p.strings.push(value.to_string());
+            (p.strings.len() - 1) as u32
+        }
+    };
+    let old = std::mem::take(&mut p.samples.labels);
+    let starts = std::mem::take(&mut p.samples.label_start);
+    let mut new = Labels::default();
+    let mut new_starts = vec![0u32];
+    for s in 0..starts.len().saturating_sub(1) {
+        for i in starts[s] as usize..starts[s + 1] as usize {
+            if old.key[i] == k && old.str[i] != 0 {
+                continue;
+            }
+            new.key.push(old.key[i]);
+            new.str.push(old.str[i]);
+            new.num.push(old.num[i]);
+            new.unit.push(old.unit[i]);
+        }
+        new.key.push(k);
+        new.str.push(v);
+        new.num.push(0);
+        new.unit.push(0);
+        new_starts.push(new.key.len() as u32);
+    }
+    p.samples.labels = new;
+    p.samples.label_start = new_starts;
+}
+
+/// Returns the mapping of sample `s`'s label strings, for convenience in tests.
+pub fn label_pairs(p: &Profile, s: usize) -> Vec<(String, String)> {
+    p.samples
+        .label_range(s)
+        .map(|i| (p.str(p.samples.labels.key[i]).to_string(), p.str(p.samples.labels.str[i]).to_string()))
+        .collect()
+}
+

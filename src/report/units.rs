@@ -1,0 +1,216 @@
+//! Units and number formatting exactly as pprof's `internal/measurement`
+//! prints them: unit sniffing and auto-scaling, `%.2f` labels with ".00"
+//! trimmed, and percentages with `%5.2f`/`%5.2g`.
+
+struct Unit {
+    name: &'static str,
+    aliases: &'static [&'static str],
+    factor: f64,
+}
+
+struct UnitType {
+    default: (&'static str, f64),
+    units: &'static [Unit],
+}
+
+const UNIT_TYPES: &[UnitType] = &[
+    UnitType {
+        default: ("B", 1.0),
+        units: &[
+            Unit { name: "B", aliases: &["b", "byte"], factor: 1.0 },
+            Unit { name: "kB", aliases: &["kb", "kbyte", "kilobyte"], factor: 1024.0 },
+            Unit { name: "MB", aliases: &["mb", "mbyte", "megabyte"], factor: 1048576.0 },
+            Unit { name: "GB", aliases: &["gb", "gbyte", "gigabyte"], factor: 1073741824.0 },
+            Unit { name: "TB", aliases: &["tb", "tbyte", "terabyte"], factor: 1099511627776.0 },
+            Unit { name: "PB", aliases: &["pb", "pbyte", "petabyte"], factor: 1125899906842624.0 },
+        ],
+    },
+    UnitType {
+        default: ("s", 1e9),
+        units: &[
+            Unit { name: "ns", aliases: &["ns", "nanosecond"], factor: 1.0 },
+            Unit { name: "us", aliases: &["μs", "us", "microsecond"], factor: 1e3 },
+            Unit { name: "ms", aliases: &["ms", "millisecond"], factor: 1e6 },
+            Unit { name: "s", aliases: &["s", "sec", "second"], factor: 1e9 },
+            Unit { name: "hrs", aliases: &["hour", "hr"], factor: 3600e9 },
+        ],
+    },
+    UnitType {
+        default: ("GCU", 1.0),
+        units: &[
+            Unit { name: "n*GCU", aliases: &["nanogcu"], factor: 1e-9 },
+            Unit { name: "u*GCU", aliases: &["microgcu"], factor: 1e-6 },
+            Unit { name: "m*GCU", aliases: &["milligcu"], factor: 1e-3 },
+            Unit { name: "GCU", aliases: &["gcu"], factor: 1.0 },
+            Unit { name: "k*GCU", aliases: &["kilogcu"], factor: 1e3 },
+            Unit { name: "M*GCU", aliases: &["megagcu"], factor: 1e6 },
+            Unit { name: "G*GCU", aliases: &["gigagcu"], factor: 1e9 },
+            Unit { name: "T*GCU", aliases: &["teragcu"], factor: 1e12 },
+            Unit { name: "P*GCU", aliases: &["petagcu"], factor: 1e15 },
+        ],
+    },
+];
+
+impl UnitType {
+    fn sniff(&self, unit: &str) -> Option<&Unit> {
+        let mut u = unit.to_lowercase();
+        if u.len() > 2 {
+            if let Some(t) = u.strip_suffix('s') {
+                u = t.to_string();
+            }
+        }
+        self.units.iter().find(|x| x.aliases.contains(&u.as_str()))
+    }
+
+    fn convert(&self, value: i64, from: &str, to: &str) -> Option<(f64, String)> {
+        let f = self.sniff(from)?;
+        let v = value as f64 * f.factor;
+        if to == "minimum" || to == "auto" {
+            let mut best = 0.0;
+            let mut name = "";
+            for u in self.units {
+                if u.factor >= best && v / u.factor >= 1.0 {
+                    best = u.factor;
+                    name = u.name;
+                }
+            }
+            if best != 0.0 {
+                return Some((v / best, name.to_string()));
+            }
+            return Some((v / self.default.1, self.default.0.to_string()));
+        }
+        match self.sniff(to) {
+            Some(t) => Some((v / t.factor, t.name.to_string())),
+            None => Some((v / self.default.1, self.default.0.to_string())),
+        }
+    }
+}
+
+/// True when `a` and `b` name units of the same kind (or are equal).
+pub fn compatible_units(a: &str, b: &str) -> bool {
+    a == b || UNIT_TYPES.iter().any(|t| t.sniff(a).is_some() && t.sniff(b).is_some())
+}
+
+/// Converts `value` in `from` units to `to` units ("minimum"/"auto" pick the
+/// largest unit keeping the value ≥ 1). Returns the value and the unit name
+/// ("" for plain counts).
+pub fn scale(value: i64, from: &str, to: &str) -> (f64, String) {
+    if value < 0 && value.wrapping_neg() > 0 {
+        let (v, u) = scale(-value, from, to);
+        return (-v, u);
+    }
+    for t in UNIT_TYPES {
+        if let Some(r) = t.convert(value, from, to) {
+            return r;
+        }
+    }
+    match to {
+        "count" | "sample" | "unit" | "minimum" | "auto" => (value as f64, String::new()),
+        _ => (value as f64, to.to_string()),
+    }
+}
+
+/// `value` scaled to `to` units and printed with two decimals, ".00" trimmed.
+pub fn scaled_label(value: i64, from: &str, to: &str) -> String {
+    let (v, u) = scale(value, from, to);
+    let s = format!("{v:.2}");
+    let s = s.strip_suffix(".00").unwrap_or(&s);
+    if s == "0" || s == "-0" {
+        return "0".to_string();
+    }
+    format!("{s}{u}")
+}
+
+/// `value` auto-scaled, as pprof's `measurement.Label`.
+pub fn label(value: i64, unit: &str) -> String {
+    scaled_label(value, unit, "auto")
+}
+
+/// `value` as a percentage of `total`, six characters wide as pprof prints it.
+pub fn percentage(value: i64, total: i64) -> String {
+    let ratio = if total != 0 { (value as f64 / total as f64).abs() * 100.0 } else { 0.0 };
+    if (99.95..=100.05).contains(&ratio) {
+        "  100%".to_string()
+    } else if ratio >= 1.0 {
+        format!("{ratio:5.2}%")
+    } else {
+        format!("{:>5}%", go_g2(ratio))
+    }
+}
+
+/// Go's `%.2g`: two significant digits, shortest of fixed or exponent form,
+/// trailing zeros removed.
+pub fn go_g2(v: f64) -> String {
+    if v == 0.0 {
+        return "0".to_string();
+    }
+    if !v.is_finite() {
+        return if v.is_nan() { "NaN".into() } else if v > 0.0 { "+Inf".into() } else { "-Inf".into() };
+    }
+    let e_form = format!("{v:.1e}"); // like "1.2e-5", correctly rounded
+    let (mant, exp) = e_form.split_once('e').unwrap();
+    let exp: i32 = exp.parse().unwrap();
+    if exp < -4 || exp >= 2 {
+        let mant = mant.strip_suffix(".0").unwrap_or(mant);
+        let sign = if exp < 0 { '-' } else { '+' };
+        return format!("{mant}e{sign}{:02}", exp.abs());
+    }
+    let decimals = (1 - exp).max(0) as usize;
+    let digits: String = mant.chars().filter(|c| *c != '.').collect();
+    // Rebuild from the rounded digits to avoid double rounding.
+    let neg = digits.starts_with('-');
+    let digits = digits.trim_start_matches('-');
+    let mut s = String::new();
+    if neg {
+        s.push('-');
+    }
+    if exp >= 0 {
+        let int_len = (exp + 1) as usize;
+        let (a, b) = if digits.len() > int_len { digits.split_at(int_len) } else { (digits, "") };
+        s.push_str(a);
+        for _ in digits.len()..int_len {
+            s.push('0');
+        }
+        let b = b.trim_end_matches('0');
+        if !b.is_empty() {
+            s.push('.');
+            s.push_str(b);
+        }
+    } else {
+        s.push_str("0.");
+        for _ in 0..(-exp - 1) {
+            s.push('0');
+        }
+        s.push_str(digits.trim_end_matches('0'));
+    }
+    let _ = decimals;
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percentages_match_pprof() {
+        assert_eq!(percentage(5, 1000), "  0.5%");
+        assert_eq!(percentage(32, 100000), "0.032%");
+        assert_eq!(percentage(598, 1000000), " 0.06%");
+        assert_eq!(percentage(1000, 1000), "  100%");
+        assert_eq!(percentage(5604, 10000), "56.04%");
+        assert_eq!(percentage(72, 10_000_000), "0.00072%");
+        assert_eq!(percentage(1, 100_000_000), "1e-06%");
+        assert_eq!(percentage(0, 10), "    0%");
+        assert_eq!(percentage(4846, 1000), "484.60%");
+    }
+
+    #[test]
+    fn labels_match_pprof() {
+        assert_eq!(scaled_label(5_960_000_000, "nanoseconds", "s"), "5.96s");
+        assert_eq!(scaled_label(1152 * 1024, "bytes", "kB"), "1152kB");
+        assert_eq!(scaled_label(0, "bytes", "kB"), "0");
+        assert_eq!(scaled_label(120, "count", "count"), "120");
+        assert_eq!(label(6_330_000_000, "nanoseconds"), "6.33s");
+        assert_eq!(scaled_label(-977888, "bytes", "byte"), "-977888B");
+    }
+}

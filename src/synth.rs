@@ -1,0 +1,1 @@
+//! Deterministic generator of big, realistically shaped profiles (placeholder until written).
