@@ -263,40 +263,82 @@ impl Graph {
     }
 }
 
-/// Builds the graph over the view's samples, using value column `vi`, and
-/// treating nodes not in `kept` (when given) as absent.
+/// Builds flat and cumulative values over the view's samples, using value
+/// column `vi`. Cum counts each node once per sample, even under recursion.
 pub fn build(p: &Profile, view: &View, nodes: &Nodes, vi: usize, kept: Option<&[bool]>, with_edges: bool) -> Graph {
+    let mut g = values(p, view, nodes, vi, kept);
+    if with_edges {
+        g.edges = build_edges(p, view, nodes, vi, kept).edges;
+    }
+    g
+}
+
+fn values(p: &Profile, view: &View, nodes: &Nodes, vi: usize, kept: Option<&[bool]>) -> Graph {
     let nn = nodes.len();
     let nt = p.sample_types.len();
     let mut flat = vec![0i64; nn];
     let mut cum = vec![0i64; nn];
     let mut seen = vec![u32::MAX; nn];
+    let all = vec![true; if kept.is_some() { 0 } else { nn }];
+    let kept = kept.unwrap_or(&all);
+    let values = &p.samples.values;
+    for (k, &s) in view.samples.iter().enumerate() {
+        let w = values[s as usize * nt + vi];
+        if w == 0 {
+            continue;
+        }
+        let stamp = k as u32;
+        let mut leaf_kept = false;
+        let mut leaf = NONE;
+        for &l in view.stack(k).iter().rev() {
+            for &n in nodes.of_location(l as usize).iter().rev() {
+                let nu = n as usize;
+                if !kept[nu] {
+                    leaf_kept = false;
+                    continue;
+                }
+                if seen[nu] != stamp {
+                    seen[nu] = stamp;
+                    cum[nu] = cum[nu].wrapping_add(w);
+                }
+                leaf = n;
+                leaf_kept = true;
+            }
+        }
+        if leaf != NONE && leaf_kept {
+            flat[leaf as usize] = flat[leaf as usize].wrapping_add(w);
+        }
+    }
+    Graph { flat, cum, edges: Vec::new() }
+}
+
+/// Builds only the edges between nodes in `kept` (all when `None`): weight
+/// counted once per sample, inline when every traversal was inlined.
+pub fn build_edges(p: &Profile, view: &View, nodes: &Nodes, vi: usize, kept: Option<&[bool]>) -> Graph {
+    let nn = nodes.len();
+    let nt = p.sample_types.len();
+    let all = vec![true; if kept.is_some() { 0 } else { nn }];
+    let kept = kept.unwrap_or(&all);
     let mut edge_index: FxMap<u64, u32> = FxMap::default();
     let mut edges: Vec<Edge> = Vec::new();
     let mut edge_seen: Vec<u32> = Vec::new();
+    let values = &p.samples.values;
     for (k, &s) in view.samples.iter().enumerate() {
-        let w = p.samples.values[s as usize * nt + vi];
+        let w = values[s as usize * nt + vi];
         if w == 0 {
             continue;
         }
         let stamp = k as u32;
         let mut parent = NONE;
-        let mut residual = false;
         for &l in view.stack(k).iter().rev() {
             let ln = nodes.of_location(l as usize);
             let last = ln.len().wrapping_sub(1);
             for ni in (0..ln.len()).rev() {
                 let n = ln[ni];
-                if kept.is_some_and(|kp| !kp[n as usize]) {
-                    residual = true;
+                if !kept[n as usize] {
                     continue;
                 }
-                let nu = n as usize;
-                if seen[nu] != stamp {
-                    seen[nu] = stamp;
-                    cum[nu] = cum[nu].wrapping_add(w);
-                }
-                if with_edges && parent != NONE && n != parent {
+                if parent != NONE && n != parent {
                     let key = ((parent as u64) << 32) | n as u64;
                     let e = *edge_index.entry(key).or_insert_with(|| {
                         edges.push(Edge { src: parent, dst: n, weight: 0, inline: true });
@@ -312,14 +354,10 @@ pub fn build(p: &Profile, view: &View, nodes: &Nodes, vi: usize, kept: Option<&[
                     }
                 }
                 parent = n;
-                residual = false;
             }
         }
-        if parent != NONE && !residual {
-            flat[parent as usize] = flat[parent as usize].wrapping_add(w);
-        }
     }
-    Graph { flat, cum, edges }
+    Graph { flat: Vec::new(), cum: Vec::new(), edges }
 }
 
 #[cfg(test)]

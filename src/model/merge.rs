@@ -86,7 +86,16 @@ impl Merger {
 
 /// Merges profiles into one (pprof's `profile.Merge`). The sample types of
 /// all profiles must match.
-pub fn merge(parts: Vec<Profile>) -> Result<Profile> {
+pub fn merge(mut parts: Vec<Profile>) -> Result<Profile> {
+    if parts.len() == 1 && is_canonical(&parts[0]) {
+        // Nothing to unify: merging would only copy. Keep pprof's effects:
+        // duplicate comments collapse and all-zero samples go.
+        let mut p = parts.pop().unwrap();
+        let mut seen = std::collections::HashSet::new();
+        p.comments.retain(|c| seen.insert(c.clone()));
+        drop_zero_samples(&mut p);
+        return Ok(p);
+    }
     let Some(first) = parts.first() else {
         return Err(Error::new(ErrorKind::BadQuery, "no profiles to merge"));
     };
@@ -299,6 +308,78 @@ fn merge_one(m: &mut Merger, p: &Profile) {
         m.sample_next.push(prev);
         m.sample_hash.push(hash);
     }
+}
+
+/// True when no two locations have the same content and no two samples the
+/// same locations and labels, so a merge of this profile alone changes nothing.
+fn is_canonical(p: &Profile) -> bool {
+    // Strings by content.
+    let mut by_content: HashMap<&str, u32> = HashMap::with_capacity(p.strings.len());
+    let scanon: Vec<u32> = p.strings.iter().enumerate().map(|(i, s)| *by_content.entry(s.as_str()).or_insert(i as u32)).collect();
+    // Functions by content.
+    let mut fkeys: FxMap<(u32, u32, u32, i64), u32> = FxMap::default();
+    let fcanon: Vec<u32> = (0..p.functions.len())
+        .map(|f| {
+            let k = (
+                scanon[p.functions.name[f] as usize],
+                scanon[p.functions.system_name[f] as usize],
+                scanon[p.functions.filename[f] as usize],
+                p.functions.start_line[f],
+            );
+            *fkeys.entry(k).or_insert(f as u32)
+        })
+        .collect();
+    // Mappings by content.
+    let mut mkeys: HashMap<(u64, u64, &str, &str), u32> = HashMap::new();
+    let mcanon: Vec<u32> = p
+        .mappings
+        .iter()
+        .enumerate()
+        .map(|(i, m)| *mkeys.entry((m.limit.wrapping_sub(m.start), m.offset, &m.file, &m.build_id)).or_insert(i as u32))
+        .collect();
+    // Locations by content: any duplicate means a real merge is needed.
+    let mut lkeys: FxMap<Box<[u64]>, u32> = FxMap::default();
+    let mut key: Vec<u64> = Vec::new();
+    for l in 0..p.locations.len() {
+        key.clear();
+        let m = p.locations.mapping[l];
+        key.push(if m == NONE { NONE as u64 } else { mcanon[m as usize] as u64 });
+        key.push(p.locations.address[l]);
+        for fr in p.locations.frames(l) {
+            key.push(fcanon[p.frames.func[fr] as usize] as u64);
+            key.push(p.frames.line[fr] as u64);
+        }
+        if lkeys.insert(key.clone().into_boxed_slice(), l as u32).is_some() {
+            return false;
+        }
+    }
+    drop(lkeys);
+    // Samples: hash, sort, compare neighbours.
+    let l = &p.samples.labels;
+    let sample_hash = |s: usize| {
+        let mut h = FxHasher::default();
+        for &loc in p.samples.stack(s) {
+            h.write_u32(loc);
+        }
+        h.write_u64(u64::MAX);
+        let mut lab: Vec<(u32, u32, i64, u32)> = p
+            .samples
+            .label_range(s)
+            .map(|i| (scanon[l.key[i] as usize], scanon[l.str[i] as usize], l.num[i], scanon[l.unit[i] as usize]))
+            .collect();
+        lab.sort_unstable();
+        for (k, v, n, u) in lab {
+            h.write_u32(k);
+            h.write_u32(v);
+            h.write_u64(n as u64);
+            h.write_u32(u);
+        }
+        h.finish()
+    };
+    let mut hashes: Vec<(u64, u32)> = (0..p.samples.len()).map(|s| (sample_hash(s), s as u32)).collect();
+    hashes.sort_unstable();
+    // Equal hashes are treated as duplicates (the full merge then decides exactly).
+    !hashes.windows(2).any(|w| w[0].0 == w[1].0)
 }
 
 fn same_sample(o: &Profile, c: usize, stack: &[u32], lmap: &[u32], lab: &[(u32, u32, i64, u32)]) -> bool {

@@ -47,23 +47,26 @@ pub fn top(pr: &Prepared) -> Top {
     let p = &pr.profile;
     let vi = pr.value_index;
     let nodes = &pr.nodes;
-    let g0 = graph::build(p, &pr.view, nodes, vi, None, false);
-    let present0 = g0.present();
-    let total_value: i64 = present0.iter().map(|&n| g0.flat[n as usize]).fold(0i64, |a, b| a.wrapping_add(b));
+    // pprof builds the graph, drops nodes below the cutoff and rebuilds, then
+    // keeps the top `nodecount` and rebuilds again. A rebuild treats dropped
+    // nodes as absent, which never changes a kept node's values: cum counts
+    // the samples through the node either way, and flat still goes to the
+    // leaf only when the leaf itself is kept. So one value pass suffices;
+    // only the edges (for the inline labels) need a pass over the final set.
+    let g = graph::build(p, &pr.view, nodes, vi, None, false);
+    let present0 = g.present();
+    let total_value: i64 = present0.iter().map(|&n| g.flat[n as usize]).fold(0i64, |a, b| a.wrapping_add(b));
     let node_cutoff = ((total_value as f64 * q.nodefraction) as i64).wrapping_abs();
     let edge_cutoff = ((total_value as f64 * q.edgefraction) as i64).wrapping_abs();
     let mut kept: Option<Vec<bool>> = None;
     let mut dropped_nodes = 0;
-    let mut g = g0;
     let mut present = present0;
     if node_cutoff > 0 {
         let keep: Vec<u32> = present.iter().copied().filter(|&n| g.cum[n as usize].wrapping_abs() >= node_cutoff).collect();
         if keep.len() != present.len() {
             dropped_nodes = present.len() - keep.len();
-            let mask = mask_of(&keep, nodes.len());
-            g = graph::build(p, &pr.view, nodes, vi, Some(&mask), false);
-            present = g.present();
-            kept = Some(mask);
+            kept = Some(mask_of(&keep, nodes.len()));
+            present = keep;
         }
     }
     let orig_count = present.len();
@@ -78,15 +81,11 @@ pub fn top(pr: &Prepared) -> Top {
     sort_nodes(&mut present, &g, &names, nodes, q.cum);
     let nodecount = q.nodecount.unwrap_or(TOP_DEFAULT_NODECOUNT);
     if nodecount > 0 && nodecount < present.len() {
-        let keep = &present[..nodecount];
-        let mask = mask_of(keep, nodes.len());
-        g = graph::build(p, &pr.view, nodes, vi, Some(&mask), false);
-        present = g.present();
-        sort_nodes(&mut present, &g, &names, nodes, q.cum);
-        kept = Some(mask);
+        present.truncate(nodecount);
+        kept = Some(mask_of(&present, nodes.len()));
     }
     // Final graph with edges, for the inline labels.
-    let fg = graph::build(p, &pr.view, nodes, vi, kept.as_deref(), true);
+    let fg = graph::build_edges(p, &pr.view, nodes, vi, kept.as_deref());
     let mut has_inline = vec![false; nodes.len()];
     let mut has_call = vec![false; nodes.len()];
     for e in &fg.edges {

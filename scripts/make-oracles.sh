@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# Regenerates the project's own extra oracles (tests/data/*/expected-extra/)
+# with `go tool pprof` (Debian's golang-go, Go 1.19's pprof, as the shared
+# corpus used). Only needed when adding cases; tests never run Go.
+# usage: scripts/make-oracles.sh
+set -euo pipefail
+cd "$(dirname "$0")/../tests/data"
+command -v go >/dev/null || { echo "make-oracles: needs go (apt-get install golang-go)"; exit 2; }
+export TZ=UTC
+gen() { # DIR OUTPUT FLAGS INPUTS
+  local dir=$1 out=$2 flags=$3 inputs=$4
+  mkdir -p "$dir/expected-extra"
+  (cd "$dir" && go tool pprof $flags $inputs > "expected-extra/$out" 2>/dev/null) || { echo "failed: $dir $out"; exit 1; }
+  printf '%s\t%s\t%s\n' "$out" "$flags" "$inputs" >> "$dir/expected-extra/MANIFEST.tsv"
+}
+for d in go-leaky node synth; do rm -rf "$d/expected-extra"; done
+
+L=go-leaky
+gen $L cpu.lines.default.txt "-top -lines" cpu.pb.gz
+gen $L cpu.files.default.txt "-top -files" cpu.pb.gz
+gen $L cpu.filefunctions.txt "-top -nodecount=0 -nodefraction=0 -filefunctions" cpu.pb.gz
+gen $L cpu.addresses.txt "-top -nodecount=0 -nodefraction=0 -addresses" cpu.pb.gz
+gen $L cpu.addresses.noinlines.txt "-top -nodecount=0 -nodefraction=0 -addresses -noinlines" cpu.pb.gz
+gen $L cpu.lines.noinlines.txt "-top -nodecount=0 -nodefraction=0 -lines -noinlines" cpu.pb.gz
+gen $L cpu.hide-sort.txt "-top -hide=sort" cpu.pb.gz
+gen $L cpu.show-main.txt "-top -nodecount=0 -nodefraction=0 -show=main" cpu.pb.gz
+gen $L cpu.show_from.txt "-top -nodecount=0 -nodefraction=0 -show_from=sortRecords" cpu.pb.gz
+gen $L cpu.show_from.lines.txt "-top -nodecount=0 -nodefraction=0 -lines -show_from=sort" cpu.pb.gz
+gen $L cpu.focus-ignore.txt "-top -focus=encodeOrders -ignore=json" cpu.pb.gz
+gen $L cpu.tagignore.txt "-top -tagignore=handler=/api/users" cpu.pb.gz
+gen $L cpu.tagfocus-nokey.txt "-top -tagfocus=/api/report" cpu.pb.gz
+gen $L cpu.tagfocus-two.txt "-top -tagfocus=handler=/api/report,/api/details" cpu.pb.gz
+gen $L cpu.cum20.ms.txt "-top -cum -nodecount=20 -unit=ms" cpu.pb.gz
+gen $L cpu.auto.txt "-top -unit=auto" cpu.pb.gz
+gen $L cpu.nf05.txt "-top -nodefraction=0.05" cpu.pb.gz
+gen $L cpu.samples.nodecount5.txt "-top -sample_index=0 -nodecount=5" cpu.pb.gz
+gen $L cpu.traces.txt "-traces" cpu.pb.gz
+gen $L cpu.traces.lines.txt "-traces -lines" cpu.pb.gz
+gen $L heap.6.traces.txt "-traces" heap.6.pb.gz
+gen $L heap.6.tagfocus-64kb.txt "-top -tagfocus=bytes=64kb" heap.6.pb.gz
+gen $L heap.6.tagfocus-range.txt "-top -tagfocus=1kb:64kb -nodecount=0 -nodefraction=0" heap.6.pb.gz
+gen $L heap.6.tagignore-range.txt "-top -tagignore=:8kb" heap.6.pb.gz
+gen $L heap.6.tagfocus-nokey.txt "-top -tagfocus=256kb -sample_index=alloc_space" heap.6.pb.gz
+gen $L heap.6.index1.cum.txt "-top -sample_index=1 -cum" heap.6.pb.gz
+gen $L heap.6.lines.objects.txt "-top -lines -sample_index=inuse_objects" heap.6.pb.gz
+gen $L heap.6.files.txt "-top -files" heap.6.pb.gz
+gen $L heap.6.mb.txt "-top -unit=mb -nodecount=12" heap.6.pb.gz
+gen $L allocs.space.n10.txt "-top -sample_index=alloc_space -nodecount=10" allocs.pb.gz
+gen $L base.normalize.txt "-top -normalize -base=heap.1.pb.gz" heap.6.pb.gz
+gen $L diff_base.default.txt "-top -diff_base=heap.1.pb.gz" heap.6.pb.gz
+gen $L diff_base.cum.txt "-top -cum -diff_base=heap.3.pb.gz -sample_index=alloc_space" heap.6.pb.gz
+gen $L diff_base.goroutine.txt "-top -diff_base=goroutine.start.pb.gz" goroutine.end.pb.gz
+gen $L base.self.txt "-top -base=heap.6.pb.gz" heap.6.pb.gz
+gen $L merged.cpu.twice.txt "-top" "cpu.pb.gz cpu.pb.gz"
+gen $L goroutine.end.traces.txt "-traces" goroutine.end.pb.gz
+gen $L block.default.txt "-top" block.pb.gz
+gen $L mutex.default.txt "-top" mutex.pb.gz
+gen $L threadcreate.default.txt "-top" threadcreate.pb.gz
+gen $L goroutine.end.default.txt "-top" goroutine.end.pb.gz
+
+N=node
+gen $N node.cpu.lines.txt "-top -lines" node.cpu.pb.gz
+gen $N node.cpu.files.txt "-top -files" node.cpu.pb.gz
+gen $N node.cpu.traces.txt "-traces" node.cpu.pb.gz
+gen $N node.heap.default.txt "-top" node.heap.pb.gz
+gen $N node.heap.traces.txt "-traces" node.heap.pb.gz
+gen $N node.cpu.hide.txt "-top -hide=anonymous" node.cpu.pb.gz
+
+S=synth
+gen $S small.cpu.default.txt "-top" small.cpu.pb.gz
+gen $S small.cpu.lines.txt "-top -lines" small.cpu.pb.gz
+gen $S small.cpu.cum50.txt "-top -cum -nodecount=50" small.cpu.pb.gz
+gen $S small.cpu.noinlines.txt "-top -noinlines" small.cpu.pb.gz
+gen $S small.cpu.tagfocus.txt "-top -tagfocus=bytes=1kb:2kb" small.cpu.pb.gz
+gen $S small.cpu.tagfocus-handler.txt "-top -tagfocus=handler=/api/search -tagignore=bytes=64" small.cpu.pb.gz
+gen $S small.heap.default.txt "-top" small.heap.pb.gz
+gen $S small.heap.files.txt "-top -files" small.heap.pb.gz
+gen $S small.heap.diff.txt "-top -diff_base=small.heap.pb.gz -sample_index=alloc_space" small.heap.pb.gz
+echo "make-oracles: $(cat */expected-extra/MANIFEST.tsv | wc -l) cases written"
