@@ -147,7 +147,8 @@ fn gunzip(data: &[u8], limit: u64, progress: &mut dyn FnMut(u64, u64)) -> Result
     let total = data.len() as u64;
     // The last member's trailer holds its size mod 2^32: a good capacity hint.
     let hint = if data.len() >= 18 { u32::from_le_bytes(data[data.len() - 4..].try_into().unwrap()) as u64 } else { 0 };
-    let guess = if hint as usize > data.len() { hint } else { data.len() as u64 * 4 };
+    // Deflate cannot expand more than ~1032:1, so a larger hint is a lie (or a truncated file).
+    let guess = if hint > data.len() as u64 && hint <= data.len() as u64 * 1032 { hint } else { data.len() as u64 * 4 };
     let mut out: Vec<u8> = Vec::with_capacity(guess.min(limit.saturating_add(1)) as usize);
     let mut pos = 0usize;
     let mut member = 0;
@@ -235,8 +236,7 @@ fn inflate_member(input: &[u8], out: &mut Vec<u8>, limit: u64, progress: &mut dy
                 return Err(too_large(limit));
             }
             let grow = out.len().clamp(1 << 16, 1 << 26);
-            let new_len = if out.capacity() > out.len() { out.capacity() } else { out.len() + grow };
-            let new_len = (new_len as u64).min(limit.saturating_add(1)) as usize;
+            let new_len = ((out.len() + grow) as u64).min(limit.saturating_add(1)) as usize;
             out.resize(new_len, 0);
         }
         let (status, consumed, written) = decompress(&mut st, &input[in_pos..], out, out_pos, flags);
