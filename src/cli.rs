@@ -76,8 +76,20 @@ struct Args {
     help: bool,
 }
 
-const BOOL_FLAGS: &[&str] =
-    &["cum", "flat", "functions", "filefunctions", "files", "lines", "addresses", "noinlines", "normalize", "timings", "help", "h"];
+const BOOL_FLAGS: &[&str] = &[
+    "cum",
+    "flat",
+    "functions",
+    "filefunctions",
+    "files",
+    "lines",
+    "addresses",
+    "noinlines",
+    "normalize",
+    "timings",
+    "help",
+    "h",
+];
 
 fn bad(msg: impl Into<String>) -> Error {
     Error::new(ErrorKind::BadQuery, msg)
@@ -208,7 +220,10 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool)> {
         return Err(bad(format!("unknown command \"{}\" (commands: top, traces; see pprof-lens --help)", a.command)));
     }
     if a.files.is_empty() {
-        return Err(bad(format!("{}: no profile given (usage: pprof-lens {} [FLAGS] PROFILE...)", a.command, a.command)));
+        return Err(bad(format!(
+            "{}: no profile given (usage: pprof-lens {} [FLAGS] PROFILE...)",
+            a.command, a.command
+        )));
     }
     let mut t = Timings::default();
     let mut sources = Vec::with_capacity(a.files.len());

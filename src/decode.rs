@@ -41,11 +41,7 @@ pub fn decode(data: &[u8], opts: &DecodeOptions) -> Result<Profile> {
 }
 
 /// Like [`decode`], calling `progress(consumed, total)` as compressed input is consumed.
-pub fn decode_with_progress(
-    data: &[u8],
-    opts: &DecodeOptions,
-    progress: &mut dyn FnMut(u64, u64),
-) -> Result<Profile> {
+pub fn decode_with_progress(data: &[u8], opts: &DecodeOptions, progress: &mut dyn FnMut(u64, u64)) -> Result<Profile> {
     if data.is_empty() {
         return Err(Error::new(ErrorKind::Empty, "empty file: it has no bytes, so it holds no profile"));
     }
@@ -88,7 +84,10 @@ fn protobuf_error(data: &[u8], detail: &str) -> Error {
     let detail = detail.replace("failed to decode Protobuf message: ", "");
     Error::new(
         ErrorKind::Protobuf,
-        format!("not a valid pprof profile: the protobuf data is corrupt or truncated ({detail}) in {}", human_bytes(data.len() as u64)),
+        format!(
+            "not a valid pprof profile: the protobuf data is corrupt or truncated ({detail}) in {}",
+            human_bytes(data.len() as u64)
+        ),
     )
 }
 
@@ -160,7 +159,11 @@ fn gunzip(data: &[u8], limit: u64, progress: &mut dyn FnMut(u64, u64)) -> Result
             }
             return Err(Error::new(
                 ErrorKind::CorruptGzip,
-                format!("corrupt gzip stream: {} unexpected bytes after member {} at offset {pos}", data.len() - pos, member),
+                format!(
+                    "corrupt gzip stream: {} unexpected bytes after member {} at offset {pos}",
+                    data.len() - pos,
+                    member
+                ),
             ));
         }
         let body = gzip_header_len(&data[pos..])? + pos;
@@ -170,7 +173,10 @@ fn gunzip(data: &[u8], limit: u64, progress: &mut dyn FnMut(u64, u64)) -> Result
         if data.len() < trailer + 8 {
             return Err(Error::new(
                 ErrorKind::TruncatedGzip,
-                format!("truncated gzip stream: the checksum trailer is missing after {}", human_bytes(out.len() as u64)),
+                format!(
+                    "truncated gzip stream: the checksum trailer is missing after {}",
+                    human_bytes(out.len() as u64)
+                ),
             ));
         }
         let crc = u32::from_le_bytes(data[trailer..trailer + 4].try_into().unwrap());
@@ -195,7 +201,10 @@ fn gzip_header_len(d: &[u8]) -> Result<usize> {
         return Err(trunc());
     }
     if d[2] != 8 {
-        return Err(Error::new(ErrorKind::CorruptGzip, format!("corrupt gzip stream: unknown compression method {}", d[2])));
+        return Err(Error::new(
+            ErrorKind::CorruptGzip,
+            format!("corrupt gzip stream: unknown compression method {}", d[2]),
+        ));
     }
     let flags = d[3];
     let mut p = 10usize;
@@ -246,7 +255,7 @@ fn inflate_member(input: &[u8], out: &mut Vec<u8>, limit: u64, progress: &mut dy
             return Err(too_large(limit));
         }
         calls += 1;
-        if calls % 16 == 0 {
+        if calls.is_multiple_of(16) {
             progress(in_pos);
         }
         match status {
@@ -257,7 +266,11 @@ fn inflate_member(input: &[u8], out: &mut Vec<u8>, limit: u64, progress: &mut dy
                     out.truncate(out_pos);
                     return Err(Error::new(
                         ErrorKind::TruncatedGzip,
-                        format!("truncated gzip stream after {} of compressed data ({} inflated)", human_bytes(in_pos as u64), human_bytes((out_pos - base) as u64)),
+                        format!(
+                            "truncated gzip stream after {} of compressed data ({} inflated)",
+                            human_bytes(in_pos as u64),
+                            human_bytes((out_pos - base) as u64)
+                        ),
                     ));
                 }
             }
@@ -276,7 +289,10 @@ fn inflate_member(input: &[u8], out: &mut Vec<u8>, limit: u64, progress: &mut dy
 fn too_large(limit: u64) -> Error {
     Error::new(
         ErrorKind::TooLarge,
-        format!("decompressed size exceeds {} (the limit protects memory; raise it with --max-decompressed)", human_bytes(limit)),
+        format!(
+            "decompressed size exceeds {} (the limit protects memory; raise it with --max-decompressed)",
+            human_bytes(limit)
+        ),
     )
 }
 
@@ -387,7 +403,10 @@ fn decode_samples(data: &[u8], opts: &DecodeOptions) -> Result<SampleColumns> {
             if cols.len() as u64 > opts.max_samples {
                 return Err(Error::new(
                     ErrorKind::TooLarge,
-                    format!("the profile has more than {} samples (raise the limit with --max-samples)", opts.max_samples),
+                    format!(
+                        "the profile has more than {} samples (raise the limit with --max-samples)",
+                        opts.max_samples
+                    ),
                 ));
             }
             if cols.location_ids.len() > u32::MAX as usize - 1 || cols.values.len() > u32::MAX as usize - 1 {

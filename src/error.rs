@@ -57,7 +57,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 /// Formats a byte count for messages: "512 B", "1.2 MB", "2 GiB".
 pub fn human_bytes(n: u64) -> String {
     const GIB: u64 = 1 << 30;
-    if n >= GIB && n % GIB == 0 {
+    if n >= GIB && n.is_multiple_of(GIB) {
         return format!("{} GiB", n / GIB);
     }
     if n >= 1_000_000_000 {

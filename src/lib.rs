@@ -12,6 +12,7 @@
 #![deny(missing_docs)]
 
 pub mod aggregate;
+#[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod decode;
 pub mod error;

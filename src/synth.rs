@@ -54,7 +54,8 @@ impl Builder {
             return id;
         }
         let id = self.msg.function.len() as u64 + 1;
-        let f = Function { id, name: self.str(name), system_name: self.str(name), filename: self.str(file), start_line: 1 };
+        let f =
+            Function { id, name: self.str(name), system_name: self.str(name), filename: self.str(file), start_line: 1 };
         self.msg.function.push(f);
         self.functions.insert((name.to_string(), file.to_string()), id);
         id

@@ -42,7 +42,14 @@ fn every_truncation_of_a_gzipped_profile_is_an_error() {
     for n in 0..gz.len() {
         let e = full(&gz[..n]).expect_err(&format!("prefix {n} accepted"));
         assert!(
-            matches!(e.kind, ErrorKind::Empty | ErrorKind::TruncatedGzip | ErrorKind::CorruptGzip | ErrorKind::NotAProfile | ErrorKind::Protobuf),
+            matches!(
+                e.kind,
+                ErrorKind::Empty
+                    | ErrorKind::TruncatedGzip
+                    | ErrorKind::CorruptGzip
+                    | ErrorKind::NotAProfile
+                    | ErrorKind::Protobuf
+            ),
             "prefix {n}: {:?} {}",
             e.kind,
             e.message
@@ -159,7 +166,8 @@ fn deep_stack_hits_the_limit_then_works_when_raised() {
     let e = full(&data).unwrap_err();
     assert_eq!(e.kind, ErrorKind::TooLarge);
     assert!(e.message.contains("100000 frames") && e.message.contains("--max-stack-depth"), "{}", e.message);
-    let out = full_with(&data, &DecodeOptions::default(), &ModelOptions::default().with_max_stack_depth(200_000)).unwrap();
+    let out =
+        full_with(&data, &DecodeOptions::default(), &ModelOptions::default().with_max_stack_depth(200_000)).unwrap();
     // Recursion counts once per sample: f0..f999 each have cum 1 of total 3.
     assert!(out.contains("  f999\n") || out.contains(" f999\n"), "{out}");
     assert!(out.contains("Showing nodes accounting for 3, 100% of 3 total"), "{out}");
@@ -251,11 +259,22 @@ fn cli_exits_nonzero_with_one_line() {
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.contains("empty.pb.gz: empty file"), "{err}");
     assert!(out.stdout.is_empty());
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pprof-lens")).args(["top", "-sample_index=nope"]).arg(corpus_path("go-leaky/heap.6.pb.gz")).output().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pprof-lens"))
+        .args(["top", "-sample_index=nope"])
+        .arg(corpus_path("go-leaky/heap.6.pb.gz"))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("sample_index \"nope\" must be one of: [alloc_objects alloc_space inuse_objects inuse_space]"), "{err}");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pprof-lens")).args(["top", "-focus=("]).arg(corpus_path("go-leaky/cpu.pb.gz")).output().unwrap();
+    assert!(
+        err.contains("sample_index \"nope\" must be one of: [alloc_objects alloc_space inuse_objects inuse_space]"),
+        "{err}"
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pprof-lens"))
+        .args(["top", "-focus=("])
+        .arg(corpus_path("go-leaky/cpu.pb.gz"))
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("parsing focus regexp"));
     std::fs::remove_dir_all(&dir).ok();

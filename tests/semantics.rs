@@ -18,7 +18,8 @@ fn top(sources: Vec<Profile>, bases: Vec<Profile>, q: Query) -> (Vec<(String, i6
         .rows
         .iter()
         .map(|r| {
-            let name = if r.inline_label.is_empty() { r.name.clone() } else { format!("{} {}", r.name, r.inline_label) };
+            let name =
+                if r.inline_label.is_empty() { r.name.clone() } else { format!("{} {}", r.name, r.inline_label) };
             (name, r.flat, r.cum)
         })
         .collect();
@@ -225,9 +226,24 @@ fn sample_index_names_numbers_and_the_default() {
 
 #[test]
 fn mismatched_sample_types_cannot_merge() {
-    let a = pprof_lens::load(&folded_profile("main 1", &[("samples", "count")]), &Default::default(), &ModelOptions::default()).unwrap();
-    let b = pprof_lens::load(&folded_profile("main 1", &[("alloc_space", "bytes")]), &Default::default(), &ModelOptions::default()).unwrap();
-    let e = Prepared::new(vec![a], vec![b], { let mut q = all(); q.base_mode = BaseMode::Diff; q }).unwrap_err();
+    let a = pprof_lens::load(
+        &folded_profile("main 1", &[("samples", "count")]),
+        &Default::default(),
+        &ModelOptions::default(),
+    )
+    .unwrap();
+    let b = pprof_lens::load(
+        &folded_profile("main 1", &[("alloc_space", "bytes")]),
+        &Default::default(),
+        &ModelOptions::default(),
+    )
+    .unwrap();
+    let e = Prepared::new(vec![a], vec![b], {
+        let mut q = all();
+        q.base_mode = BaseMode::Diff;
+        q
+    })
+    .unwrap_err();
     assert_eq!(e.kind, pprof_lens::ErrorKind::Incompatible);
     assert!(e.message.contains("incompatible"), "{}", e.message);
 }

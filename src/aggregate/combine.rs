@@ -4,8 +4,8 @@
 //! `drop_frames` applied.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{self, Profile};
 use crate::model::merge::{compatible, scale, set_label};
+use crate::model::{self, Profile};
 use crate::query::BaseMode;
 use crate::report::units;
 
@@ -72,7 +72,9 @@ fn scale_units(mut ps: Vec<Profile>) -> Result<Vec<Profile>> {
         let mut min = ps[0].sample_types[i].clone();
         for p in &ps[1..] {
             let t = &p.sample_types[i];
-            if min.ty.trim_end_matches('s') != t.ty.trim_end_matches('s') || !units::compatible_units(&min.unit, &t.unit) {
+            if min.ty.trim_end_matches('s') != t.ty.trim_end_matches('s')
+                || !units::compatible_units(&min.unit, &t.unit)
+            {
                 return Err(Error::new(
                     ErrorKind::Incompatible,
                     format!("sample types: incompatible types: {} and {}", min, t),
@@ -140,8 +142,8 @@ fn remove_uninteresting(p: &mut Profile) -> Result<()> {
     if new_start != p.locations.frame_start {
         let mut frames = model::Frames::default();
         let mut starts = vec![0u32];
-        for l in 0..nl {
-            for i in new_start[l] as usize..p.locations.frame_start[l + 1] as usize {
+        for (l, &from) in new_start.iter().enumerate().take(nl) {
+            for i in from as usize..p.locations.frame_start[l + 1] as usize {
                 frames.func.push(p.frames.func[i]);
                 frames.line.push(p.frames.line[i]);
             }

@@ -156,9 +156,9 @@ impl TagFilter {
             TagFilter::Strings { key: None, rxs } => rxs.iter().all(|rx| {
                 r.clone().any(|i| l.str[i] != 0 && rx.is_match(&format!("{}:{}", p.str(l.key[i]), p.str(l.str[i]))))
             }),
-            TagFilter::Strings { key: Some(k), rxs } => {
-                r.filter(|&i| l.str[i] != 0 && p.str(l.key[i]) == k).any(|i| rxs.iter().any(|rx| rx.is_match(p.str(l.str[i]))))
-            }
+            TagFilter::Strings { key: Some(k), rxs } => r
+                .filter(|&i| l.str[i] != 0 && p.str(l.key[i]) == k)
+                .any(|i| rxs.iter().any(|rx| rx.is_match(p.str(l.str[i])))),
             TagFilter::Numeric { key, range } => r.filter(|&i| l.str[i] == 0).any(|i| {
                 let k = p.str(l.key[i]);
                 if key.as_deref().is_some_and(|want| want != k) {
@@ -201,9 +201,9 @@ pub fn apply(p: &Profile, q: &Query) -> Result<View> {
     for l in 0..nl {
         let fr = p.locations.frames(l);
         let matches_name = |rx: &Regex| fr.clone().any(|i| func_matches(rx, p.frames.func[i])) || map_matches(rx, l);
-        if ignore.as_ref().is_some_and(|rx| matches_name(rx)) {
+        if ignore.as_ref().is_some_and(&matches_name) {
             mark[l] = 2;
-        } else if focus.as_ref().is_none_or(|rx| matches_name(rx)) {
+        } else if focus.as_ref().is_none_or(&matches_name) {
             mark[l] = 1;
         }
         lines.clear();

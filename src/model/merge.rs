@@ -47,10 +47,7 @@ pub fn compatible(a: &Profile, b: &Profile) -> Result<()> {
     let fmt = |p: &Profile| p.sample_types.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ");
     let pt = |p: &Profile| p.period_type.as_ref().map(|t| t.to_string()).unwrap_or_else(|| "none".into());
     if a.period_type != b.period_type && a.period_type.is_some() && b.period_type.is_some() {
-        return Err(Error::new(
-            ErrorKind::Incompatible,
-            format!("incompatible period types {} and {}", pt(a), pt(b)),
-        ));
+        return Err(Error::new(ErrorKind::Incompatible, format!("incompatible period types {} and {}", pt(a), pt(b))));
     }
     if a.sample_types != b.sample_types {
         return Err(Error::new(
@@ -315,7 +312,8 @@ fn merge_one(m: &mut Merger, p: &Profile) {
 fn is_canonical(p: &Profile) -> bool {
     // Strings by content.
     let mut by_content: HashMap<&str, u32> = HashMap::with_capacity(p.strings.len());
-    let scanon: Vec<u32> = p.strings.iter().enumerate().map(|(i, s)| *by_content.entry(s.as_str()).or_insert(i as u32)).collect();
+    let scanon: Vec<u32> =
+        p.strings.iter().enumerate().map(|(i, s)| *by_content.entry(s.as_str()).or_insert(i as u32)).collect();
     // Functions by content.
     let mut fkeys: FxMap<(u32, u32, u32, i64), u32> = FxMap::default();
     let fcanon: Vec<u32> = (0..p.functions.len())
@@ -438,12 +436,8 @@ pub fn scale(p: &mut Profile, ratios: &[f64]) {
         }
     }
     // pprof keeps a sample when any *scaled* value is nonzero.
-    let keep: Vec<bool> = p
-        .samples
-        .values
-        .chunks(nt)
-        .map(|row| row.iter().zip(ratios).any(|(&v, &r)| r != 1.0 && v != 0))
-        .collect();
+    let keep: Vec<bool> =
+        p.samples.values.chunks(nt).map(|row| row.iter().zip(ratios).any(|(&v, &r)| r != 1.0 && v != 0)).collect();
     if keep.iter().all(|&k| k) {
         return;
     }
@@ -515,4 +509,3 @@ pub fn label_pairs(p: &Profile, s: usize) -> Vec<(String, String)> {
         .map(|i| (p.str(p.samples.labels.key[i]).to_string(), p.str(p.samples.labels.str[i]).to_string()))
         .collect()
 }
-

@@ -263,7 +263,8 @@ impl Profile {
                 Ok(x as u32)
             }
         };
-        let string = |x: i64, what: &dyn Fn() -> String| -> Result<String> { Ok(strings[sid(x, what)? as usize].clone()) };
+        let string =
+            |x: i64, what: &dyn Fn() -> String| -> Result<String> { Ok(strings[sid(x, what)? as usize].clone()) };
         let vt = |v: &proto::ValueType, what: &str| -> Result<ValueType> {
             Ok(ValueType { ty: string(v.r#type, &|| what.to_string())?, unit: string(v.unit, &|| what.to_string())? })
         };
@@ -387,15 +388,18 @@ impl Profile {
                 ));
             }
             for &id in locs {
-                let l = location_ids.get(id).ok_or_else(|| {
-                    invalid(format!("sample {s} refers to location id {id}, which does not exist"))
-                })?;
+                let l = location_ids
+                    .get(id)
+                    .ok_or_else(|| invalid(format!("sample {s} refers to location id {id}, which does not exist")))?;
                 samples.stack.push(l);
             }
             samples.stack_start.push(samples.stack.len() as u32);
             let vals = &sc.values[sc.val_start[s] as usize..sc.val_start[s + 1] as usize];
             if vals.len() != nt {
-                return Err(invalid(format!("sample {s} has {} values but the profile has {nt} sample types", vals.len())));
+                return Err(invalid(format!(
+                    "sample {s} has {} values but the profile has {nt} sample types",
+                    vals.len()
+                )));
             }
             samples.values.extend_from_slice(vals);
             for lab in &sc.labels[sc.label_start[s] as usize..sc.label_start[s + 1] as usize] {
@@ -513,4 +517,3 @@ impl Profile {
         self.samples.values[s * self.sample_types.len() + t]
     }
 }
-

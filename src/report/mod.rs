@@ -62,7 +62,8 @@ pub fn top(pr: &Prepared) -> Top {
     let mut dropped_nodes = 0;
     let mut present = present0;
     if node_cutoff > 0 {
-        let keep: Vec<u32> = present.iter().copied().filter(|&n| g.cum[n as usize].wrapping_abs() >= node_cutoff).collect();
+        let keep: Vec<u32> =
+            present.iter().copied().filter(|&n| g.cum[n as usize].wrapping_abs() >= node_cutoff).collect();
         if keep.len() != present.len() {
             dropped_nodes = present.len() - keep.len();
             kept = Some(mask_of(&keep, nodes.len()));
@@ -338,7 +339,8 @@ pub fn traces_text(pr: &Prepared) -> String {
             }
         }
         for g in [groups, num_groups] {
-            let mut lines: Vec<String> = g.into_iter().map(|(k, vs)| format!("{:>10}:  {}\n", k, vs.join(" "))).collect();
+            let mut lines: Vec<String> =
+                g.into_iter().map(|(k, vs)| format!("{:>10}:  {}\n", k, vs.join(" "))).collect();
             lines.sort();
             for x in lines {
                 out.push_str(&x);

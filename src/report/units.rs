@@ -145,12 +145,18 @@ pub fn go_g2(v: f64) -> String {
         return "0".to_string();
     }
     if !v.is_finite() {
-        return if v.is_nan() { "NaN".into() } else if v > 0.0 { "+Inf".into() } else { "-Inf".into() };
+        return if v.is_nan() {
+            "NaN".into()
+        } else if v > 0.0 {
+            "+Inf".into()
+        } else {
+            "-Inf".into()
+        };
     }
     let e_form = format!("{v:.1e}"); // like "1.2e-5", correctly rounded
     let (mant, exp) = e_form.split_once('e').unwrap();
     let exp: i32 = exp.parse().unwrap();
-    if exp < -4 || exp >= 2 {
+    if !(-4..2).contains(&exp) {
         let mant = mant.strip_suffix(".0").unwrap_or(mant);
         let sign = if exp < 0 { '-' } else { '+' };
         return format!("{mant}e{sign}{:02}", exp.abs());

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs every test of the project (the README's test command):
+#   formatting and lints, native unit and integration tests (conformance with
+#   go tool pprof's oracles in tests/data, hostile inputs, semantics, fuzz
+#   regressions), and a wasm32 build of the core.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+step() { printf '\n== %s\n' "$*"; }
+step "cargo fmt --check"
+cargo fmt --all -- --check
+step "cargo clippy (deny warnings)"
+cargo clippy --release --all-targets -- -D warnings
+step "cargo test (native: unit, conformance, hostile inputs, semantics)"
+cargo test --release
+step "core builds for wasm32-unknown-unknown"
+cargo build --release --lib --target wasm32-unknown-unknown
+if [ -x ../shared/tools/conformance.sh ] && [ -d ../shared/corpus ]; then
+  step "shared conformance script (optional: ../shared present)"
+  ../shared/tools/conformance.sh ../shared/corpus/* | tail -3
+fi
+printf '\nall tests passed\n'
