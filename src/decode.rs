@@ -7,8 +7,6 @@
 
 use crate::error::{human_bytes, Error, ErrorKind, Result};
 use crate::proto::{Label, Profile, ProfileHeader, SampleColumns};
-use miniz_oxide::inflate::core::{decompress, inflate_flags, DecompressorOxide};
-use miniz_oxide::inflate::TINFLStatus;
 use prost::Message;
 
 /// Limits and hooks for decoding.
@@ -232,58 +230,52 @@ fn gzip_header_len(d: &[u8]) -> Result<usize> {
 }
 
 /// Inflates one raw deflate stream into `out`; returns the input bytes consumed.
+/// Uses zlib-rs (through flate2), measured faster than miniz_oxide both
+/// natively and in wasm; output is written into spare capacity, never zeroed.
 fn inflate_member(input: &[u8], out: &mut Vec<u8>, limit: u64, progress: &mut dyn FnMut(usize)) -> Result<usize> {
-    let mut st = Box::<DecompressorOxide>::default();
-    let mut in_pos = 0usize;
-    let flags = inflate_flags::TINFL_FLAG_USING_NON_WRAPPING_OUTPUT_BUF | inflate_flags::TINFL_FLAG_HAS_MORE_INPUT;
+    use flate2::{Decompress, FlushDecompress, Status};
+    let mut d = Decompress::new(false);
     let base = out.len();
-    let mut out_pos = base;
+    let cap = limit.saturating_add(1).min(usize::MAX as u64) as usize;
     let mut calls = 0u32;
     loop {
-        if out.len() == out_pos {
-            if out_pos as u64 > limit {
+        if out.len() == out.capacity() {
+            if out.len() >= cap {
                 return Err(too_large(limit));
             }
-            let grow = out.len().clamp(1 << 16, 1 << 26);
-            let new_len = ((out.len() + grow) as u64).min(limit.saturating_add(1)) as usize;
-            out.resize(new_len, 0);
+            let grow = out.len().clamp(1 << 16, 1 << 26).min(cap - out.len());
+            out.reserve_exact(grow);
         }
-        let (status, consumed, written) = decompress(&mut st, &input[in_pos..], out, out_pos, flags);
-        in_pos += consumed;
-        out_pos += written;
-        if out_pos as u64 > limit {
+        let (in_before, out_before) = (d.total_in(), out.len());
+        let status = d.decompress_vec(&input[d.total_in() as usize..], out, FlushDecompress::None).map_err(|_| {
+            Error::new(
+                ErrorKind::CorruptGzip,
+                format!("corrupt gzip stream: invalid deflate data near compressed byte {}", d.total_in()),
+            )
+        })?;
+        if out.len() as u64 > limit {
             return Err(too_large(limit));
         }
         calls += 1;
         if calls.is_multiple_of(16) {
-            progress(in_pos);
+            progress(d.total_in() as usize);
         }
-        match status {
-            TINFLStatus::Done => break,
-            TINFLStatus::HasMoreOutput => continue,
-            TINFLStatus::NeedsMoreInput => {
-                if in_pos >= input.len() {
-                    out.truncate(out_pos);
-                    return Err(Error::new(
-                        ErrorKind::TruncatedGzip,
-                        format!(
-                            "truncated gzip stream after {} of compressed data ({} inflated)",
-                            human_bytes(in_pos as u64),
-                            human_bytes((out_pos - base) as u64)
-                        ),
-                    ));
-                }
-            }
-            _ => {
-                return Err(Error::new(
-                    ErrorKind::CorruptGzip,
-                    format!("corrupt gzip stream: invalid deflate data near compressed byte {in_pos}"),
-                ))
-            }
+        if status == Status::StreamEnd {
+            break;
+        }
+        let stalled = d.total_in() == in_before && out.len() == out_before;
+        if d.total_in() as usize >= input.len() && (stalled || out.len() < out.capacity()) {
+            return Err(Error::new(
+                ErrorKind::TruncatedGzip,
+                format!(
+                    "truncated gzip stream after {} of compressed data ({} inflated)",
+                    human_bytes(d.total_in()),
+                    human_bytes((out.len() - base) as u64)
+                ),
+            ));
         }
     }
-    out.truncate(out_pos);
-    Ok(in_pos)
+    Ok(d.total_in() as usize)
 }
 
 fn too_large(limit: u64) -> Error {

@@ -247,3 +247,30 @@ fn mismatched_sample_types_cannot_merge() {
     assert_eq!(e.kind, pprof_lens::ErrorKind::Incompatible);
     assert!(e.message.contains("incompatible"), "{}", e.message);
 }
+
+#[test]
+fn drop_frames_cuts_stacks_below_dropped_frames() {
+    let mut b = Builder::new(&[("samples", "count")]);
+    let d = b.str("runtime\\..*");
+    b.msg.drop_frames = d;
+    let k = b.str("runtime\\.keep");
+    b.msg.keep_frames = k;
+    b.folded("runtime.main;main;alloc;runtime.mallocgc;memclr", &[5], &[]);
+    b.folded("runtime.main;main;work+runtime.inl+leaf", &[3], &[]);
+    b.folded("runtime.main;main;runtime.keep;deep", &[2], &[]);
+    let data = b.encode();
+    if let Ok(dir) = std::env::var("PPROF_LENS_DUMP_DIR") {
+        std::fs::write(std::path::Path::new(&dir).join("drop_frames.pb"), &data).unwrap();
+    }
+    let p = pprof_lens::load(&data, &Default::default(), &ModelOptions::default()).unwrap();
+    let (rows, total) = top(vec![p], vec![], all());
+    assert_eq!(total, 10);
+    // The sample through runtime.mallocgc ends at alloc; runtime.main, a root, stays.
+    assert_eq!(row(&rows, "alloc"), &("alloc".into(), 5, 5));
+    assert!(rows.iter().all(|r| r.0 != "memclr" && r.0 != "runtime.mallocgc"));
+    assert_eq!(row(&rows, "runtime.main").2, 10);
+    // An inlined dropped frame cuts its location's inner lines: work keeps the flat.
+    assert_eq!(row(&rows, "work"), &("work".into(), 3, 3));
+    // keep_frames rescues a frame from drop_frames.
+    assert_eq!(row(&rows, "deep").1, 2);
+}

@@ -11,31 +11,78 @@ use crate::report::units;
 use regex::Regex;
 use std::collections::HashMap;
 
-/// The profile as the filters let it be seen.
+/// The profile as the filters let it be seen: which frames each location
+/// keeps, and (through [`View::for_each_sample`]) which samples remain with
+/// which locations.
 #[derive(Clone, Debug, Default)]
 pub struct View {
-    /// Kept sample indices, in profile order.
-    pub samples: Vec<u32>,
-    /// Per kept sample (same order), its locations, leaf first: offsets into `stack`.
-    pub stack_start: Vec<u32>,
-    /// Location indices.
-    pub stack: Vec<u32>,
     /// Per location, its remaining frames (innermost first): offsets into `frames`.
     pub frame_start: Vec<u32>,
     /// Frame indices into the profile's frames.
     pub frames: Vec<u32>,
+    /// Per location: 0 neither, 1 focused, 2 ignored.
+    mark: Vec<u8>,
+    /// Per location: removed from stacks by hide/show.
+    hidden: Vec<bool>,
+    any_hidden: bool,
+    /// Per location: matches show_from (when set).
+    show_from: Option<Vec<bool>>,
+    tagfocus: Option<TagFilter>,
+    tagignore: Option<TagFilter>,
+    label_units: HashMap<String, String>,
 }
 
 impl View {
-    /// Locations of kept sample `k` (index into `samples`).
-    #[inline]
-    pub fn stack(&self, k: usize) -> &[u32] {
-        &self.stack[self.stack_start[k] as usize..self.stack_start[k + 1] as usize]
-    }
     /// Remaining frames of location `l`.
     #[inline]
     pub fn frames(&self, l: usize) -> &[u32] {
         &self.frames[self.frame_start[l] as usize..self.frame_start[l + 1] as usize]
+    }
+
+    /// Calls `f(sample, locations)` for every sample the filters keep, in
+    /// profile order, with its remaining locations, leaf first.
+    pub fn for_each_sample(&self, p: &Profile, mut f: impl FnMut(usize, &[u32])) {
+        let mut buf: Vec<u32> = Vec::with_capacity(256);
+        for s in 0..p.samples.len() {
+            let st = p.samples.stack(s);
+            // pprof's focusedAndNotIgnored.
+            let mut focused = false;
+            for &l in st {
+                match self.mark[l as usize] {
+                    1 => focused = true,
+                    2 => {
+                        focused = false;
+                        break;
+                    }
+                    _ => {}
+                }
+            }
+            if !focused {
+                continue;
+            }
+            let mut kept: &[u32] = st;
+            if self.any_hidden {
+                buf.clear();
+                buf.extend(st.iter().copied().filter(|&l| !self.hidden[l as usize]));
+                if buf.is_empty() {
+                    continue;
+                }
+                kept = &buf;
+            }
+            if let Some(sf) = &self.show_from {
+                match kept.iter().rposition(|&l| sf[l as usize]) {
+                    Some(i) => kept = &kept[..i + 1],
+                    None => continue,
+                }
+            }
+            if self.tagfocus.as_ref().is_some_and(|t| !t.matches(p, s, &self.label_units)) {
+                continue;
+            }
+            if self.tagignore.as_ref().is_some_and(|t| t.matches(p, s, &self.label_units)) {
+                continue;
+            }
+            f(s, kept);
+        }
     }
 }
 
@@ -53,6 +100,7 @@ fn one_line(s: &str) -> String {
 }
 
 /// A compiled tag filter.
+#[derive(Clone, Debug)]
 enum TagFilter {
     /// Regexes over `key:value` (no key given) or over values of one key.
     Strings { key: Option<String>, rxs: Vec<Regex> },
@@ -60,6 +108,7 @@ enum TagFilter {
     Numeric { key: Option<String>, range: NumRange },
 }
 
+#[derive(Clone, Debug)]
 struct NumRange {
     lo: Option<f64>,
     hi: Option<f64>,
@@ -241,69 +290,18 @@ pub fn apply(p: &Profile, q: &Query) -> Result<View> {
     }
 
     let label_units = if tagfocus.is_some() || tagignore.is_some() { p.num_label_units() } else { HashMap::new() };
-    let ns = p.samples.len();
-    let mut view = View {
-        samples: Vec::with_capacity(ns),
-        stack_start: Vec::with_capacity(ns + 1),
-        stack: Vec::with_capacity(p.samples.stack.len()),
+    let any_hidden = hidden.iter().any(|&h| h);
+    Ok(View {
         frame_start,
         frames,
-    };
-    view.stack_start.push(0);
-    let any_hidden = hidden.iter().any(|&h| h);
-    for s in 0..ns {
-        let st = p.samples.stack(s);
-        // focusedAndNotIgnored
-        let mut focused = false;
-        let mut ignored = false;
-        for &l in st {
-            match mark[l as usize] {
-                1 => focused = true,
-                2 => {
-                    ignored = true;
-                    break;
-                }
-                _ => {}
-            }
-        }
-        if ignored || !focused {
-            continue;
-        }
-        let before = view.stack.len();
-        if any_hidden {
-            view.stack.extend(st.iter().copied().filter(|&l| !hidden[l as usize]));
-            if view.stack.len() == before {
-                continue;
-            }
-        } else {
-            view.stack.extend_from_slice(st);
-        }
-        if show_from.is_some() {
-            let kept = &view.stack[before..];
-            match kept.iter().rposition(|&l| show_from_loc[l as usize]) {
-                Some(i) => view.stack.truncate(before + i + 1),
-                None => {
-                    view.stack.truncate(before);
-                    continue;
-                }
-            }
-        }
-        if let Some(tf) = &tagfocus {
-            if !tf.matches(p, s, &label_units) {
-                view.stack.truncate(before);
-                continue;
-            }
-        }
-        if let Some(ti) = &tagignore {
-            if ti.matches(p, s, &label_units) {
-                view.stack.truncate(before);
-                continue;
-            }
-        }
-        view.samples.push(s as u32);
-        view.stack_start.push(view.stack.len() as u32);
-    }
-    Ok(view)
+        mark,
+        hidden,
+        any_hidden,
+        show_from: show_from.map(|_| show_from_loc),
+        tagfocus,
+        tagignore,
+        label_units,
+    })
 }
 
 #[cfg(test)]

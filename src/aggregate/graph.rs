@@ -8,7 +8,6 @@ use super::filter::View;
 use crate::model::merge::FxMap;
 use crate::model::{Profile, NONE};
 use crate::query::Granularity;
-use std::collections::HashMap;
 
 /// What identifies a node (pprof's `NodeInfo`). Strings are indices into [`Nodes::strings`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -104,7 +103,7 @@ impl Nodes {
 
 struct Interner {
     strings: Vec<String>,
-    map: HashMap<String, u32>,
+    map: FxMap<String, u32>,
 }
 
 impl Interner {
@@ -129,7 +128,7 @@ pub fn nodes(p: &Profile, view: &View, g: Granularity, noinlines: bool) -> Nodes
         Granularity::Functions => (true, false, false, false),
         Granularity::FileFunctions => (true, true, false, false),
     };
-    let mut it = Interner { strings: vec![String::new()], map: HashMap::new() };
+    let mut it = Interner { strings: vec![String::new()], map: FxMap::default() };
     it.map.insert(String::new(), 0);
     // Per-string caches from profile string ids to node string ids.
     let mut name_cache = vec![NONE; p.strings.len()];
@@ -263,101 +262,167 @@ impl Graph {
     }
 }
 
-/// Builds flat and cumulative values over the view's samples, using value
-/// column `vi`. Cum counts each node once per sample, even under recursion.
-pub fn build(p: &Profile, view: &View, nodes: &Nodes, vi: usize, kept: Option<&[bool]>, with_edges: bool) -> Graph {
-    let mut g = values(p, view, nodes, vi, kept);
+/// Bit set on a node id in [`Stacks::nodes`] when the frame sits at an
+/// inlined (not outermost) position of its location.
+pub const INLINED: u32 = 1 << 31;
+
+/// The kept samples as node stacks, root first: what every graph pass reads,
+/// sequentially, with no location indirection left.
+#[derive(Clone, Debug, Default)]
+pub struct Stacks {
+    /// Sample index (into the profile) of each stack.
+    pub samples: Vec<u32>,
+    /// Offsets into `nodes`; one more than stacks.
+    pub start: Vec<u32>,
+    /// Node ids, root first, with [`INLINED`] set on inlined frames.
+    pub nodes: Vec<u32>,
+}
+
+impl Stacks {
+    /// Nodes of stack `k`, root first.
+    #[inline]
+    pub fn stack(&self, k: usize) -> &[u32] {
+        &self.nodes[self.start[k] as usize..self.start[k + 1] as usize]
+    }
+}
+
+/// The samples the view keeps, as node stacks (root first).
+pub fn stacks(p: &Profile, view: &View, nodes: &Nodes) -> Stacks {
+    let mut st = Stacks {
+        samples: Vec::with_capacity(p.samples.len()),
+        start: Vec::with_capacity(p.samples.len() + 1),
+        nodes: Vec::with_capacity(p.samples.stack.len() + p.samples.stack.len() / 4),
+    };
+    st.start.push(0);
+    view.for_each_sample(p, |s, locs| {
+        for &l in locs.iter().rev() {
+            let ln = nodes.of_location(l as usize);
+            if let Some((&outer, inner)) = ln.split_last() {
+                st.nodes.push(outer);
+                for &n in inner.iter().rev() {
+                    st.nodes.push(n | INLINED);
+                }
+            }
+        }
+        st.samples.push(s as u32);
+        st.start.push(st.nodes.len() as u32);
+    });
+    st
+}
+
+/// Builds flat and cumulative values over the stacks, using value column
+/// `vi`, treating nodes not in `kept` (when given) as absent. Cum counts each
+/// node once per sample, even under recursion.
+pub fn build(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, kept: Option<&[bool]>, with_edges: bool) -> Graph {
+    let mut g = values(p, stacks, nn, vi, kept);
     if with_edges {
-        g.edges = build_edges(p, view, nodes, vi, kept).edges;
+        g.edges = edges_into(p, stacks, nn, vi, kept, None).edges;
     }
     g
 }
 
-fn values(p: &Profile, view: &View, nodes: &Nodes, vi: usize, kept: Option<&[bool]>) -> Graph {
-    let nn = nodes.len();
+fn values(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, kept: Option<&[bool]>) -> Graph {
     let nt = p.sample_types.len();
     let mut flat = vec![0i64; nn];
-    let mut cum = vec![0i64; nn];
-    let mut seen = vec![u32::MAX; nn];
+    // cum and the stamp of the last sample that counted it, side by side.
+    let mut cum: Vec<(i64, u32)> = vec![(0, u32::MAX); nn];
     let all = vec![true; if kept.is_some() { 0 } else { nn }];
     let kept = kept.unwrap_or(&all);
     let values = &p.samples.values;
-    for (k, &s) in view.samples.iter().enumerate() {
+    for (k, &s) in stacks.samples.iter().enumerate() {
         let w = values[s as usize * nt + vi];
         if w == 0 {
             continue;
         }
         let stamp = k as u32;
-        let mut leaf_kept = false;
         let mut leaf = NONE;
-        for &l in view.stack(k).iter().rev() {
-            for &n in nodes.of_location(l as usize).iter().rev() {
-                let nu = n as usize;
-                if !kept[nu] {
-                    leaf_kept = false;
-                    continue;
-                }
-                if seen[nu] != stamp {
-                    seen[nu] = stamp;
-                    cum[nu] = cum[nu].wrapping_add(w);
-                }
-                leaf = n;
-                leaf_kept = true;
+        let mut leaf_kept = false;
+        for &raw in stacks.stack(k) {
+            let nu = (raw & !INLINED) as usize;
+            if !kept[nu] {
+                leaf_kept = false;
+                continue;
             }
+            let c = &mut cum[nu];
+            if c.1 != stamp {
+                c.1 = stamp;
+                c.0 = c.0.wrapping_add(w);
+            }
+            leaf = nu as u32;
+            leaf_kept = true;
         }
         if leaf != NONE && leaf_kept {
             flat[leaf as usize] = flat[leaf as usize].wrapping_add(w);
         }
     }
-    Graph { flat, cum, edges: Vec::new() }
+    Graph { flat, cum: cum.into_iter().map(|c| c.0).collect(), edges: Vec::new() }
 }
 
-/// Builds only the edges between nodes in `kept` (all when `None`): weight
-/// counted once per sample, inline when every traversal was inlined.
-pub fn build_edges(p: &Profile, view: &View, nodes: &Nodes, vi: usize, kept: Option<&[bool]>) -> Graph {
-    let nn = nodes.len();
+/// Edges between nodes in `kept` (all when `None`) whose callee is in
+/// `targets` (all when `None`): weight counted once per sample, inline when
+/// every traversal was inlined.
+pub fn edges_into(
+    p: &Profile,
+    stacks: &Stacks,
+    nn: usize,
+    vi: usize,
+    kept: Option<&[bool]>,
+    targets: Option<&[bool]>,
+) -> Graph {
     let nt = p.sample_types.len();
-    let all = vec![true; if kept.is_some() { 0 } else { nn }];
+    let all = vec![true; if kept.is_some() && targets.is_some() { 0 } else { nn }];
     let kept = kept.unwrap_or(&all);
+    let targets = targets.unwrap_or(&all);
     let mut edge_index: FxMap<u64, u32> = FxMap::default();
     let mut edges: Vec<Edge> = Vec::new();
     let mut edge_seen: Vec<u32> = Vec::new();
     let values = &p.samples.values;
-    for (k, &s) in view.samples.iter().enumerate() {
+    for (k, &s) in stacks.samples.iter().enumerate() {
         let w = values[s as usize * nt + vi];
         if w == 0 {
             continue;
         }
         let stamp = k as u32;
         let mut parent = NONE;
-        for &l in view.stack(k).iter().rev() {
-            let ln = nodes.of_location(l as usize);
-            let last = ln.len().wrapping_sub(1);
-            for ni in (0..ln.len()).rev() {
-                let n = ln[ni];
-                if !kept[n as usize] {
-                    continue;
-                }
-                if parent != NONE && n != parent {
-                    let key = ((parent as u64) << 32) | n as u64;
-                    let e = *edge_index.entry(key).or_insert_with(|| {
-                        edges.push(Edge { src: parent, dst: n, weight: 0, inline: true });
-                        edge_seen.push(u32::MAX);
-                        (edges.len() - 1) as u32
-                    }) as usize;
-                    if edge_seen[e] != stamp {
-                        edge_seen[e] = stamp;
-                        edges[e].weight = edges[e].weight.wrapping_add(w);
-                        if ni == last {
-                            edges[e].inline = false;
-                        }
+        for &raw in stacks.stack(k) {
+            let n = raw & !INLINED;
+            if !kept[n as usize] {
+                continue;
+            }
+            if parent != NONE && n != parent && targets[n as usize] {
+                let key = ((parent as u64) << 32) | n as u64;
+                let e = *edge_index.entry(key).or_insert_with(|| {
+                    edges.push(Edge { src: parent, dst: n, weight: 0, inline: true });
+                    edge_seen.push(u32::MAX);
+                    (edges.len() - 1) as u32
+                }) as usize;
+                if edge_seen[e] != stamp {
+                    edge_seen[e] = stamp;
+                    edges[e].weight = edges[e].weight.wrapping_add(w);
+                    if raw & INLINED == 0 {
+                        edges[e].inline = false;
                     }
                 }
-                parent = n;
             }
+            parent = n;
         }
     }
     Graph { flat: Vec::new(), cum: Vec::new(), edges }
+}
+
+impl Nodes {
+    /// Nodes that some location holds at an inlined (non-outermost) position:
+    /// the only ones whose in-edges can be inline.
+    pub fn inlined_somewhere(&self) -> Vec<bool> {
+        let mut v = vec![false; self.len()];
+        for l in 0..self.loc_start.len().saturating_sub(1) {
+            let ln = self.of_location(l);
+            for &n in &ln[..ln.len().saturating_sub(1)] {
+                v[n as usize] = true;
+            }
+        }
+        v
+    }
 }
 
 #[cfg(test)]

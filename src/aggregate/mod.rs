@@ -24,10 +24,12 @@ pub struct Prepared {
     /// pprof's report total: sum of |value| over all samples, or over the
     /// base's samples for `-diff_base`.
     pub total: i64,
-    /// The samples and frames the filters keep.
+    /// The frames and samples the filters keep.
     pub view: filter::View,
     /// Nodes at the query's granularity.
     pub nodes: graph::Nodes,
+    /// The kept samples as node stacks, root first.
+    pub stacks: graph::Stacks,
 }
 
 impl Prepared {
@@ -43,7 +45,8 @@ impl Prepared {
         let total = compute_total(&profile, value_index);
         let view = filter::apply(&profile, &query)?;
         let nodes = graph::nodes(&profile, &view, query.granularity, query.noinlines);
-        Ok(Prepared { profile, query, value_index, total, view, nodes })
+        let stacks = graph::stacks(&profile, &view, &nodes);
+        Ok(Prepared { profile, query, value_index, total, view, nodes, stacks })
     }
 
     /// The sample type shown.

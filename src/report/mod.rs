@@ -53,7 +53,7 @@ pub fn top(pr: &Prepared) -> Top {
     // the samples through the node either way, and flat still goes to the
     // leaf only when the leaf itself is kept. So one value pass suffices;
     // only the edges (for the inline labels) need a pass over the final set.
-    let g = graph::build(p, &pr.view, nodes, vi, None, false);
+    let g = graph::build(p, &pr.stacks, nodes.len(), vi, None, false);
     let present0 = g.present();
     let total_value: i64 = present0.iter().map(|&n| g.flat[n as usize]).fold(0i64, |a, b| a.wrapping_add(b));
     let node_cutoff = ((total_value as f64 * q.nodefraction) as i64).wrapping_abs();
@@ -86,7 +86,14 @@ pub fn top(pr: &Prepared) -> Top {
         kept = Some(mask_of(&present, nodes.len()));
     }
     // Final graph with edges, for the inline labels.
-    let fg = graph::build_edges(p, &pr.view, nodes, vi, kept.as_deref());
+    // Only nodes held at an inlined position somewhere can get an inline
+    // label; every in-edge of the others is a plain call.
+    let mut targets = nodes.inlined_somewhere();
+    let shown = mask_of(&present, nodes.len());
+    for (t, s) in targets.iter_mut().zip(&shown) {
+        *t &= *s;
+    }
+    let fg = graph::edges_into(p, &pr.stacks, nodes.len(), vi, kept.as_deref(), Some(&targets));
     let mut has_inline = vec![false; nodes.len()];
     let mut has_call = vec![false; nodes.len()];
     for e in &fg.edges {
@@ -311,15 +318,11 @@ pub fn traces_text(pr: &Prepared) -> String {
     let label_units = p.num_label_units();
     let nodes = &pr.nodes;
     let nt = p.sample_types.len();
-    for (k, &s) in pr.view.samples.iter().enumerate() {
+    for (k, &s) in pr.stacks.samples.iter().enumerate() {
         let s = s as usize;
-        let mut stack: Vec<(u32, bool)> = Vec::new();
-        for &l in pr.view.stack(k) {
-            let ln = nodes.of_location(l as usize);
-            for (i, &n) in ln.iter().enumerate() {
-                stack.push((n, i != ln.len() - 1));
-            }
-        }
+        // Leaf first, each location's frames innermost first: the reverse of the root-first stack.
+        let stack: Vec<(u32, bool)> =
+            pr.stacks.stack(k).iter().rev().map(|&raw| (raw & !graph::INLINED, raw & graph::INLINED != 0)).collect();
         if stack.is_empty() {
             continue;
         }
