@@ -1,14 +1,13 @@
 #!/usr/bin/env bash
-# The README's run command. Until the page lands, "the app" is the CLI:
-# builds it (release) and prints its usage; pass arguments to run it, e.g.
-#   scripts/run.sh top tests/data/go-leaky/heap.6.pb.gz
+# The README's run command: builds the page and serves it on localhost,
+# printing the URL (PORT=8080 by default). With arguments, runs the CLI
+# instead, e.g. scripts/run.sh top tests/data/go-leaky/heap.6.pb.gz
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh >/dev/null
-cargo build --release --bins -q
-if [ $# -eq 0 ]; then
-  target/release/pprof-lens --help
-  echo "Try: scripts/run.sh top tests/data/go-leaky/heap.6.pb.gz"
-else
+if [ $# -gt 0 ]; then
+  scripts/setup.sh >/dev/null
+  cargo build --release --bins -q
   exec target/release/pprof-lens "$@"
 fi
+scripts/build.sh
+exec node scripts/serve.mjs dist

@@ -1,12 +1,33 @@
 #!/usr/bin/env bash
 # Installs what the build and tests need, idempotently. Cached tools live
-# under .tools/ (ignored by git).
-#   - the wasm32-unknown-unknown target (the core is built for the browser in CI)
+# under .tools/ (ignored by git):
+#   - the wasm32-unknown-unknown rust target
+#   - wasm-bindgen-cli at exactly the version of the wasm-bindgen crate (.tools/cargo/bin)
+#   - npm packages (playwright-core) from package-lock.json
+#   - Debian's chromium, for the browser tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .tools
 if ! rustup target list --installed 2>/dev/null | grep -qx wasm32-unknown-unknown; then
   echo "setup: adding rust target wasm32-unknown-unknown"
   rustup target add wasm32-unknown-unknown
+fi
+# The CLI must match the crate exactly; read the version from Cargo.toml.
+want=$(sed -n 's/^wasm-bindgen = { version = "=\([0-9.]*\)".*/\1/p; s/^wasm-bindgen = "=\([0-9.]*\)"/\1/p' Cargo.toml | head -1)
+have=$(.tools/cargo/bin/wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ -n "$want" ] && [ "$have" != "$want" ]; then
+  echo "setup: installing wasm-bindgen-cli $want (takes a few minutes, once)"
+  cargo install wasm-bindgen-cli --version "$want" --root .tools/cargo --force
+fi
+if [ "${SETUP_BROWSER:-1}" = 1 ]; then
+  if [ ! -d node_modules/playwright-core ]; then
+    echo "setup: npm ci (playwright-core)"
+    npm ci --no-audit --no-fund --loglevel=error
+  fi
+  if [ ! -x /usr/bin/chromium ]; then
+    echo "setup: installing Debian's chromium"
+    if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+    else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi
+  fi
 fi
 echo "setup: ok"

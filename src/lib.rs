@@ -21,6 +21,8 @@ pub mod proto;
 pub mod query;
 pub mod report;
 pub mod synth;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
 
 pub use aggregate::Prepared;
 pub use decode::{decode, DecodeOptions};

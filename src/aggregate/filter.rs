@@ -220,6 +220,18 @@ impl TagFilter {
     }
 }
 
+/// Checks that every filter of `q` compiles, without applying anything.
+pub fn validate(q: &Query) -> Result<()> {
+    for (name, v) in
+        [("focus", &q.focus), ("ignore", &q.ignore), ("hide", &q.hide), ("show", &q.show), ("show_from", &q.show_from)]
+    {
+        compile(name, v)?;
+    }
+    compile_tag("tagfocus", &q.tagfocus)?;
+    compile_tag("tagignore", &q.tagignore)?;
+    Ok(())
+}
+
 /// Applies the query's filters to `p`.
 pub fn apply(p: &Profile, q: &Query) -> Result<View> {
     let focus = compile("focus", &q.focus)?;

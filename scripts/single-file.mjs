@@ -1,0 +1,78 @@
+// Builds DIST/pprof-lens.html: the page as one self-contained file that works
+// opened from file:// (Chromium refuses fetch() of .wasm and module scripts
+// there). ES modules are wrapped into one inline module script with a tiny
+// module table; the worker's modules become a string run from a blob: URL;
+// the wasm is inlined as base64 in a data block. The page's
+// Content-Security-Policy is rewritten to allow exactly these inline parts
+// (by hash) and nothing else: no connection at all.
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { posix } from 'node:path';
+
+const dist = process.argv[2] || 'dist';
+const read = (p) => readFileSync(`${dist}/${p}`, 'utf8');
+
+// Turns one ES module into a factory body returning its exports.
+function wrap(path) {
+  let src = read(path);
+  const exports = [];
+  const dir = posix.dirname(path);
+  const key = (spec) => posix.normalize(posix.join(dir, spec));
+  src = src.replace(/^import\s+(?:(\w+)\s*,?\s*)?(?:\{([^}]*)\})?\s*from\s*['"]([^'"]+)['"];?/gm, (_, def, named, spec) => {
+    const parts = [];
+    if (def) parts.push(`default: ${def}`);
+    if (named) for (const n of named.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const [a, b] = n.split(/\s+as\s+/);
+      parts.push(b ? `${a}: ${b}` : a);
+    }
+    return `const { ${parts.join(', ')} } = __m[${JSON.stringify(key(spec))}];`;
+  });
+  src = src.replace(/^export\s+(async\s+function|function|class|const|let)\s+(\w+)/gm, (_, kw, name) => {
+    exports.push(name);
+    return `${kw} ${name}`;
+  });
+  src = src.replace(/^export\s*\{([^}]*)\};?/gm, (_, list) => {
+    for (const n of list.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const [a, b] = n.split(/\s+as\s+/);
+      exports.push(b ? `${b}: ${a}` : a);
+    }
+    return '';
+  });
+  src = src.replace(/^export\s+default\s+([\w$]+);?/gm, (_, name) => { exports.push(`default: ${name}`); return ''; });
+  if (/^\s*(import|export)\s/m.test(src)) throw new Error(`single-file: unhandled import/export in ${path}`);
+  return `__m[${JSON.stringify(path)}] = (() => {\n${src}\nreturn { ${exports.join(', ')} };\n})();\n`;
+}
+
+const bundle = (paths) => `const __m = {};\n${paths.map(wrap).join('\n')}`;
+
+const core = ['pkg/pprof_lens.js', 'www/host.js'];
+const workerSource = bundle([...core, 'www/worker.js']);
+const wasmB64 = readFileSync(`${dist}/pkg/pprof_lens_bg.wasm`).toString('base64');
+const main = `${bundle(core)}
+globalThis.__pprofLensBundle = {
+  modules: { 'host.js': __m['www/host.js'] },
+  workerSource: ${JSON.stringify(workerSource)},
+  wasm() {
+    const s = atob(document.getElementById('pprof-lens-wasm').textContent.trim());
+    const u = new Uint8Array(s.length);
+    for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
+    return u;
+  },
+};
+${['www/client.js', 'www/render/flame.js', 'www/views/flame.js', 'www/views/top.js', 'www/main.js'].map(wrap).join('\n')}`;
+
+const css = read('www/style.css');
+const sha = (s) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`;
+const csp = `default-src 'none'; script-src ${sha(main)} 'wasm-unsafe-eval'; worker-src blob:; connect-src 'none'; style-src ${sha(css)}; img-src data:; base-uri 'none'; form-action 'none'`;
+
+let html = read('index.html');
+const replaceOnce = (re, to) => {
+  if (!re.test(html)) throw new Error(`single-file: pattern not found: ${re}`);
+  html = html.replace(re, () => to);
+};
+replaceOnce(/<meta http-equiv="Content-Security-Policy" content="[^"]*">/, `<meta http-equiv="Content-Security-Policy" content="${csp}">`);
+replaceOnce(/<link rel="stylesheet" href="www\/style.css">/, `<style>${css}</style>`);
+replaceOnce(/<script type="module" src="www\/main.js"><\/script>/,
+  `<script type="application/octet-stream" id="pprof-lens-wasm">${wasmB64}</script>\n<script type="module">${main}</script>`);
+writeFileSync(`${dist}/pprof-lens.html`, html);
+console.log(`single-file: ${dist}/pprof-lens.html (${(html.length / 1024).toFixed(0)} KiB)`);

@@ -1,0 +1,409 @@
+//! The only binding file: the core as seen from JavaScript (compiled for
+//! wasm32 only). A [`Session`] keeps every loaded profile in linear memory;
+//! JS holds profile ids and asks for small results: metadata objects, typed
+//! arrays and newline-joined strings. No tree is ever serialised.
+
+use crate::aggregate::Prepared;
+use crate::error::Error;
+use crate::query::{Granularity, Query};
+use crate::report::{self, flame, units};
+use crate::{DecodeOptions, ModelOptions, Profile};
+use js_sys::{Float64Array, Object, Reflect, Uint32Array, Uint8Array};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::prelude::*;
+
+static LAST_PANIC: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
+
+/// Installs the panic hook (idempotent): a bug shows a message, not a dead page.
+#[wasm_bindgen(js_name = installPanicHook)]
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let msg = format!("internal error (a bug in pprof-lens, please report it): {info}");
+        if let Ok(mut m) = LAST_PANIC.lock() {
+            *m = msg;
+        }
+    }));
+}
+
+/// The message of the last panic ("" if none).
+#[wasm_bindgen(js_name = lastPanic)]
+pub fn last_panic() -> String {
+    LAST_PANIC.lock().map(|m| m.clone()).unwrap_or_default()
+}
+
+fn js_err(e: Error) -> JsError {
+    JsError::new(&e.message)
+}
+
+/// A view request from the page.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct ViewRequest {
+    sample_index: Option<u32>,
+    granularity: Option<String>,
+    noinlines: bool,
+    focus: String,
+    ignore: String,
+    hide: String,
+    show: String,
+    show_from: String,
+    tagfocus: String,
+    tagignore: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SampleTypeInfo {
+    r#type: String,
+    unit: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ProfileInfo {
+    id: u32,
+    name: String,
+    sample_types: Vec<SampleTypeInfo>,
+    default_index: u32,
+    samples: u32,
+    locations: u32,
+    functions: u32,
+    time_nanos: f64,
+    duration_nanos: f64,
+    comments: Vec<String>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ViewInfo {
+    header: Vec<String>,
+    total: f64,
+    total_text: String,
+    unit: String,
+    sample_type: String,
+    nodes: u32,
+    tree_nodes: u32,
+}
+
+struct Current {
+    prepared: Prepared,
+    names: Vec<String>,
+    tree: flame::CallTree,
+    unit: String,
+}
+
+struct Loaded {
+    name: String,
+    /// The profile while no view exists; a view owns it (in its `Prepared`).
+    profile: Option<Profile>,
+    current: Option<Current>,
+}
+
+impl Loaded {
+    fn profile(&self) -> &Profile {
+        match (&self.profile, &self.current) {
+            (Some(p), _) => p,
+            (None, Some(c)) => &c.prepared.profile,
+            (None, None) => unreachable!("a loaded profile always has its data"),
+        }
+    }
+}
+
+/// Every profile the page has open.
+#[wasm_bindgen]
+#[derive(Default)]
+pub struct Session {
+    profiles: Vec<Option<Loaded>>,
+}
+
+#[wasm_bindgen]
+impl Session {
+    /// An empty session.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Session {
+        install_panic_hook();
+        Session::default()
+    }
+
+    /// Decodes and validates `bytes` (gzipped or raw). Returns the profile's
+    /// info object, or throws with a sentence saying what is wrong.
+    pub fn load(&mut self, name: &str, bytes: &[u8], progress: Option<js_sys::Function>) -> Result<JsValue, JsError> {
+        let mut cb = |done: u64, total: u64| {
+            if let Some(f) = &progress {
+                let _ = f.call2(&JsValue::NULL, &JsValue::from_f64(done as f64), &JsValue::from_f64(total as f64));
+            }
+        };
+        let raw = crate::decode::decode_with_progress(bytes, &DecodeOptions::default(), &mut cb).map_err(js_err)?;
+        let profile = Profile::from_proto(raw, &ModelOptions::default()).map_err(js_err)?;
+        let id = self.profiles.len() as u32;
+        self.profiles.push(Some(Loaded { name: name.to_string(), profile: Some(profile), current: None }));
+        self.info(id)
+    }
+
+    /// Forgets a profile.
+    pub fn close(&mut self, id: u32) {
+        if let Some(slot) = self.profiles.get_mut(id as usize) {
+            *slot = None;
+        }
+    }
+
+    /// Metadata of a loaded profile.
+    pub fn info(&self, id: u32) -> Result<JsValue, JsError> {
+        let l = self.get(id)?;
+        let p = l.profile();
+        let info = ProfileInfo {
+            id,
+            name: l.name.clone(),
+            sample_types: p
+                .sample_types
+                .iter()
+                .map(|t| SampleTypeInfo { r#type: t.ty.clone(), unit: t.unit.clone() })
+                .collect(),
+            default_index: p.default_index() as u32,
+            samples: p.samples.len() as u32,
+            locations: p.locations.len() as u32,
+            functions: p.functions.len() as u32,
+            time_nanos: p.time_nanos as f64,
+            duration_nanos: p.duration_nanos as f64,
+            comments: p.comments.clone(),
+        };
+        serde_wasm_bindgen::to_value(&info).map_err(|e| JsError::new(&e.to_string()))
+    }
+
+    /// Applies a view request (sample type, granularity, filters) and builds
+    /// the call tree. Returns the header lines and totals.
+    pub fn view(&mut self, id: u32, request: JsValue) -> Result<JsValue, JsError> {
+        let req: ViewRequest = serde_wasm_bindgen::from_value(request).map_err(|e| JsError::new(&e.to_string()))?;
+        let l = self.get_mut(id)?;
+        let mut q = Query::default();
+        q.sample_index = req.sample_index.map(|i| i.to_string()).unwrap_or_default();
+        if let Some(g) = &req.granularity {
+            q.granularity = Granularity::parse(g).map_err(js_err)?;
+        }
+        q.noinlines = req.noinlines;
+        q.focus = req.focus;
+        q.ignore = req.ignore;
+        q.hide = req.hide;
+        q.show = req.show;
+        q.show_from = req.show_from;
+        q.tagfocus = req.tagfocus;
+        q.tagignore = req.tagignore;
+        q.nodefraction = 0.0;
+        // Check everything that can fail before taking the profile out of its
+        // slot, so a bad regex leaves the loaded profile (and its view) as it was.
+        crate::aggregate::filter::validate(&q).map_err(js_err)?;
+        l.profile().sample_index(&q.sample_index).map_err(js_err)?;
+        let profile = match (l.profile.take(), l.current.take()) {
+            (Some(p), _) => p,
+            (None, Some(c)) => c.prepared.profile,
+            (None, None) => return Err(JsError::new("profile data missing")),
+        };
+        let prepared = Prepared::from_profile(profile, q).map_err(js_err)?;
+        let names: Vec<String> = (0..prepared.nodes.len()).map(|n| prepared.nodes.printable_name(n)).collect();
+        let tree = flame::call_tree(&prepared, &names);
+        let top = report::top(&prepared);
+        let unit = top.output_unit.clone();
+        let info = ViewInfo {
+            header: report::profile_labels(&prepared, &unit),
+            total: prepared.total as f64,
+            total_text: report::format_value(&prepared, prepared.total, &unit),
+            unit: unit.clone(),
+            sample_type: prepared.sample_type().ty.clone(),
+            nodes: names.len() as u32,
+            tree_nodes: tree.len() as u32,
+        };
+        l.current = Some(Current { prepared, names, tree, unit });
+        serde_wasm_bindgen::to_value(&info).map_err(|e| JsError::new(&e.to_string()))
+    }
+
+    /// The top table of the current view, sorted by `sort` ("flat", "cum",
+    /// "name") as pprof sorts, `desc` reversing it. Returns columns: `node`
+    /// (Uint32Array), `flat`/`cum` (Float64Array), and newline-joined strings
+    /// `name`, `inline`, `flatText`, `flatPct`, `sumPct`, `cumText`, `cumPct`.
+    pub fn top(&self, id: u32, sort: &str, desc: bool) -> Result<JsValue, JsError> {
+        let c = self.current(id)?;
+        let pr = &c.prepared;
+        let t = report::top(pr);
+        let mut rows: Vec<&report::TopRow> = t.rows.iter().collect();
+        match sort {
+            "cum" => rows.sort_by(|a, b| b.cum.abs().cmp(&a.cum.abs()).then_with(|| a.name.cmp(&b.name))),
+            "name" => rows.sort_by(|a, b| a.name.cmp(&b.name)),
+            _ => {}
+        }
+        if !desc {
+            rows.reverse();
+        }
+        let fv = |v: i64| report::format_value(pr, v, &c.unit);
+        let mut sum = 0i64;
+        let (mut name, mut inl, mut ft, mut fp, mut sp, mut ct, mut cp) =
+            (String::new(), String::new(), String::new(), String::new(), String::new(), String::new(), String::new());
+        for r in &rows {
+            sum = sum.wrapping_add(r.flat);
+            for (s, v) in [
+                (&mut name, r.name.clone()),
+                (&mut inl, r.inline_label.to_string()),
+                (&mut ft, fv(r.flat)),
+                (&mut fp, units::percentage(r.flat, t.total).trim().to_string()),
+                (&mut sp, units::percentage(sum, t.total).trim().to_string()),
+                (&mut ct, fv(r.cum)),
+                (&mut cp, units::percentage(r.cum, t.total).trim().to_string()),
+            ] {
+                s.push_str(&v);
+                s.push('\n');
+            }
+        }
+        let o = Object::new();
+        let set = |k: &str, v: &JsValue| Reflect::set(&o, &JsValue::from_str(k), v).map(|_| ());
+        let nodes: Vec<u32> = rows.iter().map(|r| r.node).collect();
+        let flat: Vec<f64> = rows.iter().map(|r| r.flat as f64).collect();
+        let cum: Vec<f64> = rows.iter().map(|r| r.cum as f64).collect();
+        let js = |r: Result<(), JsValue>| r.map_err(|_| JsError::new("could not build the result object"));
+        js(set("node", &Uint32Array::from(&nodes[..]).into()))?;
+        js(set("flat", &Float64Array::from(&flat[..]).into()))?;
+        js(set("cum", &Float64Array::from(&cum[..]).into()))?;
+        for (k, v) in [
+            ("name", name),
+            ("inline", inl),
+            ("flatText", ft),
+            ("flatPct", fp),
+            ("sumPct", sp),
+            ("cumText", ct),
+            ("cumPct", cp),
+        ] {
+            js(set(k, &JsValue::from_str(&v)))?;
+        }
+        Ok(o.into())
+    }
+
+    /// Names of all graph nodes of the current view, newline-joined (index = node id).
+    #[wasm_bindgen(js_name = nodeNames)]
+    pub fn node_names(&self, id: u32) -> Result<String, JsError> {
+        Ok(self.current(id)?.names.join("\n"))
+    }
+
+    /// Flame graph boxes for zoom root `zoom` (a tree node; 0 = everything),
+    /// culling boxes narrower than `min_width` (a fraction of the width).
+    /// Returns `x`, `width` (Float64Array), `depth`, `tree`, `node`
+    /// (Uint32Array), `inlined` (Uint8Array) and `maxDepth`.
+    pub fn flame(&self, id: u32, zoom: u32, min_width: f64) -> Result<JsValue, JsError> {
+        let c = self.current(id)?;
+        let l = flame::layout(&c.tree, zoom, min_width);
+        let node: Vec<u32> = l.tree.iter().map(|&t| c.tree.node[t as usize]).collect();
+        let inl: Vec<u8> = l.tree.iter().map(|&t| c.tree.inlined[t as usize] as u8).collect();
+        let o = Object::new();
+        let set = |k: &str, v: JsValue| {
+            Reflect::set(&o, &JsValue::from_str(k), &v)
+                .map(|_| ())
+                .map_err(|_| JsError::new("could not build the result"))
+        };
+        set("x", Float64Array::from(&l.x[..]).into())?;
+        set("width", Float64Array::from(&l.width[..]).into())?;
+        set("depth", Uint32Array::from(&l.depth[..]).into())?;
+        set("tree", Uint32Array::from(&l.tree[..]).into())?;
+        set("node", Uint32Array::from(&node[..]).into())?;
+        set("inlined", Uint8Array::from(&inl[..]).into())?;
+        set("maxDepth", JsValue::from_f64(l.max_depth as f64))?;
+        Ok(o.into())
+    }
+
+    /// Details of tree node `t` for the tooltip: name, location, self and
+    /// total (formatted, and as % of the total), whether inlined, and the path.
+    #[wasm_bindgen(js_name = treeInfo)]
+    pub fn tree_info(&self, id: u32, t: u32) -> Result<JsValue, JsError> {
+        let c = self.current(id)?;
+        let tr = &c.tree;
+        if t as usize >= tr.len() {
+            return Err(JsError::new("no such frame"));
+        }
+        let pr = &c.prepared;
+        let total = pr.total;
+        let node = tr.node[t as usize];
+        let fv = |v: i64| report::format_value(pr, v, &c.unit);
+        let pct = |v: i64| units::percentage(v, total).trim().to_string();
+        let name = if t == 0 { "all samples".to_string() } else { c.names[node as usize].clone() };
+        let o = Object::new();
+        let pairs: [(&str, JsValue); 9] = [
+            ("name", name.into()),
+            ("location", location_of(pr, node).into()),
+            ("self", fv(tr.self_value[t as usize]).into()),
+            ("selfPct", pct(tr.self_value[t as usize]).into()),
+            ("total", fv(tr.total[t as usize]).into()),
+            ("totalPct", pct(tr.total[t as usize]).into()),
+            ("inlined", JsValue::from_bool(tr.inlined[t as usize])),
+            ("node", JsValue::from_f64(if t == 0 { -1.0 } else { node as f64 })),
+            ("path", Uint32Array::from(&tr.path(t)[..]).into()),
+        ];
+        for (k, v) in pairs {
+            Reflect::set(&o, &JsValue::from_str(k), &v).map_err(|_| JsError::new("could not build the result"))?;
+        }
+        Ok(o.into())
+    }
+
+    /// Graph nodes whose name matches `pattern` (a regex), as a Uint8Array
+    /// mask, and their share of the total (nested matches counted once).
+    pub fn search(&self, id: u32, pattern: &str) -> Result<JsValue, JsError> {
+        let c = self.current(id)?;
+        let rx = regex::Regex::new(pattern)
+            .map_err(|e| JsError::new(&format!("invalid regex: {}", first_line(&e.to_string()))))?;
+        let mask: Vec<bool> = c.names.iter().map(|n| rx.is_match(n)).collect();
+        let value = flame::matched_total(&c.tree, &mask);
+        let bytes: Vec<u8> = mask.iter().map(|&b| b as u8).collect();
+        let o = Object::new();
+        let pr = &c.prepared;
+        let pairs: [(&str, JsValue); 4] = [
+            ("mask", Uint8Array::from(&bytes[..]).into()),
+            ("value", report::format_value(pr, value, &c.unit).into()),
+            ("pct", units::percentage(value, pr.total).trim().to_string().into()),
+            ("count", JsValue::from_f64(mask.iter().filter(|&&b| b).count() as f64)),
+        ];
+        for (k, v) in pairs {
+            Reflect::set(&o, &JsValue::from_str(k), &v).map_err(|_| JsError::new("could not build the result"))?;
+        }
+        Ok(o.into())
+    }
+
+    /// Tree nodes (in the current view) of graph node `node`, largest first.
+    #[wasm_bindgen(js_name = treeNodesOf)]
+    pub fn tree_nodes_of(&self, id: u32, node: u32) -> Result<Uint32Array, JsError> {
+        let c = self.current(id)?;
+        let mut v: Vec<u32> = (1..c.tree.len() as u32).filter(|&t| c.tree.node[t as usize] == node).collect();
+        v.sort_by_key(|&t| std::cmp::Reverse(c.tree.total[t as usize].unsigned_abs()));
+        Ok(Uint32Array::from(&v[..]))
+    }
+}
+
+impl Session {
+    fn get(&self, id: u32) -> Result<&Loaded, JsError> {
+        self.profiles.get(id as usize).and_then(|p| p.as_ref()).ok_or_else(|| JsError::new("no such profile"))
+    }
+    fn get_mut(&mut self, id: u32) -> Result<&mut Loaded, JsError> {
+        self.profiles.get_mut(id as usize).and_then(|p| p.as_mut()).ok_or_else(|| JsError::new("no such profile"))
+    }
+    fn current(&self, id: u32) -> Result<&Current, JsError> {
+        self.get(id)?.current.as_ref().ok_or_else(|| JsError::new("no view yet: call view() first"))
+    }
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+/// "file:line" of the first frame that maps to graph node `node`.
+fn location_of(pr: &Prepared, node: u32) -> String {
+    let p = &pr.profile;
+    let nodes = &pr.nodes;
+    for l in 0..p.locations.len() {
+        let ln = nodes.of_location(l);
+        if let Some(i) = ln.iter().position(|&n| n == node) {
+            let frames = pr.view.frames(l);
+            let frames = if pr.query.noinlines && frames.len() > 1 { &frames[frames.len() - 1..] } else { frames };
+            if let Some(&fr) = frames.get(i) {
+                let f = p.frames.func[fr as usize] as usize;
+                let file = p.str(p.functions.filename[f]);
+                let line = p.frames.line[fr as usize];
+                return if line > 0 { format!("{file}:{line}") } else { file.to_string() };
+            }
+        }
+    }
+    String::new()
+}

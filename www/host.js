@@ -1,0 +1,47 @@
+// Runs the wasm core for the client: inside the worker, or on the main thread
+// when a worker is refused. Knows the Session API; knows nothing of the DOM.
+import init, { Session, lastPanic } from '../pkg/pprof_lens.js';
+
+let session = null;
+let ready = null;
+const ids = new Map(); // client key -> session profile id
+
+export function start(wasmSource) {
+  ready = init({ module_or_path: wasmSource }).then(() => { session = new Session(); });
+  return ready;
+}
+
+const ops = {
+  load: ({ key, name, bytes }, progress) => {
+    const info = session.load(name, new Uint8Array(bytes), progress);
+    ids.set(key, info.id);
+    return info;
+  },
+  close: ({ key }) => { session.close(id(key)); ids.delete(key); return true; },
+  view: ({ key, request }) => session.view(id(key), request),
+  top: ({ key, sort, desc }) => session.top(id(key), sort, desc),
+  names: ({ key }) => session.nodeNames(id(key)),
+  flame: ({ key, zoom, minWidth }) => session.flame(id(key), zoom, minWidth),
+  treeInfo: ({ key, tree }) => session.treeInfo(id(key), tree),
+  search: ({ key, pattern }) => session.search(id(key), pattern),
+  treeNodesOf: ({ key, node }) => session.treeNodesOf(id(key), node),
+};
+
+function id(key) {
+  if (!ids.has(key)) throw new Error('profile is not loaded');
+  return ids.get(key);
+}
+
+// Returns { result } or { error, panic }.
+export async function handle(op, args, progress) {
+  await ready;
+  try {
+    if (!ops[op]) throw new Error(`unknown operation ${op}`);
+    return { result: ops[op](args, progress) };
+  } catch (e) {
+    if (e instanceof WebAssembly.RuntimeError) {
+      return { error: lastPanic() || `internal error: ${e.message}`, panic: true };
+    }
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+}

@@ -1,0 +1,88 @@
+// Canvas drawing of flame graph boxes. Pure drawing: gets boxes and styles,
+// paints; no state, no requests.
+
+export const ROW = 18;
+
+// The package of a frame name, for colouring: Go's "a/b/pkg.(*T).M" → "a/b/pkg",
+// "pkg.f" → "pkg", anything else up to the first space.
+export function packageOf(name) {
+  const slash = name.lastIndexOf('/');
+  const dot = name.indexOf('.', slash + 1);
+  if (dot > 0) return name.slice(0, dot);
+  const sp = name.indexOf(' ');
+  return sp > 0 ? name.slice(0, sp) : name;
+}
+
+const hueCache = new Map();
+export function hueOf(pkg) {
+  let h = hueCache.get(pkg);
+  if (h === undefined) {
+    let x = 2166136261;
+    for (let i = 0; i < pkg.length; i++) { x ^= pkg.charCodeAt(i); x = Math.imul(x, 16777619) >>> 0; }
+    h = x % 360;
+    hueCache.set(pkg, h);
+  }
+  return h;
+}
+
+// Draws every box. `b` is the flame layout (typed arrays), `names` the node
+// names, `opts` { width, height, flip, match (Uint8Array|null), dark }.
+export function drawBoxes(ctx, b, names, opts) {
+  const { width, height, flip, match } = opts;
+  ctx.clearRect(0, 0, width, height);
+  ctx.font = '11px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
+  ctx.textBaseline = 'middle';
+  const charW = ctx.measureText('m').width || 6.6;
+  const n = b.x.length;
+  for (let i = 0; i < n; i++) {
+    const x = b.x[i] * width;
+    const w = b.width[i] * width;
+    if (w < 0.5) continue;
+    const y = rowY(b.depth[i], b.maxDepth, height, flip);
+    const name = names[b.node[i]] ?? '';
+    const inl = b.inlined[i] === 1;
+    const dim = match && !match[b.node[i]];
+    const hue = hueOf(packageOf(name));
+    ctx.fillStyle = dim ? 'hsl(0, 0%, 84%)' : `hsl(${hue}, ${inl ? 45 : 70}%, ${inl ? 80 : 68}%)`;
+    ctx.fillRect(x, y, Math.max(w - 0.5, 0.5), ROW - 1);
+    if (inl && w > 4) {
+      // Inlined frames: a dark notch on the left edge.
+      ctx.fillStyle = 'rgba(0,0,0,0.55)';
+      ctx.fillRect(x, y, 2, ROW - 1);
+    }
+    if (w > 3 * charW) {
+      const max = Math.floor((w - 6) / charW);
+      const label = name.length > max ? name.slice(0, Math.max(max - 1, 1)) + '…' : name;
+      ctx.fillStyle = dim ? '#777' : '#111';
+      ctx.fillText(label, x + (inl ? 5 : 3), y + ROW / 2);
+    }
+  }
+}
+
+// Outlines the boxes in `which` (indices into the layout) on the overlay.
+export function drawOutlines(ctx, b, which, opts, color) {
+  const { width, height, flip } = opts;
+  ctx.strokeStyle = color;
+  ctx.lineWidth = 2;
+  for (const i of which) {
+    const x = b.x[i] * width;
+    const w = Math.max(b.width[i] * width, 2);
+    const y = rowY(b.depth[i], b.maxDepth, height, flip);
+    ctx.strokeRect(x + 1, y + 1, w - 2, ROW - 3);
+  }
+}
+
+export function rowY(depth, maxDepth, height, flip) {
+  return flip ? height - (depth + 1) * ROW : depth * ROW;
+}
+
+// Index of the box under (px, py), or -1. Boxes are scanned per row.
+export function hitTest(b, px, py, opts) {
+  const { width, height, flip } = opts;
+  const depth = flip ? Math.floor((height - py) / ROW) : Math.floor(py / ROW);
+  const fx = px / width;
+  for (let i = 0; i < b.x.length; i++) {
+    if (b.depth[i] === depth && fx >= b.x[i] && fx < b.x[i] + b.width[i]) return i;
+  }
+  return -1;
+}

@@ -1,0 +1,184 @@
+// The flame graph view: layout requests, zoom, hover tooltip, search,
+// orientation, selection. Drawing is in render/flame.js.
+import { drawBoxes, drawOutlines, hitTest } from '../render/flame.js';
+
+export class FlameView {
+  constructor(el, client, { onSelect, onMessage }) {
+    Object.assign(this, { el, client, onSelect, onMessage });
+    this.key = null; this.names = []; this.layout = null; this.zoom = 0;
+    this.flip = false; this.match = null; this.hover = -1; this.selected = -1;
+    this.infoCache = new Map();
+    this.ctx = el.canvas.getContext('2d');
+    this.octx = el.overlay.getContext('2d');
+    el.overlay.addEventListener('mousemove', (e) => this.onMove(e));
+    el.overlay.addEventListener('mouseleave', () => { this.hover = -1; el.tooltip.hidden = true; this.paintOverlay(); });
+    el.overlay.addEventListener('click', (e) => this.onClick(e));
+    el.zoomOut.addEventListener('click', () => this.zoomTo(0));
+    el.orientation.addEventListener('click', () => { this.flip = !this.flip; this.paint(); });
+    el.search.addEventListener('input', () => this.search(el.search.value));
+    new ResizeObserver(() => this.refresh()).observe(el.box);
+  }
+
+  async setView(key, names) {
+    this.key = key; this.names = names; this.zoom = 0; this.selected = -1;
+    this.infoCache.clear();
+    this.match = null;
+    await this.refresh();
+    if (this.el.search.value) await this.search(this.el.search.value);
+  }
+
+  size() {
+    const w = Math.max(this.el.box.clientWidth, 100);
+    return { width: w, dpr: window.devicePixelRatio || 1 };
+  }
+
+  async refresh() {
+    if (this.key === null) return;
+    const { width } = this.size();
+    const t0 = performance.now();
+    this.layout = await this.client.call('flame', { key: this.key, zoom: this.zoom, minWidth: 0.5 / width });
+    this.layoutMs = performance.now() - t0;
+    this.hover = -1;
+    this.paint();
+    this.crumbs();
+  }
+
+  opts() {
+    const { width } = this.size();
+    const rows = Math.max(this.layout ? this.layout.maxDepth : 1, 1);
+    return { width, height: rows * 18 + 2, flip: this.flip, match: this.match };
+  }
+
+  paint() {
+    if (!this.layout) return;
+    const t0 = performance.now();
+    const o = this.opts();
+    const { dpr } = this.size();
+    for (const c of [this.el.canvas, this.el.overlay]) {
+      c.width = Math.round(o.width * dpr); c.height = Math.round(o.height * dpr);
+      c.style.width = `${o.width}px`; c.style.height = `${o.height}px`;
+    }
+    this.el.box.style.height = `${o.height}px`;
+    this.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    this.octx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    drawBoxes(this.ctx, this.layout, this.names, o);
+    this.paintOverlay();
+    this.paintMs = performance.now() - t0;
+    this.el.canvas.dataset.boxes = String(this.layout.x.length);
+    this.el.canvas.dataset.painted = String((Number(this.el.canvas.dataset.painted) || 0) + 1);
+  }
+
+  paintOverlay() {
+    if (!this.layout) return;
+    const t0 = performance.now();
+    const o = this.opts();
+    this.octx.clearRect(0, 0, o.width, o.height);
+    if (this.selected >= 0) {
+      const sel = [];
+      for (let i = 0; i < this.layout.node.length; i++) if (this.layout.node[i] === this.selected) sel.push(i);
+      drawOutlines(this.octx, this.layout, sel, o, '#1a56db');
+    }
+    if (this.hover >= 0) drawOutlines(this.octx, this.layout, [this.hover], o, '#111');
+    this.overlayMs = performance.now() - t0;
+  }
+
+  async onMove(e) {
+    if (!this.layout) return;
+    const r = this.el.overlay.getBoundingClientRect();
+    const i = hitTest(this.layout, e.clientX - r.left, e.clientY - r.top, this.opts());
+    if (i === this.hover) { this.placeTip(e); return; }
+    this.hover = i;
+    this.paintOverlay();
+    if (i < 0) { this.el.tooltip.hidden = true; return; }
+    const info = await this.info(this.layout.tree[i]);
+    if (this.hover !== i) return;
+    const t = this.el.tooltip;
+    t.replaceChildren();
+    const line = (cls, text) => { const d = document.createElement('div'); d.className = cls; d.textContent = text; t.append(d); };
+    line('tip-name', info.name + (info.inlined ? '  (inlined)' : ''));
+    if (info.location) line('tip-loc', info.location);
+    line('tip-val', `self ${info.self} (${info.selfPct})   total ${info.total} (${info.totalPct})`);
+    t.hidden = false;
+    this.placeTip(e);
+  }
+
+  placeTip(e) {
+    const t = this.el.tooltip;
+    if (t.hidden) return;
+    const r = this.el.box.getBoundingClientRect();
+    let x = e.clientX - r.left + 14;
+    if (x + t.offsetWidth > r.width) x = Math.max(0, e.clientX - r.left - t.offsetWidth - 14);
+    t.style.left = `${x}px`;
+    t.style.top = `${e.clientY - r.top + 14}px`;
+  }
+
+  async info(tree) {
+    if (!this.infoCache.has(tree)) this.infoCache.set(tree, await this.client.call('treeInfo', { key: this.key, tree }));
+    return this.infoCache.get(tree);
+  }
+
+  async onClick(e) {
+    if (!this.layout) return;
+    const r = this.el.overlay.getBoundingClientRect();
+    const i = hitTest(this.layout, e.clientX - r.left, e.clientY - r.top, this.opts());
+    if (i < 0) return;
+    const node = this.layout.node[i];
+    this.selected = node;
+    await this.zoomTo(this.layout.tree[i]);
+    this.onSelect?.(node);
+  }
+
+  async zoomTo(tree) {
+    this.zoom = tree;
+    await this.refresh();
+  }
+
+  async zoomOutOne() {
+    if (this.zoom === 0) return;
+    const info = await this.info(this.zoom);
+    const path = Array.from(info.path);
+    await this.zoomTo(path.length > 1 ? path[path.length - 2] : 0);
+  }
+
+  // Highlights every box of graph node `node`; zooms out if none is visible.
+  async select(node) {
+    this.selected = node;
+    if (this.layout && !this.layout.node.includes(node) && this.zoom !== 0) await this.zoomTo(0);
+    this.paintOverlay();
+  }
+
+  async crumbs() {
+    const nav = this.el.crumbs;
+    const items = [{ tree: 0, name: 'all' }];
+    if (this.zoom !== 0) {
+      const info = await this.info(this.zoom);
+      for (const t of info.path) items.push({ tree: t, name: (await this.info(t)).name });
+    }
+    nav.replaceChildren(...items.map((it, k) => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.textContent = it.name;
+      b.className = k === items.length - 1 ? 'crumb current' : 'crumb';
+      b.addEventListener('click', () => this.zoomTo(it.tree));
+      return b;
+    }));
+  }
+
+  async search(pattern) {
+    const infoEl = this.el.searchInfo;
+    this.el.search.classList.remove('invalid');
+    if (!pattern || this.key === null) {
+      this.match = null; infoEl.textContent = ''; this.paint(); return;
+    }
+    try {
+      const r = await this.client.call('search', { key: this.key, pattern });
+      this.match = r.mask;
+      infoEl.textContent = `${r.count} match${r.count === 1 ? '' : 'es'}: ${r.value} (${r.pct}) of the total`;
+    } catch (e) {
+      this.el.search.classList.add('invalid');
+      infoEl.textContent = e.message;
+      return;
+    }
+    this.paint();
+  }
+}

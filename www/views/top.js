@@ -1,0 +1,103 @@
+// The top table: flat, flat%, sum%, cum, cum%, name. Sorted by the core
+// (so sum% follows the order), filtered by name here, rows rendered only
+// where visible.
+const ROW_H = 20;
+
+export class TopView {
+  constructor(el, client, { onSelect, onMessage }) {
+    Object.assign(this, { el, client, onSelect, onMessage });
+    this.key = null; this.sort = 'flat'; this.desc = true; this.rows = null; this.visible = []; this.selected = -1;
+    el.table.querySelectorAll('th[data-sort]').forEach((th) => th.addEventListener('click', () => {
+      const s = th.dataset.sort;
+      if (this.sort === s) this.desc = !this.desc; else { this.sort = s; this.desc = s !== 'name'; }
+      this.load();
+    }));
+    el.filter.addEventListener('input', () => this.applyFilter());
+    el.box.addEventListener('scroll', () => this.render());
+    el.tbody.addEventListener('click', (e) => {
+      const tr = e.target.closest('tr[data-row]');
+      if (!tr) return;
+      const node = this.rows.node[Number(tr.dataset.row)];
+      this.selected = node;
+      this.render();
+      this.onSelect?.(node);
+    });
+  }
+
+  async setView(key) { this.key = key; this.selected = -1; await this.load(); }
+
+  async load() {
+    if (this.key === null) return;
+    const r = await this.client.call('top', { key: this.key, sort: this.sort, desc: this.desc });
+    const split = (s) => s.split('\n').slice(0, -1);
+    this.rows = {
+      node: r.node, flat: r.flat, cum: r.cum,
+      name: split(r.name), inline: split(r.inline), flatText: split(r.flatText), flatPct: split(r.flatPct),
+      sumPct: split(r.sumPct), cumText: split(r.cumText), cumPct: split(r.cumPct),
+    };
+    this.el.table.querySelectorAll('th[data-sort]').forEach((th) => {
+      th.classList.toggle('sorted', th.dataset.sort === this.sort);
+      th.classList.toggle('asc', th.dataset.sort === this.sort && !this.desc);
+    });
+    this.applyFilter();
+  }
+
+  applyFilter() {
+    if (!this.rows) return;
+    const pattern = this.el.filter.value;
+    let rx = null;
+    this.el.filter.classList.remove('invalid');
+    if (pattern) {
+      try { rx = new RegExp(pattern); } catch (e) {
+        this.el.filter.classList.add('invalid');
+        this.el.rowInfo.textContent = `invalid regex: ${e.message}`;
+        return;
+      }
+    }
+    this.visible = [];
+    for (let i = 0; i < this.rows.name.length; i++) if (!rx || rx.test(this.rows.name[i])) this.visible.push(i);
+    this.el.rowInfo.textContent = `${this.visible.length} of ${this.rows.name.length} rows`;
+    this.render();
+  }
+
+  render() {
+    const tbody = this.el.tbody;
+    if (!this.rows) { tbody.replaceChildren(); return; }
+    const box = this.el.box;
+    const first = Math.max(0, Math.floor(box.scrollTop / ROW_H) - 10);
+    const count = Math.ceil(box.clientHeight / ROW_H) + 20;
+    const last = Math.min(this.visible.length, first + count);
+    const spacer = (h) => { const tr = document.createElement('tr'); tr.className = 'spacer'; tr.style.height = `${h}px`; return tr; };
+    const out = [spacer(first * ROW_H)];
+    const R = this.rows;
+    for (let k = first; k < last; k++) {
+      const i = this.visible[k];
+      const tr = document.createElement('tr');
+      tr.dataset.row = String(i);
+      if (R.node[i] === this.selected) tr.className = 'selected';
+      for (const [text, cls] of [[R.flatText[i], 'num'], [R.flatPct[i], 'num'], [R.sumPct[i], 'num'],
+        [R.cumText[i], 'num'], [R.cumPct[i], 'num'], [R.name[i] + (R.inline[i] ? ` ${R.inline[i]}` : ''), 'name']]) {
+        const td = document.createElement('td');
+        td.className = cls;
+        td.textContent = text;
+        tr.append(td);
+      }
+      out.push(tr);
+    }
+    out.push(spacer((this.visible.length - last) * ROW_H));
+    tbody.replaceChildren(...out);
+  }
+
+  // Selects graph node `node` and scrolls its row into view.
+  select(node) {
+    this.selected = node;
+    if (!this.rows) return;
+    const k = this.visible.findIndex((i) => this.rows.node[i] === node);
+    if (k >= 0) {
+      const box = this.el.box;
+      const y = k * ROW_H;
+      if (y < box.scrollTop || y > box.scrollTop + box.clientHeight - ROW_H) box.scrollTop = Math.max(0, y - box.clientHeight / 3);
+    }
+    this.render();
+  }
+}
