@@ -13,8 +13,12 @@ step "cargo clippy (deny warnings)"
 cargo clippy --release --all-targets -- -D warnings
 step "cargo test (native: unit, conformance, hostile inputs, semantics)"
 cargo test --release
-step "core builds for wasm32-unknown-unknown"
-cargo build --release --lib --target wasm32-unknown-unknown
+step "clippy for wasm32 (the binding file)"
+cargo clippy --release --lib --target wasm32-unknown-unknown -- -D warnings
+step "build the page (wasm core, dist/, single file)"
+scripts/build.sh
+step "browser tests (headless chromium)"
+node --test --test-concurrency=1 tests/browser/
 if [ -x ../shared/tools/conformance.sh ] && [ -d ../shared/corpus ]; then
   step "shared conformance script (optional: ../shared present)"
   ../shared/tools/conformance.sh ../shared/corpus/* | tail -3

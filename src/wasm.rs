@@ -175,19 +175,23 @@ impl Session {
     pub fn view(&mut self, id: u32, request: JsValue) -> Result<JsValue, JsError> {
         let req: ViewRequest = serde_wasm_bindgen::from_value(request).map_err(|e| JsError::new(&e.to_string()))?;
         let l = self.get_mut(id)?;
-        let mut q = Query::default();
-        q.sample_index = req.sample_index.map(|i| i.to_string()).unwrap_or_default();
-        if let Some(g) = &req.granularity {
-            q.granularity = Granularity::parse(g).map_err(js_err)?;
-        }
-        q.noinlines = req.noinlines;
-        q.focus = req.focus;
-        q.ignore = req.ignore;
-        q.hide = req.hide;
-        q.show = req.show;
-        q.show_from = req.show_from;
-        q.tagfocus = req.tagfocus;
-        q.tagignore = req.tagignore;
+        let granularity = match &req.granularity {
+            Some(g) => Granularity::parse(g).map_err(js_err)?,
+            None => Granularity::Functions,
+        };
+        let mut q = Query {
+            sample_index: req.sample_index.map(|i| i.to_string()).unwrap_or_default(),
+            granularity,
+            noinlines: req.noinlines,
+            focus: req.focus,
+            ignore: req.ignore,
+            hide: req.hide,
+            show: req.show,
+            show_from: req.show_from,
+            tagfocus: req.tagfocus,
+            tagignore: req.tagignore,
+            ..Query::default()
+        };
         q.nodefraction = 0.0;
         // Check everything that can fail before taking the profile out of its
         // slot, so a bad regex leaves the loaded profile (and its view) as it was.
