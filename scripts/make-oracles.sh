@@ -57,6 +57,10 @@ gen $L block.default.txt "-top" block.pb.gz
 gen $L mutex.default.txt "-top" mutex.pb.gz
 gen $L threadcreate.default.txt "-top" threadcreate.pb.gz
 gen $L goroutine.end.default.txt "-top" goroutine.end.pb.gz
+# What the page's table shows: every node, default sample type and unit.
+gen $L cpu.all.txt "-top -nodecount=0 -nodefraction=0" cpu.pb.gz
+gen $L heap.6.all.txt "-top -nodecount=0 -nodefraction=0" heap.6.pb.gz
+gen $L mutex.all.txt "-top -nodecount=0 -nodefraction=0" mutex.pb.gz
 
 N=node
 gen $N node.cpu.lines.txt "-top -lines" node.cpu.pb.gz
@@ -65,6 +69,8 @@ gen $N node.cpu.traces.txt "-traces" node.cpu.pb.gz
 gen $N node.heap.default.txt "-top" node.heap.pb.gz
 gen $N node.heap.traces.txt "-traces" node.heap.pb.gz
 gen $N node.cpu.hide.txt "-top -hide=anonymous" node.cpu.pb.gz
+gen $N node.cpu.all.txt "-top -nodecount=0 -nodefraction=0" node.cpu.pb.gz
+gen $N node.heap.all.txt "-top -nodecount=0 -nodefraction=0" node.heap.pb.gz
 
 S=synth
 gen $S small.cpu.default.txt "-top" small.cpu.pb.gz

@@ -35,9 +35,12 @@ export class TopView {
       name: split(r.name), inline: split(r.inline), flatText: split(r.flatText), flatPct: split(r.flatPct),
       sumPct: split(r.sumPct), cumText: split(r.cumText), cumPct: split(r.cumPct),
     };
+    let marked = false;
     this.el.table.querySelectorAll('th[data-sort]').forEach((th) => {
-      th.classList.toggle('sorted', th.dataset.sort === this.sort);
-      th.classList.toggle('asc', th.dataset.sort === this.sort && !this.desc);
+      const on = th.dataset.sort === this.sort && !marked;
+      marked ||= on;
+      th.classList.toggle('sorted', on);
+      th.classList.toggle('asc', on && !this.desc);
     });
     this.applyFilter();
   }

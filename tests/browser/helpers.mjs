@@ -1,0 +1,89 @@
+// Shared pieces of the browser tests: Debian's chromium driven by
+// playwright-core, the dist/ server on loopback, and page helpers.
+import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve } from '../../scripts/serve.mjs';
+
+export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const data = (p) => join(root, 'tests', 'data', p);
+export const dist = join(root, 'dist');
+
+export const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+  '--disable-component-update', '--no-first-run', '--disable-sync'];
+
+export async function launch() {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
+}
+
+export async function startServer() {
+  const server = await serve(dist);
+  return { server, url: `http://127.0.0.1:${server.address().port}/` };
+}
+
+// Opens the page and waits until the core runs. Collects page errors.
+export async function openPage(browser, url, { width = 1280, height = 900 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height } });
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  await page.goto(url);
+  await page.waitForFunction(() => document.body.dataset.core && document.body.dataset.core !== 'none', null, { timeout: 30000 });
+  return { context, page };
+}
+
+// Loads files through the file input and waits until the last one is shown.
+export async function load(page, ...files) {
+  const before = await page.evaluate(() => window.pprofLens.app.nextKey);
+  await page.setInputFiles('#file', files);
+  await page.waitForFunction((want) => Number(document.body.dataset.ready) >= want, before + files.length - 1, { timeout: 60000 });
+}
+
+// Drops files onto the page as a user's drag and drop would.
+export async function drop(page, files) {
+  const payload = files.map((f) => ({ name: f.split('/').pop(), b64: readFileSync(f).toString('base64') }));
+  await page.evaluate((items) => {
+    const dt = new DataTransfer();
+    for (const it of items) {
+      const bin = atob(it.b64);
+      const u = new Uint8Array(bin.length);
+      for (let i = 0; i < bin.length; i++) u[i] = bin.charCodeAt(i);
+      dt.items.add(new File([u], it.name));
+    }
+    window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, payload);
+}
+
+// The table rows as pprof prints them: [flat, flat%, sum%, cum, cum%, name].
+export async function tableRows(page) {
+  return page.evaluate(() => {
+    const R = window.pprofLens.top.rows;
+    return R.name.map((n, i) => [R.flatText[i], R.flatPct[i], R.sumPct[i], R.cumText[i], R.cumPct[i], n + (R.inline[i] ? ` ${R.inline[i]}` : '')]);
+  });
+}
+
+// The rows of a go tool pprof -top oracle, split the same way.
+export function oracleRows(path) {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const start = lines.findIndex((l) => /^\s+flat\s+flat%/.test(l));
+  return lines.slice(start + 1).filter((l) => l.trim()).map((l) => {
+    const f = l.trim().split(/\s+/);
+    return [f[0], f[1], f[2], f[3], f[4], f.slice(5).join(' ')];
+  });
+}
+
+// Counts non-background pixels of the flame canvas.
+export async function paintedPixels(page) {
+  return page.evaluate(() => {
+    const c = document.getElementById('flame');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+    return n;
+  });
+}
+
+export async function messages(page) {
+  return page.evaluate(() => [...document.querySelectorAll('#messages .msg span')].map((s) => s.textContent));
+}

@@ -1,0 +1,200 @@
+// End-to-end tests of the page in real headless Chromium (Debian's chromium,
+// playwright-core): loading, the top table against go tool pprof's own
+// output, the flame graph's pixels, search, zoom, sample types, bad input,
+// and the proof that nothing leaves the page.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { launch, startServer, openPage, load, drop, tableRows, oracleRows, paintedPixels, messages, data, dist, root } from './helpers.mjs';
+
+let browser, server, url;
+before(async () => {
+  assert.ok(existsSync(`${dist}/index.html`), 'dist/ is missing: run scripts/build.sh first');
+  browser = await launch();
+  ({ server, url } = await startServer());
+});
+after(async () => { await browser?.close(); server?.close(); });
+
+const CASES = [
+  // [file, sample type index or null for the default, oracle]
+  ['go-leaky/cpu.pb.gz', null, 'go-leaky/expected-extra/cpu.all.txt'],
+  ['go-leaky/cpu.pb.gz', 0, 'go-leaky/expected/cpu.samples.top.txt'],
+  ['go-leaky/heap.6.pb.gz', null, 'go-leaky/expected-extra/heap.6.all.txt'],
+  ['go-leaky/heap.6.pb.gz', 0, 'go-leaky/expected/heap.6.alloc_objects.top.txt'],
+  ['go-leaky/goroutine.end.pb.gz', null, 'go-leaky/expected/goroutine.end.goroutine.top.txt'],
+  ['go-leaky/mutex.pb.gz', null, 'go-leaky/expected-extra/mutex.all.txt'],
+  ['go-leaky/mutex.pb.gz', 0, 'go-leaky/expected/mutex.contentions.top.txt'],
+  ['node/node.cpu.pb.gz', null, 'node/expected-extra/node.cpu.all.txt'],
+  ['node/node.heap.pb.gz', null, 'node/expected-extra/node.heap.all.txt'],
+];
+
+test('the top table shows go tool pprof\'s numbers for Go heap, CPU, goroutine, mutex and Node profiles', async () => {
+  const { context, page } = await openPage(browser, url);
+  for (const [file, index, oracle] of CASES) {
+    await load(page, data(file));
+    if (index !== null) {
+      await page.selectOption('#sampleType', String(index));
+      await page.waitForFunction((i) => window.pprofLens.app.profiles.get(window.pprofLens.app.active).sampleIndex === i
+        && document.querySelector('#header').textContent.includes('Type:'), index);
+      await page.waitForTimeout(200);
+    }
+    const want = oracleRows(data(oracle));
+    const got = await tableRows(page);
+    assert.deepEqual(got, want, `${file} (sample type ${index ?? 'default'}) vs ${oracle}`);
+  }
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('the header states pprof\'s facts, and the sample type selector lists every type with its unit', async () => {
+  const { context, page } = await openPage(browser, url);
+  await load(page, data('go-leaky/heap.6.pb.gz'));
+  const header = await page.textContent('#header');
+  assert.match(header, /File: leaky\nType: inuse_space\nTime: Nov 27, 2026 at 7:32am \(UTC\)/);
+  const options = await page.$$eval('#sampleType option', (os) => os.map((o) => o.textContent));
+  assert.deepEqual(options, ['alloc_objects (count)', 'alloc_space (bytes)', 'inuse_objects (count)', 'inuse_space (bytes)']);
+  assert.equal(await page.$eval('#sampleType', (s) => s.value), '3');
+  await page.selectOption('#sampleType', '1');
+  await page.waitForFunction(() => document.querySelector('#header').textContent.includes('Type: alloc_space'));
+  await context.close();
+});
+
+test('the flame graph is painted, searchable, zoomable, and flips orientation', async () => {
+  const { context, page } = await openPage(browser, url);
+  await load(page, data('go-leaky/cpu.pb.gz'));
+  assert.ok(await paintedPixels(page) > 20000, 'flame graph pixels painted');
+  const boxes = Number(await page.$eval('#flame', (c) => c.dataset.boxes));
+  assert.ok(boxes > 50, `${boxes} boxes`);
+
+  // Search: matches are counted and their share of the total shown.
+  await page.fill('#search', '^sort\\.');
+  await page.waitForFunction(() => /of the total/.test(document.querySelector('#searchInfo').textContent));
+  assert.match(await page.textContent('#searchInfo'), /matches: 5\.30s \(88\.93%\) of the total/);
+  await page.fill('#search', '(');
+  await page.waitForFunction(() => document.querySelector('#search').classList.contains('invalid'));
+  assert.match(await page.textContent('#searchInfo'), /invalid regex/);
+  await page.fill('#search', '');
+
+  // Zoom: click the widest box of row 1 (main.main); breadcrumbs follow; Esc zooms out.
+  const box = await page.$('#flameOverlay');
+  const bb = await box.boundingBox();
+  await page.mouse.move(bb.x + bb.width / 2, bb.y + 18 + 9);
+  await page.waitForFunction(() => !document.getElementById('tooltip').hidden);
+  const tip = await page.textContent('#tooltip');
+  assert.match(tip, /main\.main.*total 5\.88s \(98\.66%\)/s);
+  await page.mouse.click(bb.x + bb.width / 2, bb.y + 18 + 9);
+  await page.waitForFunction(() => document.querySelectorAll('#crumbs .crumb').length === 3);
+  assert.deepEqual(await page.$$eval('#crumbs .crumb', (bs) => bs.map((b) => b.textContent)), ['all', 'runtime.main', 'main.main']);
+  // The clicked frame is selected in the table too.
+  assert.equal(await page.textContent('#top tr.selected td.name'), 'main.main');
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => document.querySelectorAll('#crumbs .crumb').length === 2);
+
+  // Flip to flame orientation: pixels move to the bottom.
+  await page.click('#orientation');
+  const bottomHeavy = await page.evaluate(() => {
+    const c = document.getElementById('flame');
+    const d = c.getContext('2d').getImageData(0, c.height - 10, c.width, 1).data;
+    let n = 0; for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++;
+    return n;
+  });
+  assert.ok(bottomHeavy > 100, 'root row drawn at the bottom');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('clicking a table row highlights the frame in the flame graph', async () => {
+  const { context, page } = await openPage(browser, url);
+  await load(page, data('go-leaky/cpu.pb.gz'));
+  const before = await page.evaluate(() => window.pprofLens.flame.selected);
+  assert.equal(before, -1);
+  await page.click('#top tbody tr[data-row="0"]');
+  const sel = await page.evaluate(() => ({ f: window.pprofLens.flame.selected, t: window.pprofLens.top.rows.node[0] }));
+  assert.equal(sel.f, sel.t);
+  const outlined = await page.evaluate(() => {
+    const c = document.getElementById('flameOverlay');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && d[i + 2] > 150 && d[i] < 80) n++;
+    return n;
+  });
+  assert.ok(outlined > 50, `selection outline drawn (${outlined} px)`);
+  await context.close();
+});
+
+test('bad files get a clear message naming them, and open profiles stay usable', async () => {
+  const { context, page } = await openPage(browser, url);
+  await load(page, data('go-leaky/heap.6.pb.gz'));
+  const rows = (await tableRows(page)).length;
+  const tmp = `${root}/target/browser-tmp`;
+  mkdirSync(tmp, { recursive: true });
+  const { writeFileSync, readFileSync } = await import('node:fs');
+  writeFileSync(`${tmp}/empty.pb.gz`, '');
+  writeFileSync(`${tmp}/image.png`, Buffer.from('89504e470d0a1a0a0000000d4948445200000001', 'hex'));
+  const gz = readFileSync(data('go-leaky/cpu.pb.gz'));
+  writeFileSync(`${tmp}/truncated.pb.gz`, gz.subarray(0, gz.length / 2));
+  writeFileSync(`${tmp}/dump.txt`, readFileSync(data('go-leaky/goroutine.end.debug2.txt')));
+  await drop(page, [`${tmp}/empty.pb.gz`, `${tmp}/image.png`, `${tmp}/truncated.pb.gz`, `${tmp}/dump.txt`]);
+  await page.waitForFunction(() => document.querySelectorAll('#messages .msg').length >= 4, null, { timeout: 20000 });
+  const msgs = await messages(page);
+  assert.match(msgs[0], /^empty\.pb\.gz: empty file/);
+  assert.match(msgs[1], /^image\.png: not a pprof profile: this is a PNG image/);
+  assert.match(msgs[2], /^truncated\.pb\.gz: truncated gzip stream after/);
+  assert.match(msgs[3], /^dump\.txt: not a pprof profile: this looks like a text goroutine dump/);
+  // The heap profile is still open and its view intact.
+  assert.equal(await page.$$eval('#tabs .tab', (t) => t.length), 1);
+  assert.equal((await tableRows(page)).length, rows);
+  assert.ok(await paintedPixels(page) > 1000);
+  // A bad search regex leaves the view as it was.
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('no request leaves the page after load while profiles are dropped and explored', async () => {
+  const { context, page } = await openPage(browser, url);
+  const requests = [];
+  context.on('request', (r) => requests.push(r.url()));
+  await drop(page, [data('go-leaky/cpu.pb.gz'), data('go-leaky/heap.6.pb.gz')]);
+  await page.waitForFunction(() => window.pprofLens.app.profiles.size === 2 && document.body.dataset.ready === '2', null, { timeout: 30000 });
+  await page.fill('#search', 'main');
+  await page.selectOption('#sampleType', '0');
+  const bb = await (await page.$('#flameOverlay')).boundingBox();
+  await page.mouse.click(bb.x + 40, bb.y + 9);
+  await page.click('#top tbody tr[data-row]');
+  await page.waitForTimeout(500);
+  assert.deepEqual(requests, [], `requests after load: ${requests.join(', ')}`);
+  // And the policy forbids them anyway.
+  const csp = await page.$eval('meta[http-equiv="Content-Security-Policy"]', (m) => m.content);
+  assert.match(csp, /default-src 'none'/);
+  assert.match(csp, /connect-src 'self'/);
+  const blocked = await page.evaluate(async () => {
+    try { await fetch('https://example.com/collect', { method: 'POST', body: 'x' }); return 'sent'; } catch (e) { return 'blocked'; }
+  });
+  assert.equal(blocked, 'blocked');
+  await context.close();
+});
+
+test('the single file works opened from file://, with no server', async () => {
+  const { context, page } = await openPage(browser, pathToFileURL(`${dist}/pprof-lens.html`).href);
+  const requests = [];
+  context.on('request', (r) => requests.push(r.url()));
+  await load(page, data('go-leaky/goroutine.end.pb.gz'));
+  assert.deepEqual(await tableRows(page), oracleRows(data('go-leaky/expected/goroutine.end.goroutine.top.txt')));
+  assert.ok(await paintedPixels(page) > 1000);
+  assert.deepEqual(requests.filter((u) => !u.startsWith('blob:') && !u.startsWith('data:')), []);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('screenshot for the README', async () => {
+  const { context, page } = await openPage(browser, url, { width: 1280, height: 860 });
+  await load(page, data('go-leaky/heap.6.pb.gz'));
+  await page.fill('#search', 'main\\.');
+  await page.waitForFunction(() => /of the total/.test(document.querySelector('#searchInfo').textContent));
+  const bb = await (await page.$('#flameOverlay')).boundingBox();
+  await page.mouse.move(bb.x + bb.width * 0.3, bb.y + 18 * 4 + 9);
+  await page.waitForTimeout(300);
+  mkdirSync(`${root}/docs`, { recursive: true });
+  await page.screenshot({ path: `${root}/docs/screenshot.png` });
+  await context.close();
+});
