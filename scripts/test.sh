@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs every test of the project (the README's test command):
-#   formatting and lints, native unit and integration tests (conformance with
+#   formatting and lints; native unit and integration tests (conformance with
 #   go tool pprof's oracles in tests/data, hostile inputs, semantics, fuzz
-#   regressions), and a wasm32 build of the core.
+#   regressions); the wasm API tests (wasm-bindgen-test); the page build; and
+#   the browser tests in headless Chromium (tests/browser/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -15,6 +16,9 @@ step "cargo test (native: unit, conformance, hostile inputs, semantics)"
 cargo test --release
 step "clippy for wasm32 (the binding file)"
 cargo clippy --release --lib --target wasm32-unknown-unknown -- -D warnings
+step "wasm API tests (wasm-bindgen-test, in Node)"
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER="$PWD/.tools/cargo/bin/wasm-bindgen-test-runner" \
+  cargo test --release --target wasm32-unknown-unknown --test wasm_api
 step "build the page (wasm core, dist/, single file)"
 scripts/build.sh
 step "browser tests (headless chromium)"

@@ -82,13 +82,13 @@ struct ViewInfo {
     unit: String,
     sample_type: String,
     nodes: u32,
-    tree_nodes: u32,
+    stacks: u32,
 }
 
 struct Current {
     prepared: Prepared,
     names: Vec<String>,
-    tree: flame::CallTree,
+    flame: flame::Flame,
     unit: String,
 }
 
@@ -204,7 +204,7 @@ impl Session {
         };
         let prepared = Prepared::from_profile(profile, q).map_err(js_err)?;
         let names: Vec<String> = (0..prepared.nodes.len()).map(|n| prepared.nodes.printable_name(n)).collect();
-        let tree = flame::call_tree(&prepared, &names);
+        let fl = flame::Flame::new(&prepared, &names);
         let top = report::top(&prepared);
         let unit = top.output_unit.clone();
         let info = ViewInfo {
@@ -214,9 +214,9 @@ impl Session {
             unit: unit.clone(),
             sample_type: prepared.sample_type().ty.clone(),
             nodes: names.len() as u32,
-            tree_nodes: tree.len() as u32,
+            stacks: fl.len() as u32,
         };
-        l.current = Some(Current { prepared, names, tree, unit });
+        l.current = Some(Current { prepared, names, flame: fl, unit });
         serde_wasm_bindgen::to_value(&info).map_err(|e| JsError::new(&e.to_string()))
     }
 
@@ -285,15 +285,14 @@ impl Session {
         Ok(self.current(id)?.names.join("\n"))
     }
 
-    /// Flame graph boxes for zoom root `zoom` (a tree node; 0 = everything),
-    /// culling boxes narrower than `min_width` (a fraction of the width).
-    /// Returns `x`, `width` (Float64Array), `depth`, `tree`, `node`
-    /// (Uint32Array), `inlined` (Uint8Array) and `maxDepth`.
-    pub fn flame(&self, id: u32, zoom: u32, min_width: f64) -> Result<JsValue, JsError> {
+    /// Flame graph boxes for the zoom box (`lo`, `hi`, `depth`; depth
+    /// 4294967295 = everything), culling boxes narrower than `min_width` (a
+    /// fraction of the width). Returns `x`, `width` (Float64Array), `depth`,
+    /// `node`, `lo`, `hi` (Uint32Array), `inlined` (Uint8Array) and `maxDepth`.
+    pub fn flame(&self, id: u32, lo: u32, hi: u32, depth: u32, min_width: f64) -> Result<JsValue, JsError> {
         let c = self.current(id)?;
-        let l = flame::layout(&c.tree, zoom, min_width);
-        let node: Vec<u32> = l.tree.iter().map(|&t| c.tree.node[t as usize]).collect();
-        let inl: Vec<u8> = l.tree.iter().map(|&t| c.tree.inlined[t as usize] as u8).collect();
+        let l = c.flame.layout(&c.prepared, flame::BoxKey { lo, hi, depth }, min_width);
+        let inl: Vec<u8> = l.inlined.iter().map(|&b| b as u8).collect();
         let o = Object::new();
         let set = |k: &str, v: JsValue| {
             Reflect::set(&o, &JsValue::from_str(k), &v)
@@ -303,39 +302,53 @@ impl Session {
         set("x", Float64Array::from(&l.x[..]).into())?;
         set("width", Float64Array::from(&l.width[..]).into())?;
         set("depth", Uint32Array::from(&l.depth[..]).into())?;
-        set("tree", Uint32Array::from(&l.tree[..]).into())?;
-        set("node", Uint32Array::from(&node[..]).into())?;
+        set("node", Uint32Array::from(&l.node[..]).into())?;
+        set("lo", Uint32Array::from(&l.lo[..]).into())?;
+        set("hi", Uint32Array::from(&l.hi[..]).into())?;
         set("inlined", Uint8Array::from(&inl[..]).into())?;
         set("maxDepth", JsValue::from_f64(l.max_depth as f64))?;
         Ok(o.into())
     }
 
-    /// Details of tree node `t` for the tooltip: name, location, self and
-    /// total (formatted, and as % of the total), whether inlined, and the path.
-    #[wasm_bindgen(js_name = treeInfo)]
-    pub fn tree_info(&self, id: u32, t: u32) -> Result<JsValue, JsError> {
+    /// Details of a flame box for the tooltip: name, location, self and
+    /// total (formatted, and as % of the total), whether inlined, the names
+    /// on its path, and the keys (`lo`, `hi`) of its ancestors for zooming out.
+    #[wasm_bindgen(js_name = boxInfo)]
+    pub fn box_info(&self, id: u32, lo: u32, hi: u32, depth: u32) -> Result<JsValue, JsError> {
         let c = self.current(id)?;
-        let tr = &c.tree;
-        if t as usize >= tr.len() {
-            return Err(JsError::new("no such frame"));
-        }
         let pr = &c.prepared;
-        let total = pr.total;
-        let node = tr.node[t as usize];
+        let k = flame::BoxKey { lo, hi, depth };
         let fv = |v: i64| report::format_value(pr, v, &c.unit);
-        let pct = |v: i64| units::percentage(v, total).trim().to_string();
-        let name = if t == 0 { "all samples".to_string() } else { c.names[node as usize].clone() };
+        let pct = |v: i64| units::percentage(v, pr.total).trim().to_string();
         let o = Object::new();
-        let pairs: [(&str, JsValue); 9] = [
+        let (name, location, total, self_value, inlined, path, node) = match c.flame.info(pr, k) {
+            Some(i) => (
+                c.names[i.node as usize].clone(),
+                location_of(pr, i.node),
+                i.total,
+                i.self_value,
+                i.inlined,
+                i.path,
+                i.node as f64,
+            ),
+            None => ("all samples".to_string(), String::new(), pr.total, 0, false, Vec::new(), -1.0),
+        };
+        let path_names: Vec<String> = path.iter().map(|&n| c.names[n as usize].clone()).collect();
+        let anc: Vec<flame::BoxKey> = (0..path.len() as u32).map(|d| c.flame.ancestor(pr, k, d)).collect();
+        let alo: Vec<u32> = anc.iter().map(|a| a.lo).collect();
+        let ahi: Vec<u32> = anc.iter().map(|a| a.hi).collect();
+        let pairs: [(&str, JsValue); 11] = [
             ("name", name.into()),
-            ("location", location_of(pr, node).into()),
-            ("self", fv(tr.self_value[t as usize]).into()),
-            ("selfPct", pct(tr.self_value[t as usize]).into()),
-            ("total", fv(tr.total[t as usize]).into()),
-            ("totalPct", pct(tr.total[t as usize]).into()),
-            ("inlined", JsValue::from_bool(tr.inlined[t as usize])),
-            ("node", JsValue::from_f64(if t == 0 { -1.0 } else { node as f64 })),
-            ("path", Uint32Array::from(&tr.path(t)[..]).into()),
+            ("location", location.into()),
+            ("self", fv(self_value).into()),
+            ("selfPct", pct(self_value).into()),
+            ("total", fv(total).into()),
+            ("totalPct", pct(total).into()),
+            ("inlined", JsValue::from_bool(inlined)),
+            ("node", JsValue::from_f64(node)),
+            ("path", JsValue::from_str(&path_names.join("\n"))),
+            ("pathLo", Uint32Array::from(&alo[..]).into()),
+            ("pathHi", Uint32Array::from(&ahi[..]).into()),
         ];
         for (k, v) in pairs {
             Reflect::set(&o, &JsValue::from_str(k), &v).map_err(|_| JsError::new("could not build the result"))?;
@@ -344,13 +357,13 @@ impl Session {
     }
 
     /// Graph nodes whose name matches `pattern` (a regex), as a Uint8Array
-    /// mask, and their share of the total (nested matches counted once).
+    /// mask, and their share of the total (each sample counted once).
     pub fn search(&self, id: u32, pattern: &str) -> Result<JsValue, JsError> {
         let c = self.current(id)?;
         let rx = regex::Regex::new(pattern)
             .map_err(|e| JsError::new(&format!("invalid regex: {}", first_line(&e.to_string()))))?;
         let mask: Vec<bool> = c.names.iter().map(|n| rx.is_match(n)).collect();
-        let value = flame::matched_total(&c.tree, &mask);
+        let value = c.flame.matched_total(&c.prepared, &mask);
         let bytes: Vec<u8> = mask.iter().map(|&b| b as u8).collect();
         let o = Object::new();
         let pr = &c.prepared;
@@ -364,15 +377,6 @@ impl Session {
             Reflect::set(&o, &JsValue::from_str(k), &v).map_err(|_| JsError::new("could not build the result"))?;
         }
         Ok(o.into())
-    }
-
-    /// Tree nodes (in the current view) of graph node `node`, largest first.
-    #[wasm_bindgen(js_name = treeNodesOf)]
-    pub fn tree_nodes_of(&self, id: u32, node: u32) -> Result<Uint32Array, JsError> {
-        let c = self.current(id)?;
-        let mut v: Vec<u32> = (1..c.tree.len() as u32).filter(|&t| c.tree.node[t as usize] == node).collect();
-        v.sort_by_key(|&t| std::cmp::Reverse(c.tree.total[t as usize].unsigned_abs()));
-        Ok(Uint32Array::from(&v[..]))
     }
 }
 

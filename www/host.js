@@ -21,10 +21,9 @@ const ops = {
   view: ({ key, request }) => session.view(id(key), request),
   top: ({ key, sort, desc }) => session.top(id(key), sort, desc),
   names: ({ key }) => session.nodeNames(id(key)),
-  flame: ({ key, zoom, minWidth }) => session.flame(id(key), zoom, minWidth),
-  treeInfo: ({ key, tree }) => session.treeInfo(id(key), tree),
+  flame: ({ key, zoom, minWidth }) => session.flame(id(key), zoom.lo, zoom.hi, zoom.depth, minWidth),
+  boxInfo: ({ key, box }) => session.boxInfo(id(key), box.lo, box.hi, box.depth),
   search: ({ key, pattern }) => session.search(id(key), pattern),
-  treeNodesOf: ({ key, node }) => session.treeNodesOf(id(key), node),
 };
 
 function id(key) {

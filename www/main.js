@@ -39,6 +39,7 @@ function progress(name, done, total) {
 async function loadFiles(files) {
   for (const file of files) {
     const key = app.nextKey++;
+    const t0 = performance.now();
     try {
       progress(file.name, 0, file.size);
       const bytes = await file.arrayBuffer();
@@ -46,6 +47,7 @@ async function loadFiles(files) {
       app.profiles.set(key, { key, name: file.name, info, sampleIndex: info.defaultIndex });
       renderTabs();
       await activate(key);
+      app.lastLoadMs = performance.now() - t0; // drop → table and flame graph painted
     } catch (e) {
       message(`${file.name}: ${e.message}`);
     } finally {

@@ -1,8 +1,11 @@
 //! `pprof-lens`: the command line front door of the core. See `pprof-lens --help`.
 
-use std::io::Write;
+#[cfg(target_arch = "wasm32")]
+fn main() {}
 
+#[cfg(not(target_arch = "wasm32"))]
 fn main() {
+    use std::io::Write;
     let argv: Vec<String> = std::env::args().skip(1).collect();
     match pprof_lens::cli::run(&argv) {
         Ok((out, t, timings)) => {

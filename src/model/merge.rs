@@ -35,7 +35,10 @@ impl Hasher for FxHasher {
     }
     #[inline]
     fn finish(&self) -> u64 {
-        self.0
+        // The multiply leaves its entropy in the high bits, while hash tables
+        // index with the low bits: rotate them down (as rustc-hash 2 does).
+        // Without this, keys differing only in high bits collide in long chains.
+        self.0.rotate_left(26)
     }
 }
 

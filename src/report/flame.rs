@@ -1,124 +1,38 @@
-//! Flame graph data: a call tree (prefix tree of the kept node stacks, one
-//! tree node per distinct path) and its layout for a zoom root, with boxes
-//! too narrow to see culled, so the renderer only draws.
+//! Flame graph data without a stored tree. The kept stacks (root first) are
+//! sorted once, frame by frame, in name order; every flame box is then a
+//! contiguous range of sorted stacks sharing a prefix, and its width is a
+//! difference of prefix sums. A layout for any zoom root is computed on
+//! demand, visiting only boxes wide enough to see (group boundaries found by
+//! binary search), so memory stays a few bytes per sample even for millions
+//! of distinct stacks, and the renderer only draws.
 
 use crate::aggregate::graph::INLINED;
 use crate::aggregate::Prepared;
-use crate::model::merge::FxMap;
 
-/// The call tree. Tree node 0 is the synthetic root ("all samples").
+/// Sorted stacks and their prefix sums.
 #[derive(Clone, Debug, Default)]
-pub struct CallTree {
-    /// Parent tree node (0 for children of the root; the root's is itself).
-    pub parent: Vec<u32>,
-    /// Graph node (see [`Prepared::nodes`]), or `u32::MAX` for the root.
-    pub node: Vec<u32>,
-    /// True when the frame was inlined into its caller.
-    pub inlined: Vec<bool>,
-    /// Depth (root 0).
-    pub depth: Vec<u32>,
-    /// Sum of the values of samples through this path.
-    pub total: Vec<i64>,
-    /// Sum of the values of samples ending here.
-    pub self_value: Vec<i64>,
-    /// Children, sorted by name, as ranges into `child_list`.
-    pub child_start: Vec<u32>,
-    /// Child tree nodes.
-    pub child_list: Vec<u32>,
+pub struct Flame {
+    /// Indices into [`Prepared::stacks`], sorted by frame sequence.
+    order: Vec<u32>,
+    /// Value of each sorted stack.
+    value: Vec<i64>,
+    /// Prefix sums of |value|, one more than stacks.
+    abs_sum: Vec<i64>,
+    /// Prefix sums of value.
+    sum: Vec<i64>,
+    /// Rank of each graph node's name (children are laid out in name order).
+    rank: Vec<u32>,
 }
 
-impl CallTree {
-    /// Number of tree nodes, root included.
-    pub fn len(&self) -> usize {
-        self.parent.len()
-    }
-    /// True when only the root exists.
-    pub fn is_empty(&self) -> bool {
-        self.len() <= 1
-    }
-    /// Children of `t`.
-    pub fn children(&self, t: u32) -> &[u32] {
-        &self.child_list[self.child_start[t as usize] as usize..self.child_start[t as usize + 1] as usize]
-    }
-    /// Path from the root's child down to `t` (excluding the root).
-    pub fn path(&self, mut t: u32) -> Vec<u32> {
-        let mut v = Vec::new();
-        while t != 0 && (t as usize) < self.len() {
-            v.push(t);
-            t = self.parent[t as usize];
-        }
-        v.reverse();
-        v
-    }
-}
-
-/// Builds the call tree of `pr`'s stacks with its value column.
-pub fn call_tree(pr: &Prepared, names: &[String]) -> CallTree {
-    let p = &pr.profile;
-    let nt = p.sample_types.len();
-    let vi = pr.value_index;
-    let mut t = CallTree {
-        parent: vec![0],
-        node: vec![u32::MAX],
-        inlined: vec![false],
-        depth: vec![0],
-        total: vec![0],
-        self_value: vec![0],
-        ..Default::default()
-    };
-    let mut index: FxMap<(u32, u32), u32> = FxMap::default();
-    for (k, &s) in pr.stacks.samples.iter().enumerate() {
-        let w = p.samples.values[s as usize * nt + vi];
-        if w == 0 {
-            continue;
-        }
-        t.total[0] = t.total[0].wrapping_add(w);
-        let mut cur = 0u32;
-        for &raw in pr.stacks.stack(k) {
-            let next = t.parent.len() as u32;
-            let child = *index.entry((cur, raw)).or_insert(next);
-            if child == next {
-                t.parent.push(cur);
-                t.node.push(raw & !INLINED);
-                t.inlined.push(raw & INLINED != 0);
-                t.depth.push(t.depth[cur as usize] + 1);
-                t.total.push(0);
-                t.self_value.push(0);
-            }
-            t.total[child as usize] = t.total[child as usize].wrapping_add(w);
-            cur = child;
-        }
-        t.self_value[cur as usize] = t.self_value[cur as usize].wrapping_add(w);
-    }
-    // Children lists (counting sort by parent), each sorted by name.
-    let n = t.len();
-    let mut count = vec![0u32; n + 1];
-    for i in 1..n {
-        count[t.parent[i] as usize + 1] += 1;
-    }
-    for i in 0..n {
-        count[i + 1] += count[i];
-    }
-    let mut fill = count.clone();
-    let mut list = vec![0u32; n.saturating_sub(1)];
-    for i in 1..n {
-        let p = t.parent[i] as usize;
-        list[fill[p] as usize] = i as u32;
-        fill[p] += 1;
-    }
-    for i in 0..n {
-        let r = count[i] as usize..count[i + 1] as usize;
-        if r.len() > 1 {
-            list[r].sort_by(|&a, &b| {
-                names[t.node[a as usize] as usize]
-                    .cmp(&names[t.node[b as usize] as usize])
-                    .then(t.inlined[a as usize].cmp(&t.inlined[b as usize]))
-            });
-        }
-    }
-    t.child_start = count;
-    t.child_list = list;
-    t
+/// A box: the sorted stacks `lo..hi`, which share their frames up to `depth`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BoxKey {
+    /// First sorted stack.
+    pub lo: u32,
+    /// One past the last.
+    pub hi: u32,
+    /// Depth of the box's frame (0 = outermost).
+    pub depth: u32,
 }
 
 /// Boxes to draw, as columns. `x` and `width` are fractions of the view width.
@@ -130,78 +44,278 @@ pub struct Layout {
     pub width: Vec<f64>,
     /// Row (0 = top).
     pub depth: Vec<u32>,
-    /// Tree node of each box.
-    pub tree: Vec<u32>,
+    /// Graph node.
+    pub node: Vec<u32>,
+    /// Inlined frame.
+    pub inlined: Vec<bool>,
+    /// Range start of each box.
+    pub lo: Vec<u32>,
+    /// Range end of each box.
+    pub hi: Vec<u32>,
     /// Rows used.
     pub max_depth: u32,
 }
 
-/// Lays out the subtree of `zoom` (its ancestors drawn above it at full
-/// width), culling boxes narrower than `min_width` of the view.
-pub fn layout(t: &CallTree, zoom: u32, min_width: f64) -> Layout {
-    let mut l = Layout::default();
-    let zoom = if (zoom as usize) < t.len() { zoom } else { 0 };
-    let path = t.path(zoom);
-    // Ancestors of the zoom root (and the root itself when zoomed) at full width.
-    let mut depth = 0u32;
-    for &a in path.iter().take(path.len().saturating_sub(1)) {
-        push(&mut l, 0.0, 1.0, depth, a);
-        depth += 1;
-    }
-    let scale = t.total[zoom as usize].unsigned_abs() as f64;
-    if scale == 0.0 {
-        return l;
-    }
-    let mut stack: Vec<(u32, f64, u32)> = Vec::new();
-    if zoom == 0 {
-        let mut x = 0.0;
-        for &c in t.children(0) {
-            let w = t.total[c as usize].unsigned_abs() as f64 / scale;
-            stack.push((c, x, depth));
-            x += w;
-        }
-    } else {
-        stack.push((zoom, 0.0, depth));
-    }
-    while let Some((n, x, d)) = stack.pop() {
-        let w = t.total[n as usize].unsigned_abs() as f64 / scale;
-        if w < min_width {
-            continue;
-        }
-        push(&mut l, x, w, d, n);
-        let mut cx = x;
-        for &c in t.children(n) {
-            let cw = t.total[c as usize].unsigned_abs() as f64 / scale;
-            if cw >= min_width {
-                stack.push((c, cx, d + 1));
-            }
-            cx += cw;
-        }
-    }
-    l
+/// What a tooltip shows about a box.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BoxInfo {
+    /// Graph node.
+    pub node: u32,
+    /// Inlined frame.
+    pub inlined: bool,
+    /// Sum of the values of the box's stacks.
+    pub total: i64,
+    /// Sum of the values of the stacks ending at the box.
+    pub self_value: i64,
+    /// Graph nodes from the root frame to the box's.
+    pub path: Vec<u32>,
 }
 
-fn push(l: &mut Layout, x: f64, w: f64, d: u32, n: u32) {
+impl Flame {
+    /// Sorts the kept stacks of `pr` (value column as in `pr`), children in
+    /// the order of `names` (one per graph node).
+    pub fn new(pr: &Prepared, names: &[String]) -> Flame {
+        let p = &pr.profile;
+        let nt = p.sample_types.len();
+        let st = &pr.stacks;
+        let mut by_name: Vec<u32> = (0..names.len() as u32).collect();
+        by_name.sort_unstable_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
+        let mut rank = vec![0u32; names.len()];
+        for (r, &n) in by_name.iter().enumerate() {
+            rank[n as usize] = r as u32;
+        }
+        let value_of = |k: usize| p.samples.values[st.samples[k] as usize * nt + pr.value_index];
+        let mut order: Vec<u32> = (0..st.samples.len() as u32)
+            .filter(|&k| value_of(k as usize) != 0 && !st.stack(k as usize).is_empty())
+            .collect();
+        let key = |raw: u32| ((rank[(raw & !INLINED) as usize] as u64) << 1) | (raw >> 31) as u64;
+        order.sort_unstable_by(|&a, &b| {
+            let (sa, sb) = (st.stack(a as usize), st.stack(b as usize));
+            for (&x, &y) in sa.iter().zip(sb) {
+                if x != y {
+                    return key(x).cmp(&key(y));
+                }
+            }
+            sa.len().cmp(&sb.len())
+        });
+        let value: Vec<i64> = order.iter().map(|&k| value_of(k as usize)).collect();
+        let mut abs_sum = Vec::with_capacity(order.len() + 1);
+        let mut sum = Vec::with_capacity(order.len() + 1);
+        let (mut a, mut s) = (0i64, 0i64);
+        abs_sum.push(0);
+        sum.push(0);
+        for &v in &value {
+            a = a.wrapping_add(v.wrapping_abs());
+            s = s.wrapping_add(v);
+            abs_sum.push(a);
+            sum.push(s);
+        }
+        Flame { order, value, abs_sum, sum, rank }
+    }
+
+    /// Number of stacks with a nonzero value.
+    pub fn len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// True when there is nothing to draw.
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty()
+    }
+
+    /// The box holding every stack (zoom root "all").
+    pub fn root(&self) -> BoxKey {
+        BoxKey { lo: 0, hi: self.order.len() as u32, depth: u32::MAX }
+    }
+
+    fn stack<'a>(&self, pr: &'a Prepared, i: u32) -> &'a [u32] {
+        pr.stacks.stack(self.order[i as usize] as usize)
+    }
+
+    fn weight(&self, lo: u32, hi: u32) -> i64 {
+        self.abs_sum[hi as usize] - self.abs_sum[lo as usize]
+    }
+
+    /// Checks that `k` names a box of this flame graph.
+    pub fn valid(&self, pr: &Prepared, k: BoxKey) -> bool {
+        if k == self.root() {
+            return true;
+        }
+        k.lo < k.hi
+            && (k.hi as usize) <= self.order.len()
+            && self.stack(pr, k.lo).len() > k.depth as usize
+            && self.stack(pr, k.hi - 1).len() > k.depth as usize
+    }
+
+    /// First index in `lo..hi` whose stack is longer than `depth` frames
+    /// (shorter stacks sort first within a shared prefix).
+    fn first_longer(&self, pr: &Prepared, lo: u32, hi: u32, depth: usize) -> u32 {
+        let (mut a, mut b) = (lo, hi);
+        while a < b {
+            let m = a + (b - a) / 2;
+            if self.stack(pr, m).len() > depth {
+                b = m;
+            } else {
+                a = m + 1;
+            }
+        }
+        a
+    }
+
+    /// End of the group starting at `i` (stacks with the same frame at `depth`).
+    fn group_end(&self, pr: &Prepared, i: u32, hi: u32, depth: usize) -> u32 {
+        let f = self.stack(pr, i)[depth];
+        // Gallop, then binary search: groups are often small.
+        let mut step = 1u32;
+        let mut lo = i;
+        let mut b = i + 1;
+        while b < hi && self.stack(pr, b)[depth] == f {
+            lo = b;
+            b = (b + step).min(hi);
+            step *= 2;
+        }
+        let mut a = lo + 1;
+        let mut b = b.min(hi);
+        while a < b {
+            let m = a + (b - a) / 2;
+            if self.stack(pr, m)[depth] == f {
+                a = m + 1;
+            } else {
+                b = m;
+            }
+        }
+        a
+    }
+
+    /// Lays out the subtree of `zoom` (its ancestors drawn above it at full
+    /// width), culling boxes narrower than `min_width` of the view.
+    pub fn layout(&self, pr: &Prepared, zoom: BoxKey, min_width: f64) -> Layout {
+        let mut l = Layout::default();
+        let zoom = if self.valid(pr, zoom) { zoom } else { self.root() };
+        let scale = self.weight(zoom.lo, zoom.hi) as f64;
+        if scale == 0.0 {
+            return l;
+        }
+        let start = if zoom == self.root() {
+            0
+        } else {
+            let path = self.stack(pr, zoom.lo);
+            for d in 0..=zoom.depth {
+                let a = self.ancestor(pr, zoom, d);
+                push(&mut l, 0.0, 1.0, d, path[d as usize], a.lo, a.hi);
+            }
+            zoom.depth + 1
+        };
+        let min_w = min_width * scale;
+        let mut work: Vec<(u32, u32, u32, f64)> = vec![(zoom.lo, zoom.hi, start, 0.0)];
+        while let Some((lo, hi, depth, x0)) = work.pop() {
+            let d = depth as usize;
+            let mut i = self.first_longer(pr, lo, hi, d);
+            let mut x = x0 + self.weight(lo, i) as f64 / scale;
+            while i < hi {
+                let j = self.group_end(pr, i, hi, d);
+                let w = self.weight(i, j) as f64;
+                if w >= min_w && w > 0.0 {
+                    push(&mut l, x, w / scale, depth, self.stack(pr, i)[d], i, j);
+                    work.push((i, j, depth + 1, x));
+                }
+                x += w / scale;
+                i = j;
+            }
+        }
+        l
+    }
+
+    /// The box at depth `d` (≤ `k.depth`) on the path to box `k`: every
+    /// stack sharing `k`'s first `d + 1` frames.
+    pub fn ancestor(&self, pr: &Prepared, k: BoxKey, d: u32) -> BoxKey {
+        if !self.valid(pr, k) || k == self.root() || d >= k.depth {
+            return if d == k.depth { k } else { self.root() };
+        }
+        let prefix = &self.stack(pr, k.lo)[..=d as usize];
+        let key = |raw: u32| ((self.rank[(raw & !INLINED) as usize] as u64) << 1) | (raw >> 31) as u64;
+        // Sorted order makes "prefix of i < target prefix" monotone.
+        let less = |i: u32| {
+            let s = self.stack(pr, i);
+            for (j, &t) in prefix.iter().enumerate() {
+                match s.get(j) {
+                    None => return true,
+                    Some(&x) if x != t => return key(x) < key(t),
+                    _ => {}
+                }
+            }
+            false
+        };
+        let same = |i: u32| {
+            let s = self.stack(pr, i);
+            s.len() >= prefix.len() && &s[..prefix.len()] == prefix
+        };
+        let (mut a, mut b) = (0u32, k.lo);
+        while a < b {
+            let m = a + (b - a) / 2;
+            if less(m) {
+                a = m + 1;
+            } else {
+                b = m;
+            }
+        }
+        let lo = a;
+        let (mut a, mut b) = (k.hi, self.order.len() as u32);
+        while a < b {
+            let m = a + (b - a) / 2;
+            if same(m) {
+                a = m + 1;
+            } else {
+                b = m;
+            }
+        }
+        BoxKey { lo, hi: a, depth: d }
+    }
+
+    /// Details of box `k`.
+    pub fn info(&self, pr: &Prepared, k: BoxKey) -> Option<BoxInfo> {
+        if !self.valid(pr, k) || k == self.root() {
+            return None;
+        }
+        let s = self.stack(pr, k.lo);
+        let d = k.depth as usize;
+        let ends = self.first_longer(pr, k.lo, k.hi, d + 1);
+        Some(BoxInfo {
+            node: s[d] & !INLINED,
+            inlined: s[d] & INLINED != 0,
+            total: self.sum[k.hi as usize] - self.sum[k.lo as usize],
+            self_value: self.sum[ends as usize] - self.sum[k.lo as usize],
+            path: s[..=d].iter().map(|&r| r & !INLINED).collect(),
+        })
+    }
+
+    /// Sum of the values of stacks through a node in `matches` (each stack
+    /// counted once, however many matching frames it has).
+    pub fn matched_total(&self, pr: &Prepared, matches: &[bool]) -> i64 {
+        let mut s = 0i64;
+        for (i, &v) in self.value.iter().enumerate() {
+            if self.stack(pr, i as u32).iter().any(|&r| matches[(r & !INLINED) as usize]) {
+                s = s.wrapping_add(v);
+            }
+        }
+        s
+    }
+
+    /// Name rank of graph node `n` (for tests).
+    pub fn rank(&self, n: u32) -> u32 {
+        self.rank[n as usize]
+    }
+}
+
+fn push(l: &mut Layout, x: f64, w: f64, d: u32, raw: u32, lo: u32, hi: u32) {
     l.x.push(x);
     l.width.push(w);
     l.depth.push(d);
-    l.tree.push(n);
+    l.node.push(raw & !INLINED);
+    l.inlined.push(raw & INLINED != 0);
+    l.lo.push(lo);
+    l.hi.push(hi);
     l.max_depth = l.max_depth.max(d + 1);
-}
-
-/// Sum of the totals of tree nodes whose graph node is in `matches`,
-/// counting nested matches once (the outermost match covers its subtree).
-pub fn matched_total(t: &CallTree, matches: &[bool]) -> i64 {
-    let mut sum = 0i64;
-    let mut stack: Vec<u32> = t.children(0).to_vec();
-    while let Some(n) = stack.pop() {
-        if matches[t.node[n as usize] as usize] {
-            sum = sum.wrapping_add(t.total[n as usize]);
-        } else {
-            stack.extend_from_slice(t.children(n));
-        }
-    }
-    sum
 }
 
 #[cfg(test)]
@@ -210,43 +324,62 @@ mod tests {
     use crate::synth::folded_profile;
     use crate::{ModelOptions, Query};
 
-    fn tree(text: &str) -> (CallTree, Vec<String>) {
+    fn prepared(text: &str) -> (Prepared, Vec<String>) {
         let p =
             crate::load(&folded_profile(text, &[("samples", "count")]), &Default::default(), &ModelOptions::default())
                 .unwrap();
         let pr = Prepared::new(vec![p], vec![], Query::default()).unwrap();
         let names: Vec<String> = (0..pr.nodes.len()).map(|n| pr.nodes.printable_name(n)).collect();
-        (call_tree(&pr, &names), names)
+        (pr, names)
+    }
+
+    fn boxes(l: &Layout, names: &[String]) -> Vec<(String, f64, f64, u32)> {
+        (0..l.x.len()).map(|i| (names[l.node[i] as usize].clone(), l.x[i], l.width[i], l.depth[i])).collect()
     }
 
     #[test]
-    fn tree_sums_paths_and_lays_out_by_name() {
-        let (t, names) = tree("main;b 2\nmain;a 1\nmain;a;x 3\nother 4");
-        assert_eq!(t.total[0], 10);
-        let l = layout(&t, 0, 0.0);
-        let boxes: Vec<(String, f64, f64, u32)> = (0..l.x.len())
-            .map(|i| (names[t.node[l.tree[i] as usize] as usize].clone(), l.x[i], l.width[i], l.depth[i]))
-            .collect();
-        let find = |n: &str| boxes.iter().find(|b| b.0 == n).unwrap().clone();
-        assert_eq!(find("main"), ("main".into(), 0.0, 0.6, 0));
-        assert_eq!(find("other"), ("other".into(), 0.6, 0.4, 0));
-        assert_eq!(find("a"), ("a".into(), 0.0, 0.4, 1));
-        assert!((find("b").1 - 0.4).abs() < 1e-12);
+    fn boxes_sum_paths_and_are_laid_out_by_name() {
+        let (pr, names) = prepared("main;b 2\nmain;a 1\nmain;a;x 3\nother 4\nmain 1");
+        let f = Flame::new(&pr, &names);
+        let l = f.layout(&pr, f.root(), 0.0);
+        let b = boxes(&l, &names);
+        let find = |n: &str| b.iter().find(|x| x.0 == n).unwrap().clone();
+        assert_eq!(find("main"), ("main".into(), 0.0, 7.0 / 11.0, 0));
+        assert!((find("other").1 - 7.0 / 11.0).abs() < 1e-12);
+        // main's own sample (self 1) comes first, then a (4), then b (2).
+        assert!((find("a").1 - 1.0 / 11.0).abs() < 1e-12);
+        assert!((find("b").1 - 5.0 / 11.0).abs() < 1e-12);
         assert_eq!(find("x").3, 2);
-        // Zoom into a: its ancestors on top at full width, a fills the width.
-        let a = l.tree[boxes.iter().position(|b| b.0 == "a").unwrap()];
-        let z = layout(&t, a, 0.0);
-        assert_eq!((z.x[0], z.width[0], z.depth[0]), (0.0, 1.0, 0));
-        assert_eq!(names[t.node[z.tree[1] as usize] as usize], "a");
-        assert_eq!((z.x[1], z.width[1], z.depth[1]), (0.0, 1.0, 1));
+        // Zoom into a: main above at full width, a fills the width, x below.
+        let i = b.iter().position(|x| x.0 == "a").unwrap();
+        let k = BoxKey { lo: l.lo[i], hi: l.hi[i], depth: l.depth[i] };
+        let z = boxes(&f.layout(&pr, k, 0.0), &names);
+        assert_eq!(z[0], ("main".into(), 0.0, 1.0, 0));
+        assert_eq!(z[1], ("a".into(), 0.0, 1.0, 1));
+        assert_eq!((z[2].0.as_str(), z[2].1, z[2].2), ("x", 0.25, 0.75));
+        let main = f.ancestor(&pr, k, 0);
+        assert_eq!(f.info(&pr, main).unwrap().total, 7);
+        let info = f.info(&pr, k).unwrap();
+        assert_eq!((info.total, info.self_value, info.path.len()), (4, 1, 2));
         // Culling drops narrow boxes.
-        assert!(layout(&t, 0, 0.35).x.len() < l.x.len());
+        assert!(f.layout(&pr, f.root(), 0.2).x.len() < l.x.len());
     }
 
     #[test]
-    fn matched_total_counts_nested_matches_once() {
-        let (t, names) = tree("main;f;g;f 5\nmain;h 5");
+    fn matched_total_counts_each_stack_once() {
+        let (pr, names) = prepared("main;f;g;f 5\nmain;h 5");
+        let f = Flame::new(&pr, &names);
         let m: Vec<bool> = names.iter().map(|n| n == "f").collect();
-        assert_eq!(matched_total(&t, &m), 5);
+        assert_eq!(f.matched_total(&pr, &m), 5);
+    }
+
+    #[test]
+    fn bad_keys_fall_back_to_the_root() {
+        let (pr, names) = prepared("main;a 1");
+        let f = Flame::new(&pr, &names);
+        let bad = BoxKey { lo: 5, hi: 9, depth: 3 };
+        assert!(!f.valid(&pr, bad));
+        assert_eq!(f.layout(&pr, bad, 0.0).x.len(), 2);
+        assert!(f.info(&pr, bad).is_none());
     }
 }

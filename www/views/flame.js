@@ -2,10 +2,14 @@
 // orientation, selection. Drawing is in render/flame.js.
 import { drawBoxes, drawOutlines, hitTest } from '../render/flame.js';
 
+// The zoom key of "everything" (the core falls back to the root for it).
+const ROOT = { lo: 0, hi: 0, depth: 4294967295 };
+const boxKey = (L, i) => ({ lo: L.lo[i], hi: L.hi[i], depth: L.depth[i] });
+
 export class FlameView {
   constructor(el, client, { onSelect, onMessage }) {
     Object.assign(this, { el, client, onSelect, onMessage });
-    this.key = null; this.names = []; this.layout = null; this.zoom = 0;
+    this.key = null; this.names = []; this.layout = null; this.zoom = ROOT;
     this.flip = false; this.match = null; this.hover = -1; this.selected = -1;
     this.infoCache = new Map();
     this.ctx = el.canvas.getContext('2d');
@@ -13,14 +17,14 @@ export class FlameView {
     el.overlay.addEventListener('mousemove', (e) => this.onMove(e));
     el.overlay.addEventListener('mouseleave', () => { this.hover = -1; el.tooltip.hidden = true; this.paintOverlay(); });
     el.overlay.addEventListener('click', (e) => this.onClick(e));
-    el.zoomOut.addEventListener('click', () => this.zoomTo(0));
+    el.zoomOut.addEventListener('click', () => this.zoomTo(ROOT));
     el.orientation.addEventListener('click', () => { this.flip = !this.flip; this.paint(); });
     el.search.addEventListener('input', () => this.search(el.search.value));
     new ResizeObserver(() => this.refresh()).observe(el.box);
   }
 
   async setView(key, names) {
-    this.key = key; this.names = names; this.zoom = 0; this.selected = -1;
+    this.key = key; this.names = names; this.zoom = ROOT; this.selected = -1;
     this.infoCache.clear();
     this.match = null;
     await this.refresh();
@@ -90,7 +94,7 @@ export class FlameView {
     this.hover = i;
     this.paintOverlay();
     if (i < 0) { this.el.tooltip.hidden = true; return; }
-    const info = await this.info(this.layout.tree[i]);
+    const info = await this.info(boxKey(this.layout, i));
     if (this.hover !== i) return;
     const t = this.el.tooltip;
     t.replaceChildren();
@@ -112,9 +116,10 @@ export class FlameView {
     t.style.top = `${e.clientY - r.top + 14}px`;
   }
 
-  async info(tree) {
-    if (!this.infoCache.has(tree)) this.infoCache.set(tree, await this.client.call('treeInfo', { key: this.key, tree }));
-    return this.infoCache.get(tree);
+  async info(box) {
+    const k = `${box.lo}:${box.hi}:${box.depth}`;
+    if (!this.infoCache.has(k)) this.infoCache.set(k, await this.client.call('boxInfo', { key: this.key, box }));
+    return this.infoCache.get(k);
   }
 
   async onClick(e) {
@@ -124,42 +129,42 @@ export class FlameView {
     if (i < 0) return;
     const node = this.layout.node[i];
     this.selected = node;
-    await this.zoomTo(this.layout.tree[i]);
+    await this.zoomTo(boxKey(this.layout, i));
     this.onSelect?.(node);
   }
 
-  async zoomTo(tree) {
-    this.zoom = tree;
+  async zoomTo(box) {
+    this.zoom = box;
     await this.refresh();
   }
 
   async zoomOutOne() {
-    if (this.zoom === 0) return;
+    if (this.zoom === ROOT) return;
     const info = await this.info(this.zoom);
-    const path = Array.from(info.path);
-    await this.zoomTo(path.length > 1 ? path[path.length - 2] : 0);
+    const d = this.zoom.depth;
+    await this.zoomTo(d === 0 ? ROOT : { lo: info.pathLo[d - 1], hi: info.pathHi[d - 1], depth: d - 1 });
   }
 
   // Highlights every box of graph node `node`; zooms out if none is visible.
   async select(node) {
     this.selected = node;
-    if (this.layout && !this.layout.node.includes(node) && this.zoom !== 0) await this.zoomTo(0);
+    if (this.layout && !this.layout.node.includes(node) && this.zoom !== ROOT) await this.zoomTo(ROOT);
     this.paintOverlay();
   }
 
   async crumbs() {
     const nav = this.el.crumbs;
-    const items = [{ tree: 0, name: 'all' }];
-    if (this.zoom !== 0) {
+    const items = [{ box: ROOT, name: 'all' }];
+    if (this.zoom !== ROOT) {
       const info = await this.info(this.zoom);
-      for (const t of info.path) items.push({ tree: t, name: (await this.info(t)).name });
+      info.path.split('\n').forEach((name, d) => items.push({ box: { lo: info.pathLo[d], hi: info.pathHi[d], depth: d }, name }));
     }
     nav.replaceChildren(...items.map((it, k) => {
       const b = document.createElement('button');
       b.type = 'button';
       b.textContent = it.name;
       b.className = k === items.length - 1 ? 'crumb current' : 'crumb';
-      b.addEventListener('click', () => this.zoomTo(it.tree));
+      b.addEventListener('click', () => this.zoomTo(it.box));
       return b;
     }));
   }

@@ -1,0 +1,73 @@
+// Benchmark of the page in headless Chromium: time from drop to painted flame
+// graph and table, redraw times for zoom and hover on the flame graph, and
+// the browser's memory. Median of RUNS runs.
+// usage: node scripts/bench-page.mjs [RUNS] [medium|large...]   (after scripts/build.sh;
+// the profiles come from scripts/bench.sh's bench-data/, generated if missing)
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { launch, startServer, openPage, root } from '../tests/browser/helpers.mjs';
+
+const runs = Number(process.argv[2] || 3);
+const sizes = process.argv.slice(3).length ? process.argv.slice(3) : ['medium', 'large'];
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+
+function treeRss(pid) {
+  const out = execFileSync('ps', ['-eo', 'pid=,ppid=,rss=']).toString().trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+  const kids = new Map();
+  for (const [p, pp] of out) { if (!kids.has(pp)) kids.set(pp, []); kids.get(pp).push(p); }
+  const rss = new Map(out.map(([p, , r]) => [p, r]));
+  let total = 0; const stack = [pid];
+  while (stack.length) { const p = stack.pop(); total += rss.get(p) || 0; stack.push(...(kids.get(p) || [])); }
+  return total / 1024;
+}
+
+const { server, url } = await startServer();
+for (const size of sizes) {
+  const file = `${root}/bench-data/${size}.pb.gz`;
+  if (!existsSync(file)) execFileSync(`${root}/target/release/pprof-lens-gen`, [size, file], { stdio: 'inherit' });
+  const bytes = readFileSync(file);
+  const r = { load: [], zoom: [], hover: [], paint: [], rss: [] };
+  for (let i = 0; i < runs; i++) {
+    const browser = await launch();
+    const { page } = await openPage(browser, url, { width: 1400, height: 900 });
+    // Hand the file to the page first (not timed), then "drop" it.
+    const handle = await page.evaluateHandle(() => { window.__bytes = []; return true; });
+    await handle.dispose();
+    for (let off = 0; off < bytes.length; off += 8 << 20) {
+      await page.evaluate((b64) => { const s = atob(b64); const u = new Uint8Array(s.length); for (let j = 0; j < s.length; j++) u[j] = s.charCodeAt(j); window.__bytes.push(u); },
+        bytes.subarray(off, off + (8 << 20)).toString('base64'));
+    }
+    await page.evaluate(async (name) => {
+      const f = new File(window.__bytes, name); window.__bytes = null;
+      await window.pprofLens.loadFiles([f]);
+    }, `${size}.pb.gz`);
+    const m = await page.evaluate(async () => {
+      const { flame, app } = window.pprofLens;
+      const out = { load: app.lastLoadMs, paint: flame.paintMs, zoom: [], hover: [] };
+      // Zoom into the five widest boxes below the root row and back.
+      const L = flame.layout;
+      const idx = [...L.width.keys()].filter((i) => L.depth[i] === 2).sort((a, b) => L.width[b] - L.width[a]).slice(0, 5);
+      for (const i of idx) {
+        const root = flame.zoom;
+        const t = performance.now(); await flame.zoomTo({ lo: L.lo[i], hi: L.hi[i], depth: L.depth[i] }); out.zoom.push(performance.now() - t);
+        const t2 = performance.now(); await flame.zoomTo(root); out.zoom.push(performance.now() - t2);
+      }
+      // Hover: hit test + overlay redraw over 100 positions.
+      const c = document.getElementById('flameOverlay'); const r = c.getBoundingClientRect();
+      for (let k = 0; k < 100; k++) {
+        const t = performance.now();
+        const ev = new MouseEvent('mousemove', { clientX: r.left + (k / 100) * r.width, clientY: r.top + 9 + (k % 12) * 18 });
+        c.dispatchEvent(ev);
+        out.hover.push(performance.now() - t);
+      }
+      return out;
+    });
+    r.load.push(m.load); r.paint.push(m.paint); r.zoom.push(median(m.zoom)); r.hover.push(median(m.hover));
+    r.rss.push(treeRss(process.pid) - process.memoryUsage().rss / 1048576); // the browser: every process under this one but node
+    await browser.close();
+  }
+  console.log(`${size}.pb.gz (${(bytes.length / 1e6).toFixed(1)} MB): drop→painted median ${(median(r.load) / 1000).toFixed(2)}s `
+    + `[${r.load.map((x) => (x / 1000).toFixed(2)).join(', ')}]; full flame repaint ${median(r.paint).toFixed(1)}ms; `
+    + `zoom (layout+paint) ${median(r.zoom).toFixed(1)}ms; hover ${median(r.hover).toFixed(2)}ms; browser RSS ${median(r.rss).toFixed(0)} MB`);
+}
+server.close();
