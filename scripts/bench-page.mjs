@@ -11,13 +11,18 @@ const runs = Number(process.argv[2] || 3);
 const sizes = process.argv.slice(3).length ? process.argv.slice(3) : ['medium', 'large'];
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
 
-function treeRss(pid) {
-  const out = execFileSync('ps', ['-eo', 'pid=,ppid=,rss=']).toString().trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
+// Memory of every process under `pid` (the browser's), as PSS: shared pages
+// are split among the processes sharing them instead of counted in each.
+function treePss(pid) {
+  const out = execFileSync('ps', ['-eo', 'pid=,ppid=']).toString().trim().split('\n').map((l) => l.trim().split(/\s+/).map(Number));
   const kids = new Map();
   for (const [p, pp] of out) { if (!kids.has(pp)) kids.set(pp, []); kids.get(pp).push(p); }
-  const rss = new Map(out.map(([p, , r]) => [p, r]));
-  let total = 0; const stack = [pid];
-  while (stack.length) { const p = stack.pop(); total += rss.get(p) || 0; stack.push(...(kids.get(p) || [])); }
+  let total = 0; const stack = [...(kids.get(pid) || [])];
+  while (stack.length) {
+    const p = stack.pop();
+    try { total += Number(/^Pss:\s+(\d+)/m.exec(readFileSync(`/proc/${p}/smaps_rollup`, 'utf8'))[1]); } catch { /* gone */ }
+    stack.push(...(kids.get(p) || []));
+  }
   return total / 1024;
 }
 
@@ -26,7 +31,7 @@ for (const size of sizes) {
   const file = `${root}/bench-data/${size}.pb.gz`;
   if (!existsSync(file)) execFileSync(`${root}/target/release/pprof-lens-gen`, [size, file], { stdio: 'inherit' });
   const bytes = readFileSync(file);
-  const r = { load: [], zoom: [], hover: [], paint: [], rss: [] };
+  const r = { load: [], table: [], zoom: [], hover: [], paint: [], rss: [] };
   for (let i = 0; i < runs; i++) {
     const browser = await launch();
     const { page } = await openPage(browser, url, { width: 1400, height: 900 });
@@ -43,7 +48,7 @@ for (const size of sizes) {
     }, `${size}.pb.gz`);
     const m = await page.evaluate(async () => {
       const { flame, app } = window.pprofLens;
-      const out = { load: app.lastLoadMs, paint: flame.paintMs, zoom: [], hover: [] };
+      const out = { load: app.lastFlameMs, table: app.lastLoadMs, paint: flame.paintMs, zoom: [], hover: [] };
       // Zoom into the five widest boxes below the root row and back.
       const L = flame.layout;
       const idx = [...L.width.keys()].filter((i) => L.depth[i] === 2).sort((a, b) => L.width[b] - L.width[a]).slice(0, 5);
@@ -62,12 +67,12 @@ for (const size of sizes) {
       }
       return out;
     });
-    r.load.push(m.load); r.paint.push(m.paint); r.zoom.push(median(m.zoom)); r.hover.push(median(m.hover));
-    r.rss.push(treeRss(process.pid) - process.memoryUsage().rss / 1048576); // the browser: every process under this one but node
+    r.load.push(m.load); r.table.push(m.table); r.paint.push(m.paint); r.zoom.push(median(m.zoom)); r.hover.push(median(m.hover));
+    r.rss.push(treePss(process.pid));
     await browser.close();
   }
   console.log(`${size}.pb.gz (${(bytes.length / 1e6).toFixed(1)} MB): drop→painted median ${(median(r.load) / 1000).toFixed(2)}s `
-    + `[${r.load.map((x) => (x / 1000).toFixed(2)).join(', ')}]; full flame repaint ${median(r.paint).toFixed(1)}ms; `
-    + `zoom (layout+paint) ${median(r.zoom).toFixed(1)}ms; hover ${median(r.hover).toFixed(2)}ms; browser RSS ${median(r.rss).toFixed(0)} MB`);
+    + `[${r.load.map((x) => (x / 1000).toFixed(2)).join(', ')}]; table ready ${(median(r.table) / 1000).toFixed(2)}s; full flame repaint ${median(r.paint).toFixed(1)}ms; `
+    + `zoom (layout+paint) ${median(r.zoom).toFixed(1)}ms; hover ${median(r.hover).toFixed(2)}ms; browser PSS ${median(r.rss).toFixed(0)} MB`);
 }
 server.close();

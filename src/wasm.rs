@@ -89,6 +89,8 @@ struct Current {
     prepared: Prepared,
     names: Vec<String>,
     flame: flame::Flame,
+    /// The top table, computed on first request (after the flame graph is drawn).
+    top: std::cell::OnceCell<report::Top>,
     unit: String,
 }
 
@@ -205,8 +207,8 @@ impl Session {
         let prepared = Prepared::from_profile(profile, q).map_err(js_err)?;
         let names: Vec<String> = (0..prepared.nodes.len()).map(|n| prepared.nodes.printable_name(n)).collect();
         let fl = flame::Flame::new(&prepared, &names);
-        let top = report::top(&prepared);
-        let unit = top.output_unit.clone();
+        let unit = report::unpruned_output_unit(&prepared);
+        let stacks = fl.len() as u32;
         let info = ViewInfo {
             header: report::profile_labels(&prepared, &unit),
             total: prepared.total as f64,
@@ -214,9 +216,9 @@ impl Session {
             unit: unit.clone(),
             sample_type: prepared.sample_type().ty.clone(),
             nodes: names.len() as u32,
-            stacks: fl.len() as u32,
+            stacks,
         };
-        l.current = Some(Current { prepared, names, flame: fl, unit });
+        l.current = Some(Current { prepared, names, flame: fl, top: std::cell::OnceCell::new(), unit });
         serde_wasm_bindgen::to_value(&info).map_err(|e| JsError::new(&e.to_string()))
     }
 
@@ -227,7 +229,7 @@ impl Session {
     pub fn top(&self, id: u32, sort: &str, desc: bool) -> Result<JsValue, JsError> {
         let c = self.current(id)?;
         let pr = &c.prepared;
-        let t = report::top(pr);
+        let t = c.top.get_or_init(|| report::top(pr));
         let mut rows: Vec<&report::TopRow> = t.rows.iter().collect();
         match sort {
             "cum" => rows.sort_by(|a, b| b.cum.abs().cmp(&a.cum.abs()).then_with(|| a.name.cmp(&b.name))),

@@ -48,6 +48,7 @@ async function loadFiles(files) {
       renderTabs();
       await activate(key);
       app.lastLoadMs = performance.now() - t0; // drop → table and flame graph painted
+      app.lastFlameMs = app.flamePaintedAt - t0; // drop → flame graph painted
     } catch (e) {
       message(`${file.name}: ${e.message}`);
     } finally {
@@ -106,7 +107,10 @@ async function showView(key) {
     const names = (await client.call('names', { key })).split('\n');
     $('empty').hidden = true;
     $('view').hidden = false;
-    await Promise.all([flame.setView(key, names), top.setView(key)]);
+    // The flame graph first (it is what people look at), then the table.
+    await flame.setView(key, names);
+    app.flamePaintedAt = performance.now();
+    await top.setView(key);
     document.body.dataset.ready = String(key);
   } catch (e) {
     message(`${p.name}: ${e.message}`);

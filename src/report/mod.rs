@@ -150,16 +150,29 @@ fn sort_nodes(present: &mut [u32], g: &graph::Graph, names: &[String], nodes: &N
     });
 }
 
+/// The output unit of a report showing every node (no pruning): pprof's
+/// `selectOutputUnit` over all nodes, from one value pass (no edges).
+pub fn unpruned_output_unit(pr: &Prepared) -> String {
+    let g = graph::build(&pr.profile, &pr.stacks, pr.nodes.len(), pr.value_index, None, false);
+    let vals: Vec<(i64, i64)> = g.present().iter().map(|&n| (g.flat[n as usize], g.cum[n as usize])).collect();
+    select_unit(&vals, pr.total, &pr.query.unit, &pr.sample_type().unit)
+}
+
 /// pprof's `selectOutputUnit`.
 fn select_output_unit(rows: &[TopRow], total: i64, unit: &str, sample_unit: &str) -> String {
+    let vals: Vec<(i64, i64)> = rows.iter().map(|r| (r.flat, r.cum)).collect();
+    select_unit(&vals, total, unit, sample_unit)
+}
+
+fn select_unit(rows: &[(i64, i64)], total: i64, unit: &str, sample_unit: &str) -> String {
     if unit != "minimum" || rows.is_empty() {
         return unit.to_string();
     }
     let mut min = 0i64;
-    for r in rows {
-        let mut v = r.flat.wrapping_abs();
+    for &(flat, cum) in rows {
+        let mut v = flat.wrapping_abs();
         if v == 0 {
-            v = r.cum.wrapping_abs();
+            v = cum.wrapping_abs();
         }
         if v > 0 && (min == 0 || v < min) {
             min = v;
