@@ -234,7 +234,7 @@ pub struct SampleColumns {
     /// Offsets into `location_ids`; one more entry than samples.
     pub loc_start: Vec<u32>,
     /// Location ids, leaf first per sample.
-    pub location_ids: Vec<u64>,
+    pub location_ids: Ids,
     /// Offsets into `values`; one more entry than samples.
     pub val_start: Vec<u32>,
     /// Values.
@@ -243,6 +243,58 @@ pub struct SampleColumns {
     pub label_start: Vec<u32>,
     /// Labels.
     pub labels: Vec<Label>,
+}
+
+/// A column of ids: 32-bit while every id fits (nearly always: producers
+/// number locations from 1), 64-bit otherwise. Halves the biggest column of
+/// a big profile.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Ids {
+    /// Every id so far fits in 32 bits.
+    Narrow(Vec<u32>),
+    /// Some id does not.
+    Wide(Vec<u64>),
+}
+
+impl Default for Ids {
+    fn default() -> Self {
+        Ids::Narrow(Vec::new())
+    }
+}
+
+impl Ids {
+    /// Appends an id, widening the column if needed.
+    #[inline]
+    pub fn push(&mut self, id: u64) {
+        match self {
+            Ids::Narrow(v) if id <= u32::MAX as u64 => v.push(id as u32),
+            Ids::Narrow(v) => {
+                let mut w: Vec<u64> = v.iter().map(|&x| x as u64).collect();
+                w.push(id);
+                *self = Ids::Wide(w);
+            }
+            Ids::Wide(v) => v.push(id),
+        }
+    }
+    /// The id at `i`.
+    #[inline]
+    pub fn get(&self, i: usize) -> u64 {
+        match self {
+            Ids::Narrow(v) => v[i] as u64,
+            Ids::Wide(v) => v[i],
+        }
+    }
+    /// Number of ids.
+    pub fn len(&self) -> usize {
+        match self {
+            Ids::Narrow(v) => v.len(),
+            Ids::Wide(v) => v.len(),
+        }
+    }
+    /// True when empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 impl SampleColumns {

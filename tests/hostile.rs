@@ -283,3 +283,13 @@ fn cli_exits_nonzero_with_one_line() {
 fn corpus_path(name: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
 }
+
+#[test]
+fn ids_beyond_32_bits_are_fine() {
+    let mut m = minimal();
+    m.location[0].id = 1 << 40;
+    m.sample[0].location_id = vec![1 << 40];
+    m.sample.push(Sample { location_id: vec![1 << 40, 1 << 40], value: vec![2], label: vec![] });
+    let out = full(&m.encode_to_vec()).unwrap();
+    assert!(out.contains("Showing nodes accounting for 7, 100% of 7 total"), "{out}");
+}

@@ -10,7 +10,7 @@ export class Client {
   constructor({ onRestart } = {}) {
     this.next = 1;
     this.pending = new Map();
-    this.files = new Map(); // key -> { name, bytes } kept to reload after a restart
+    this.files = new Map(); // key -> { name, file } kept (as Blobs, not bytes) to reload after a restart
     this.onRestart = onRestart;
     this.mode = 'none';
   }
@@ -46,10 +46,11 @@ export class Client {
     return out.result;
   }
 
-  async load(key, name, bytes, onProgress) {
-    const keep = bytes.slice(0);
+  // Loads a File (or Blob); its bytes go to the core without a copy kept here.
+  async load(key, name, file, onProgress) {
+    const bytes = await file.arrayBuffer();
     const info = await this.call('load', { key, name, bytes }, { onProgress, transfer: [bytes] });
-    this.files.set(key, { name, bytes: keep });
+    this.files.set(key, { name, file });
     return info;
   }
 
@@ -87,7 +88,8 @@ export class Client {
     this.host = null;
     await this.start();
     for (const [key, f] of this.files) {
-      await this.call('load', { key, name: f.name, bytes: f.bytes.slice(0) });
+      const bytes = await f.file.arrayBuffer();
+      await this.call('load', { key, name: f.name, bytes }, { transfer: [bytes] });
     }
     this.onRestart?.();
   }

@@ -42,8 +42,7 @@ async function loadFiles(files) {
     const t0 = performance.now();
     try {
       progress(file.name, 0, file.size);
-      const bytes = await file.arrayBuffer();
-      const info = await client.load(key, file.name, bytes, (d, t) => progress(file.name, d, t));
+      const info = await client.load(key, file.name, file, (d, t) => progress(file.name, d, t));
       app.profiles.set(key, { key, name: file.name, info, sampleIndex: info.defaultIndex });
       renderTabs();
       await activate(key);

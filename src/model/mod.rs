@@ -376,7 +376,7 @@ impl Profile {
         samples.stack_start.push(0);
         samples.label_start.push(0);
         for s in 0..ns {
-            let locs = &sc.location_ids[sc.loc_start[s] as usize..sc.loc_start[s + 1] as usize];
+            let locs = sc.loc_start[s] as usize..sc.loc_start[s + 1] as usize;
             if locs.len() > opts.max_stack_depth {
                 return Err(Error::new(
                     ErrorKind::TooLarge,
@@ -387,7 +387,7 @@ impl Profile {
                     ),
                 ));
             }
-            for &id in locs {
+            for id in locs.map(|i| sc.location_ids.get(i)) {
                 let l = location_ids
                     .get(id)
                     .ok_or_else(|| invalid(format!("sample {s} refers to location id {id}, which does not exist")))?;

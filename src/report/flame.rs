@@ -206,24 +206,61 @@ impl Flame {
             }
             zoom.depth + 1
         };
-        let min_w = min_width * scale;
-        let mut work: Vec<(u32, u32, u32, f64)> = vec![(zoom.lo, zoom.hi, start, 0.0)];
-        while let Some((lo, hi, depth, x0)) = work.pop() {
+        let min_w = (min_width * scale).max(f64::MIN_POSITIVE);
+        let base = self.abs_sum[zoom.lo as usize];
+        let mut work: Vec<(u32, u32, u32)> = vec![(zoom.lo, zoom.hi, start)];
+        while let Some((lo, hi, depth)) = work.pop() {
             let d = depth as usize;
             let mut i = self.first_longer(pr, lo, hi, d);
-            let mut x = x0 + self.weight(lo, i) as f64 / scale;
             while i < hi {
-                let j = self.group_end(pr, i, hi, d);
-                let w = self.weight(i, j) as f64;
-                if w >= min_w && w > 0.0 {
-                    push(&mut l, x, w / scale, depth, self.stack(pr, i)[d], i, j);
-                    work.push((i, j, depth + 1, x));
+                if ((self.abs_sum[hi as usize] - self.abs_sum[i as usize]) as f64) < min_w {
+                    break; // everything left is too narrow to see
                 }
-                x += w / scale;
-                i = j;
+                // The first j with W(i, j) >= min_w: groups ending before j are culled.
+                let j = self.reach(i, hi, min_w);
+                let key = self.stack(pr, i)[d];
+                if self.stack(pr, j - 1)[d] != key {
+                    i = self.group_start(pr, i, j - 1, d);
+                    continue;
+                }
+                let end = self.group_end(pr, i, hi, d);
+                let x = (self.abs_sum[i as usize] - base) as f64 / scale;
+                push(&mut l, x, self.weight(i, end) as f64 / scale, depth, key, i, end);
+                work.push((i, end, depth + 1));
+                i = end;
             }
         }
         l
+    }
+
+    /// The first `j` in `i+1..=hi` with W(i, j) ≥ `min_w` (`hi` if none).
+    fn reach(&self, i: u32, hi: u32, min_w: f64) -> u32 {
+        let target = self.abs_sum[i as usize] as f64 + min_w;
+        let (mut a, mut b) = (i + 1, hi);
+        while a < b {
+            let m = a + (b - a) / 2;
+            if (self.abs_sum[m as usize] as f64) >= target {
+                b = m;
+            } else {
+                a = m + 1;
+            }
+        }
+        a
+    }
+
+    /// Start of the group holding `j` (stacks in `lo..=j` share frames before `depth`).
+    fn group_start(&self, pr: &Prepared, lo: u32, j: u32, depth: usize) -> u32 {
+        let f = self.stack(pr, j)[depth];
+        let (mut a, mut b) = (lo, j);
+        while a < b {
+            let m = a + (b - a) / 2;
+            if self.stack(pr, m).len() > depth && self.stack(pr, m)[depth] == f {
+                b = m;
+            } else {
+                a = m + 1;
+            }
+        }
+        a
     }
 
     /// The box at depth `d` (≤ `k.depth`) on the path to box `k`: every
@@ -363,6 +400,46 @@ mod tests {
         assert_eq!((info.total, info.self_value, info.path.len()), (4, 1, 2));
         // Culling drops narrow boxes.
         assert!(f.layout(&pr, f.root(), 0.2).x.len() < l.x.len());
+    }
+
+    /// The plain algorithm: visit every group, keep those wide enough.
+    fn brute(f: &Flame, pr: &Prepared, min_width: f64) -> Vec<(u32, u32, u32)> {
+        let scale = f.weight(0, f.len() as u32) as f64;
+        let mut out = Vec::new();
+        let mut work = vec![(0u32, f.len() as u32, 0u32)];
+        while let Some((lo, hi, d)) = work.pop() {
+            let mut i = f.first_longer(pr, lo, hi, d as usize);
+            while i < hi {
+                let j = f.group_end(pr, i, hi, d as usize);
+                if f.weight(i, j) as f64 >= min_width * scale {
+                    out.push((i, j, d));
+                    work.push((i, j, d + 1));
+                }
+                i = j;
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+
+    #[test]
+    fn culling_skips_exactly_the_narrow_boxes() {
+        use prost::Message;
+        let data = crate::synth::generate(crate::synth::Spec::SMALL).encode_to_vec();
+        let p = crate::load(&data, &Default::default(), &ModelOptions::default()).unwrap();
+        let pr = Prepared::new(vec![p], vec![], Query::default()).unwrap();
+        let names: Vec<String> = (0..pr.nodes.len()).map(|n| pr.nodes.printable_name(n)).collect();
+        let f = Flame::new(&pr, &names);
+        for min in [0.0, 1e-4, 1e-3, 0.01, 0.1] {
+            let l = f.layout(&pr, f.root(), min);
+            let mut got: Vec<(u32, u32, u32)> = (0..l.x.len()).map(|i| (l.lo[i], l.hi[i], l.depth[i])).collect();
+            got.sort_unstable();
+            assert_eq!(got, brute(&f, &pr, min), "min width {min}");
+            for i in 0..l.x.len() {
+                let want = f.weight(0, l.lo[i]) as f64 / f.weight(0, f.len() as u32) as f64;
+                assert!((l.x[i] - want).abs() < 1e-9);
+            }
+        }
     }
 
     #[test]
