@@ -31,7 +31,7 @@ for (const size of sizes) {
   const file = `${root}/bench-data/${size}.pb.gz`;
   if (!existsSync(file)) execFileSync(`${root}/target/release/pprof-lens-gen`, [size, file], { stdio: 'inherit' });
   const bytes = readFileSync(file);
-  const r = { load: [], table: [], zoom: [], hover: [], paint: [], rss: [] };
+  const r = { load: [], table: [], zoom: [], zoomOut: [], hover: [], paint: [], rss: [], layout: [], draw: [] };
   for (let i = 0; i < runs; i++) {
     const browser = await launch();
     const { page } = await openPage(browser, url, { width: 1400, height: 900 });
@@ -48,14 +48,16 @@ for (const size of sizes) {
     }, `${size}.pb.gz`);
     const m = await page.evaluate(async () => {
       const { flame, app } = window.pprofLens;
-      const out = { load: app.lastFlameMs, table: app.lastLoadMs, paint: flame.paintMs, zoom: [], hover: [] };
+      const out = { load: app.lastFlameMs, table: app.lastLoadMs, paint: flame.paintMs, zoom: [], zoomOut: [], hover: [], layout: [], draw: [] };
       // Zoom into the five widest boxes below the root row and back.
       const L = flame.layout;
       const idx = [...L.width.keys()].filter((i) => L.depth[i] === 2).sort((a, b) => L.width[b] - L.width[a]).slice(0, 5);
       for (const i of idx) {
         const root = flame.zoom;
-        const t = performance.now(); await flame.zoomTo({ lo: L.lo[i], hi: L.hi[i], depth: L.depth[i] }); out.zoom.push(performance.now() - t);
-        const t2 = performance.now(); await flame.zoomTo(root); out.zoom.push(performance.now() - t2);
+        await flame.zoomTo({ lo: L.lo[i], hi: L.hi[i], depth: L.depth[i] }); out.zoom.push(flame.zoomDrawMs);
+        out.layout.push(flame.layoutMs); out.draw.push(flame.paintMs);
+        const t2 = performance.now(); await flame.zoomTo(root); out.zoomOut.push(performance.now() - t2);
+        out.layout.push(flame.layoutMs); out.draw.push(flame.paintMs);
       }
       // Hover: hit test + overlay redraw over 100 positions.
       const c = document.getElementById('flameOverlay'); const r = c.getBoundingClientRect();
@@ -67,12 +69,12 @@ for (const size of sizes) {
       }
       return out;
     });
-    r.load.push(m.load); r.table.push(m.table); r.paint.push(m.paint); r.zoom.push(median(m.zoom)); r.hover.push(median(m.hover));
+    r.load.push(m.load); r.table.push(m.table); r.paint.push(m.paint); r.layout.push(median(m.layout)); r.draw.push(median(m.draw)); r.zoomOut.push(median(m.zoomOut)); r.zoom.push(median(m.zoom)); r.hover.push(median(m.hover));
     r.rss.push(treePss(process.pid));
     await browser.close();
   }
   console.log(`${size}.pb.gz (${(bytes.length / 1e6).toFixed(1)} MB): drop→painted median ${(median(r.load) / 1000).toFixed(2)}s `
     + `[${r.load.map((x) => (x / 1000).toFixed(2)).join(', ')}]; table ready ${(median(r.table) / 1000).toFixed(2)}s; full flame repaint ${median(r.paint).toFixed(1)}ms; `
-    + `zoom (layout+paint) ${median(r.zoom).toFixed(1)}ms; hover ${median(r.hover).toFixed(2)}ms; browser PSS ${median(r.rss).toFixed(0)} MB`);
+    + `zoom in: redrawn ${median(r.zoom).toFixed(1)}ms, exact layout request ${median(r.layout).toFixed(1)}ms + draw ${median(r.draw).toFixed(1)}ms; zoom out (request + draw) ${median(r.zoomOut).toFixed(1)}ms; hover ${median(r.hover).toFixed(2)}ms; browser PSS ${median(r.rss).toFixed(0)} MB`);
 }
 server.close();

@@ -20,7 +20,12 @@ export class FlameView {
     el.zoomOut.addEventListener('click', () => this.zoomTo(ROOT));
     el.orientation.addEventListener('click', () => { this.flip = !this.flip; this.paint(); });
     el.search.addEventListener('input', () => this.search(el.search.value));
-    new ResizeObserver(() => this.refresh()).observe(el.box);
+    // Only a change of width needs a new layout (the height follows the layout).
+    this.lastWidth = 0;
+    new ResizeObserver(() => {
+      const w = el.box.clientWidth;
+      if (w !== this.lastWidth) { this.lastWidth = w; this.refresh(); }
+    }).observe(el.box);
   }
 
   async setView(key, names) {
@@ -133,9 +138,44 @@ export class FlameView {
     this.onSelect?.(node);
   }
 
+  // Zooms to `box`: first redraws at once from the boxes already laid out
+  // (the subtree rescaled to the full width), then asks the core for the
+  // exact layout, which adds the boxes that were too narrow to see before.
   async zoomTo(box) {
     this.zoom = box;
+    const t0 = performance.now();
+    if (this.layout && box.depth !== ROOT.depth && this.provisional(box)) {
+      this.paint();
+      this.zoomDrawMs = performance.now() - t0;
+    } else {
+      this.zoomDrawMs = undefined;
+    }
     await this.refresh();
+    if (this.zoomDrawMs === undefined) this.zoomDrawMs = performance.now() - t0;
+  }
+
+  provisional(box) {
+    const L = this.layout;
+    let at = -1;
+    for (let i = 0; i < L.x.length; i++) {
+      if (L.lo[i] === box.lo && L.hi[i] === box.hi && L.depth[i] === box.depth) { at = i; break; }
+    }
+    if (at < 0) return false;
+    const x0 = L.x[at]; const w0 = L.width[at];
+    const keep = [];
+    for (let i = 0; i < L.x.length; i++) {
+      const inside = L.lo[i] >= box.lo && L.hi[i] <= box.hi && L.depth[i] >= box.depth;
+      const above = L.depth[i] < box.depth && L.lo[i] <= box.lo && L.hi[i] >= box.hi;
+      if (inside || above) keep.push(i);
+    }
+    const pick = (a, T) => T.from(keep, (i) => a[i]);
+    this.layout = {
+      x: Float64Array.from(keep, (i) => (L.depth[i] < box.depth ? 0 : (L.x[i] - x0) / w0)),
+      width: Float64Array.from(keep, (i) => (L.depth[i] < box.depth ? 1 : L.width[i] / w0)),
+      depth: pick(L.depth, Uint32Array), node: pick(L.node, Uint32Array), lo: pick(L.lo, Uint32Array),
+      hi: pick(L.hi, Uint32Array), inlined: pick(L.inlined, Uint8Array), maxDepth: L.maxDepth,
+    };
+    return true;
   }
 
   async zoomOutOne() {
