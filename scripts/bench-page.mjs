@@ -30,25 +30,19 @@ const { server, url } = await startServer();
 for (const size of sizes) {
   const file = `${root}/bench-data/${size}.pb.gz`;
   if (!existsSync(file)) execFileSync(`${root}/target/release/pprof-lens-gen`, [size, file], { stdio: 'inherit' });
-  const bytes = readFileSync(file);
-  const r = { load: [], table: [], zoom: [], zoomOut: [], hover: [], paint: [], rss: [], layout: [], draw: [] };
+  const bytes = readFileSync(file).length;
+  const r = { wasm: [], load: [], table: [], zoom: [], zoomOut: [], hover: [], paint: [], rss: [], layout: [], draw: [] };
   for (let i = 0; i < runs; i++) {
     const browser = await launch();
     const { page } = await openPage(browser, url, { width: 1400, height: 900 });
-    // Hand the file to the page first (not timed), then "drop" it.
-    const handle = await page.evaluateHandle(() => { window.__bytes = []; return true; });
-    await handle.dispose();
-    for (let off = 0; off < bytes.length; off += 8 << 20) {
-      await page.evaluate((b64) => { const s = atob(b64); const u = new Uint8Array(s.length); for (let j = 0; j < s.length; j++) u[j] = s.charCodeAt(j); window.__bytes.push(u); },
-        bytes.subarray(off, off + (8 << 20)).toString('base64'));
-    }
-    await page.evaluate(async (name) => {
-      const f = new File(window.__bytes, name); window.__bytes = null;
-      await window.pprofLens.loadFiles([f]);
-    }, `${size}.pb.gz`);
+    // Pick the file as a user would (a disk-backed File), then wait for the
+    // page's own measurement: drop → flame graph painted, and → table ready.
+    await page.setInputFiles('#file', file);
+    await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 120000 });
     const m = await page.evaluate(async () => {
       const { flame, app } = window.pprofLens;
-      const out = { load: app.lastFlameMs, table: app.lastLoadMs, paint: flame.paintMs, zoom: [], zoomOut: [], hover: [], layout: [], draw: [] };
+      const stats = await window.pprofLens.client.call('stats', {});
+      const out = { wasm: stats.wasmMemory / 1048576, load: app.lastFlameMs, table: app.lastLoadMs, paint: flame.paintMs, zoom: [], zoomOut: [], hover: [], layout: [], draw: [] };
       // Zoom into the five widest boxes below the root row and back.
       const L = flame.layout;
       const idx = [...L.width.keys()].filter((i) => L.depth[i] === 2).sort((a, b) => L.width[b] - L.width[a]).slice(0, 5);
@@ -69,12 +63,12 @@ for (const size of sizes) {
       }
       return out;
     });
-    r.load.push(m.load); r.table.push(m.table); r.paint.push(m.paint); r.layout.push(median(m.layout)); r.draw.push(median(m.draw)); r.zoomOut.push(median(m.zoomOut)); r.zoom.push(median(m.zoom)); r.hover.push(median(m.hover));
+    r.load.push(m.load); r.table.push(m.table); r.paint.push(m.paint); r.layout.push(median(m.layout)); r.draw.push(median(m.draw)); r.zoomOut.push(median(m.zoomOut)); r.wasm.push(m.wasm); r.zoom.push(median(m.zoom)); r.hover.push(median(m.hover));
     r.rss.push(treePss(process.pid));
     await browser.close();
   }
-  console.log(`${size}.pb.gz (${(bytes.length / 1e6).toFixed(1)} MB): drop→painted median ${(median(r.load) / 1000).toFixed(2)}s `
+  console.log(`${size}.pb.gz (${(bytes / 1e6).toFixed(1)} MB): drop→painted median ${(median(r.load) / 1000).toFixed(2)}s `
     + `[${r.load.map((x) => (x / 1000).toFixed(2)).join(', ')}]; table ready ${(median(r.table) / 1000).toFixed(2)}s; full flame repaint ${median(r.paint).toFixed(1)}ms; `
-    + `zoom in: redrawn ${median(r.zoom).toFixed(1)}ms, exact layout request ${median(r.layout).toFixed(1)}ms + draw ${median(r.draw).toFixed(1)}ms; zoom out (request + draw) ${median(r.zoomOut).toFixed(1)}ms; hover ${median(r.hover).toFixed(2)}ms; browser PSS ${median(r.rss).toFixed(0)} MB`);
+    + `zoom in: redrawn ${median(r.zoom).toFixed(1)}ms, exact layout request ${median(r.layout).toFixed(1)}ms + draw ${median(r.draw).toFixed(1)}ms; zoom out (request + draw) ${median(r.zoomOut).toFixed(1)}ms; hover ${median(r.hover).toFixed(2)}ms; browser PSS ${median(r.rss).toFixed(0)} MB (wasm memory ${median(r.wasm).toFixed(0)} MB)`);
 }
 server.close();

@@ -382,9 +382,57 @@ impl<'a> Reader<'a> {
     }
 }
 
+/// Exact sizes of the sample columns, from a quick scan (one byte of every
+/// varint has its high bit clear), so the columns are allocated once: growing
+/// them by doubling would hold two copies of the largest at its peak.
+fn count_samples(data: &[u8]) -> Option<(usize, usize, usize, usize)> {
+    let (mut samples, mut ids, mut values, mut labels) = (0usize, 0usize, 0usize, 0usize);
+    let ends = |b: &[u8]| b.iter().filter(|&&x| x < 0x80).count();
+    let mut r = Reader { d: data, p: 0 };
+    while !r.done() {
+        let key = r.varint()?;
+        if key >> 3 == 2 && key & 7 == 2 {
+            samples += 1;
+            let mut m = Reader { d: r.bytes()?, p: 0 };
+            while !m.done() {
+                match m.varint()? {
+                    0x0a => ids += ends(m.bytes()?),
+                    0x08 => ids += m.varint().map(|_| 1)?,
+                    0x12 => values += ends(m.bytes()?),
+                    0x10 => values += m.varint().map(|_| 1)?,
+                    0x1a => labels += m.bytes().map(|_| 1)?,
+                    k => m.skip(k & 7)?,
+                }
+            }
+        } else {
+            r.skip(key & 7)?;
+        }
+    }
+    Some((samples, ids, values, labels))
+}
+
 fn decode_samples(data: &[u8], opts: &DecodeOptions) -> Result<SampleColumns> {
     let bad = |what: &str| protobuf_error(data, what);
-    let mut cols = SampleColumns { loc_start: vec![0], val_start: vec![0], label_start: vec![0], ..Default::default() };
+    let (ns, ni, nv, nl) = count_samples(data).unwrap_or((0, 0, 0, 0));
+    if ns as u64 > opts.max_samples {
+        return Err(Error::new(
+            ErrorKind::TooLarge,
+            format!("the profile has more than {} samples (raise the limit with --max-samples)", opts.max_samples),
+        ));
+    }
+    let start = |n: usize| {
+        let mut v = Vec::with_capacity(n + 1);
+        v.push(0);
+        v
+    };
+    let mut cols = SampleColumns {
+        loc_start: start(ns),
+        val_start: start(ns),
+        label_start: start(ns),
+        location_ids: crate::proto::Ids::Narrow(Vec::with_capacity(ni)),
+        values: Vec::with_capacity(nv),
+        labels: Vec::with_capacity(nl),
+    };
     let mut r = Reader { d: data, p: 0 };
     while !r.done() {
         let key = r.varint().ok_or_else(|| bad("bad field tag"))?;

@@ -4,10 +4,11 @@ import init, { Session, lastPanic } from '../pkg/pprof_lens.js';
 
 let session = null;
 let ready = null;
+let exports = null;
 const ids = new Map(); // client key -> session profile id
 
 export function start(wasmSource) {
-  ready = init({ module_or_path: wasmSource }).then(() => { session = new Session(); });
+  ready = init({ module_or_path: wasmSource }).then((e) => { exports = e; session = new Session(); });
   return ready;
 }
 
@@ -24,6 +25,7 @@ const ops = {
   flame: ({ key, zoom, minWidth }) => session.flame(id(key), zoom.lo, zoom.hi, zoom.depth, minWidth),
   boxInfo: ({ key, box }) => session.boxInfo(id(key), box.lo, box.hi, box.depth),
   search: ({ key, pattern }) => session.search(id(key), pattern),
+  stats: () => ({ wasmMemory: exports.memory.buffer.byteLength }),
 };
 
 function id(key) {
