@@ -186,6 +186,44 @@ test('the single file works opened from file://, with no server', async () => {
   await context.close();
 });
 
+test('where a worker is refused, the core runs on the main thread', async () => {
+  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  await context.addInitScript(() => { window.Worker = function Worker() { throw new Error('workers refused'); }; });
+  const page = await context.newPage();
+  await page.goto(url);
+  await page.waitForFunction(() => document.body.dataset.core && document.body.dataset.core !== 'none');
+  assert.equal(await page.evaluate(() => document.body.dataset.core), 'main-thread');
+  await load(page, data('go-leaky/mutex.pb.gz'));
+  assert.deepEqual(await tableRows(page), oracleRows(data('go-leaky/expected-extra/mutex.all.txt')));
+  await context.close();
+});
+
+test('pasting a file opens it', async () => {
+  const { context, page } = await openPage(browser, url);
+  const b64 = (await import('node:fs')).readFileSync(data('node/node.cpu.pb.gz')).toString('base64');
+  await page.evaluate((b) => {
+    const s = atob(b); const u = new Uint8Array(s.length);
+    for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
+    const dt = new DataTransfer();
+    dt.items.add(new File([u], 'pasted.pb.gz'));
+    window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, b64);
+  await page.waitForFunction(() => document.body.dataset.ready);
+  assert.deepEqual(await tableRows(page), oracleRows(data('node/expected-extra/node.cpu.all.txt')));
+  await context.close();
+});
+
+test('page weight (HTML, JS, CSS and wasm, gzipped) stays under 500 KB', async () => {
+  const { gzipSync } = await import('node:zlib');
+  const { readdirSync, readFileSync, statSync } = await import('node:fs');
+  const files = [];
+  const walk = (d) => { for (const f of readdirSync(d)) { const p = `${d}/${f}`; if (statSync(p).isDirectory()) walk(p); else files.push(p); } };
+  walk(dist);
+  const weight = files.filter((f) => !f.endsWith('pprof-lens.html') && /\.(html|js|css|wasm)$/.test(f))
+    .reduce((n, f) => n + gzipSync(readFileSync(f), { level: 9 }).length, 0);
+  assert.ok(weight < 500 * 1024, `page weight ${(weight / 1024).toFixed(0)} KB gzipped`);
+});
+
 test('screenshot for the README', async () => {
   const { context, page } = await openPage(browser, url, { width: 1280, height: 860 });
   await load(page, data('go-leaky/heap.6.pb.gz'));
