@@ -46,7 +46,9 @@ function wrap(path) {
 const bundle = (paths) => `const __m = {};\n${paths.map(wrap).join('\n')}`;
 
 const core = ['pkg/pprof_lens.js', 'www/host.js'];
-const workerSource = bundle([...core, 'www/worker.js']);
+// A classic worker (module workers from blob: URLs are refused under file://):
+// no import.meta there, and the wasm arrives by message anyway.
+const workerSource = bundle([...core, 'www/worker.js']).replaceAll('import.meta.url', 'self.location.href');
 const wasmB64 = readFileSync(`${dist}/pkg/pprof_lens_bg.wasm`).toString('base64');
 const main = `${bundle(core)}
 globalThis.__pprofLensBundle = {

@@ -99,7 +99,8 @@ function makeWorker() {
   const b = bundled();
   const src = b ? b.workerSource : `import ${JSON.stringify(new URL('./worker.js', import.meta.url).href)};`;
   const url = URL.createObjectURL(new Blob([src], { type: 'text/javascript' }));
-  return new Worker(url, { type: 'module' });
+  // The single file's worker is one classic script; the site's imports modules.
+  return b ? new Worker(url) : new Worker(url, { type: 'module' });
 }
 
 async function wasmSource() {

@@ -178,6 +178,7 @@ test('the single file works opened from file://, with no server', async () => {
   const { context, page } = await openPage(browser, pathToFileURL(`${dist}/pprof-lens.html`).href);
   const requests = [];
   context.on('request', (r) => requests.push(r.url()));
+  assert.equal(await page.evaluate(() => document.body.dataset.core), 'worker', 'the core runs in a worker from file:// too');
   await load(page, data('go-leaky/goroutine.end.pb.gz'));
   assert.deepEqual(await tableRows(page), oracleRows(data('go-leaky/expected/goroutine.end.goroutine.top.txt')));
   assert.ok(await paintedPixels(page) > 1000);
