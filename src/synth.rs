@@ -254,6 +254,64 @@ pub fn generate(spec: Spec) -> ProfileMessage {
     b.msg
 }
 
+/// Runs decode → model → aggregate → report on arbitrary bytes, the first
+/// byte choosing a query variant (granularity, noinlines, pruning, filters,
+/// sort, diff). The fuzz target (`fuzz/`) and its regression test
+/// (`tests/fuzz_regressions.rs`) both call this; it must never panic.
+pub fn exercise(data: &[u8]) {
+    use crate::{report, BaseMode, DecodeOptions, Granularity, ModelOptions, Prepared, Query};
+    let Some((&sel, body)) = data.split_first() else { return };
+    let d = DecodeOptions::default().with_max_decompressed(16 << 20);
+    let m = ModelOptions::default().with_max_stack_depth(4096);
+    let p = match crate::load(body, &d, &m) {
+        Ok(p) => p,
+        Err(e) => {
+            assert!(!e.message.is_empty(), "errors say what is wrong");
+            return;
+        }
+    };
+    let mut q = Query {
+        granularity: match sel % 5 {
+            0 => Granularity::Functions,
+            1 => Granularity::Lines,
+            2 => Granularity::Files,
+            3 => Granularity::Addresses,
+            _ => Granularity::FileFunctions,
+        },
+        noinlines: sel & 8 != 0,
+        cum: sel & 64 != 0,
+        ..Query::default()
+    };
+    if sel & 16 != 0 {
+        q.nodefraction = 0.0;
+        q.nodecount = Some(5);
+    }
+    if sel & 32 != 0 {
+        q.hide = "a".into();
+        q.show_from = "m".into();
+        q.tagfocus = "1kb:".into();
+    }
+    let bases = if sel & 128 != 0 {
+        q.base_mode = BaseMode::Diff;
+        q.normalize = true;
+        vec![p.clone()]
+    } else {
+        vec![]
+    };
+    if let Ok(pr) = Prepared::new(vec![p], bases, q) {
+        let _ = report::top_text(&pr);
+        let _ = report::traces_text(&pr);
+        let names: Vec<String> = (0..pr.nodes.len()).map(|n| pr.nodes.printable_name(n)).collect();
+        let f = report::flame::Flame::new(&pr, &names);
+        let l = f.layout(&pr, f.root(), 0.001);
+        if let Some(i) = l.x.len().checked_sub(1) {
+            let k = report::flame::BoxKey { lo: l.lo[i], hi: l.hi[i], depth: l.depth[i] };
+            let _ = f.layout(&pr, k, 0.001);
+            let _ = f.info(&pr, k);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

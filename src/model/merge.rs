@@ -403,25 +403,8 @@ pub fn drop_zero_samples(p: &mut Profile) {
     if (0..n).all(|s| p.samples.values[s * nt..(s + 1) * nt].iter().any(|&v| v != 0)) {
         return;
     }
-    let old = std::mem::take(&mut p.samples);
-    let mut new = Samples { stack_start: vec![0], label_start: vec![0], ..Default::default() };
-    for s in 0..n {
-        let vals = &old.values[s * nt..(s + 1) * nt];
-        if vals.iter().all(|&v| v == 0) {
-            continue;
-        }
-        new.stack.extend_from_slice(old.stack(s));
-        new.stack_start.push(new.stack.len() as u32);
-        new.values.extend_from_slice(vals);
-        for i in old.label_range(s) {
-            new.labels.key.push(old.labels.key[i]);
-            new.labels.str.push(old.labels.str[i]);
-            new.labels.num.push(old.labels.num[i]);
-            new.labels.unit.push(old.labels.unit[i]);
-        }
-        new.label_start.push(new.labels.key.len() as u32);
-    }
-    p.samples = new;
+    let keep: Vec<bool> = (0..n).map(|s| p.samples.values[s * nt..(s + 1) * nt].iter().any(|&v| v != 0)).collect();
+    retain_samples(p, &keep);
 }
 
 /// Multiplies each value column by its ratio, rounding as pprof's `ScaleN`
@@ -444,12 +427,15 @@ pub fn scale(p: &mut Profile, ratios: &[f64]) {
     if keep.iter().all(|&k| k) {
         return;
     }
+    retain_samples(p, &keep);
+}
+
+/// Keeps the samples whose `keep` entry is true, in order.
+fn retain_samples(p: &mut Profile, keep: &[bool]) {
+    let nt = p.sample_types.len();
     let old = std::mem::take(&mut p.samples);
     let mut new = Samples { stack_start: vec![0], label_start: vec![0], ..Default::default() };
-    for (s, &k) in keep.iter().enumerate() {
-        if !k {
-            continue;
-        }
+    for (s, _) in keep.iter().enumerate().filter(|(_, &k)| k) {
         new.stack.extend_from_slice(old.stack(s));
         new.stack_start.push(new.stack.len() as u32);
         new.values.extend_from_slice(&old.values[s * nt..(s + 1) * nt]);
