@@ -15,6 +15,8 @@ pprof-lens: read pprof profiles (gzipped or raw protobuf) like `go tool pprof`.
 USAGE:
     pprof-lens top    [FLAGS] PROFILE...   flat/cum table, as `go tool pprof -top`
     pprof-lens traces [FLAGS] PROFILE...   every sample's stack, as `go tool pprof -traces`
+    pprof-lens series [FLAGS] SNAPSHOT...  leak suspects across heap or goroutine snapshots
+                                           (-nodecount=N rows, default 20)
     pprof-lens help                        this text
 
 Several PROFILEs are merged (values summed), as pprof does.
@@ -216,8 +218,8 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool)> {
     if a.help || a.command.is_empty() || a.command == "help" {
         return Ok((USAGE.to_string(), Timings::default(), false));
     }
-    if !matches!(a.command.as_str(), "top" | "traces") {
-        return Err(bad(format!("unknown command \"{}\" (commands: top, traces; see pprof-lens --help)", a.command)));
+    if !matches!(a.command.as_str(), "top" | "traces" | "series") {
+        return Err(bad(format!("unknown command \"{}\" (commands: top, traces, series; see pprof-lens --help)", a.command)));
     }
     if a.files.is_empty() {
         return Err(bad(format!(
@@ -226,6 +228,14 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool)> {
         )));
     }
     let mut t = Timings::default();
+    if a.command == "series" {
+        let mut snaps = Vec::with_capacity(a.files.len());
+        for f in &a.files {
+            snaps.push((f.rsplit('/').next().unwrap_or(f).to_string(), load_file(f, &a.decode, &a.model, &mut t)?));
+        }
+        let s = report::series::series(snaps, &a.query)?;
+        return Ok((report::series::series_text(&s, a.query.nodecount.unwrap_or(20)), t, a.timings));
+    }
     let mut sources = Vec::with_capacity(a.files.len());
     for f in &a.files {
         sources.push(load_file(f, &a.decode, &a.model, &mut t)?);

@@ -3,6 +3,7 @@
 //! `go tool pprof -top` / `-traces`.
 
 pub mod flame;
+pub mod series;
 pub mod units;
 
 use crate::aggregate::graph::{self, Nodes};

@@ -1,0 +1,231 @@
+//! Leak hunting across a series of snapshots (heap or goroutine profiles of
+//! one program taken over time): the total over time, and every function's
+//! value in each snapshot, its growth, slope and how consistently it rises,
+//! ranked into leak suspects.
+//!
+//! The ranking rule is general (no names): a suspect must grow from first to
+//! last snapshot; it is scored by consistency (the share of its movement
+//! that is upward, so churn that rises and falls scores near zero) times the
+//! share of its rising steps, times a gently weighted size of its growth.
+
+use crate::aggregate::graph;
+use crate::aggregate::Prepared;
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::Profile;
+use crate::query::Query;
+use crate::report;
+use std::collections::HashMap;
+
+/// One function's values across the series.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeriesRow {
+    /// pprof's printable name.
+    pub name: String,
+    /// Flat value per snapshot.
+    pub flat: Vec<i64>,
+    /// Cumulative value per snapshot.
+    pub cum: Vec<i64>,
+    /// Last minus first (of the measure that ranked it).
+    pub growth: i64,
+    /// Least-squares slope per hour (per snapshot when times are unknown).
+    pub slope: f64,
+    /// Upward share of all movement, -1..1 (1: only ever rises).
+    pub consistency: f64,
+    /// The ranking score (higher: more suspect).
+    pub score: f64,
+    /// True when the flat values ranked it (an allocation site), false for cum.
+    pub by_flat: bool,
+}
+
+/// A ranked series.
+#[derive(Clone, Debug)]
+pub struct Series {
+    /// File names, in time order.
+    pub files: Vec<String>,
+    /// Snapshot times (ns since the epoch; 0 when unknown).
+    pub times: Vec<i64>,
+    /// Report total per snapshot.
+    pub totals: Vec<i64>,
+    /// The sample type shown.
+    pub sample_type: String,
+    /// Its unit.
+    pub unit: String,
+    /// Suspects first.
+    pub rows: Vec<SeriesRow>,
+    /// Things the user should know (reordering, duplicates).
+    pub notes: Vec<String>,
+    /// True when x is hours (all times known and distinct).
+    pub per_hour: bool,
+}
+
+/// Builds the ranked series from named snapshots.
+pub fn series(mut snaps: Vec<(String, Profile)>, q: &Query) -> Result<Series> {
+    if snaps.len() < 2 {
+        return Err(Error::new(
+            ErrorKind::BadQuery,
+            format!("a series needs at least two snapshots of one program; got {}", snaps.len()),
+        ));
+    }
+    let mut notes = Vec::new();
+    // Same kind of profile throughout.
+    let first_types = snaps[0].1.sample_types.clone();
+    for (name, p) in &snaps[1..] {
+        if p.sample_types != first_types {
+            let t = |v: &[crate::model::ValueType]| v.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(" ");
+            return Err(Error::new(
+                ErrorKind::Incompatible,
+                format!(
+                    "{name} is not the same kind of profile as {}: sample types [{}] vs [{}]",
+                    snaps[0].0,
+                    t(&p.sample_types),
+                    t(&first_types)
+                ),
+            ));
+        }
+    }
+    // Time order (file order where times are missing).
+    let all_timed = snaps.iter().all(|(_, p)| p.time_nanos != 0);
+    if all_timed {
+        let was: Vec<String> = snaps.iter().map(|(n, _)| n.clone()).collect();
+        snaps.sort_by_key(|(_, p)| p.time_nanos);
+        let now: Vec<String> = snaps.iter().map(|(n, _)| n.clone()).collect();
+        if was != now {
+            notes.push(format!("ordered by snapshot time, not file order: {}", now.join(", ")));
+        }
+    } else {
+        notes.push("some snapshots have no time: kept in file order".into());
+    }
+    let mut times: Vec<i64> = snaps.iter().map(|(_, p)| p.time_nanos).collect();
+    let per_hour = all_timed && times.windows(2).all(|w| w[1] > w[0]);
+    if all_timed && !per_hour {
+        notes.push("several snapshots share a time: slopes are per snapshot, not per hour".into());
+    }
+    let files: Vec<String> = snaps.iter().map(|(n, _)| n.clone()).collect();
+    let n = snaps.len();
+    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut rows: Vec<(String, Vec<i64>, Vec<i64>)> = Vec::new();
+    let mut totals = Vec::with_capacity(n);
+    let mut sample_type = String::new();
+    let mut unit = String::new();
+    let mut fingerprints: Vec<(i64, usize)> = Vec::new();
+    for (i, (name, p)) in snaps.into_iter().enumerate() {
+        let pr = Prepared::new(vec![p], vec![], q.clone()).map_err(|e| Error::new(e.kind, format!("{name}: {}", e.message)))?;
+        let g = graph::build(&pr.profile, &pr.stacks, pr.nodes.len(), pr.value_index, None, false);
+        totals.push(pr.total);
+        sample_type = pr.sample_type().ty.clone();
+        unit = pr.sample_type().unit.clone();
+        fingerprints.push((pr.total, pr.profile.samples.len()));
+        for node in g.present() {
+            let nm = pr.nodes.printable_name(node as usize);
+            let k = *index.entry(nm.clone()).or_insert_with(|| {
+                rows.push((nm, vec![0; n], vec![0; n]));
+                rows.len() - 1
+            });
+            rows[k].1[i] = g.flat[node as usize];
+            rows[k].2[i] = g.cum[node as usize];
+        }
+    }
+    for i in 1..n {
+        if fingerprints[i] == fingerprints[i - 1] && (times[i] == times[i - 1] || times[i] == 0) {
+            notes.push(format!("{} looks like a duplicate of {} (same total and samples)", files[i], files[i - 1]));
+        }
+    }
+    let x: Vec<f64> = if per_hour {
+        times.iter().map(|&t| (t - times[0]) as f64 / 3.6e12).collect()
+    } else {
+        (0..n).map(|i| i as f64).collect()
+    };
+    let max_total = totals.iter().map(|t| t.unsigned_abs()).max().unwrap_or(0).max(1) as f64;
+    let mut out: Vec<SeriesRow> = rows
+        .into_iter()
+        .map(|(name, flat, cum)| {
+            let (sf, gf, cf) = rank(&flat, max_total);
+            let (sc, gc, cc) = rank(&cum, max_total);
+            // A function is judged by what it holds itself when that grows;
+            // its callers' cum growth is inherited and scores lower.
+            let by_flat = sf >= sc * 0.5 && gf > 0;
+            let (score, growth, consistency, vals) =
+                if by_flat { (sf, gf, cf, &flat) } else { (sc * 0.5, gc, cc, &cum) };
+            SeriesRow { slope: slope(&x, vals), name, growth, consistency, score, by_flat, flat, cum }
+        })
+        .collect();
+    out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.name.cmp(&b.name)));
+    times.shrink_to_fit();
+    Ok(Series { files, times, totals, sample_type, unit, rows: out, notes, per_hour })
+}
+
+/// (score, growth, consistency) of one value sequence.
+fn rank(v: &[i64], max_total: f64) -> (f64, i64, f64) {
+    let growth = v[v.len() - 1] - v[0];
+    let (mut up, mut down, mut ups) = (0f64, 0f64, 0usize);
+    for w in v.windows(2) {
+        let d = (w[1] - w[0]) as f64;
+        if d > 0.0 {
+            up += d;
+            ups += 1;
+        } else {
+            down -= d;
+        }
+    }
+    let moved = up + down;
+    let consistency = if moved > 0.0 { (up - down) / moved } else { 0.0 };
+    if growth <= 0 || consistency <= 0.0 {
+        return (0.0, growth, consistency);
+    }
+    let steps = (v.len() - 1) as f64;
+    let size = (growth as f64 / max_total).powf(0.25);
+    (consistency * consistency * (ups as f64 / steps) * size, growth, consistency)
+}
+
+/// Least-squares slope of `y` over `x`.
+fn slope(x: &[f64], y: &[i64]) -> f64 {
+    let n = x.len() as f64;
+    let mx = x.iter().sum::<f64>() / n;
+    let my = y.iter().map(|&v| v as f64).sum::<f64>() / n;
+    let (mut num, mut den) = (0.0, 0.0);
+    for (&a, &b) in x.iter().zip(y) {
+        num += (a - mx) * (b as f64 - my);
+        den += (a - mx) * (a - mx);
+    }
+    if den == 0.0 {
+        0.0
+    } else {
+        num / den
+    }
+}
+
+/// The text of `pprof-lens series`: totals per snapshot, then suspects
+/// with their values per snapshot.
+pub fn series_text(s: &Series, limit: usize) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let fmt = |v: i64| report::units::label(v, &s.unit);
+    let _ = writeln!(out, "Type: {}", s.sample_type);
+    for note in &s.notes {
+        let _ = writeln!(out, "Note: {note}");
+    }
+    let _ = writeln!(out, "Snapshots:");
+    for (i, f) in s.files.iter().enumerate() {
+        let t = if s.times[i] != 0 { report::format_time(s.times[i]) } else { "time unknown".into() };
+        let _ = writeln!(out, "  {:>2}  {:<24} {:>12}  {}", i + 1, f, fmt(s.totals[i]), t);
+    }
+    let unit = if s.per_hour { "/h" } else { "/snap" };
+    let _ = writeln!(out, "Leak suspects (growth first → last, slope, consistency; values per snapshot):");
+    let _ = writeln!(out, "{:>4} {:>12} {:>14} {:>6} {:>5}  {}", "rank", "growth", "slope", "cons", "by", "name");
+    for (i, r) in s.rows.iter().filter(|r| r.score > 0.0).take(limit).enumerate() {
+        let vals = if r.by_flat { &r.flat } else { &r.cum };
+        let _ = writeln!(
+            out,
+            "{:>4} {:>12} {:>14} {:>6.2} {:>5}  {}\n{:>44}[{}]",
+            i + 1,
+            fmt(r.growth),
+            format!("{}{unit}", fmt(r.slope.round() as i64)),
+            r.consistency,
+            if r.by_flat { "flat" } else { "cum" },
+            r.name,
+            "",
+            vals.iter().map(|&v| fmt(v)).collect::<Vec<_>>().join(" ")
+        );
+    }
+    out
+}
