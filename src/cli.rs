@@ -219,7 +219,10 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool)> {
         return Ok((USAGE.to_string(), Timings::default(), false));
     }
     if !matches!(a.command.as_str(), "top" | "traces" | "series") {
-        return Err(bad(format!("unknown command \"{}\" (commands: top, traces, series; see pprof-lens --help)", a.command)));
+        return Err(bad(format!(
+            "unknown command \"{}\" (commands: top, traces, series; see pprof-lens --help)",
+            a.command
+        )));
     }
     if a.files.is_empty() {
         return Err(bad(format!(

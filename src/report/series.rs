@@ -21,6 +21,10 @@ use std::collections::HashMap;
 pub struct SeriesRow {
     /// pprof's printable name.
     pub name: String,
+    /// What the program's own code holds here per snapshot: each sample's
+    /// value goes to its innermost frame of the program's own code (library
+    /// and runtime frames below it are charged to their caller).
+    pub own: Vec<i64>,
     /// Flat value per snapshot.
     pub flat: Vec<i64>,
     /// Cumulative value per snapshot.
@@ -31,10 +35,27 @@ pub struct SeriesRow {
     pub slope: f64,
     /// Upward share of all movement, -1..1 (1: only ever rises).
     pub consistency: f64,
+    /// Share of what the site allocated between first and last snapshot that
+    /// it still holds (heap profiles with alloc_ and inuse_ types; else 1).
+    /// Leaks keep what they allocate; churn frees it.
+    pub retention: f64,
     /// The ranking score (higher: more suspect).
     pub score: f64,
-    /// True when the flat values ranked it (an allocation site), false for cum.
-    pub by_flat: bool,
+}
+
+/// True when `name` looks like the program's own code rather than a
+/// standard library or runtime frame: Go packages of the standard library
+/// have no dot in their first path element (`fmt`, `runtime/pprof`), the
+/// program's are `main` or live under a domain (`example.com/svc/...`).
+/// Names without a package (other languages) count as own code.
+pub fn is_own_code(name: &str) -> bool {
+    let last_slash = name.rfind('/').map_or(0, |i| i + 1);
+    let Some(dot) = name[last_slash..].find('.') else { return true };
+    let pkg = &name[..last_slash + dot];
+    if pkg.contains(' ') || pkg.contains('(') {
+        return true;
+    }
+    pkg == "main" || pkg.split('/').next().is_some_and(|first| first.contains('.'))
 }
 
 /// A ranked series.
@@ -103,26 +124,44 @@ pub fn series(mut snaps: Vec<(String, Profile)>, q: &Query) -> Result<Series> {
     let files: Vec<String> = snaps.iter().map(|(n, _)| n.clone()).collect();
     let n = snaps.len();
     let mut index: HashMap<String, usize> = HashMap::new();
-    let mut rows: Vec<(String, Vec<i64>, Vec<i64>)> = Vec::new();
+    // name, flat, cum, own, own allocations (i64::MIN: no allocation column)
+    type Row = (String, Vec<i64>, Vec<i64>, Vec<i64>, Vec<i64>);
+    let mut rows: Vec<Row> = Vec::new();
     let mut totals = Vec::with_capacity(n);
     let mut sample_type = String::new();
     let mut unit = String::new();
     let mut fingerprints: Vec<(i64, usize)> = Vec::new();
     for (i, (name, p)) in snaps.into_iter().enumerate() {
-        let pr = Prepared::new(vec![p], vec![], q.clone()).map_err(|e| Error::new(e.kind, format!("{name}: {}", e.message)))?;
+        let pr = Prepared::new(vec![p], vec![], q.clone())
+            .map_err(|e| Error::new(e.kind, format!("{name}: {}", e.message)))?;
         let g = graph::build(&pr.profile, &pr.stacks, pr.nodes.len(), pr.value_index, None, false);
         totals.push(pr.total);
         sample_type = pr.sample_type().ty.clone();
         unit = pr.sample_type().unit.clone();
         fingerprints.push((pr.total, pr.profile.samples.len()));
-        for node in g.present() {
-            let nm = pr.nodes.printable_name(node as usize);
-            let k = *index.entry(nm.clone()).or_insert_with(|| {
-                rows.push((nm, vec![0; n], vec![0; n]));
+        let names: Vec<String> = (0..pr.nodes.len()).map(|n| pr.nodes.printable_name(n)).collect();
+        let own_code: Vec<bool> = names.iter().map(|n| is_own_code(n)).collect();
+        let own = own_values(&pr, &own_code, pr.value_index);
+        // The allocation column matching an inuse_ column, if any.
+        let ty = &pr.sample_type().ty;
+        let alloc_index = ty
+            .strip_prefix("inuse_")
+            .and_then(|rest| pr.profile.sample_types.iter().position(|t| t.ty == format!("alloc_{rest}")));
+        let alloc = alloc_index.map(|ai| own_values(&pr, &own_code, ai));
+        for node in 0..names.len() {
+            let (f, c, o) = (g.flat[node], g.cum[node], own[node]);
+            let a = alloc.as_ref().map_or(0, |v| v[node]);
+            if f == 0 && c == 0 && o == 0 && a == 0 {
+                continue;
+            }
+            let k = *index.entry(names[node].clone()).or_insert_with(|| {
+                rows.push((names[node].clone(), vec![0; n], vec![0; n], vec![0; n], vec![i64::MIN; n]));
                 rows.len() - 1
             });
-            rows[k].1[i] = g.flat[node as usize];
-            rows[k].2[i] = g.cum[node as usize];
+            rows[k].1[i] = f;
+            rows[k].2[i] = c;
+            rows[k].3[i] = o;
+            rows[k].4[i] = if alloc.is_some() { a } else { i64::MIN };
         }
     }
     for i in 1..n {
@@ -138,20 +177,50 @@ pub fn series(mut snaps: Vec<(String, Profile)>, q: &Query) -> Result<Series> {
     let max_total = totals.iter().map(|t| t.unsigned_abs()).max().unwrap_or(0).max(1) as f64;
     let mut out: Vec<SeriesRow> = rows
         .into_iter()
-        .map(|(name, flat, cum)| {
-            let (sf, gf, cf) = rank(&flat, max_total);
-            let (sc, gc, cc) = rank(&cum, max_total);
-            // A function is judged by what it holds itself when that grows;
-            // its callers' cum growth is inherited and scores lower.
-            let by_flat = sf >= sc * 0.5 && gf > 0;
-            let (score, growth, consistency, vals) =
-                if by_flat { (sf, gf, cf, &flat) } else { (sc * 0.5, gc, cc, &cum) };
-            SeriesRow { slope: slope(&x, vals), name, growth, consistency, score, by_flat, flat, cum }
+        .map(|(name, flat, cum, own, alloc)| {
+            let (score, growth, consistency) = rank(&own, max_total);
+            let retention = if alloc.contains(&i64::MIN) {
+                1.0
+            } else {
+                let d_alloc = (alloc[n - 1] - alloc[0]) as f64;
+                if d_alloc > 0.0 {
+                    (growth as f64 / d_alloc).clamp(0.0, 1.0)
+                } else {
+                    1.0
+                }
+            };
+            let score = score * retention;
+            SeriesRow { slope: slope(&x, &own), name, own, growth, consistency, retention, score, flat, cum }
         })
         .collect();
-    out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.name.cmp(&b.name)));
+    // Suspects are the program's own code (where a fix goes); growth that no
+    // own frame explains (the runtime's goroutine stacks, say) ranks after.
+    let any_own = out.iter().any(|r| r.score > 0.0 && is_own_code(&r.name));
+    out.sort_by(|a, b| {
+        let key = |r: &SeriesRow| (any_own && !is_own_code(&r.name), -r.score);
+        let (ka, kb) = (key(a), key(b));
+        ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1)).then_with(|| a.name.cmp(&b.name))
+    });
     times.shrink_to_fit();
     Ok(Series { files, times, totals, sample_type, unit, rows: out, notes, per_hour })
+}
+
+/// Charges each sample's value to its innermost own-code frame (or its leaf
+/// when it has none).
+fn own_values(pr: &Prepared, own_code: &[bool], column: usize) -> Vec<i64> {
+    let p = &pr.profile;
+    let nt = p.sample_types.len();
+    let mut out = vec![0i64; own_code.len()];
+    for (k, &s) in pr.stacks.samples.iter().enumerate() {
+        let w = p.samples.values[s as usize * nt + column];
+        let st = pr.stacks.stack(k);
+        let node = |raw: u32| (raw & !graph::INLINED) as usize;
+        let target = st.iter().rev().map(|&r| node(r)).find(|&n| own_code[n]).or_else(|| st.last().map(|&r| node(r)));
+        if let Some(t) = target {
+            out[t] = out[t].wrapping_add(w);
+        }
+    }
+    out
 }
 
 /// (score, growth, consistency) of one value sequence.
@@ -210,21 +279,23 @@ pub fn series_text(s: &Series, limit: usize) -> String {
         let _ = writeln!(out, "  {:>2}  {:<24} {:>12}  {}", i + 1, f, fmt(s.totals[i]), t);
     }
     let unit = if s.per_hour { "/h" } else { "/snap" };
-    let _ = writeln!(out, "Leak suspects (growth first → last, slope, consistency; values per snapshot):");
-    let _ = writeln!(out, "{:>4} {:>12} {:>14} {:>6} {:>5}  {}", "rank", "growth", "slope", "cons", "by", "name");
+    let _ = writeln!(
+        out,
+        "Leak suspects (growth first → last, slope, consistency, share of allocations kept; values per snapshot):"
+    );
+    let _ = writeln!(out, "{:>4} {:>12} {:>14} {:>6} {:>6}  name", "rank", "growth", "slope", "cons", "kept");
     for (i, r) in s.rows.iter().filter(|r| r.score > 0.0).take(limit).enumerate() {
-        let vals = if r.by_flat { &r.flat } else { &r.cum };
         let _ = writeln!(
             out,
-            "{:>4} {:>12} {:>14} {:>6.2} {:>5}  {}\n{:>44}[{}]",
+            "{:>4} {:>12} {:>14} {:>6.2} {:>5.0}%  {}\n{:>46}[{}]",
             i + 1,
             fmt(r.growth),
             format!("{}{unit}", fmt(r.slope.round() as i64)),
             r.consistency,
-            if r.by_flat { "flat" } else { "cum" },
+            r.retention * 100.0,
             r.name,
             "",
-            vals.iter().map(|&v| fmt(v)).collect::<Vec<_>>().join(" ")
+            r.own.iter().map(|&v| fmt(v)).collect::<Vec<_>>().join(" ")
         );
     }
     out
