@@ -17,7 +17,11 @@ USAGE:
     pprof-lens traces [FLAGS] PROFILE...   every sample's stack, as `go tool pprof -traces`
     pprof-lens series [FLAGS] SNAPSHOT...  leak suspects across heap or goroutine snapshots
                                            (-nodecount=N rows, default 20)
+    pprof-lens goroutines DUMP             group a text goroutine dump (debug=1 or 2) by stack
     pprof-lens help                        this text
+
+A text goroutine dump given where a profile is expected is read as a goroutine
+profile (one sample per group of identical stacks).
 
 Several PROFILEs are merged (values summed), as pprof does.
 Flags take pprof's spellings: -flag=value, --flag=value or -flag value.
@@ -218,9 +222,9 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool)> {
     if a.help || a.command.is_empty() || a.command == "help" {
         return Ok((USAGE.to_string(), Timings::default(), false));
     }
-    if !matches!(a.command.as_str(), "top" | "traces" | "series") {
+    if !matches!(a.command.as_str(), "top" | "traces" | "series" | "goroutines") {
         return Err(bad(format!(
-            "unknown command \"{}\" (commands: top, traces, series; see pprof-lens --help)",
+            "unknown command \"{}\" (commands: top, traces, series, goroutines; see pprof-lens --help)",
             a.command
         )));
     }
@@ -231,6 +235,24 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool)> {
         )));
     }
     let mut t = Timings::default();
+    if a.command == "goroutines" {
+        let [f] = &a.files[..] else {
+            return Err(bad("goroutines: give one dump (usage: pprof-lens goroutines DUMP)"));
+        };
+        let data = std::fs::read(f).map_err(|e| bad(format!("{f}: {e}")))?;
+        let data = if crate::decode::is_gzip(&data) {
+            crate::decode::gunzip_bytes(&data, a.decode.max_decompressed).map_err(|e| prefix(f, e))?
+        } else {
+            data
+        };
+        if !crate::goroutines::looks_like_dump(&data) {
+            return Err(bad(format!(
+                "{f}: not a goroutine dump (the text of /debug/pprof/goroutine?debug=1 or ?debug=2)"
+            )));
+        }
+        let d = crate::goroutines::parse(&String::from_utf8_lossy(&data)).map_err(|e| prefix(f, e))?;
+        return Ok((crate::goroutines::dump_text(&d), t, a.timings));
+    }
     if a.command == "series" {
         let mut snaps = Vec::with_capacity(a.files.len());
         for f in &a.files {

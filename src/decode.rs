@@ -55,12 +55,32 @@ pub fn decode_with_progress(data: &[u8], opts: &DecodeOptions, progress: &mut dy
     }
 }
 
+/// Inflates a gzip stream (every member), capped at `limit` bytes.
+pub fn gunzip_bytes(data: &[u8], limit: u64) -> Result<Vec<u8>> {
+    gunzip(data, limit, &mut |_, _| {})
+}
+
 /// True when `data` starts with the gzip magic bytes.
 pub fn is_gzip(data: &[u8]) -> bool {
     data.len() >= 2 && data[0] == 0x1f && data[1] == 0x8b
 }
 
 fn decode_raw(data: &[u8], opts: &DecodeOptions) -> Result<Profile> {
+    if crate::goroutines::looks_like_dump(data) {
+        // A text goroutine dump becomes a goroutine profile; unreadable lines
+        // are reported as comments and the rest still loads.
+        let dump = crate::goroutines::parse(&String::from_utf8_lossy(data))?;
+        let mut p = decode_raw(&crate::goroutines::to_profile(&dump), opts)?;
+        let mut warn: Vec<String> = dump.warnings.iter().take(5).map(|w| format!("warning: {w}")).collect();
+        if dump.warnings.len() > 5 {
+            warn.push(format!("warning: {} more unreadable lines", dump.warnings.len() - 5));
+        }
+        for w in warn {
+            p.header.comment.push(p.header.string_table.len() as i64);
+            p.header.string_table.push(w);
+        }
+        return Ok(p);
+    }
     if let Some(what) = sniff_foreign(data) {
         return Err(Error::new(ErrorKind::NotAProfile, format!("not a pprof profile: {what}")));
     }

@@ -16,6 +16,7 @@ pub mod aggregate;
 pub mod cli;
 pub mod decode;
 pub mod error;
+pub mod goroutines;
 pub mod model;
 pub mod proto;
 pub mod query;

@@ -114,13 +114,17 @@ fn non_profiles_are_named() {
     assert_eq!(e.kind, ErrorKind::NotAProfile);
     assert!(e.message.contains("JSON"), "{}", e.message);
 
+    // A text goroutine dump is not an error: it is read as a goroutine profile.
     let dump = corpus("go-leaky/goroutine.end.debug1.txt");
-    let e = full(&dump).unwrap_err();
-    assert_eq!(e.kind, ErrorKind::NotAProfile);
-    assert!(e.message.contains("goroutine dump"), "{}", e.message);
+    assert!(full(&dump).unwrap().contains("of 121 total"));
+    assert!(full(&gzip(&dump, 6)).unwrap().contains("of 121 total"), "gzipped dumps too");
 
-    let e = full(&gzip(&dump, 6)).unwrap_err();
-    assert!(e.message.contains("goroutine dump"), "gzipped text is named too: {}", e.message);
+    let e = full(b"goroutine 1 [running]\nnot really\n").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::NotAProfile);
+    assert!(e.message.contains("goroutine"), "{}", e.message);
+
+    let e = full(b"Lorem ipsum dolor sit amet\n").unwrap_err();
+    assert!(e.message.contains("a text file, starting with \"Lorem ipsum"), "{}", e.message);
 
     let e = full(&corpus("go-leaky/heap.debug1.txt")).unwrap_err();
     assert!(e.message.contains("legacy text heap profile"), "{}", e.message);

@@ -133,14 +133,14 @@ test('bad files get a clear message naming them, and open profiles stay usable',
   writeFileSync(`${tmp}/image.png`, Buffer.from('89504e470d0a1a0a0000000d4948445200000001', 'hex'));
   const gz = readFileSync(data('go-leaky/cpu.pb.gz'));
   writeFileSync(`${tmp}/truncated.pb.gz`, gz.subarray(0, gz.length / 2));
-  writeFileSync(`${tmp}/dump.txt`, readFileSync(data('go-leaky/goroutine.end.debug2.txt')));
-  await drop(page, [`${tmp}/empty.pb.gz`, `${tmp}/image.png`, `${tmp}/truncated.pb.gz`, `${tmp}/dump.txt`]);
+  writeFileSync(`${tmp}/heap.txt`, readFileSync(data('go-leaky/heap.debug1.txt')));
+  await drop(page, [`${tmp}/empty.pb.gz`, `${tmp}/image.png`, `${tmp}/truncated.pb.gz`, `${tmp}/heap.txt`]);
   await page.waitForFunction(() => document.querySelectorAll('#messages .msg').length >= 4, null, { timeout: 20000 });
   const msgs = await messages(page);
   assert.match(msgs[0], /^empty\.pb\.gz: empty file/);
   assert.match(msgs[1], /^image\.png: not a pprof profile: this is a PNG image/);
   assert.match(msgs[2], /^truncated\.pb\.gz: truncated gzip stream after/);
-  assert.match(msgs[3], /^dump\.txt: not a pprof profile: this looks like a text goroutine dump/);
+  assert.match(msgs[3], /^heap\.txt: not a pprof profile: this looks like a legacy text heap profile/);
   // The heap profile is still open and its view intact.
   assert.equal(await page.$$eval('#tabs .tab', (t) => t.length), 1);
   assert.equal((await tableRows(page)).length, rows);

@@ -1,0 +1,341 @@
+//! Text goroutine dumps (`/debug/pprof/goroutine?debug=1` and `?debug=2`):
+//! parsed into groups of goroutines with the same stack (and, for debug=2,
+//! the same state), with the longest wait and the blocking function named,
+//! and turned into a goroutine profile so every view works on them too.
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::synth::Builder;
+
+/// One stack frame of a dump.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Frame {
+    /// Function name, without arguments.
+    pub func: String,
+    /// Source file.
+    pub file: String,
+    /// Source line.
+    pub line: i64,
+}
+
+/// Goroutines sharing a stack (and state).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    /// How many goroutines.
+    pub count: u64,
+    /// Their state ("chan receive", "select", "running"...; "" in debug=1 dumps).
+    pub state: String,
+    /// The longest wait among them, in minutes (0 when not reported).
+    pub max_wait_minutes: u64,
+    /// The stack, innermost frame first.
+    pub frames: Vec<Frame>,
+    /// The function that started them ("" when unknown).
+    pub created_by: String,
+    /// What they are blocked on, named from the state or the stack.
+    pub blocked_on: String,
+}
+
+/// A parsed dump.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Dump {
+    /// 1 or 2.
+    pub debug: u8,
+    /// Groups, largest first.
+    pub groups: Vec<Group>,
+    /// Goroutines in all.
+    pub total: u64,
+    /// Lines that could not be read, with their number (the rest still loads).
+    pub warnings: Vec<String>,
+}
+
+/// True when `data` starts like a goroutine dump.
+pub fn looks_like_dump(data: &[u8]) -> bool {
+    let head = &data[..data.len().min(64)];
+    head.starts_with(b"goroutine profile: total ") || (head.starts_with(b"goroutine ") && head.contains(&b'['))
+}
+
+/// Parses a debug=1 or debug=2 dump.
+pub fn parse(text: &str) -> Result<Dump> {
+    let first = text.lines().next().unwrap_or("");
+    let mut d = if first.starts_with("goroutine profile: total ") { parse_debug1(text) } else { parse_debug2(text) };
+    let before = d.groups.len();
+    d.groups.retain(|g| !g.frames.is_empty());
+    if d.groups.len() < before {
+        d.warnings.push(format!("{} goroutines without a readable stack were left out", before - d.groups.len()));
+    }
+    if d.groups.is_empty() {
+        return Err(Error::new(ErrorKind::NotAProfile, "not a goroutine dump: no goroutine found in the text"));
+    }
+    d.total = d.groups.iter().map(|g| g.count).sum();
+    d.groups.sort_by(|a, b| b.count.cmp(&a.count).then(b.max_wait_minutes.cmp(&a.max_wait_minutes)));
+    Ok(d)
+}
+
+fn parse_debug1(text: &str) -> Dump {
+    let mut d = Dump { debug: 1, ..Default::default() };
+    let mut cur: Option<Group> = None;
+    for (i, line) in text.lines().enumerate().skip(1) {
+        let t = line.trim_end();
+        if t.is_empty() {
+            continue;
+        }
+        if let Some(rest) = t.strip_prefix('#') {
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            if fields.first() == Some(&"labels:") {
+                continue;
+            }
+            match (&mut cur, fields.len()) {
+                (Some(g), n) if n >= 2 => {
+                    let func = strip_offset(fields[1]);
+                    let (file, line_no) = fields.get(2).map(|f| split_file_line(f)).unwrap_or_default();
+                    g.frames.push(Frame { func, file, line: line_no });
+                }
+                _ => d.warnings.push(format!("line {}: unreadable frame: {}", i + 1, short(t))),
+            }
+            continue;
+        }
+        if let Some((count, _)) = t.split_once(" @ ") {
+            if let Some(g) = cur.take() {
+                d.groups.push(finish(g));
+            }
+            match count.trim().parse::<u64>() {
+                Ok(c) => {
+                    cur = Some(Group {
+                        count: c,
+                        state: String::new(),
+                        max_wait_minutes: 0,
+                        frames: vec![],
+                        created_by: String::new(),
+                        blocked_on: String::new(),
+                    })
+                }
+                Err(_) => d.warnings.push(format!("line {}: bad goroutine count: {}", i + 1, short(t))),
+            }
+            continue;
+        }
+        d.warnings.push(format!("line {}: not a dump line: {}", i + 1, short(t)));
+    }
+    if let Some(g) = cur.take() {
+        d.groups.push(finish(g));
+    }
+    d
+}
+
+fn parse_debug2(text: &str) -> Dump {
+    let mut d = Dump { debug: 2, ..Default::default() };
+    let mut groups: Vec<Group> = Vec::new();
+    let mut index: std::collections::HashMap<(String, Vec<Frame>, String), usize> = std::collections::HashMap::new();
+    let mut add = |g: Group, groups: &mut Vec<Group>| {
+        let g = finish(g);
+        let key = (g.state.clone(), g.frames.clone(), g.created_by.clone());
+        match index.get(&key) {
+            Some(&k) => {
+                groups[k].count += 1;
+                groups[k].max_wait_minutes = groups[k].max_wait_minutes.max(g.max_wait_minutes);
+            }
+            None => {
+                index.insert(key, groups.len());
+                groups.push(g);
+            }
+        }
+    };
+    let mut cur: Option<Group> = None;
+    let mut pending_func: Option<String> = None;
+    let mut created = false;
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim_end();
+        if t.is_empty() {
+            if let Some(g) = cur.take() {
+                add(g, &mut groups);
+            }
+            continue;
+        }
+        if let Some(rest) = t.strip_prefix("goroutine ") {
+            if let Some(g) = cur.take() {
+                add(g, &mut groups);
+            }
+            let state = rest.split_once('[').and_then(|(_, s)| s.split_once(']')).map(|(s, _)| s);
+            match state {
+                Some(s) => {
+                    let mut parts = s.split(", ");
+                    let st = parts.next().unwrap_or("").to_string();
+                    let mut wait = 0;
+                    for p in parts {
+                        if let Some(m) = p.strip_suffix(" minutes").or_else(|| p.strip_suffix(" minute")) {
+                            wait = m.trim().parse().unwrap_or(0);
+                        }
+                    }
+                    cur = Some(Group {
+                        count: 1,
+                        state: st,
+                        max_wait_minutes: wait,
+                        frames: vec![],
+                        created_by: String::new(),
+                        blocked_on: String::new(),
+                    });
+                }
+                None => d.warnings.push(format!("line {}: goroutine header without a state: {}", i + 1, short(t))),
+            }
+            pending_func = None;
+            created = false;
+            continue;
+        }
+        let Some(g) = cur.as_mut() else {
+            d.warnings.push(format!("line {}: text outside a goroutine: {}", i + 1, short(t)));
+            continue;
+        };
+        if let Some(loc) = t.strip_prefix('\t') {
+            let (file, line_no) = split_file_line(loc.split_whitespace().next().unwrap_or(""));
+            match pending_func.take() {
+                Some(func) if created => g.created_by = format!("{func} {file}:{line_no}"),
+                Some(func) => g.frames.push(Frame { func, file, line: line_no }),
+                None => d.warnings.push(format!("line {}: location without a function: {}", i + 1, short(t))),
+            }
+            continue;
+        }
+        if let Some(f) = t.strip_prefix("created by ") {
+            created = true;
+            let f = f.split(" in goroutine ").next().unwrap_or(f);
+            pending_func = Some(f.to_string());
+            continue;
+        }
+        if t.starts_with("...") {
+            continue; // "...additional frames elided..."
+        }
+        if pending_func.is_some() {
+            d.warnings.push(format!("line {}: function without a location before: {}", i + 1, short(t)));
+        }
+        pending_func = Some(strip_args(t));
+    }
+    if let Some(g) = cur.take() {
+        add(g, &mut groups);
+    }
+    d.groups = groups;
+    d
+}
+
+fn finish(mut g: Group) -> Group {
+    g.blocked_on = blocked_on(&g.state, &g.frames);
+    g
+}
+
+/// What a group waits on: its state when it names a wait, else the runtime
+/// function at the top of its stack.
+fn blocked_on(state: &str, frames: &[Frame]) -> String {
+    let from_stack = frames.iter().find_map(|f| {
+        let n = f.func.as_str();
+        Some(match n {
+            _ if n.starts_with("runtime.chanrecv") => "chan receive",
+            _ if n.starts_with("runtime.chansend") => "chan send",
+            "runtime.selectgo" | "runtime.block" => "select",
+            _ if n.starts_with("sync.(*Mutex).Lock") || n.starts_with("sync.(*RWMutex)") => "mutex",
+            _ if n.starts_with("runtime.semacquire") || n.starts_with("sync.runtime_Semacquire") => "semaphore (sync)",
+            _ if n.starts_with("internal/poll.") || n == "runtime.netpollblock" => "IO wait",
+            "time.Sleep" => "sleep",
+            _ => return None,
+        })
+    });
+    match state {
+        "" | "running" | "runnable" | "syscall" | "waiting" => from_stack.unwrap_or(state).to_string(),
+        s => s.to_string(),
+    }
+}
+
+fn strip_offset(f: &str) -> String {
+    match f.rfind("+0x") {
+        Some(i) => f[..i].to_string(),
+        None => f.to_string(),
+    }
+}
+
+fn strip_args(f: &str) -> String {
+    // "pkg.F(0x1, {0x2, 0x3})" → "pkg.F"; names may hold "(*T)" before the arguments.
+    match f.rfind('(') {
+        Some(i) if f.ends_with(')') && i > 0 => f[..i].to_string(),
+        _ => f.to_string(),
+    }
+}
+
+fn split_file_line(s: &str) -> (String, i64) {
+    match s.rsplit_once(':') {
+        Some((f, l)) => (f.to_string(), l.parse().unwrap_or(0)),
+        None => (s.to_string(), 0),
+    }
+}
+
+fn short(s: &str) -> String {
+    s.chars().take(80).collect()
+}
+
+/// The dump as raw pprof protobuf: sample type goroutine/count, one sample
+/// per group with its state, wait and creator as labels.
+pub fn to_profile(d: &Dump) -> Vec<u8> {
+    let mut b = Builder::new(&[("goroutine", "count")]);
+    let (t, u) = (b.str("goroutine"), b.str("count"));
+    b.msg.period_type = Some(crate::proto::ValueType { r#type: t, unit: u });
+    b.msg.period = 1;
+    let c = b.str(&format!("converted from a debug={} goroutine dump", d.debug));
+    b.msg.comment.push(c);
+    for g in &d.groups {
+        let mut ids = Vec::with_capacity(g.frames.len());
+        for f in &g.frames {
+            let fid = b.function(&f.func, &f.file);
+            ids.push(b.location(&[(fid, f.line)]));
+        }
+        let mut labels = Vec::new();
+        for (k, v) in
+            [("state", g.state.as_str()), ("blocked on", g.blocked_on.as_str()), ("created by", g.created_by.as_str())]
+        {
+            if !v.is_empty() {
+                let (k, v) = (b.str(k), b.str(v));
+                labels.push(crate::proto::Label { key: k, str: v, ..Default::default() });
+            }
+        }
+        if g.max_wait_minutes > 0 {
+            let (k, u) = (b.str("wait"), b.str("minutes"));
+            labels.push(crate::proto::Label {
+                key: k,
+                num: g.max_wait_minutes as i64,
+                num_unit: u,
+                ..Default::default()
+            });
+        }
+        b.msg.sample.push(crate::proto::Sample { location_id: ids, value: vec![g.count as i64], label: labels });
+    }
+    // A dump names no binary: drop the builder's placeholder mapping.
+    b.msg.mapping.clear();
+    for l in &mut b.msg.location {
+        l.mapping_id = 0;
+        l.address = 0;
+    }
+    b.encode()
+}
+
+/// The text of `pprof-lens goroutines`.
+pub fn dump_text(d: &Dump) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let _ = writeln!(out, "Goroutines: {} in {} groups (debug={} dump)", d.total, d.groups.len(), d.debug);
+    for w in &d.warnings {
+        let _ = writeln!(out, "Warning: {w}");
+    }
+    for g in &d.groups {
+        let wait =
+            if g.max_wait_minutes > 0 { format!(", longest {} minutes", g.max_wait_minutes) } else { String::new() };
+        let top = g.frames.iter().find(|f| !f.func.starts_with("runtime.")).or(g.frames.first());
+        let _ = writeln!(
+            out,
+            "{:>8}  {}{}  in {}",
+            g.count,
+            if g.blocked_on.is_empty() { "-" } else { &g.blocked_on },
+            wait,
+            top.map_or("?", |f| f.func.as_str())
+        );
+        for f in &g.frames {
+            let _ = writeln!(out, "{:>10}{}  {}:{}", "", f.func, f.file, f.line);
+        }
+        if !g.created_by.is_empty() {
+            let _ = writeln!(out, "{:>10}created by {}", "", g.created_by);
+        }
+    }
+    out
+}
