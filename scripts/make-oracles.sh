@@ -57,6 +57,11 @@ gen $L block.default.txt "-top" block.pb.gz
 gen $L mutex.default.txt "-top" mutex.pb.gz
 gen $L threadcreate.default.txt "-top" threadcreate.pb.gz
 gen $L goroutine.end.default.txt "-top" goroutine.end.pb.gz
+gen $L peek.sortRecords.txt "-peek=main.sortRecords" cpu.pb.gz
+gen $L peek.main.txt "-peek=main" cpu.pb.gz
+gen $L peek.lines.partition.txt "-peek=sort.partition -lines" cpu.pb.gz
+gen $L peek.heap.loadUser.txt "-peek=loadUser|Put" heap.6.pb.gz
+gen $L peek.diff.txt "-peek=main -diff_base=heap.1.pb.gz" heap.6.pb.gz
 # What the page's table shows: every node, default sample type and unit.
 gen $L cpu.all.txt "-top -nodecount=0 -nodefraction=0" cpu.pb.gz
 gen $L heap.6.all.txt "-top -nodecount=0 -nodefraction=0" heap.6.pb.gz
@@ -69,6 +74,7 @@ gen $N node.cpu.traces.txt "-traces" node.cpu.pb.gz
 gen $N node.heap.default.txt "-top" node.heap.pb.gz
 gen $N node.heap.traces.txt "-traces" node.heap.pb.gz
 gen $N node.cpu.hide.txt "-top -hide=anonymous" node.cpu.pb.gz
+gen $N node.cpu.peek.txt "-peek=." node.cpu.pb.gz
 gen $N node.cpu.all.txt "-top -nodecount=0 -nodefraction=0" node.cpu.pb.gz
 gen $N node.heap.all.txt "-top -nodecount=0 -nodefraction=0" node.heap.pb.gz
 

@@ -15,6 +15,8 @@ pprof-lens: read pprof profiles (gzipped or raw protobuf) like `go tool pprof`.
 USAGE:
     pprof-lens top    [FLAGS] PROFILE...   flat/cum table, as `go tool pprof -top`
     pprof-lens traces [FLAGS] PROFILE...   every sample's stack, as `go tool pprof -traces`
+    pprof-lens peek REGEX [FLAGS] PROFILE...  callers and callees of matching functions,
+                                           as `go tool pprof -peek=REGEX`
     pprof-lens series [FLAGS] SNAPSHOT...  leak suspects across heap or goroutine snapshots
                                            (-nodecount=N rows, default 20)
     pprof-lens goroutines DUMP             group a text goroutine dump (debug=1 or 2) by stack
@@ -218,15 +220,29 @@ fn prefix(path: &str, e: Error) -> Error {
 /// Runs the CLI on `argv` (without the program name). Returns what to print
 /// on stdout, or the error for stderr.
 pub fn run(argv: &[String]) -> Result<(String, Timings, bool)> {
-    let a = parse_args(argv)?;
+    let mut a = parse_args(argv)?;
     if a.help || a.command.is_empty() || a.command == "help" {
         return Ok((USAGE.to_string(), Timings::default(), false));
     }
-    if !matches!(a.command.as_str(), "top" | "traces" | "series" | "goroutines") {
+    if !matches!(a.command.as_str(), "top" | "traces" | "peek" | "series" | "goroutines") {
         return Err(bad(format!(
-            "unknown command \"{}\" (commands: top, traces, series, goroutines; see pprof-lens --help)",
+            "unknown command \"{}\" (commands: top, traces, peek, series, goroutines; see pprof-lens --help)",
             a.command
         )));
+    }
+    let mut peek_rx = None;
+    if a.command == "peek" {
+        if a.files.is_empty() {
+            return Err(bad("peek: give a regex and a profile (usage: pprof-lens peek REGEX [FLAGS] PROFILE...)"));
+        }
+        let re = a.files.remove(0);
+        let rx = regex::Regex::new(&re)
+            .map_err(|e| bad(format!("parsing argument regexp {re}: {}", e.to_string().replace('\n', " "))))?;
+        peek_rx = Some(rx);
+        // As pprof does for peek: nothing is pruned.
+        a.query.nodecount = Some(0);
+        a.query.nodefraction = 0.0;
+        a.query.edgefraction = 0.0;
     }
     if a.files.is_empty() {
         return Err(bad(format!(
@@ -273,8 +289,9 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool)> {
     let pr = Prepared::new(sources, bases, a.query)?;
     t.aggregate = t0.elapsed();
     let t1 = Instant::now();
-    let out = match a.command.as_str() {
-        "top" => report::top_text(&pr),
+    let out = match (a.command.as_str(), &peek_rx) {
+        ("top", _) => report::top_text(&pr),
+        ("peek", Some(rx)) => report::peek_text(&pr, rx)?,
         _ => report::traces_text(&pr),
     };
     t.report = t1.elapsed();

@@ -20,8 +20,13 @@ fn run_manifest(dir: &Path, sub: &str, failures: &mut Vec<String>) -> usize {
         assert_eq!(cols.len(), 3, "bad manifest line in {}: {line}", manifest.display());
         let (out, flags, inputs) = (cols[0], cols[1], cols[2]);
         let mut args: Vec<String> = flags.split_whitespace().map(String::from).collect();
-        let cmd = args.remove(0).trim_start_matches('-').to_string();
-        let mut argv = vec![cmd];
+        let first = args.remove(0);
+        let first = first.trim_start_matches('-');
+        // "-top" → "top"; "-peek=RE" → "peek RE"
+        let mut argv = match first.split_once('=') {
+            Some((cmd, re)) => vec![cmd.to_string(), re.to_string()],
+            None => vec![first.to_string()],
+        };
         argv.extend(args);
         argv.extend(inputs.split_whitespace().map(String::from));
         let got = Command::new(env!("CARGO_BIN_EXE_pprof-lens")).args(&argv).current_dir(dir).output().unwrap();

@@ -323,6 +323,114 @@ pub fn top_text(pr: &Prepared) -> String {
     out
 }
 
+/// The text of `go tool pprof -peek=RE`: for each node whose name matches
+/// `rx`, its callers and callees with the weight through each edge. As pprof
+/// does for peek, nothing is pruned (set nodefraction and edgefraction to 0).
+pub fn peek_text(pr: &Prepared, rx: &regex::Regex) -> crate::Result<String> {
+    const SEP: &str = "----------------------------------------------------------+-------------";
+    const LEGEND: &str = "      flat  flat%   sum%        cum   cum%   calls calls% + context \t \t ";
+    let t = top(pr);
+    let unit = &t.output_unit;
+    let fv = |v: i64| format_value(pr, v, unit);
+    let nodes = &pr.nodes;
+    let g = graph::edges_into(&pr.profile, &pr.stacks, nodes.len(), pr.value_index, None, None);
+    let mut ins: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+    let mut outs: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+    for (i, e) in g.edges.iter().enumerate() {
+        ins[e.dst as usize].push(i);
+        outs[e.src as usize].push(i);
+    }
+    let names: Vec<String> = (0..nodes.len()).map(|n| nodes.printable_name(n)).collect();
+    let sort_edges = |v: &mut Vec<usize>| {
+        v.sort_by(|&a, &b| {
+            let (x, y) = (&g.edges[a], &g.edges[b]);
+            if x.weight != y.weight {
+                return y.weight.unsigned_abs().cmp(&x.weight.unsigned_abs());
+            }
+            names[x.src as usize]
+                .cmp(&names[y.src as usize])
+                .then_with(|| names[x.dst as usize].cmp(&names[y.dst as usize]))
+        })
+    };
+    let mut out = String::new();
+    let mut labels = profile_labels(pr, unit);
+    let filters = pr.query.active_filters();
+    if !filters.is_empty() {
+        labels.push("Active filters:".to_string());
+        labels.extend(filters.into_iter().map(|f| format!("   {f}")));
+    }
+    let flat_sum: i64 = t.rows.iter().map(|r| r.flat).fold(0, |a, b| a.wrapping_add(b));
+    labels.push(format!(
+        "Showing nodes accounting for {}, {} of {} total",
+        fv(flat_sum),
+        units::percentage(flat_sum, t.total).trim(),
+        fv(t.total)
+    ));
+    out.push_str(&labels.join("\n"));
+    out.push('\n');
+    let _ = writeln!(out, "{SEP}");
+    let _ = writeln!(out, "{LEGEND}");
+    let mut sum = 0i64;
+    let mut matched = 0;
+    for r in &t.rows {
+        if !rx.is_match(&r.name) {
+            continue;
+        }
+        matched += 1;
+        let n = r.node as usize;
+        let _ = writeln!(out, "{SEP}");
+        let mut v = ins[n].clone();
+        sort_edges(&mut v);
+        for &e in &v {
+            let e = &g.edges[e];
+            let inl = if e.inline { " (inline)" } else { "" };
+            let _ = writeln!(
+                out,
+                "{:>50} {} |   {}{}",
+                fv(e.weight),
+                units::percentage(e.weight, r.cum),
+                names[e.src as usize],
+                inl
+            );
+        }
+        sum = sum.wrapping_add(r.flat);
+        let _ = writeln!(
+            out,
+            "{:>10} {} {} {:>10} {}                | {}",
+            fv(r.flat),
+            units::percentage(r.flat, t.total),
+            units::percentage(sum, t.total),
+            fv(r.cum),
+            units::percentage(r.cum, t.total),
+            r.name
+        );
+        let mut v = outs[n].clone();
+        sort_edges(&mut v);
+        for &e in &v {
+            let e = &g.edges[e];
+            let inl = if e.inline { " (inline)" } else { "" };
+            let _ = writeln!(
+                out,
+                "{:>50} {} |   {}{}",
+                fv(e.weight),
+                units::percentage(e.weight, r.cum),
+                names[e.dst as usize],
+                inl
+            );
+        }
+    }
+    if !t.rows.is_empty() {
+        let _ = writeln!(out, "{SEP}");
+    }
+    if matched == 0 {
+        return Err(crate::Error::new(
+            crate::ErrorKind::BadQuery,
+            format!("no matches found for regexp: {}", rx.as_str()),
+        ));
+    }
+    Ok(out)
+}
+
 /// The text of `go tool pprof -traces`.
 pub fn traces_text(pr: &Prepared) -> String {
     const SEP: &str = "-----------+-------------------------------------------------------";
