@@ -61,7 +61,7 @@ globalThis.__pprofLensBundle = {
     return u;
   },
 };
-${['www/client.js', 'www/render/flame.js', 'www/views/flame.js', 'www/views/top.js', 'www/main.js'].map(wrap).join('\n')}`;
+${['www/client.js', 'www/render/flame.js', 'www/render/chart.js', 'www/views/flame.js', 'www/views/top.js', 'www/views/series.js', 'www/views/goroutines.js', 'www/main.js'].map(wrap).join('\n')}`;
 
 const css = read('www/style.css');
 const sha = (s) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`;

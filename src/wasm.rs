@@ -382,6 +382,89 @@ impl Session {
     }
 }
 
+#[wasm_bindgen]
+impl Session {
+    /// Ranks leak suspects across the profiles `ids` (snapshots of one
+    /// program), as `pprof-lens series`. Returns `files`, `times`
+    /// (Float64Array, ns), `totals` (Float64Array) and `totalsText`, `notes`,
+    /// `sampleType`, and for the first `limit` suspects: `name`, `growth`,
+    /// `slope`, `consistency`, `kept` (newline-joined strings) and `values`
+    /// (Float64Array, one row of per-snapshot values per suspect).
+    pub fn series(&self, ids: &[u32], sample_index: Option<u32>, limit: u32) -> Result<JsValue, JsError> {
+        let mut snaps = Vec::with_capacity(ids.len());
+        for &id in ids {
+            let l = self.get(id)?;
+            snaps.push((l.name.clone(), l.profile().clone()));
+        }
+        let q = Query { sample_index: sample_index.map(|i| i.to_string()).unwrap_or_default(), ..Query::default() };
+        let s = report::series::series(snaps, &q).map_err(js_err)?;
+        let fmt = |v: i64| units::label(v, &s.unit);
+        let per = if s.per_hour { "/h" } else { "/snapshot" };
+        let rows: Vec<&report::series::SeriesRow> =
+            s.rows.iter().filter(|r| r.score > 0.0).take(limit as usize).collect();
+        let join =
+            |f: &dyn Fn(&report::series::SeriesRow) -> String| rows.iter().map(|r| f(r)).collect::<Vec<_>>().join("\n");
+        let values: Vec<f64> = rows.iter().flat_map(|r| r.own.iter().map(|&v| v as f64)).collect();
+        let times: Vec<f64> = s.times.iter().map(|&t| t as f64).collect();
+        let totals: Vec<f64> = s.totals.iter().map(|&t| t as f64).collect();
+        let o = Object::new();
+        let pairs: Vec<(&str, JsValue)> = vec![
+            ("files", s.files.join("\n").into()),
+            ("times", Float64Array::from(&times[..]).into()),
+            ("totals", Float64Array::from(&totals[..]).into()),
+            ("totalsText", s.totals.iter().map(|&t| fmt(t)).collect::<Vec<_>>().join("\n").into()),
+            ("notes", s.notes.join("\n").into()),
+            ("sampleType", s.sample_type.clone().into()),
+            ("name", join(&|r| r.name.clone()).into()),
+            ("growth", join(&|r| fmt(r.growth)).into()),
+            ("slope", join(&|r| format!("{}{per}", fmt(r.slope.round() as i64))).into()),
+            ("consistency", join(&|r| format!("{:.2}", r.consistency)).into()),
+            ("kept", join(&|r| format!("{:.0}%", r.retention * 100.0)).into()),
+            ("valuesText", join(&|r| r.own.iter().map(|&v| fmt(v)).collect::<Vec<_>>().join(" ")).into()),
+            ("values", Float64Array::from(&values[..]).into()),
+        ];
+        for (k, v) in pairs {
+            Reflect::set(&o, &JsValue::from_str(k), &v).map_err(|_| JsError::new("could not build the result"))?;
+        }
+        Ok(o.into())
+    }
+
+    /// Callers and callees of functions matching `pattern` in the current
+    /// view, as the text of `go tool pprof -peek`.
+    pub fn peek(&self, id: u32, pattern: &str) -> Result<String, JsError> {
+        let c = self.current(id)?;
+        let rx = regex::Regex::new(pattern)
+            .map_err(|e| JsError::new(&format!("invalid regex: {}", first_line(&e.to_string()))))?;
+        report::peek_text(&c.prepared, &rx).map_err(js_err)
+    }
+
+    /// Groups of a goroutine profile (or dump): count, state, blocking
+    /// function, longest wait, innermost own-code function and creator, as
+    /// newline-joined strings, largest group first.
+    pub fn goroutines(&self, id: u32) -> Result<JsValue, JsError> {
+        let p = self.get(id)?.profile();
+        let g = report::goroutine_groups(p);
+        let col = |f: &dyn Fn(&report::GoroutineGroup) -> String| g.iter().map(f).collect::<Vec<_>>().join("\n");
+        let o = Object::new();
+        let pairs: Vec<(&str, JsValue)> = vec![
+            ("count", col(&|x| x.count.to_string()).into()),
+            ("state", col(&|x| x.state.clone()).into()),
+            ("blockedOn", col(&|x| x.blocked_on.clone()).into()),
+            (
+                "wait",
+                col(&|x| if x.wait_minutes > 0 { format!("{} min", x.wait_minutes) } else { String::new() }).into(),
+            ),
+            ("function", col(&|x| x.function.clone()).into()),
+            ("createdBy", col(&|x| x.created_by.clone()).into()),
+            ("groups", JsValue::from_f64(g.len() as f64)),
+        ];
+        for (k, v) in pairs {
+            Reflect::set(&o, &JsValue::from_str(k), &v).map_err(|_| JsError::new("could not build the result"))?;
+        }
+        Ok(o.into())
+    }
+}
+
 impl Session {
     fn get(&self, id: u32) -> Result<&Loaded, JsError> {
         self.profiles.get(id as usize).and_then(|p| p.as_ref()).ok_or_else(|| JsError::new("no such profile"))

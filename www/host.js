@@ -25,6 +25,9 @@ const ops = {
   flame: ({ key, zoom, minWidth }) => session.flame(id(key), zoom.lo, zoom.hi, zoom.depth, minWidth),
   boxInfo: ({ key, box }) => session.boxInfo(id(key), box.lo, box.hi, box.depth),
   search: ({ key, pattern }) => session.search(id(key), pattern),
+  series: ({ keys, sampleIndex, limit }) => session.series(Uint32Array.from(keys, id), sampleIndex, limit),
+  peek: ({ key, pattern }) => session.peek(id(key), pattern),
+  goroutines: ({ key }) => session.goroutines(id(key)),
   stats: () => ({ wasmMemory: exports.memory.buffer.byteLength }),
 };
 

@@ -4,6 +4,8 @@
 import { Client } from './client.js';
 import { FlameView } from './views/flame.js';
 import { TopView } from './views/top.js';
+import { SeriesView } from './views/series.js';
+import { GoroutinesView } from './views/goroutines.js';
 
 const $ = (id) => document.getElementById(id);
 const app = { profiles: new Map(), active: null, nextKey: 1 };
@@ -16,6 +18,12 @@ const flame = new FlameView({
 const top = new TopView({
   table: $('top'), tbody: document.querySelector('#top tbody'), box: $('tableBox'), filter: $('filter'), rowInfo: $('rowInfo'),
 }, client, { onSelect: (node) => flame.select(node), onMessage: message });
+
+const series = new SeriesView({
+  notes: $('seriesNotes'), snapshots: document.querySelector('#snapshots tbody'), chart: $('seriesChart'),
+  suspects: document.querySelector('#suspects tbody'), peek: $('suspectPeek'),
+}, client, { onMessage: message });
+const goroutines = new GoroutinesView({ box: $('goroutinesBox'), tbody: document.querySelector('#goroutines tbody') }, client);
 
 function message(text, kind = 'error') {
   const div = document.createElement('div');
@@ -70,6 +78,7 @@ function renderTabs() {
     return tab;
   });
   $('tabs').replaceChildren(...tabs);
+  $('seriesBtn').disabled = app.profiles.size < 2;
 }
 
 async function closeProfile(key) {
@@ -105,7 +114,9 @@ async function showView(key) {
     $('header').textContent = `${p.name}\n${v.header.join('\n')}\nTotal: ${v.totalText}`;
     const names = (await client.call('names', { key })).split('\n');
     $('empty').hidden = true;
+    $('seriesView').hidden = true;
     $('view').hidden = false;
+    await goroutines.show(key, p.info);
     // The flame graph first (it is what people look at), then the table.
     await flame.setView(key, names);
     app.flamePaintedAt = performance.now();
@@ -122,6 +133,18 @@ $('sampleType').addEventListener('change', async (e) => {
   p.sampleIndex = Number(e.target.value);
   await showView(p.key);
 });
+
+$('seriesBtn').addEventListener('click', async () => {
+  try {
+    await series.show([...app.profiles.keys()]);
+    $('view').hidden = true;
+    $('seriesView').hidden = false;
+    document.body.dataset.series = String(Date.now());
+  } catch (e) {
+    message(`Series: ${e.message}`);
+  }
+});
+$('seriesBack').addEventListener('click', () => { $('seriesView').hidden = true; $('view').hidden = false; });
 
 for (const id of ['open', 'open2']) $(id).addEventListener('click', () => $('file').click());
 $('file').addEventListener('change', (e) => { loadFiles([...e.target.files]); e.target.value = ''; });
@@ -147,7 +170,7 @@ window.addEventListener('keydown', (e) => {
 });
 
 // Tests and the benchmark read these.
-window.pprofLens = { app, client, flame, top, loadFiles };
+window.pprofLens = { app, client, flame, top, series, loadFiles };
 
 client.start().then((mode) => { document.body.dataset.core = mode; }).catch((e) => {
   message(`The profile engine could not start: ${e.message}`);

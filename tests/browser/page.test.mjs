@@ -225,6 +225,60 @@ test('page weight (HTML, JS, CSS and wasm, gzipped) stays under 500 KB', async (
   assert.ok(weight < 500 * 1024, `page weight ${(weight / 1024).toFixed(0)} KB gzipped`);
 });
 
+test('leak hunting: a series of heap snapshots ranks the real leaks first, with totals over time', async () => {
+  const { context, page } = await openPage(browser, url, { width: 1280, height: 1000 });
+  await load(page, ...[3, 1, 2, 4, 6, 5].map((i) => data(`go-leaky/heap.${i}.pb.gz`)));
+  await page.click('#seriesBtn');
+  await page.waitForFunction(() => document.body.dataset.series);
+  // Ordered by snapshot time whatever the file order, and the page says so.
+  const files = await page.$$eval('#snapshots tbody tr', (rs) => rs.map((r) => r.children[1].textContent));
+  assert.deepEqual(files, [1, 2, 3, 4, 5, 6].map((i) => `heap.${i}.pb.gz`));
+  assert.match(await page.textContent('#seriesNotes'), /ordered by snapshot time/);
+  // The chart is drawn.
+  const inked = await page.evaluate(() => {
+    const c = document.getElementById('seriesChart');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && d[i] > 150 && d[i + 1] < 80) n++;
+    return n;
+  });
+  assert.ok(inked > 200, `red trend line drawn (${inked} px)`);
+  const names = await page.$$eval('#suspects tbody tr', (rs) => rs.map((r) => r.children[1].textContent));
+  const top4 = names.slice(0, 4);
+  for (const leak of [['main.loadUser', 'main.(*Cache).Put'], ['main.readDetails'], ['main.startTask.func1'], ['main.pollStatus', 'time.NewTicker']]) {
+    assert.ok(top4.some((n) => leak.includes(n)), `${leak} in the top four: ${top4}`);
+  }
+  for (const churn of ['main.encodeOrders', 'main.checksum', 'main.sortRecords']) {
+    const at = names.indexOf(churn);
+    assert.ok(at === -1 || at >= 4, `${churn} ranks ${at}`);
+  }
+  // Clicking a suspect shows its call paths.
+  await page.click('#suspects tbody tr:nth-child(2)');
+  await page.waitForFunction(() => !document.getElementById('suspectPeek').hidden);
+  assert.match(await page.textContent('#suspectPeek'), /Callers and callees of main\.loadUser[\s\S]*main\.handleUsers/);
+  await page.screenshot({ path: `${root}/docs/series.png` });
+  // A profile of another kind in the series is refused with a clear message.
+  await load(page, data('go-leaky/cpu.pb.gz'));
+  await page.click('#seriesBtn');
+  await page.waitForFunction(() => document.querySelectorAll('#messages .msg').length > 0);
+  assert.match((await messages(page))[0], /^Series: .* is not the same kind of profile as/);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('a debug=2 goroutine dump shows its groups, and the table and flame graph work on it', async () => {
+  const { context, page } = await openPage(browser, url, { width: 1280, height: 800 });
+  await load(page, data('go-leaky/goroutine.end.debug2.txt'));
+  const rows = await page.$$eval('#goroutines tbody tr', (rs) => rs.map((r) => [...r.children].map((td) => td.textContent)));
+  assert.deepEqual(rows[0].slice(0, 3), ['120', 'chan receive', 'chan receive']);
+  assert.equal(rows[0][4], 'main.startTask.func1');
+  assert.equal(rows.length, 2);
+  assert.match(await page.textContent('#header'), /converted from a debug=2 goroutine dump/);
+  assert.equal((await tableRows(page))[0][5], 'main.startTask.func1');
+  assert.ok(await paintedPixels(page) > 1000);
+  await page.screenshot({ path: `${root}/docs/goroutines.png` });
+  await context.close();
+});
+
 test('screenshot for the README', async () => {
   const { context, page } = await openPage(browser, url, { width: 1280, height: 860 });
   await load(page, data('go-leaky/heap.6.pb.gz'));

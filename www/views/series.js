@@ -1,0 +1,67 @@
+// The series view: snapshots in time order, the total over time, and the
+// ranked leak suspects with their trend; a click shows the suspect's
+// callers and callees in the last snapshot.
+import { drawLine, sparkline } from '../render/chart.js';
+
+export class SeriesView {
+  constructor(el, client, { onMessage }) {
+    Object.assign(this, { el, client, onMessage });
+    this.keys = [];
+  }
+
+  async show(keys) {
+    const r = await this.client.call('series', { keys, sampleIndex: undefined, limit: 50 });
+    this.keys = keys;
+    this.data = r;
+    const split = (s) => (s ? s.split('\n') : []);
+    const files = split(r.files);
+    const totals = split(r.totalsText);
+    this.el.notes.textContent = r.notes ? split(r.notes).map((n) => `Note: ${n}`).join('  ') : '';
+    const time = (ns) => (ns ? new Date(ns / 1e6).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : 'unknown');
+    this.el.snapshots.replaceChildren(...files.map((f, i) => row([String(i + 1), f, time(r.times[i]), totals[i]], [0, 3])));
+    const xs = Array.from(r.times.some((t) => t === 0) ? files.map((_, i) => i) : r.times);
+    drawLine(this.el.chart.getContext('2d'), xs, Array.from(r.totals), {
+      width: this.el.chart.width, height: this.el.chart.height,
+      labels: { x: files.map((_, i) => `#${i + 1}`), maxY: totals.reduce((a, b) => (a.length > b.length ? a : b), '') },
+    });
+    this.el.chart.dataset.points = String(files.length);
+    const names = split(r.name); const growth = split(r.growth); const slope = split(r.slope);
+    const cons = split(r.consistency); const kept = split(r.kept); const vals = split(r.valuesText);
+    const n = files.length;
+    this.el.suspects.replaceChildren(...names.map((name, i) => {
+      const tr = row([String(i + 1), name, '', growth[i], slope[i], cons[i], kept[i], vals[i]], [0, 3, 4, 5, 6]);
+      const c = document.createElement('canvas');
+      c.width = 90; c.height = 20; c.className = 'spark';
+      tr.children[2].append(c);
+      sparkline(c, Array.from(r.values.subarray(i * n, (i + 1) * n)));
+      tr.addEventListener('click', () => this.peek(name, tr));
+      return tr;
+    }));
+    this.el.peek.hidden = true;
+  }
+
+  async peek(name, tr) {
+    this.el.suspects.querySelectorAll('tr.selected').forEach((t) => t.classList.remove('selected'));
+    tr.classList.add('selected');
+    const last = this.keys[this.keys.length - 1];
+    const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    try {
+      const text = await this.client.call('peek', { key: last, pattern: `^${esc}$` });
+      this.el.peek.textContent = `Callers and callees of ${name} in the last snapshot (as go tool pprof -peek):\n\n${text}`;
+    } catch (e) {
+      this.el.peek.textContent = e.message;
+    }
+    this.el.peek.hidden = false;
+  }
+}
+
+function row(cells, numeric) {
+  const tr = document.createElement('tr');
+  cells.forEach((text, i) => {
+    const td = document.createElement('td');
+    if (numeric.includes(i)) td.className = 'num';
+    td.textContent = text;
+    tr.append(td);
+  });
+  return tr;
+}
