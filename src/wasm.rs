@@ -390,16 +390,29 @@ impl Session {
     /// `sampleType`, and for the first `limit` suspects: `name`, `growth`,
     /// `slope`, `consistency`, `kept` (newline-joined strings) and `values`
     /// (Float64Array, one row of per-snapshot values per suspect).
-    pub fn series(&self, ids: &[u32], sample_index: Option<u32>, limit: u32) -> Result<JsValue, JsError> {
+    pub fn series(
+        &self,
+        ids: &[u32],
+        sample_index: Option<u32>,
+        limit: u32,
+        keep_order: bool,
+    ) -> Result<JsValue, JsError> {
         let mut snaps = Vec::with_capacity(ids.len());
-        for &id in ids {
+        let mut names: Vec<String> = Vec::with_capacity(ids.len());
+        for (i, &id) in ids.iter().enumerate() {
             let l = self.get(id)?;
-            snaps.push((l.name.clone(), l.profile().clone()));
+            // Names must be unique to follow the order back: suffix duplicates.
+            let name = if names.contains(&l.name) { format!("{} ({})", l.name, i + 1) } else { l.name.clone() };
+            names.push(name.clone());
+            snaps.push((name, l.profile().clone()));
         }
         let q = Query { sample_index: sample_index.map(|i| i.to_string()).unwrap_or_default(), ..Query::default() };
-        let s = report::series::series(snaps, &q).map_err(js_err)?;
+        let s = report::series::series_in_order(snaps, &q, keep_order).map_err(js_err)?;
         let fmt = |v: i64| units::label(v, &s.unit);
         let per = if s.per_hour { "/h" } else { "/snapshot" };
+        let stacks: Vec<&report::series::StackRow> = s.stacks.iter().take(limit as usize).collect();
+        // Where each input profile went, so the page can follow the order.
+        let order: Vec<u32> = s.files.iter().map(|f| names.iter().position(|n| n == f).unwrap_or(0) as u32).collect();
         let rows: Vec<&report::series::SeriesRow> =
             s.rows.iter().filter(|r| r.score > 0.0).take(limit as usize).collect();
         let join =
@@ -422,6 +435,23 @@ impl Session {
             ("kept", join(&|r| format!("{:.0}%", r.retention * 100.0)).into()),
             ("valuesText", join(&|r| r.own.iter().map(|&v| fmt(v)).collect::<Vec<_>>().join(" ")).into()),
             ("values", Float64Array::from(&values[..]).into()),
+            ("order", Uint32Array::from(&order[..]).into()),
+            (
+                "stackLeaking",
+                stacks.iter().map(|r| if r.only_grows { "leaking" } else { "" }).collect::<Vec<_>>().join("\n").into(),
+            ),
+            ("stackBlocked", stacks.iter().map(|r| r.blocked_on.clone()).collect::<Vec<_>>().join("\n").into()),
+            ("stackFunction", stacks.iter().map(|r| own_frame(&r.frames)).collect::<Vec<_>>().join("\n").into()),
+            (
+                "stackCounts",
+                stacks
+                    .iter()
+                    .map(|r| r.counts.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" "))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+                    .into(),
+            ),
+            ("stacks", JsValue::from_f64(stacks.len() as f64)),
         ];
         for (k, v) in pairs {
             Reflect::set(&o, &JsValue::from_str(k), &v).map_err(|_| JsError::new("could not build the result"))?;
@@ -475,6 +505,10 @@ impl Session {
     fn current(&self, id: u32) -> Result<&Current, JsError> {
         self.get(id)?.current.as_ref().ok_or_else(|| JsError::new("no view yet: call view() first"))
     }
+}
+
+fn own_frame(frames: &[String]) -> String {
+    frames.iter().find(|f| report::series::is_own_code(f)).or(frames.first()).cloned().unwrap_or_default()
 }
 
 fn first_line(s: &str) -> String {

@@ -118,3 +118,22 @@ fn own_code_is_main_or_under_a_domain() {
     assert!(!is_own_code("time.NewTicker"));
     assert!(!is_own_code("encoding/json.(*decodeState).object"));
 }
+
+#[test]
+fn goroutine_stacks_that_only_grow_are_flagged_with_their_wait() {
+    let s = series(vec![corpus("goroutine.start.pb.gz"), corpus("goroutine.end.pb.gz")], &Query::default()).unwrap();
+    let leaking: Vec<_> = s.stacks.iter().filter(|r| r.only_grows).collect();
+    assert_eq!(leaking.len(), 1, "{:?}", s.stacks);
+    assert_eq!(leaking[0].counts, vec![0, 120]);
+    assert_eq!(leaking[0].blocked_on, "chan receive");
+    assert!(leaking[0].frames.iter().any(|f| f == "main.startTask.func1"));
+}
+
+#[test]
+fn a_chosen_order_is_kept() {
+    use pprof_lens::report::series::series_in_order;
+    let snaps = vec![snapshot("b", 200, &[("main.a", 2)]), snapshot("a", 100, &[("main.a", 1)])];
+    let s = series_in_order(snaps, &Query::default(), true).unwrap();
+    assert_eq!(s.files, ["b", "a"]);
+    assert!(s.notes.iter().any(|n| n.contains("order you chose")));
+}

@@ -22,6 +22,7 @@ const top = new TopView({
 const series = new SeriesView({
   notes: $('seriesNotes'), snapshots: document.querySelector('#snapshots tbody'), chart: $('seriesChart'),
   suspects: document.querySelector('#suspects tbody'), peek: $('suspectPeek'),
+  stacksBox: $('stacksBox'), stacks: document.querySelector('#stacks tbody'),
 }, client, { onMessage: message });
 const goroutines = new GoroutinesView({ box: $('goroutinesBox'), tbody: document.querySelector('#goroutines tbody') }, client);
 

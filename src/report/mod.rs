@@ -367,21 +367,13 @@ pub fn goroutine_groups(p: &crate::Profile) -> Vec<GoroutineGroup> {
                 .or(names.first())
                 .map(|n| n.to_string())
                 .unwrap_or_default();
-            let from_stack = names.iter().find_map(|n| {
-                Some(match *n {
-                    _ if n.starts_with("runtime.chanrecv") => "chan receive",
-                    _ if n.starts_with("runtime.chansend") => "chan send",
-                    "runtime.selectgo" => "select",
-                    _ if n.starts_with("sync.(*Mutex)") || n.starts_with("sync.runtime_Semacquire") => "mutex",
-                    _ if n.starts_with("internal/poll.") => "IO wait",
-                    "time.Sleep" => "sleep",
-                    _ => return None,
-                })
-            });
+            let owned: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+            let named = series::blocked_on(&owned);
+            let from_stack = (!named.is_empty()).then_some(named);
             GoroutineGroup {
                 count: p.value(s, vi),
                 state: label("state").map(|x| x.0).unwrap_or_default(),
-                blocked_on: label("blocked on").map(|x| x.0).or(from_stack.map(String::from)).unwrap_or_default(),
+                blocked_on: label("blocked on").map(|x| x.0).or(from_stack).unwrap_or_default(),
                 wait_minutes: label("wait").map(|x| x.1).unwrap_or(0),
                 function,
                 created_by: label("created by").map(|x| x.0).unwrap_or_default(),

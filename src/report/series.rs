@@ -58,6 +58,20 @@ pub fn is_own_code(name: &str) -> bool {
     pkg == "main" || pkg.split('/').next().is_some_and(|first| first.contains('.'))
 }
 
+/// One distinct goroutine stack across a series of goroutine profiles.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StackRow {
+    /// Function names, innermost first.
+    pub frames: Vec<String>,
+    /// Goroutines with this stack in each snapshot.
+    pub counts: Vec<i64>,
+    /// True when the count never falls, ends higher than it began, and the
+    /// goroutines are blocked (not running): a leak.
+    pub only_grows: bool,
+    /// What the goroutines wait on, named from the runtime frames ("" if unknown).
+    pub blocked_on: String,
+}
+
 /// A ranked series.
 #[derive(Clone, Debug)]
 pub struct Series {
@@ -77,10 +91,18 @@ pub struct Series {
     pub notes: Vec<String>,
     /// True when x is hours (all times known and distinct).
     pub per_hour: bool,
+    /// For goroutine profiles: every distinct stack's counts, growing ones first.
+    pub stacks: Vec<StackRow>,
 }
 
-/// Builds the ranked series from named snapshots.
-pub fn series(mut snaps: Vec<(String, Profile)>, q: &Query) -> Result<Series> {
+/// Builds the ranked series from named snapshots, in time order.
+pub fn series(snaps: Vec<(String, Profile)>, q: &Query) -> Result<Series> {
+    series_in_order(snaps, q, false)
+}
+
+/// Like [`series`]; with `keep_order`, the snapshots stay in the given order
+/// (the user reordered them) instead of being sorted by time.
+pub fn series_in_order(mut snaps: Vec<(String, Profile)>, q: &Query, keep_order: bool) -> Result<Series> {
     if snaps.len() < 2 {
         return Err(Error::new(
             ErrorKind::BadQuery,
@@ -106,7 +128,9 @@ pub fn series(mut snaps: Vec<(String, Profile)>, q: &Query) -> Result<Series> {
     }
     // Time order (file order where times are missing).
     let all_timed = snaps.iter().all(|(_, p)| p.time_nanos != 0);
-    if all_timed {
+    if keep_order {
+        notes.push("in the order you chose".into());
+    } else if all_timed {
         let was: Vec<String> = snaps.iter().map(|(n, _)| n.clone()).collect();
         snaps.sort_by_key(|(_, p)| p.time_nanos);
         let now: Vec<String> = snaps.iter().map(|(n, _)| n.clone()).collect();
@@ -118,7 +142,7 @@ pub fn series(mut snaps: Vec<(String, Profile)>, q: &Query) -> Result<Series> {
     }
     let mut times: Vec<i64> = snaps.iter().map(|(_, p)| p.time_nanos).collect();
     let per_hour = all_timed && times.windows(2).all(|w| w[1] > w[0]);
-    if all_timed && !per_hour {
+    if all_timed && !per_hour && !keep_order {
         notes.push("several snapshots share a time: slopes are per snapshot, not per hour".into());
     }
     let files: Vec<String> = snaps.iter().map(|(n, _)| n.clone()).collect();
@@ -131,6 +155,8 @@ pub fn series(mut snaps: Vec<(String, Profile)>, q: &Query) -> Result<Series> {
     let mut sample_type = String::new();
     let mut unit = String::new();
     let mut fingerprints: Vec<(i64, usize)> = Vec::new();
+    let goroutine = first_types.len() == 1 && first_types[0].ty == "goroutine";
+    let stacks = if goroutine { goroutine_stacks(&snaps) } else { Vec::new() };
     for (i, (name, p)) in snaps.into_iter().enumerate() {
         let pr = Prepared::new(vec![p], vec![], q.clone())
             .map_err(|e| Error::new(e.kind, format!("{name}: {}", e.message)))?;
@@ -202,7 +228,66 @@ pub fn series(mut snaps: Vec<(String, Profile)>, q: &Query) -> Result<Series> {
         ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1)).then_with(|| a.name.cmp(&b.name))
     });
     times.shrink_to_fit();
-    Ok(Series { files, times, totals, sample_type, unit, rows: out, notes, per_hour })
+    Ok(Series { files, times, totals, sample_type, unit, rows: out, notes, per_hour, stacks })
+}
+
+/// Counts per distinct goroutine stack (by function names) in each snapshot.
+fn goroutine_stacks(snaps: &[(String, Profile)]) -> Vec<StackRow> {
+    let n = snaps.len();
+    let mut index: HashMap<Vec<String>, usize> = HashMap::new();
+    let mut rows: Vec<StackRow> = Vec::new();
+    for (i, (_, p)) in snaps.iter().enumerate() {
+        let vi = p.default_index();
+        for s in 0..p.samples.len() {
+            let frames: Vec<String> = p
+                .samples
+                .stack(s)
+                .iter()
+                .flat_map(|&l| {
+                    p.locations
+                        .frames(l as usize)
+                        .map(|f| p.str(p.functions.name[p.frames.func[f] as usize]).to_string())
+                })
+                .collect();
+            let k = *index.entry(frames.clone()).or_insert_with(|| {
+                rows.push(StackRow { frames, counts: vec![0; n], only_grows: false, blocked_on: String::new() });
+                rows.len() - 1
+            });
+            rows[k].counts[i] += p.value(s, vi);
+        }
+    }
+    for r in &mut rows {
+        r.blocked_on = blocked_on(&r.frames);
+        r.only_grows =
+            r.counts.windows(2).all(|w| w[1] >= w[0]) && r.counts[n - 1] > r.counts[0] && !r.blocked_on.is_empty();
+    }
+    rows.sort_by(|a, b| {
+        b.only_grows.cmp(&a.only_grows).then((b.counts[n - 1] - b.counts[0]).cmp(&(a.counts[n - 1] - a.counts[0])))
+    });
+    rows
+}
+
+/// The wait a goroutine stack is in, named from its runtime frames.
+pub fn blocked_on(frames: &[String]) -> String {
+    frames
+        .iter()
+        .find_map(|n| {
+            Some(match n.as_str() {
+                _ if n.starts_with("runtime.chanrecv") => "chan receive",
+                _ if n.starts_with("runtime.chansend") => "chan send",
+                "runtime.selectgo" | "runtime.block" => "select",
+                _ if n.starts_with("sync.(*Mutex)") || n.starts_with("sync.(*RWMutex)") => "mutex",
+                _ if n.starts_with("sync.runtime_Semacquire") || n.starts_with("runtime.semacquire") => {
+                    "semaphore (sync)"
+                }
+                _ if n.starts_with("internal/poll.") || n == "runtime.netpollblock" => "IO wait",
+                "time.Sleep" => "sleep",
+                "sync.runtime_notifyListWait" => "sync.Cond wait",
+                _ => return None,
+            })
+        })
+        .unwrap_or("")
+        .to_string()
 }
 
 /// Charges each sample's value to its innermost own-code frame (or its leaf
@@ -297,6 +382,20 @@ pub fn series_text(s: &Series, limit: usize) -> String {
             "",
             r.own.iter().map(|&v| fmt(v)).collect::<Vec<_>>().join(" ")
         );
+    }
+    if !s.stacks.is_empty() {
+        let _ = writeln!(out, "Goroutine stacks whose count only grows (leaking), then the rest:");
+        for r in s.stacks.iter().take(limit) {
+            let top = r.frames.iter().find(|f| is_own_code(f)).or(r.frames.first()).cloned().unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "{:>8}  {}  in {}  [{}]",
+                if r.only_grows { "LEAKING" } else { "" },
+                if r.blocked_on.is_empty() { "-" } else { &r.blocked_on },
+                top,
+                r.counts.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" ")
+            );
+        }
     }
     out
 }

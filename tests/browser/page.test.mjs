@@ -256,12 +256,27 @@ test('leak hunting: a series of heap snapshots ranks the real leaks first, with 
   await page.waitForFunction(() => !document.getElementById('suspectPeek').hidden);
   assert.match(await page.textContent('#suspectPeek'), /Callers and callees of main\.loadUser[\s\S]*main\.handleUsers/);
   await page.screenshot({ path: `${root}/docs/series.png` });
+  // The user can reorder: move heap.3 before heap.2; the series follows.
+  await page.click('#snapshots tbody tr:nth-child(3) .move-up');
+  await page.waitForFunction(() => document.querySelector('#snapshots tbody tr:nth-child(2) td:nth-child(2)').textContent === 'heap.3.pb.gz');
+  assert.match(await page.textContent('#seriesNotes'), /in the order you chose/);
   // A profile of another kind in the series is refused with a clear message.
   await load(page, data('go-leaky/cpu.pb.gz'));
   await page.click('#seriesBtn');
   await page.waitForFunction(() => document.querySelectorAll('#messages .msg').length > 0);
   assert.match((await messages(page))[0], /^Series: .* is not the same kind of profile as/);
   assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('a goroutine series flags the stack whose count only grows, naming what it waits on', async () => {
+  const { context, page } = await openPage(browser, url);
+  await load(page, data('go-leaky/goroutine.start.pb.gz'), data('go-leaky/goroutine.end.pb.gz'));
+  await page.click('#seriesBtn');
+  await page.waitForFunction(() => document.body.dataset.series && !document.getElementById('stacksBox').hidden);
+  const rows = await page.$$eval('#stacks tbody tr', (rs) => rs.map((r) => [...r.children].map((td) => td.textContent)));
+  assert.deepEqual(rows[0], ['LEAKING', 'chan receive', 'main.startTask.func1', '0 120']);
+  assert.equal(rows.filter((r) => r[0] === 'LEAKING').length, 1);
   await context.close();
 });
 

@@ -9,16 +9,30 @@ export class SeriesView {
     this.keys = [];
   }
 
-  async show(keys) {
-    const r = await this.client.call('series', { keys, sampleIndex: undefined, limit: 50 });
-    this.keys = keys;
+  // Ranks the snapshots `keys`; in time order unless `keepOrder` (the user moved one).
+  async show(keys, keepOrder = false) {
+    const r = await this.client.call('series', { keys, sampleIndex: undefined, limit: 50, keepOrder });
+    this.keys = Array.from(r.order, (i) => keys[i]);
     this.data = r;
     const split = (s) => (s ? s.split('\n') : []);
     const files = split(r.files);
     const totals = split(r.totalsText);
     this.el.notes.textContent = r.notes ? split(r.notes).map((n) => `Note: ${n}`).join('  ') : '';
     const time = (ns) => (ns ? new Date(ns / 1e6).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : 'unknown');
-    this.el.snapshots.replaceChildren(...files.map((f, i) => row([String(i + 1), f, time(r.times[i]), totals[i]], [0, 3])));
+    this.el.snapshots.replaceChildren(...files.map((f, i) => {
+      const tr = row([String(i + 1), f, time(r.times[i]), totals[i], ''], [0, 3]);
+      if (i > 0) {
+        const up = document.createElement('button');
+        up.type = 'button'; up.textContent = '↑'; up.title = `Move ${f} earlier`; up.className = 'move-up';
+        up.addEventListener('click', () => {
+          const k = [...this.keys];
+          [k[i - 1], k[i]] = [k[i], k[i - 1]];
+          this.show(k, true).catch((e) => this.onMessage?.(`Series: ${e.message}`));
+        });
+        tr.children[4].append(up);
+      }
+      return tr;
+    }));
     const xs = Array.from(r.times.some((t) => t === 0) ? files.map((_, i) => i) : r.times);
     drawLine(this.el.chart.getContext('2d'), xs, Array.from(r.totals), {
       width: this.el.chart.width, height: this.el.chart.height,
@@ -38,6 +52,16 @@ export class SeriesView {
       return tr;
     }));
     this.el.peek.hidden = true;
+    const nStacks = r.stacks;
+    this.el.stacksBox.hidden = nStacks === 0;
+    if (nStacks) {
+      const [leak, blocked, fn, counts] = [r.stackLeaking, r.stackBlocked, r.stackFunction, r.stackCounts].map(split);
+      this.el.stacks.replaceChildren(...Array.from({ length: nStacks }, (_, i) => {
+        const tr = row([leak[i] ? 'LEAKING' : '', blocked[i] || '-', fn[i], counts[i]], []);
+        if (leak[i]) tr.className = 'leaking';
+        return tr;
+      }));
+    }
   }
 
   async peek(name, tr) {
