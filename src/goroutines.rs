@@ -221,21 +221,16 @@ fn finish(mut g: Group) -> Group {
 /// What a group waits on: its state when it names a wait, else the runtime
 /// function at the top of its stack.
 fn blocked_on(state: &str, frames: &[Frame]) -> String {
-    let from_stack = frames.iter().find_map(|f| {
-        let n = f.func.as_str();
-        Some(match n {
-            _ if n.starts_with("runtime.chanrecv") => "chan receive",
-            _ if n.starts_with("runtime.chansend") => "chan send",
-            "runtime.selectgo" | "runtime.block" => "select",
-            _ if n.starts_with("sync.(*Mutex).Lock") || n.starts_with("sync.(*RWMutex)") => "mutex",
-            _ if n.starts_with("runtime.semacquire") || n.starts_with("sync.runtime_Semacquire") => "semaphore (sync)",
-            _ if n.starts_with("internal/poll.") || n == "runtime.netpollblock" => "IO wait",
-            "time.Sleep" => "sleep",
-            _ => return None,
-        })
-    });
     match state {
-        "" | "running" | "runnable" | "syscall" | "waiting" => from_stack.unwrap_or(state).to_string(),
+        "" | "running" | "runnable" | "syscall" | "waiting" => {
+            let names: Vec<String> = frames.iter().map(|f| f.func.clone()).collect();
+            let named = crate::report::series::blocked_on(&names);
+            if named.is_empty() {
+                state.to_string()
+            } else {
+                named
+            }
+        }
         s => s.to_string(),
     }
 }

@@ -440,20 +440,18 @@ pub fn peek_text(pr: &Prepared, rx: &regex::Regex) -> crate::Result<String> {
         matched += 1;
         let n = r.node as usize;
         let _ = writeln!(out, "{SEP}");
-        let mut v = ins[n].clone();
-        sort_edges(&mut v);
-        for &e in &v {
-            let e = &g.edges[e];
-            let inl = if e.inline { " (inline)" } else { "" };
-            let _ = writeln!(
-                out,
-                "{:>50} {} |   {}{}",
-                fv(e.weight),
-                units::percentage(e.weight, r.cum),
-                names[e.src as usize],
-                inl
-            );
-        }
+        // One line per edge: weight, its share of the node's cum, the other end.
+        let edge_lines = |out: &mut String, list: &[usize], other: &dyn Fn(&graph::Edge) -> u32| {
+            let mut v = list.to_vec();
+            sort_edges(&mut v);
+            for &e in &v {
+                let e = &g.edges[e];
+                let inl = if e.inline { " (inline)" } else { "" };
+                let pct = units::percentage(e.weight, r.cum);
+                let _ = writeln!(out, "{:>50} {} |   {}{}", fv(e.weight), pct, names[other(e) as usize], inl);
+            }
+        };
+        edge_lines(&mut out, &ins[n], &|e| e.src);
         sum = sum.wrapping_add(r.flat);
         let _ = writeln!(
             out,
@@ -465,20 +463,7 @@ pub fn peek_text(pr: &Prepared, rx: &regex::Regex) -> crate::Result<String> {
             units::percentage(r.cum, t.total),
             r.name
         );
-        let mut v = outs[n].clone();
-        sort_edges(&mut v);
-        for &e in &v {
-            let e = &g.edges[e];
-            let inl = if e.inline { " (inline)" } else { "" };
-            let _ = writeln!(
-                out,
-                "{:>50} {} |   {}{}",
-                fv(e.weight),
-                units::percentage(e.weight, r.cum),
-                names[e.dst as usize],
-                inl
-            );
-        }
+        edge_lines(&mut out, &outs[n], &|e| e.dst);
     }
     if !t.rows.is_empty() {
         let _ = writeln!(out, "{SEP}");
