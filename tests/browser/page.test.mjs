@@ -9,8 +9,11 @@ import { pathToFileURL } from 'node:url';
 import { launch, startServer, openPage, load, drop, tableRows, oracleRows, paintedPixels, messages, data, dist, root } from './helpers.mjs';
 
 let browser, server, url;
+// Screenshots land in target/screenshots/; UPDATE_SCREENSHOTS=1 refreshes the README's in docs/.
+const shots = process.env.UPDATE_SCREENSHOTS === '1' ? `${root}/docs` : `${root}/target/screenshots`;
 before(async () => {
   assert.ok(existsSync(`${dist}/index.html`), 'dist/ is missing: run scripts/build.sh first');
+  mkdirSync(shots, { recursive: true });
   browser = await launch();
   ({ server, url } = await startServer());
 });
@@ -255,7 +258,7 @@ test('leak hunting: a series of heap snapshots ranks the real leaks first, with 
   await page.click('#suspects tbody tr:nth-child(2)');
   await page.waitForFunction(() => !document.getElementById('suspectPeek').hidden);
   assert.match(await page.textContent('#suspectPeek'), /Callers and callees of main\.loadUser[\s\S]*main\.handleUsers/);
-  await page.screenshot({ path: `${root}/docs/series.png` });
+  await page.screenshot({ path: `${shots}/series.png` });
   // The user can reorder: move heap.3 before heap.2; the series follows.
   await page.click('#snapshots tbody tr:nth-child(3) .move-up');
   await page.waitForFunction(() => document.querySelector('#snapshots tbody tr:nth-child(2) td:nth-child(2)').textContent === 'heap.3.pb.gz');
@@ -290,7 +293,7 @@ test('a debug=2 goroutine dump shows its groups, and the table and flame graph w
   assert.match(await page.textContent('#header'), /converted from a debug=2 goroutine dump/);
   assert.equal((await tableRows(page))[0][5], 'main.startTask.func1');
   assert.ok(await paintedPixels(page) > 1000);
-  await page.screenshot({ path: `${root}/docs/goroutines.png` });
+  await page.screenshot({ path: `${shots}/goroutines.png` });
   await context.close();
 });
 
@@ -302,7 +305,7 @@ test('screenshot for the README', async () => {
   const bb = await (await page.$('#flameOverlay')).boundingBox();
   await page.mouse.move(bb.x + bb.width * 0.3, bb.y + 18 * 4 + 9);
   await page.waitForTimeout(300);
-  mkdirSync(`${root}/docs`, { recursive: true });
-  await page.screenshot({ path: `${root}/docs/screenshot.png` });
+  mkdirSync(shots, { recursive: true });
+  await page.screenshot({ path: `${shots}/screenshot.png` });
   await context.close();
 });
