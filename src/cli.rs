@@ -17,6 +17,11 @@ USAGE:
     pprof-lens traces [FLAGS] PROFILE...   every sample's stack, as `go tool pprof -traces`
     pprof-lens peek REGEX [FLAGS] PROFILE...  callers and callees of matching functions,
                                            as `go tool pprof -peek=REGEX`
+    pprof-lens diff [--fail-above=PCT] [FLAGS] BASE NEW
+                                           biggest changes, base → new (-nodecount=N rows,
+                                           default 25; -normalize scales NEW to BASE's total);
+                                           exits 3 when a function's cum grew by more than
+                                           PCT% of the base total: a regression gate for CI
     pprof-lens series [FLAGS] SNAPSHOT...  leak suspects across heap or goroutine snapshots
                                            (-nodecount=N rows, default 20)
     pprof-lens goroutines DUMP             group a text goroutine dump (debug=1 or 2) by stack
@@ -68,7 +73,8 @@ DIAGNOSTICS
     --timings              print decode / model / aggregate / report times to stderr
     -h, --help             this text
 
-Exit status: 0 on success, 1 on bad input or flags (a one-line error on stderr).
+Exit status: 0 on success, 1 on bad input or flags (a one-line error on stderr),
+3 when the diff gate (--fail-above) fails.
 ";
 
 /// Parsed command line.
@@ -82,6 +88,7 @@ struct Args {
     model: ModelOptions,
     timings: bool,
     help: bool,
+    fail_above: Option<f64>,
 }
 
 const BOOL_FLAGS: &[&str] = &[
@@ -174,6 +181,7 @@ fn parse_args(argv: &[String]) -> Result<Args> {
             "max_samples" => a.decode.max_samples = parse_num(&name, &value)?,
             "max_stack_depth" => a.model.max_stack_depth = parse_num(&name, &value)?,
             "timings" => a.timings = parse_bool(&name, &value)?,
+            "fail_above" => a.fail_above = Some(parse_num(&name, value.trim_end_matches('%'))?),
             "help" | "h" => a.help = true,
             _ => return Err(bad(format!("unknown flag -{name} (see pprof-lens --help)"))),
         }
@@ -181,7 +189,7 @@ fn parse_args(argv: &[String]) -> Result<Args> {
     let mut pos = positional.into_iter();
     a.command = pos.next().unwrap_or_default();
     a.files = pos.collect();
-    if a.query.normalize && a.bases.is_empty() {
+    if a.query.normalize && a.bases.is_empty() && a.command != "diff" {
         return Err(bad("-normalize needs -base or -diff_base"));
     }
     Ok(a)
@@ -219,14 +227,16 @@ fn prefix(path: &str, e: Error) -> Error {
 
 /// Runs the CLI on `argv` (without the program name). Returns what to print
 /// on stdout, or the error for stderr.
-pub fn run(argv: &[String]) -> Result<(String, Timings, bool)> {
+/// The exit status of the CLI: 0 success, 1 an error (on stderr), 3 the
+/// `diff --fail-above` gate failed.
+pub fn run(argv: &[String]) -> Result<(String, Timings, bool, i32)> {
     let mut a = parse_args(argv)?;
     if a.help || a.command.is_empty() || a.command == "help" {
-        return Ok((USAGE.to_string(), Timings::default(), false));
+        return Ok((USAGE.to_string(), Timings::default(), false, 0));
     }
-    if !matches!(a.command.as_str(), "top" | "traces" | "peek" | "series" | "goroutines") {
+    if !matches!(a.command.as_str(), "top" | "traces" | "peek" | "series" | "goroutines" | "diff") {
         return Err(bad(format!(
-            "unknown command \"{}\" (commands: top, traces, peek, series, goroutines; see pprof-lens --help)",
+            "unknown command \"{}\" (commands: top, traces, peek, diff, series, goroutines; see pprof-lens --help)",
             a.command
         )));
     }
@@ -267,7 +277,18 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool)> {
             )));
         }
         let d = crate::goroutines::parse(&String::from_utf8_lossy(&data)).map_err(|e| prefix(f, e))?;
-        return Ok((crate::goroutines::dump_text(&d), t, a.timings));
+        return Ok((crate::goroutines::dump_text(&d), t, a.timings, 0));
+    }
+    if a.command == "diff" {
+        let [base, new] = &a.files[..] else {
+            return Err(bad("diff: give two profiles (usage: pprof-lens diff [--fail-above=PCT] BASE NEW)"));
+        };
+        let b = load_file(base, &a.decode, &a.model, &mut t)?;
+        let n = load_file(new, &a.decode, &a.model, &mut t)?;
+        let d = report::diff::diff(b, n, &a.query)?;
+        let text = report::diff::diff_text(&d, a.query.nodecount.unwrap_or(25), a.fail_above);
+        let failed = a.fail_above.is_some_and(|p| !report::diff::regressions(&d, p).is_empty());
+        return Ok((text, t, a.timings, if failed { 3 } else { 0 }));
     }
     if a.command == "series" {
         let mut snaps = Vec::with_capacity(a.files.len());
@@ -275,7 +296,7 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool)> {
             snaps.push((f.rsplit('/').next().unwrap_or(f).to_string(), load_file(f, &a.decode, &a.model, &mut t)?));
         }
         let s = report::series::series(snaps, &a.query)?;
-        return Ok((report::series::series_text(&s, a.query.nodecount.unwrap_or(20)), t, a.timings));
+        return Ok((report::series::series_text(&s, a.query.nodecount.unwrap_or(20)), t, a.timings, 0));
     }
     let mut sources = Vec::with_capacity(a.files.len());
     for f in &a.files {
@@ -295,5 +316,5 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool)> {
         _ => report::traces_text(&pr),
     };
     t.report = t1.elapsed();
-    Ok((out, t, a.timings))
+    Ok((out, t, a.timings, 0))
 }

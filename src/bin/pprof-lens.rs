@@ -8,7 +8,7 @@ fn main() {
     use std::io::Write;
     let argv: Vec<String> = std::env::args().skip(1).collect();
     match pprof_lens::cli::run(&argv) {
-        Ok((out, t, timings)) => {
+        Ok((out, t, timings, status)) => {
             let mut so = std::io::stdout().lock();
             if so.write_all(out.as_bytes()).and_then(|_| so.flush()).is_err() {
                 std::process::exit(1);
@@ -22,6 +22,7 @@ fn main() {
                     t.report.as_secs_f64()
                 );
             }
+            std::process::exit(status);
         }
         Err(e) => {
             eprintln!("pprof-lens: {}", e.message.replace('\n', " "));

@@ -2,6 +2,7 @@
 //! unit choice and header lines; traces; text output byte-compatible with
 //! `go tool pprof -top` / `-traces`.
 
+pub mod diff;
 pub mod flame;
 pub mod series;
 pub mod units;
