@@ -263,14 +263,12 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-/// The text of `go tool pprof -top`.
-pub fn top_text(pr: &Prepared) -> String {
-    let t = top(pr);
-    let unit = &t.output_unit;
-    let fv = |v: i64| format_value(pr, v, unit);
-    let mut labels = profile_labels(pr, unit);
+/// pprof's `reportLabels` for a table: the profile's facts, active filters,
+/// what the shown nodes account for, and what pruning dropped.
+fn report_labels(pr: &Prepared, t: &Top) -> Vec<String> {
+    let fv = |v: i64| format_value(pr, v, &t.output_unit);
+    let mut labels = profile_labels(pr, &t.output_unit);
     let filters = pr.query.active_filters();
-    let flat_sum: i64 = t.rows.iter().map(|r| r.flat).fold(0, |a, b| a.wrapping_add(b));
     if !filters.is_empty() {
         labels.push("Active filters:".to_string());
         for f in filters {
@@ -286,6 +284,7 @@ pub fn top_text(pr: &Prepared) -> String {
             labels.push(format!("   {f}"));
         }
     }
+    let flat_sum: i64 = t.rows.iter().map(|r| r.flat).fold(0, |a, b| a.wrapping_add(b));
     labels.push(format!(
         "Showing nodes accounting for {}, {} of {} total",
         fv(flat_sum),
@@ -302,24 +301,33 @@ pub fn top_text(pr: &Prepared) -> String {
             labels.push(format!("Showing top {} nodes out of {}", t.rows.len(), t.orig_count));
         }
     }
-    let mut out = labels.join("\n");
+    labels
+}
+
+/// flat, flat%, sum%, cum, cum% of a row as pprof prints them.
+fn row_values(pr: &Prepared, t: &Top, r: &TopRow, sum: i64) -> String {
+    let fv = |v: i64| format_value(pr, v, &t.output_unit);
+    format!(
+        "{:>10} {} {} {:>10} {}",
+        fv(r.flat),
+        units::percentage(r.flat, t.total),
+        units::percentage(sum, t.total),
+        fv(r.cum),
+        units::percentage(r.cum, t.total)
+    )
+}
+
+/// The text of `go tool pprof -top`.
+pub fn top_text(pr: &Prepared) -> String {
+    let t = top(pr);
+    let mut out = report_labels(pr, &t).join("\n");
     out.push('\n');
     let _ = writeln!(out, "{:>10} {:>5}% {:>5}% {:>10} {:>5}%", "flat", "flat", "sum", "cum", "cum");
     let mut sum = 0i64;
     for r in &t.rows {
         sum = sum.wrapping_add(r.flat);
         let inl = if r.inline_label.is_empty() { String::new() } else { format!(" {}", r.inline_label) };
-        let _ = writeln!(
-            out,
-            "{:>10} {} {} {:>10} {}  {}{}",
-            fv(r.flat),
-            units::percentage(r.flat, t.total),
-            units::percentage(sum, t.total),
-            fv(r.cum),
-            units::percentage(r.cum, t.total),
-            r.name,
-            inl
-        );
+        let _ = writeln!(out, "{}  {}{}", row_values(pr, &t, r, sum), r.name, inl);
     }
     out
 }
@@ -415,19 +423,7 @@ pub fn peek_text(pr: &Prepared, rx: &regex::Regex) -> crate::Result<String> {
         })
     };
     let mut out = String::new();
-    let mut labels = profile_labels(pr, unit);
-    let filters = pr.query.active_filters();
-    if !filters.is_empty() {
-        labels.push("Active filters:".to_string());
-        labels.extend(filters.into_iter().map(|f| format!("   {f}")));
-    }
-    let flat_sum: i64 = t.rows.iter().map(|r| r.flat).fold(0, |a, b| a.wrapping_add(b));
-    labels.push(format!(
-        "Showing nodes accounting for {}, {} of {} total",
-        fv(flat_sum),
-        units::percentage(flat_sum, t.total).trim(),
-        fv(t.total)
-    ));
+    let labels = report_labels(pr, &t);
     out.push_str(&labels.join("\n"));
     out.push('\n');
     let _ = writeln!(out, "{SEP}");
@@ -454,16 +450,7 @@ pub fn peek_text(pr: &Prepared, rx: &regex::Regex) -> crate::Result<String> {
         };
         edge_lines(&mut out, &ins[n], &|e| e.src);
         sum = sum.wrapping_add(r.flat);
-        let _ = writeln!(
-            out,
-            "{:>10} {} {} {:>10} {}                | {}",
-            fv(r.flat),
-            units::percentage(r.flat, t.total),
-            units::percentage(sum, t.total),
-            fv(r.cum),
-            units::percentage(r.cum, t.total),
-            r.name
-        );
+        let _ = writeln!(out, "{}                | {}", row_values(pr, &t, r, sum), r.name);
         edge_lines(&mut out, &outs[n], &|e| e.dst);
     }
     if !t.rows.is_empty() {
