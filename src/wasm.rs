@@ -258,27 +258,21 @@ impl Session {
                 s.push('\n');
             }
         }
-        let o = Object::new();
-        let set = |k: &str, v: &JsValue| Reflect::set(&o, &JsValue::from_str(k), v).map(|_| ());
         let nodes: Vec<u32> = rows.iter().map(|r| r.node).collect();
         let flat: Vec<f64> = rows.iter().map(|r| r.flat as f64).collect();
         let cum: Vec<f64> = rows.iter().map(|r| r.cum as f64).collect();
-        let js = |r: Result<(), JsValue>| r.map_err(|_| JsError::new("could not build the result object"));
-        js(set("node", &Uint32Array::from(&nodes[..]).into()))?;
-        js(set("flat", &Float64Array::from(&flat[..]).into()))?;
-        js(set("cum", &Float64Array::from(&cum[..]).into()))?;
-        for (k, v) in [
-            ("name", name),
-            ("inline", inl),
-            ("flatText", ft),
-            ("flatPct", fp),
-            ("sumPct", sp),
-            ("cumText", ct),
-            ("cumPct", cp),
-        ] {
-            js(set(k, &JsValue::from_str(&v)))?;
-        }
-        Ok(o.into())
+        object(vec![
+            ("node", Uint32Array::from(&nodes[..]).into()),
+            ("flat", Float64Array::from(&flat[..]).into()),
+            ("cum", Float64Array::from(&cum[..]).into()),
+            ("name", name.into()),
+            ("inline", inl.into()),
+            ("flatText", ft.into()),
+            ("flatPct", fp.into()),
+            ("sumPct", sp.into()),
+            ("cumText", ct.into()),
+            ("cumPct", cp.into()),
+        ])
     }
 
     /// Names of all graph nodes of the current view, newline-joined (index = node id).
@@ -295,21 +289,16 @@ impl Session {
         let c = self.current(id)?;
         let l = c.flame.layout(&c.prepared, flame::BoxKey { lo, hi, depth }, min_width);
         let inl: Vec<u8> = l.inlined.iter().map(|&b| b as u8).collect();
-        let o = Object::new();
-        let set = |k: &str, v: JsValue| {
-            Reflect::set(&o, &JsValue::from_str(k), &v)
-                .map(|_| ())
-                .map_err(|_| JsError::new("could not build the result"))
-        };
-        set("x", Float64Array::from(&l.x[..]).into())?;
-        set("width", Float64Array::from(&l.width[..]).into())?;
-        set("depth", Uint32Array::from(&l.depth[..]).into())?;
-        set("node", Uint32Array::from(&l.node[..]).into())?;
-        set("lo", Uint32Array::from(&l.lo[..]).into())?;
-        set("hi", Uint32Array::from(&l.hi[..]).into())?;
-        set("inlined", Uint8Array::from(&inl[..]).into())?;
-        set("maxDepth", JsValue::from_f64(l.max_depth as f64))?;
-        Ok(o.into())
+        object(vec![
+            ("x", Float64Array::from(&l.x[..]).into()),
+            ("width", Float64Array::from(&l.width[..]).into()),
+            ("depth", Uint32Array::from(&l.depth[..]).into()),
+            ("node", Uint32Array::from(&l.node[..]).into()),
+            ("lo", Uint32Array::from(&l.lo[..]).into()),
+            ("hi", Uint32Array::from(&l.hi[..]).into()),
+            ("inlined", Uint8Array::from(&inl[..]).into()),
+            ("maxDepth", JsValue::from_f64(l.max_depth as f64)),
+        ])
     }
 
     /// Details of a flame box for the tooltip: name, location, self and
@@ -322,7 +311,6 @@ impl Session {
         let k = flame::BoxKey { lo, hi, depth };
         let fv = |v: i64| report::format_value(pr, v, &c.unit);
         let pct = |v: i64| units::percentage(v, pr.total).trim().to_string();
-        let o = Object::new();
         let (name, location, total, self_value, inlined, path, node) = match c.flame.info(pr, k) {
             Some(i) => (
                 c.names[i.node as usize].clone(),
@@ -339,7 +327,7 @@ impl Session {
         let anc: Vec<flame::BoxKey> = (0..path.len() as u32).map(|d| c.flame.ancestor(pr, k, d)).collect();
         let alo: Vec<u32> = anc.iter().map(|a| a.lo).collect();
         let ahi: Vec<u32> = anc.iter().map(|a| a.hi).collect();
-        let pairs: [(&str, JsValue); 11] = [
+        let pairs: Vec<(&str, JsValue)> = vec![
             ("name", name.into()),
             ("location", location.into()),
             ("self", fv(self_value).into()),
@@ -352,10 +340,7 @@ impl Session {
             ("pathLo", Uint32Array::from(&alo[..]).into()),
             ("pathHi", Uint32Array::from(&ahi[..]).into()),
         ];
-        for (k, v) in pairs {
-            Reflect::set(&o, &JsValue::from_str(k), &v).map_err(|_| JsError::new("could not build the result"))?;
-        }
-        Ok(o.into())
+        object(pairs)
     }
 
     /// Graph nodes whose name matches `pattern` (a regex), as a Uint8Array
@@ -367,18 +352,14 @@ impl Session {
         let mask: Vec<bool> = c.names.iter().map(|n| rx.is_match(n)).collect();
         let value = c.flame.matched_total(&c.prepared, &mask);
         let bytes: Vec<u8> = mask.iter().map(|&b| b as u8).collect();
-        let o = Object::new();
         let pr = &c.prepared;
-        let pairs: [(&str, JsValue); 4] = [
+        let pairs: Vec<(&str, JsValue)> = vec![
             ("mask", Uint8Array::from(&bytes[..]).into()),
             ("value", report::format_value(pr, value, &c.unit).into()),
             ("pct", units::percentage(value, pr.total).trim().to_string().into()),
             ("count", JsValue::from_f64(mask.iter().filter(|&&b| b).count() as f64)),
         ];
-        for (k, v) in pairs {
-            Reflect::set(&o, &JsValue::from_str(k), &v).map_err(|_| JsError::new("could not build the result"))?;
-        }
-        Ok(o.into())
+        object(pairs)
     }
 }
 
@@ -420,7 +401,6 @@ impl Session {
         let values: Vec<f64> = rows.iter().flat_map(|r| r.own.iter().map(|&v| v as f64)).collect();
         let times: Vec<f64> = s.times.iter().map(|&t| t as f64).collect();
         let totals: Vec<f64> = s.totals.iter().map(|&t| t as f64).collect();
-        let o = Object::new();
         let pairs: Vec<(&str, JsValue)> = vec![
             ("files", s.files.join("\n").into()),
             ("times", Float64Array::from(&times[..]).into()),
@@ -453,10 +433,7 @@ impl Session {
             ),
             ("stacks", JsValue::from_f64(stacks.len() as f64)),
         ];
-        for (k, v) in pairs {
-            Reflect::set(&o, &JsValue::from_str(k), &v).map_err(|_| JsError::new("could not build the result"))?;
-        }
-        Ok(o.into())
+        object(pairs)
     }
 
     /// Callers and callees of functions matching `pattern` in the current
@@ -475,7 +452,6 @@ impl Session {
         let p = self.get(id)?.profile();
         let g = report::goroutine_groups(p);
         let col = |f: &dyn Fn(&report::GoroutineGroup) -> String| g.iter().map(f).collect::<Vec<_>>().join("\n");
-        let o = Object::new();
         let pairs: Vec<(&str, JsValue)> = vec![
             ("count", col(&|x| x.count.to_string()).into()),
             ("state", col(&|x| x.state.clone()).into()),
@@ -488,10 +464,7 @@ impl Session {
             ("createdBy", col(&|x| x.created_by.clone()).into()),
             ("groups", JsValue::from_f64(g.len() as f64)),
         ];
-        for (k, v) in pairs {
-            Reflect::set(&o, &JsValue::from_str(k), &v).map_err(|_| JsError::new("could not build the result"))?;
-        }
-        Ok(o.into())
+        object(pairs)
     }
 }
 
@@ -505,6 +478,15 @@ impl Session {
     fn current(&self, id: u32) -> Result<&Current, JsError> {
         self.get(id)?.current.as_ref().ok_or_else(|| JsError::new("no view yet: call view() first"))
     }
+}
+
+/// A plain JS object from key/value pairs (results are small; arrays inside are typed).
+fn object(pairs: Vec<(&str, JsValue)>) -> Result<JsValue, JsError> {
+    let o = Object::new();
+    for (k, v) in pairs {
+        Reflect::set(&o, &JsValue::from_str(k), &v).map_err(|_| JsError::new("could not build the result"))?;
+    }
+    Ok(o.into())
 }
 
 fn own_frame(frames: &[String]) -> String {
