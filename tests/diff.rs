@@ -77,3 +77,18 @@ fn cli_gate_exit_codes() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("diff: give two profiles"));
 }
+
+#[test]
+fn subtract_total_of_a_labelled_comparison_is_pprof_base_total() {
+    use pprof_lens::aggregate::{base_samples, compute_total, subtract_total, Prepared};
+    use pprof_lens::query::BaseMode;
+    let mut q = Query::default();
+    q.base_mode = BaseMode::Diff;
+    q.sample_index = "inuse_space".into();
+    let pr = Prepared::new(vec![corpus("heap.6.pb.gz")], vec![corpus("heap.1.pb.gz")], q).unwrap();
+    let vi = pr.value_index;
+    // go tool pprof -base=heap.1 heap.6: "of 190994469B total"; -diff_base: "of 39351191B total".
+    assert_eq!(subtract_total(&pr.profile, vi), 190_994_469);
+    assert_eq!(compute_total(&pr.profile, vi), 39_351_191);
+    assert!(base_samples(&pr.profile).iter().any(|&b| b));
+}

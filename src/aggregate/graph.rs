@@ -314,23 +314,34 @@ pub fn stacks(p: &Profile, view: &View, nodes: &Nodes) -> Stacks {
 /// `vi`, treating nodes not in `kept` (when given) as absent. Cum counts each
 /// node once per sample, even under recursion.
 pub fn build(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, kept: Option<&[bool]>, with_edges: bool) -> Graph {
-    let mut g = values(p, stacks, nn, vi, kept);
+    let nt = p.sample_types.len();
+    let mut g = values(stacks, nn, kept, |s| p.samples.values[s * nt + vi]);
     if with_edges {
         g.edges = edges_into(p, stacks, nn, vi, kept, None).edges;
     }
     g
 }
 
-fn values(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, kept: Option<&[bool]>) -> Graph {
+/// Flat and cum per node of a compared profile, each side on its own: the
+/// base's samples (marked in `is_base`, negated back to positive) and the
+/// new profile's. Returns (base, new).
+pub fn split_values(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, is_base: &[bool]) -> (Graph, Graph) {
     let nt = p.sample_types.len();
+    let v = |s: usize| p.samples.values[s * nt + vi];
+    let base = values(stacks, nn, None, |s| if is_base[s] { v(s).wrapping_neg() } else { 0 });
+    let new = values(stacks, nn, None, |s| if is_base[s] { 0 } else { v(s) });
+    (base, new)
+}
+
+/// The value pass: `weight` gives each sample's value (0 skips it).
+fn values(stacks: &Stacks, nn: usize, kept: Option<&[bool]>, weight: impl Fn(usize) -> i64) -> Graph {
     let mut flat = vec![0i64; nn];
     // cum and the stamp of the last sample that counted it, side by side.
     let mut cum: Vec<(i64, u32)> = vec![(0, u32::MAX); nn];
     let all = vec![true; if kept.is_some() { 0 } else { nn }];
     let kept = kept.unwrap_or(&all);
-    let values = &p.samples.values;
     for (k, &s) in stacks.samples.iter().enumerate() {
-        let w = values[s as usize * nt + vi];
+        let w = weight(s as usize);
         if w == 0 {
             continue;
         }
@@ -376,9 +387,8 @@ pub fn edges_into(
     let mut edge_index: FxMap<u64, u32> = FxMap::default();
     let mut edges: Vec<Edge> = Vec::new();
     let mut edge_seen: Vec<u32> = Vec::new();
-    let values = &p.samples.values;
     for (k, &s) in stacks.samples.iter().enumerate() {
-        let w = values[s as usize * nt + vi];
+        let w = p.samples.values[s as usize * nt + vi];
         if w == 0 {
             continue;
         }

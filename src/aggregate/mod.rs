@@ -55,20 +55,32 @@ impl Prepared {
     }
 }
 
+/// Which samples carry pprof's `-diff_base` label (the base's samples of a
+/// compared profile); empty when none does.
+pub fn base_samples(p: &Profile) -> Vec<bool> {
+    let key = p.strings.iter().position(|s| s == combine::BASE_LABEL).map(|i| i as u32);
+    let yes = p.strings.iter().position(|s| s == "true").map(|i| i as u32);
+    let (Some(k), Some(t)) = (key, yes) else { return Vec::new() };
+    let l = &p.samples.labels;
+    let mask: Vec<bool> =
+        (0..p.samples.len()).map(|s| p.samples.label_range(s).any(|i| l.key[i] == k && l.str[i] == t)).collect();
+    if mask.iter().any(|&b| b) {
+        mask
+    } else {
+        Vec::new()
+    }
+}
+
 /// pprof's `computeTotal`.
 pub fn compute_total(p: &Profile, vi: usize) -> i64 {
     let nt = p.sample_types.len();
-    let base_key = p.strings.iter().position(|s| s == combine::BASE_LABEL).map(|i| i as u32);
-    let true_str = p.strings.iter().position(|s| s == "true").map(|i| i as u32);
+    let is_base = base_samples(p);
     let (mut total, mut diff_total) = (0i64, 0i64);
     for s in 0..p.samples.len() {
         let v = p.samples.values[s * nt + vi].wrapping_abs();
         total = total.wrapping_add(v);
-        if let (Some(k), Some(t)) = (base_key, true_str) {
-            let l = &p.samples.labels;
-            if p.samples.label_range(s).any(|i| l.key[i] == k && l.str[i] == t) {
-                diff_total = diff_total.wrapping_add(v);
-            }
+        if is_base.get(s) == Some(&true) {
+            diff_total = diff_total.wrapping_add(v);
         }
     }
     if diff_total > 0 {
@@ -76,4 +88,33 @@ pub fn compute_total(p: &Profile, vi: usize) -> i64 {
     } else {
         total
     }
+}
+
+/// The total `go tool pprof -base` reports for a profile compared with
+/// `-diff_base` labels: samples identical but for the label are netted
+/// (as pprof's merge of the negated base does) and |net| summed.
+pub fn subtract_total(p: &Profile, vi: usize) -> i64 {
+    let nt = p.sample_types.len();
+    let is_base = base_samples(p);
+    let key = p.strings.iter().position(|s| s == combine::BASE_LABEL).map(|i| i as u32);
+    let l = &p.samples.labels;
+    let mut net: crate::model::merge::FxMap<(&[u32], Vec<(u32, u32, i64, u32)>), i64> = Default::default();
+    for s in 0..p.samples.len() {
+        let v = p.samples.values[s * nt + vi];
+        if is_base.is_empty() || v == 0 {
+            continue;
+        }
+        let labels: Vec<(u32, u32, i64, u32)> = p
+            .samples
+            .label_range(s)
+            .filter(|&i| Some(l.key[i]) != key)
+            .map(|i| (l.key[i], l.str[i], l.num[i], l.unit[i]))
+            .collect();
+        let e = net.entry((p.samples.stack(s), labels)).or_insert(0);
+        *e = e.wrapping_add(v);
+    }
+    if is_base.is_empty() {
+        return compute_total(p, vi);
+    }
+    net.values().fold(0i64, |a, v| a.wrapping_add(v.wrapping_abs()))
 }

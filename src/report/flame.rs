@@ -14,14 +14,31 @@ use crate::aggregate::Prepared;
 pub struct Flame {
     /// Indices into [`Prepared::stacks`], sorted by frame sequence.
     order: Vec<u32>,
-    /// Value of each sorted stack.
+    /// Value of each sorted stack (new minus base in a diff).
     value: Vec<i64>,
-    /// Prefix sums of |value|, one more than stacks.
+    /// Prefix sums of the widths (|value|; in a diff the larger of base and
+    /// new), one more than stacks.
     abs_sum: Vec<i64>,
     /// Prefix sums of value.
     sum: Vec<i64>,
+    /// In a diff: prefix sums of the base's and the new profile's values.
+    diff: Option<(Vec<i64>, Vec<i64>)>,
     /// Rank of each graph node's name (children are laid out in name order).
     rank: Vec<u32>,
+}
+
+/// Which samples a flame graph shows, and how wide they are.
+#[derive(Clone, Copy, Debug)]
+pub enum Weights<'a> {
+    /// Every kept sample, |value| wide.
+    Plain,
+    /// A compared profile (`is_base` marks the base's negated samples): one
+    /// merged tree, each distinct stack as wide as the larger of its base
+    /// and new values, with both kept for colouring and tooltips.
+    Diff(&'a [bool]),
+    /// One side of a compared profile: the base's samples (made positive)
+    /// when the flag is true, else the new profile's.
+    Side(&'a [bool], bool),
 }
 
 /// A box: the sorted stacks `lo..hi`, which share their frames up to `depth`.
@@ -54,6 +71,9 @@ pub struct Layout {
     pub hi: Vec<u32>,
     /// Rows used.
     pub max_depth: u32,
+    /// In a diff, each box's relative change (new − base) / max(base, new):
+    /// +1 exactly for frames only in the new profile, −1 for frames gone.
+    pub change: Vec<f32>,
 }
 
 /// What a tooltip shows about a box.
@@ -69,12 +89,19 @@ pub struct BoxInfo {
     pub self_value: i64,
     /// Graph nodes from the root frame to the box's.
     pub path: Vec<u32>,
+    /// In a diff: (base, new) totals of the box, then (base, new) of its self part.
+    pub sides: Option<[i64; 4]>,
 }
 
 impl Flame {
     /// Sorts the kept stacks of `pr` (value column as in `pr`), children in
     /// the order of `names` (one per graph node).
     pub fn new(pr: &Prepared, names: &[String]) -> Flame {
+        Self::with_weights(pr, names, Weights::Plain)
+    }
+
+    /// As [`Flame::new`], for the samples and widths `w` chooses.
+    pub fn with_weights(pr: &Prepared, names: &[String], w: Weights) -> Flame {
         let p = &pr.profile;
         let nt = p.sample_types.len();
         let st = &pr.stacks;
@@ -84,9 +111,22 @@ impl Flame {
         for (r, &n) in by_name.iter().enumerate() {
             rank[n as usize] = r as u32;
         }
-        let value_of = |k: usize| p.samples.values[st.samples[k] as usize * nt + pr.value_index];
+        let sample = |k: usize| st.samples[k] as usize;
+        let raw_value = |k: usize| p.samples.values[sample(k) * nt + pr.value_index];
+        let is_base = |k: usize| match w {
+            Weights::Plain => false,
+            Weights::Diff(b) | Weights::Side(b, _) => b.get(sample(k)) == Some(&true),
+        };
+        let value_of = |k: usize| match w {
+            Weights::Side(_, true) => raw_value(k).wrapping_neg(),
+            _ => raw_value(k),
+        };
+        let wanted = |k: usize| match w {
+            Weights::Side(_, base) => is_base(k) == base,
+            _ => true,
+        };
         let mut order: Vec<u32> = (0..st.samples.len() as u32)
-            .filter(|&k| value_of(k as usize) != 0 && !st.stack(k as usize).is_empty())
+            .filter(|&k| wanted(k as usize) && value_of(k as usize) != 0 && !st.stack(k as usize).is_empty())
             .collect();
         let key = |raw: u32| ((rank[(raw & !INLINED) as usize] as u64) << 1) | (raw >> 31) as u64;
         order.sort_unstable_by(|&a, &b| {
@@ -98,19 +138,59 @@ impl Flame {
             }
             sa.len().cmp(&sb.len())
         });
-        let value: Vec<i64> = order.iter().map(|&k| value_of(k as usize)).collect();
+        let (mut value, mut width, mut diff) = (Vec::new(), Vec::new(), None);
+        if let Weights::Diff(_) = w {
+            // One entry per distinct stack (equal stacks sort together), so
+            // a stack's width is the larger of its two sides, not their sum.
+            let (mut bs, mut ns) = (vec![0i64], vec![0i64]);
+            let mut kept = Vec::with_capacity(order.len());
+            let mut i = 0;
+            while i < order.len() {
+                let first = order[i] as usize;
+                let (mut b, mut n) = (0i64, 0i64);
+                while i < order.len() && st.stack(order[i] as usize) == st.stack(first) {
+                    let k = order[i] as usize;
+                    if is_base(k) {
+                        b = b.wrapping_sub(raw_value(k));
+                    } else {
+                        n = n.wrapping_add(raw_value(k));
+                    }
+                    i += 1;
+                }
+                kept.push(first as u32);
+                value.push(n.wrapping_sub(b));
+                width.push(b.wrapping_abs().max(n.wrapping_abs()));
+                bs.push(bs.last().unwrap().wrapping_add(b));
+                ns.push(ns.last().unwrap().wrapping_add(n));
+            }
+            order = kept;
+            diff = Some((bs, ns));
+        } else {
+            value = order.iter().map(|&k| value_of(k as usize)).collect();
+            width = value.iter().map(|v| v.wrapping_abs()).collect();
+        }
         let mut abs_sum = Vec::with_capacity(order.len() + 1);
         let mut sum = Vec::with_capacity(order.len() + 1);
         let (mut a, mut s) = (0i64, 0i64);
         abs_sum.push(0);
         sum.push(0);
-        for &v in &value {
-            a = a.wrapping_add(v.wrapping_abs());
+        for (&v, &wd) in value.iter().zip(&width) {
+            a = a.wrapping_add(wd);
             s = s.wrapping_add(v);
             abs_sum.push(a);
             sum.push(s);
         }
-        Flame { order, value, abs_sum, sum, rank }
+        Flame { order, value, abs_sum, sum, diff, rank }
+    }
+
+    /// True for the merged tree of a comparison.
+    pub fn is_diff(&self) -> bool {
+        self.diff.is_some()
+    }
+
+    /// (base, new) of the stacks `lo..hi` of a diff.
+    fn sides(&self, lo: u32, hi: u32) -> Option<(i64, i64)> {
+        self.diff.as_ref().map(|(b, n)| (b[hi as usize] - b[lo as usize], n[hi as usize] - n[lo as usize]))
     }
 
     /// Number of stacks with a nonzero value.
@@ -230,7 +310,27 @@ impl Flame {
                 i = end;
             }
         }
+        if self.is_diff() {
+            l.change = (0..l.x.len()).map(|i| self.change(l.lo[i], l.hi[i])).collect();
+        }
         l
+    }
+
+    /// Relative change of the stacks `lo..hi` (see [`Layout::change`]).
+    fn change(&self, lo: u32, hi: u32) -> f32 {
+        match self.sides(lo, hi) {
+            Some((b, n)) if b != n => {
+                let (ab, an) = (b.unsigned_abs(), n.unsigned_abs());
+                if ab == 0 {
+                    1.0
+                } else if an == 0 {
+                    -1.0
+                } else {
+                    ((n as f64 - b as f64) / ab.max(an) as f64) as f32
+                }
+            }
+            _ => 0.0,
+        }
     }
 
     /// The first `j` in `i+1..=hi` with W(i, j) ≥ `min_w` (`hi` if none).
@@ -270,6 +370,26 @@ impl Flame {
             return if d == k.depth { k } else { self.root() };
         }
         let prefix = &self.stack(pr, k.lo)[..=d as usize];
+        self.find(pr, prefix).unwrap_or_else(|| self.root())
+    }
+
+    /// The frames (graph nodes root first, [`INLINED`] bits kept) of box `k`.
+    pub fn path(&self, pr: &Prepared, k: BoxKey) -> Vec<u32> {
+        if !self.valid(pr, k) || k == self.root() {
+            return Vec::new();
+        }
+        self.stack(pr, k.lo)[..=k.depth as usize].to_vec()
+    }
+
+    /// The box whose frames are `prefix` (from [`Flame::path`], possibly of
+    /// another flame graph of the same view), if this flame graph has it.
+    pub fn find(&self, pr: &Prepared, prefix: &[u32]) -> Option<BoxKey> {
+        if prefix.is_empty() {
+            return Some(self.root());
+        }
+        if prefix.iter().any(|&r| (r & !INLINED) as usize >= self.rank.len()) {
+            return None;
+        }
         let key = |raw: u32| ((self.rank[(raw & !INLINED) as usize] as u64) << 1) | (raw >> 31) as u64;
         // Sorted order makes "prefix of i < target prefix" monotone.
         let less = |i: u32| {
@@ -287,7 +407,8 @@ impl Flame {
             let s = self.stack(pr, i);
             s.len() >= prefix.len() && &s[..prefix.len()] == prefix
         };
-        let (mut a, mut b) = (0u32, k.lo);
+        let n = self.order.len() as u32;
+        let (mut a, mut b) = (0u32, n);
         while a < b {
             let m = a + (b - a) / 2;
             if less(m) {
@@ -297,7 +418,7 @@ impl Flame {
             }
         }
         let lo = a;
-        let (mut a, mut b) = (k.hi, self.order.len() as u32);
+        let (mut a, mut b) = (lo, n);
         while a < b {
             let m = a + (b - a) / 2;
             if same(m) {
@@ -306,7 +427,7 @@ impl Flame {
                 b = m;
             }
         }
-        BoxKey { lo, hi: a, depth: d }
+        (lo < a).then_some(BoxKey { lo, hi: a, depth: prefix.len() as u32 - 1 })
     }
 
     /// Details of box `k`.
@@ -323,6 +444,7 @@ impl Flame {
             total: self.sum[k.hi as usize] - self.sum[k.lo as usize],
             self_value: self.sum[ends as usize] - self.sum[k.lo as usize],
             path: s[..=d].iter().map(|&r| r & !INLINED).collect(),
+            sides: self.sides(k.lo, k.hi).zip(self.sides(k.lo, ends)).map(|((b, n), (sb, sn))| [b, n, sb, sn]),
         })
     }
 
@@ -458,5 +580,48 @@ mod tests {
         assert!(!f.valid(&pr, bad));
         assert_eq!(f.layout(&pr, bad, 0.0).x.len(), 2);
         assert!(f.info(&pr, bad).is_none());
+    }
+
+    fn compared(base: &str, new: &str) -> (Prepared, Vec<String>, Vec<bool>) {
+        let load = |t: &str| {
+            crate::load(&folded_profile(t, &[("samples", "count")]), &Default::default(), &ModelOptions::default())
+                .unwrap()
+        };
+        let q = Query { base_mode: crate::query::BaseMode::Diff, ..Query::default() };
+        let pr = Prepared::new(vec![load(new)], vec![load(base)], q).unwrap();
+        let names: Vec<String> = (0..pr.nodes.len()).map(|n| pr.nodes.printable_name(n)).collect();
+        let is_base = crate::aggregate::base_samples(&pr.profile);
+        (pr, names, is_base)
+    }
+
+    #[test]
+    fn a_diff_is_one_tree_with_each_stack_as_wide_as_its_larger_side() {
+        let (pr, names, is_base) = compared("main;a 10\nmain;b 5\nmain;d 2", "main;a 4\nmain;b 20\nmain;c 3");
+        let f = Flame::with_weights(&pr, &names, Weights::Diff(&is_base));
+        let l = f.layout(&pr, f.root(), 0.0);
+        let at = |n: &str| (0..l.x.len()).find(|&i| names[l.node[i] as usize] == n).unwrap();
+        // Widths: a max(10,4)=10, b 20, c 3, d 2: main is 35 wide.
+        let (a, b, c, d, main) = (at("a"), at("b"), at("c"), at("d"), at("main"));
+        assert!((l.width[main] - 1.0).abs() < 1e-12);
+        assert!((l.width[a] - 10.0 / 35.0).abs() < 1e-12 && (l.width[b] - 20.0 / 35.0).abs() < 1e-12);
+        assert_eq!((l.change[c], l.change[d]), (1.0, -1.0), "new and gone are saturated");
+        assert!((l.change[a] + 0.6).abs() < 1e-6, "a shrank by 6 of 10");
+        assert!((l.change[b] - 0.75).abs() < 1e-6, "b grew by 15 of 20");
+        let info = f.info(&pr, BoxKey { lo: l.lo[main], hi: l.hi[main], depth: 0 }).unwrap();
+        assert_eq!(info.sides, Some([17, 27, 0, 0]));
+        assert_eq!(info.total, 10);
+        // The sides on their own, with the same nodes: a box found by path.
+        let base = Flame::with_weights(&pr, &names, Weights::Side(&is_base, true));
+        let new = Flame::with_weights(&pr, &names, Weights::Side(&is_base, false));
+        let kb = BoxKey { lo: l.lo[b], hi: l.hi[b], depth: 1 };
+        let path = f.path(&pr, kb);
+        let in_base = base.find(&pr, &path).unwrap();
+        assert_eq!(base.info(&pr, in_base).unwrap().total, 5);
+        assert_eq!(new.info(&pr, new.find(&pr, &path).unwrap()).unwrap().total, 20);
+        let pc = f.path(&pr, BoxKey { lo: l.lo[c], hi: l.hi[c], depth: 1 });
+        assert!(base.find(&pr, &pc).is_none(), "c is not in the base");
+        assert!(new.find(&pr, &pc).is_some());
+        assert_eq!(base.layout(&pr, base.root(), 0.0).x.len(), 4);
+        assert!(new.layout(&pr, new.root(), 0.0).change.is_empty());
     }
 }
