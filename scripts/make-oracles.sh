@@ -13,6 +13,16 @@ gen() { # DIR OUTPUT FLAGS INPUTS
   (cd "$dir" && go tool pprof $flags $inputs > "expected-extra/$out" 2>/dev/null) || { echo "failed: $dir $out"; exit 1; }
   printf '%s\t%s\t%s\n' "$out" "$flags" "$inputs" >> "$dir/expected-extra/MANIFEST.tsv"
 }
+# Go 1.19's pprof keeps only the last -diff_base; upstream pprof merges
+# them, as pprof-lens does. The oracle merges the bases with pprof first.
+gen_bases() { # DIR OUTPUT FLAGS BASES INPUTS
+  local dir=$1 out=$2 flags=$3 bases=$4 inputs=$5 tmp
+  tmp=$(mktemp --suffix=.pb.gz)
+  (cd "$dir" && go tool pprof -proto $bases > "$tmp" 2>/dev/null \
+    && go tool pprof $flags -diff_base="$tmp" $inputs > "expected-extra/$out" 2>/dev/null) || { echo "failed: $dir $out"; exit 1; }
+  rm -f "$tmp"
+  printf '%s\t%s\t%s\n' "$out" "$flags $(printf -- '-diff_base=%s ' $bases)" "$inputs" >> "$dir/expected-extra/MANIFEST.tsv"
+}
 for d in go-leaky node synth; do rm -rf "$d/expected-extra"; done
 
 L=go-leaky
@@ -64,6 +74,11 @@ gen $L peek.heap.loadUser.txt "-peek=loadUser|Put" heap.6.pb.gz
 gen $L peek.diff.txt "-peek=main -diff_base=heap.1.pb.gz" heap.6.pb.gz
 # What the page's table shows: every node, default sample type and unit.
 gen $L cpu.all.txt "-top -nodecount=0 -nodefraction=0" cpu.pb.gz
+# What the page's comparison table shows: every node, default unit.
+gen $L diff_base.all.txt "-top -nodecount=0 -nodefraction=0 -diff_base=heap.1.pb.gz" heap.6.pb.gz
+gen $L base.all.txt "-top -nodecount=0 -nodefraction=0 -base=heap.1.pb.gz" heap.6.pb.gz
+gen $L diff_base.normalize.all.txt "-top -nodecount=0 -nodefraction=0 -normalize -diff_base=heap.1.pb.gz" heap.6.pb.gz
+gen_bases $L diff_base.merged.all.txt "-top -nodecount=0 -nodefraction=0" "heap.1.pb.gz heap.2.pb.gz" "heap.5.pb.gz heap.6.pb.gz"
 gen $L heap.6.all.txt "-top -nodecount=0 -nodefraction=0" heap.6.pb.gz
 gen $L mutex.all.txt "-top -nodecount=0 -nodefraction=0" mutex.pb.gz
 

@@ -3,14 +3,16 @@
 //! JS holds profile ids and asks for small results: metadata objects, typed
 //! arrays and newline-joined strings. No tree is ever serialised.
 
+use crate::aggregate::graph::{self, Graph};
 use crate::aggregate::Prepared;
 use crate::error::Error;
 use crate::query::{Granularity, Query};
 use crate::report::{self, flame, units};
 use crate::{DecodeOptions, ModelOptions, Profile};
-use js_sys::{Float64Array, Object, Reflect, Uint32Array, Uint8Array};
+use js_sys::{Float32Array, Float64Array, Object, Reflect, Uint32Array, Uint8Array};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 static LAST_PANIC: std::sync::Mutex<String> = std::sync::Mutex::new(String::new());
 
@@ -19,6 +21,12 @@ static LAST_PANIC: std::sync::Mutex<String> = std::sync::Mutex::new(String::new(
 pub fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         let msg = format!("internal error (a bug in pprof-lens, please report it): {info}");
+        // Also on the console, for whoever debugs.
+        js_sys::Reflect::get(&js_sys::global(), &"console".into())
+            .and_then(|c| js_sys::Reflect::get(&c, &"error".into()))
+            .ok()
+            .and_then(|f| f.dyn_into::<js_sys::Function>().ok())
+            .map(|f| f.call1(&JsValue::NULL, &JsValue::from_str(&msg)));
         if let Ok(mut m) = LAST_PANIC.lock() {
             *m = msg;
         }
@@ -49,6 +57,11 @@ struct ViewRequest {
     show_from: String,
     tagfocus: String,
     tagignore: String,
+    /// Comparisons only: "base" for pprof's `-base` (percentages of the net
+    /// total), anything else for `-diff_base` (of the base's total).
+    mode: String,
+    /// Comparisons only: scale the new side to the base's total.
+    normalize: bool,
 }
 
 #[derive(Serialize)]
@@ -83,6 +96,11 @@ struct ViewInfo {
     sample_type: String,
     nodes: u32,
     stacks: u32,
+    /// Comparisons: the base's and the new side's totals, and notes.
+    compare: bool,
+    base_total_text: String,
+    new_total_text: String,
+    notes: Vec<String>,
 }
 
 struct Current {
@@ -92,6 +110,21 @@ struct Current {
     /// The top table, computed on first request (after the flame graph is drawn).
     top: std::cell::OnceCell<report::Top>,
     unit: String,
+    /// Comparisons: which samples are the base's (empty otherwise).
+    is_base: Vec<bool>,
+    /// Comparisons: per-node (base, new) values, computed with the table.
+    split: std::cell::OnceCell<(Graph, Graph)>,
+    /// Comparisons: the base's and the new side's own flame graphs (side by side).
+    sides: std::cell::OnceCell<[flame::Flame; 2]>,
+    /// Comparisons whose base total is zero: no percentages.
+    no_percentages: bool,
+}
+
+/// What a comparison was made of, to remake it (normalised or not).
+struct Comparison {
+    base: Vec<u32>,
+    new: Vec<u32>,
+    normalize: bool,
 }
 
 struct Loaded {
@@ -99,6 +132,7 @@ struct Loaded {
     /// The profile while no view exists; a view owns it (in its `Prepared`).
     profile: Option<Profile>,
     current: Option<Current>,
+    compare: Option<Comparison>,
 }
 
 impl Loaded {
@@ -138,7 +172,35 @@ impl Session {
         let raw = crate::decode::decode_with_progress(bytes, &DecodeOptions::default(), &mut cb).map_err(js_err)?;
         let profile = Profile::from_proto(raw, &ModelOptions::default()).map_err(js_err)?;
         let id = self.profiles.len() as u32;
-        self.profiles.push(Some(Loaded { name: name.to_string(), profile: Some(profile), current: None }));
+        self.profiles.push(Some(Loaded {
+            name: name.to_string(),
+            profile: Some(profile),
+            current: None,
+            compare: None,
+        }));
+        self.info(id)
+    }
+
+    /// Compares the profiles `new` with the profiles `base` (each side
+    /// merged, as pprof merges several files): a new profile holding the new
+    /// side's samples and the base's negated and labelled (pprof's
+    /// `-diff_base`). Returns its info object; views of it are comparisons.
+    pub fn compare(&mut self, base: &[u32], new: &[u32], name: &str) -> Result<JsValue, JsError> {
+        if base.is_empty() || new.is_empty() {
+            return Err(JsError::new("choose at least one base profile and one new profile"));
+        }
+        if let Some(&both) = base.iter().find(|b| new.contains(b)) {
+            return Err(JsError::new(&format!("{} cannot be both the base and the new profile", self.get(both)?.name)));
+        }
+        let c = Comparison { base: base.to_vec(), new: new.to_vec(), normalize: false };
+        let profile = self.combine(&c)?;
+        let id = self.profiles.len() as u32;
+        self.profiles.push(Some(Loaded {
+            name: name.to_string(),
+            profile: Some(profile),
+            current: None,
+            compare: Some(c),
+        }));
         self.info(id)
     }
 
@@ -176,7 +238,7 @@ impl Session {
     /// the call tree. Returns the header lines and totals.
     pub fn view(&mut self, id: u32, request: JsValue) -> Result<JsValue, JsError> {
         let req: ViewRequest = serde_wasm_bindgen::from_value(request).map_err(|e| JsError::new(&e.to_string()))?;
-        let l = self.get_mut(id)?;
+        let l = self.get(id)?;
         let granularity = match &req.granularity {
             Some(g) => Granularity::parse(g).map_err(js_err)?,
             None => Granularity::Functions,
@@ -199,26 +261,83 @@ impl Session {
         // slot, so a bad regex leaves the loaded profile (and its view) as it was.
         crate::aggregate::filter::validate(&q).map_err(js_err)?;
         l.profile().sample_index(&q.sample_index).map_err(js_err)?;
-        let profile = match (l.profile.take(), l.current.take()) {
-            (Some(p), _) => p,
-            (None, Some(c)) => c.prepared.profile,
-            (None, None) => return Err(JsError::new("profile data missing")),
+        let cmp =
+            l.compare.as_ref().map(|c| Comparison { base: c.base.clone(), new: c.new.clone(), normalize: c.normalize });
+        let is_compare = cmp.is_some();
+        let mut notes = Vec::new();
+        let mut remade = None;
+        if let Some(c) = cmp {
+            q.base_mode = crate::query::BaseMode::Diff;
+            if c.normalize != req.normalize {
+                let c2 = Comparison { normalize: req.normalize, ..c };
+                let p = self.combine(&c2)?;
+                remade = Some((p, c2));
+            }
+        }
+        let l = self.get_mut(id)?;
+        let profile = match (remade, l.profile.take(), l.current.take()) {
+            (Some((p, c2)), _, _) => {
+                l.compare = Some(c2);
+                p
+            }
+            (None, Some(p), _) => p,
+            (None, None, Some(c)) => c.prepared.profile,
+            (None, None, None) => return Err(JsError::new("profile data missing")),
         };
-        let prepared = Prepared::from_profile(profile, q).map_err(js_err)?;
+        let mut prepared = Prepared::from_profile(profile, q).map_err(js_err)?;
+        let is_base = if is_compare { crate::aggregate::base_samples(&prepared.profile) } else { Vec::new() };
+        let (mut base_total, mut new_total) = (0i64, 0i64);
+        if is_compare {
+            let nt = prepared.profile.sample_types.len();
+            for (s, v) in prepared.profile.samples.values.iter().skip(prepared.value_index).step_by(nt).enumerate() {
+                if is_base.get(s) == Some(&true) {
+                    base_total = base_total.wrapping_sub(*v);
+                } else {
+                    new_total = new_total.wrapping_add(*v);
+                }
+            }
+            if base_total == 0 {
+                notes.push(format!(
+                    "The base's total of {} is zero, so changes cannot be shares of it: values are absolute.",
+                    prepared.sample_type().ty
+                ));
+            }
+            if req.mode == "base" {
+                prepared.total = crate::aggregate::subtract_total(&prepared.profile, prepared.value_index);
+            }
+        }
+        let no_percentages = is_compare && base_total == 0 && req.mode != "base";
         let names: Vec<String> = (0..prepared.nodes.len()).map(|n| prepared.nodes.printable_name(n)).collect();
-        let fl = flame::Flame::new(&prepared, &names);
+        let weights = if is_compare { flame::Weights::Diff(&is_base) } else { flame::Weights::Plain };
+        let fl = flame::Flame::with_weights(&prepared, &names, weights);
         let unit = report::unpruned_output_unit(&prepared);
         let stacks = fl.len() as u32;
+        let fv = |v: i64| report::format_value(&prepared, v, &unit);
         let info = ViewInfo {
             header: report::profile_labels(&prepared, &unit),
             total: prepared.total as f64,
-            total_text: report::format_value(&prepared, prepared.total, &unit),
+            total_text: fv(prepared.total),
             unit: unit.clone(),
             sample_type: prepared.sample_type().ty.clone(),
             nodes: names.len() as u32,
             stacks,
+            compare: is_compare,
+            base_total_text: if is_compare { fv(base_total) } else { String::new() },
+            new_total_text: if is_compare { fv(new_total) } else { String::new() },
+            notes,
         };
-        l.current = Some(Current { prepared, names, flame: fl, top: std::cell::OnceCell::new(), unit });
+        let l = self.get_mut(id)?;
+        l.current = Some(Current {
+            prepared,
+            names,
+            flame: fl,
+            top: std::cell::OnceCell::new(),
+            unit,
+            is_base,
+            split: std::cell::OnceCell::new(),
+            sides: std::cell::OnceCell::new(),
+            no_percentages,
+        });
         serde_wasm_bindgen::to_value(&info).map_err(|e| JsError::new(&e.to_string()))
     }
 
@@ -240,6 +359,13 @@ impl Session {
             rows.reverse();
         }
         let fv = |v: i64| report::format_value(pr, v, &c.unit);
+        let pct = |v: i64| {
+            if c.no_percentages {
+                "n/a".to_string()
+            } else {
+                units::percentage(v, t.total).trim().to_string()
+            }
+        };
         let mut sum = 0i64;
         let (mut name, mut inl, mut ft, mut fp, mut sp, mut ct, mut cp) =
             (String::new(), String::new(), String::new(), String::new(), String::new(), String::new(), String::new());
@@ -249,10 +375,10 @@ impl Session {
                 (&mut name, r.name.clone()),
                 (&mut inl, r.inline_label.to_string()),
                 (&mut ft, fv(r.flat)),
-                (&mut fp, units::percentage(r.flat, t.total).trim().to_string()),
-                (&mut sp, units::percentage(sum, t.total).trim().to_string()),
+                (&mut fp, pct(r.flat)),
+                (&mut sp, pct(sum)),
                 (&mut ct, fv(r.cum)),
-                (&mut cp, units::percentage(r.cum, t.total).trim().to_string()),
+                (&mut cp, pct(r.cum)),
             ] {
                 s.push_str(&v);
                 s.push('\n');
@@ -261,7 +387,7 @@ impl Session {
         let nodes: Vec<u32> = rows.iter().map(|r| r.node).collect();
         let flat: Vec<f64> = rows.iter().map(|r| r.flat as f64).collect();
         let cum: Vec<f64> = rows.iter().map(|r| r.cum as f64).collect();
-        object(vec![
+        let mut pairs: Vec<(&str, JsValue)> = vec![
             ("node", Uint32Array::from(&nodes[..]).into()),
             ("flat", Float64Array::from(&flat[..]).into()),
             ("cum", Float64Array::from(&cum[..]).into()),
@@ -272,7 +398,27 @@ impl Session {
             ("sumPct", sp.into()),
             ("cumText", ct.into()),
             ("cumPct", cp.into()),
-        ])
+        ];
+        if !c.is_base.is_empty() {
+            // A comparison: each side's own values, and where a function is on one side only.
+            let (b, n) = c.split.get_or_init(|| {
+                let pr = &c.prepared;
+                graph::split_values(&pr.profile, &pr.stacks, pr.nodes.len(), pr.value_index, &c.is_base)
+            });
+            let col = |f: &dyn Fn(usize) -> String| rows.iter().map(|r| f(r.node as usize) + "\n").collect::<String>();
+            let present = |g: &Graph, i: usize| g.flat[i] != 0 || g.cum[i] != 0;
+            pairs.push(("baseFlat", col(&|i| fv(b.flat[i])).into()));
+            pairs.push(("newFlat", col(&|i| fv(n.flat[i])).into()));
+            pairs.push(("baseCum", col(&|i| fv(b.cum[i])).into()));
+            pairs.push(("newCum", col(&|i| fv(n.cum[i])).into()));
+            let mark = |i: usize| match (present(b, i), present(n, i)) {
+                (false, true) => "new",
+                (true, false) => "gone",
+                _ => "",
+            };
+            pairs.push(("mark", col(&|i| mark(i).to_string()).into()));
+        }
+        object(pairs)
     }
 
     /// Names of all graph nodes of the current view, newline-joined (index = node id).
@@ -285,11 +431,16 @@ impl Session {
     /// 4294967295 = everything), culling boxes narrower than `min_width` (a
     /// fraction of the width). Returns `x`, `width` (Float64Array), `depth`,
     /// `node`, `lo`, `hi` (Uint32Array), `inlined` (Uint8Array) and `maxDepth`.
-    pub fn flame(&self, id: u32, lo: u32, hi: u32, depth: u32, min_width: f64) -> Result<JsValue, JsError> {
+    /// `side` picks the flame graph: 0 the view's own (for a comparison the
+    /// merged tree, with `change`, a Float32Array of each box's relative
+    /// change), 1 a comparison's base alone, 2 its new side alone.
+    pub fn flame(&self, id: u32, side: u32, lo: u32, hi: u32, depth: u32, min_width: f64) -> Result<JsValue, JsError> {
         let c = self.current(id)?;
-        let l = c.flame.layout(&c.prepared, flame::BoxKey { lo, hi, depth }, min_width);
+        let f = c.flame_of(side)?;
+        let l = f.layout(&c.prepared, flame::BoxKey { lo, hi, depth }, min_width);
         let inl: Vec<u8> = l.inlined.iter().map(|&b| b as u8).collect();
         object(vec![
+            ("change", Float32Array::from(&l.change[..]).into()),
             ("x", Float64Array::from(&l.x[..]).into()),
             ("width", Float64Array::from(&l.width[..]).into()),
             ("depth", Uint32Array::from(&l.depth[..]).into()),
@@ -304,14 +455,28 @@ impl Session {
     /// Details of a flame box for the tooltip: name, location, self and
     /// total (formatted, and as % of the total), whether inlined, the names
     /// on its path, and the keys (`lo`, `hi`) of its ancestors for zooming out.
+    /// In a comparison's merged tree also `base`, `new`, `delta` (texts),
+    /// `deltaPct` (of the base's value) and `selfBase`, `selfNew`.
     #[wasm_bindgen(js_name = boxInfo)]
-    pub fn box_info(&self, id: u32, lo: u32, hi: u32, depth: u32) -> Result<JsValue, JsError> {
+    pub fn box_info(&self, id: u32, side: u32, lo: u32, hi: u32, depth: u32) -> Result<JsValue, JsError> {
         let c = self.current(id)?;
         let pr = &c.prepared;
+        let fl = c.flame_of(side)?;
         let k = flame::BoxKey { lo, hi, depth };
         let fv = |v: i64| report::format_value(pr, v, &c.unit);
-        let pct = |v: i64| units::percentage(v, pr.total).trim().to_string();
-        let (name, location, total, self_value, inlined, path, node) = match c.flame.info(pr, k) {
+        // A side's own flame graph is a share of that side's total.
+        let side_total = if side == 0 { pr.total } else { fl.info_root_total() };
+        let pct = |v: i64| {
+            if c.no_percentages && side == 0 {
+                "n/a".to_string()
+            } else {
+                units::percentage(v, side_total).trim().to_string()
+            }
+        };
+        let info = fl.info(pr, k);
+        let sides =
+            info.as_ref().and_then(|i| i.sides).or_else(|| if fl.is_diff() { Some(fl.root_sides()) } else { None });
+        let (name, location, total, self_value, inlined, path, node) = match info {
             Some(i) => (
                 c.names[i.node as usize].clone(),
                 location_of(pr, i.node),
@@ -324,10 +489,10 @@ impl Session {
             None => ("all samples".to_string(), String::new(), pr.total, 0, false, Vec::new(), -1.0),
         };
         let path_names: Vec<String> = path.iter().map(|&n| c.names[n as usize].clone()).collect();
-        let anc: Vec<flame::BoxKey> = (0..path.len() as u32).map(|d| c.flame.ancestor(pr, k, d)).collect();
+        let anc: Vec<flame::BoxKey> = (0..path.len() as u32).map(|d| fl.ancestor(pr, k, d)).collect();
         let alo: Vec<u32> = anc.iter().map(|a| a.lo).collect();
         let ahi: Vec<u32> = anc.iter().map(|a| a.hi).collect();
-        let pairs: Vec<(&str, JsValue)> = vec![
+        let mut pairs: Vec<(&str, JsValue)> = vec![
             ("name", name.into()),
             ("location", location.into()),
             ("self", fv(self_value).into()),
@@ -340,7 +505,39 @@ impl Session {
             ("pathLo", Uint32Array::from(&alo[..]).into()),
             ("pathHi", Uint32Array::from(&ahi[..]).into()),
         ];
+        if let Some([b, n, sb, sn]) = sides {
+            let signed = |v: i64| if v > 0 { format!("+{}", fv(v)) } else { fv(v) };
+            let rel = if b == 0 {
+                if n == 0 {
+                    "unchanged".to_string()
+                } else {
+                    "new".to_string()
+                }
+            } else if n == 0 {
+                "gone".to_string()
+            } else {
+                format!("{:+.1}%", (n - b) as f64 * 100.0 / b as f64)
+            };
+            pairs.push(("base", fv(b).into()));
+            pairs.push(("new", fv(n).into()));
+            pairs.push(("delta", signed(n - b).into()));
+            pairs.push(("deltaPct", rel.into()));
+            pairs.push(("selfBase", fv(sb).into()));
+            pairs.push(("selfNew", fv(sn).into()));
+        }
         object(pairs)
+    }
+
+    /// The box of flame graph `to` (see [`Session::flame`]'s `side`) with the
+    /// same frames as box (`lo`, `hi`, `depth`) of flame graph `from`, as
+    /// `[lo, hi, depth]`, or null when `to` does not have it.
+    pub fn locate(&self, id: u32, from: u32, lo: u32, hi: u32, depth: u32, to: u32) -> Result<JsValue, JsError> {
+        let c = self.current(id)?;
+        let path = c.flame_of(from)?.path(&c.prepared, flame::BoxKey { lo, hi, depth });
+        Ok(match c.flame_of(to)?.find(&c.prepared, &path) {
+            Some(k) => Uint32Array::from(&[k.lo, k.hi, k.depth][..]).into(),
+            None => JsValue::NULL,
+        })
     }
 
     /// Graph nodes whose name matches `pattern` (a regex), as a Uint8Array
@@ -350,6 +547,7 @@ impl Session {
         let rx = regex::Regex::new(pattern)
             .map_err(|e| JsError::new(&format!("invalid regex: {}", first_line(&e.to_string()))))?;
         let mask: Vec<bool> = c.names.iter().map(|n| rx.is_match(n)).collect();
+        // (In a comparison, the matches' net change.)
         let value = c.flame.matched_total(&c.prepared, &mask);
         let bytes: Vec<u8> = mask.iter().map(|&b| b as u8).collect();
         let pr = &c.prepared;
@@ -469,6 +667,33 @@ impl Session {
 }
 
 impl Session {
+    /// Merges each side of a comparison and subtracts the base, labelled.
+    fn combine(&self, c: &Comparison) -> Result<Profile, JsError> {
+        let side = |ids: &[u32]| -> Result<Vec<(String, Profile)>, JsError> {
+            ids.iter()
+                .map(|&i| {
+                    let l = self.get(i).map_err(|_| {
+                        JsError::new("a profile of this comparison was closed: reopen it and compare again")
+                    })?;
+                    if l.compare.is_some() {
+                        return Err(JsError::new(&format!("{} is itself a comparison: compare profiles", l.name)));
+                    }
+                    Ok((l.name.clone(), l.profile().clone()))
+                })
+                .collect()
+        };
+        let (base, new) = (side(&c.base)?, side(&c.new)?);
+        let named: Vec<(&str, &Profile)> = base.iter().chain(&new).map(|(n, p)| (n.as_str(), p)).collect();
+        report::diff::check_comparable(&named).map_err(js_err)?;
+        let base_empty = base.iter().all(|(_, p)| p.samples.is_empty());
+        if c.normalize && base_empty {
+            return Err(JsError::new("the base has no samples: there is no total to normalise to"));
+        }
+        let bases: Vec<Profile> = base.into_iter().map(|(_, p)| p).collect();
+        let news: Vec<Profile> = new.into_iter().map(|(_, p)| p).collect();
+        crate::aggregate::combine::combine(news, bases, crate::query::BaseMode::Diff, c.normalize).map_err(js_err)
+    }
+
     fn get(&self, id: u32) -> Result<&Loaded, JsError> {
         self.profiles.get(id as usize).and_then(|p| p.as_ref()).ok_or_else(|| JsError::new("no such profile"))
     }
@@ -477,6 +702,26 @@ impl Session {
     }
     fn current(&self, id: u32) -> Result<&Current, JsError> {
         self.get(id)?.current.as_ref().ok_or_else(|| JsError::new("no view yet: call view() first"))
+    }
+}
+
+impl Current {
+    /// Flame graph `side`: 0 the view's, 1 a comparison's base, 2 its new side.
+    fn flame_of(&self, side: u32) -> Result<&flame::Flame, JsError> {
+        match side {
+            0 => Ok(&self.flame),
+            1 | 2 if !self.is_base.is_empty() => {
+                let [b, n] = self.sides.get_or_init(|| {
+                    let w = |base| flame::Weights::Side(&self.is_base, base);
+                    [
+                        flame::Flame::with_weights(&self.prepared, &self.names, w(true)),
+                        flame::Flame::with_weights(&self.prepared, &self.names, w(false)),
+                    ]
+                });
+                Ok(if side == 1 { b } else { n })
+            }
+            _ => Err(JsError::new("this view has no such flame graph")),
+        }
     }
 }
 

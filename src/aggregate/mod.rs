@@ -98,7 +98,9 @@ pub fn subtract_total(p: &Profile, vi: usize) -> i64 {
     let is_base = base_samples(p);
     let key = p.strings.iter().position(|s| s == combine::BASE_LABEL).map(|i| i as u32);
     let l = &p.samples.labels;
-    let mut net: crate::model::merge::FxMap<(&[u32], Vec<(u32, u32, i64, u32)>), i64> = Default::default();
+    // (locations, labels but the base's) → net value.
+    type Key<'a> = (&'a [u32], Vec<(u32, u32, i64, u32)>);
+    let mut net: crate::model::merge::FxMap<Key, i64> = Default::default();
     for s in 0..p.samples.len() {
         let v = p.samples.values[s * nt + vi];
         if is_base.is_empty() || v == 0 {

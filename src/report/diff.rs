@@ -67,6 +67,32 @@ fn values(p: Profile, q: &Query) -> Result<Side> {
     Ok((m, pr.total, pr.sample_type().ty.clone(), pr.sample_type().unit.clone()))
 }
 
+/// Checks that named profiles can be compared or merged: the same sample
+/// types (by name; units of one kind, such as bytes and kilobytes, are
+/// converted). The error names the first pair that differs and both lists.
+pub fn check_comparable(named: &[(&str, &Profile)]) -> Result<()> {
+    let Some(&(first, p0)) = named.first() else { return Ok(()) };
+    let list = |p: &Profile| p.sample_types.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", ");
+    for &(name, p) in &named[1..] {
+        let same = p.sample_types.len() == p0.sample_types.len()
+            && p.sample_types.iter().zip(&p0.sample_types).all(|(a, b)| {
+                a.ty.trim_end_matches('s') == b.ty.trim_end_matches('s') && units::compatible_units(&a.unit, &b.unit)
+            });
+        if !same {
+            let show = |s: String| if s.is_empty() { "no sample types".to_string() } else { s };
+            return Err(Error::new(
+                ErrorKind::Incompatible,
+                format!(
+                    "cannot compare {first} with {name}: they are different kinds of profile ({} vs {})",
+                    show(list(p0)),
+                    show(list(p))
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Compares `base` and `new` for the query's sample type; with
 /// `q.normalize`, the new profile is scaled to the base's total first.
 pub fn diff(base: Profile, new: Profile, q: &Query) -> Result<Diff> {

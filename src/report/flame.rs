@@ -183,6 +183,17 @@ impl Flame {
         Flame { order, value, abs_sum, sum, diff, rank }
     }
 
+    /// Sum of the values of every stack.
+    pub fn info_root_total(&self) -> i64 {
+        *self.sum.last().unwrap_or(&0)
+    }
+
+    /// (base, new, 0, 0) of the whole merged tree of a comparison.
+    pub fn root_sides(&self) -> [i64; 4] {
+        let (b, n) = self.sides(0, self.order.len() as u32).unwrap_or((0, 0));
+        [b, n, 0, 0]
+    }
+
     /// True for the merged tree of a comparison.
     pub fn is_diff(&self) -> bool {
         self.diff.is_some()
