@@ -530,11 +530,18 @@ impl Session {
 
     /// The box of flame graph `to` (see [`Session::flame`]'s `side`) with the
     /// same frames as box (`lo`, `hi`, `depth`) of flame graph `from`, as
-    /// `[lo, hi, depth]`, or null when `to` does not have it.
-    pub fn locate(&self, id: u32, from: u32, lo: u32, hi: u32, depth: u32, to: u32) -> Result<JsValue, JsError> {
+    /// `[lo, hi, depth]`; when `to` lacks it, null if `exact`, else its
+    /// deepest ancestor that `to` has (the root at worst).
+    pub fn locate(&self, id: u32, from: u32, lo: u32, hi: u32, depth: u32, to: u32, exact: bool) -> Result<JsValue, JsError> {
         let c = self.current(id)?;
         let path = c.flame_of(from)?.path(&c.prepared, flame::BoxKey { lo, hi, depth });
-        Ok(match c.flame_of(to)?.find(&c.prepared, &path) {
+        let target = c.flame_of(to)?;
+        let found = if exact {
+            target.find(&c.prepared, &path)
+        } else {
+            (0..=path.len()).rev().find_map(|n| target.find(&c.prepared, &path[..n]))
+        };
+        Ok(match found {
             Some(k) => Uint32Array::from(&[k.lo, k.hi, k.depth][..]).into(),
             None => JsValue::NULL,
         })

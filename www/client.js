@@ -11,6 +11,7 @@ export class Client {
     this.next = 1;
     this.pending = new Map();
     this.files = new Map(); // key -> { name, file } kept (as Blobs, not bytes) to reload after a restart
+    this.compares = new Map(); // key -> { baseKeys, newKeys, name }, remade after a restart
     this.onRestart = onRestart;
     this.mode = 'none';
   }
@@ -54,8 +55,16 @@ export class Client {
     return info;
   }
 
+  // Compares the profiles `newKeys` with `baseKeys` (each side merged) as profile `key`.
+  async compare(key, baseKeys, newKeys, name) {
+    const info = await this.call('compare', { key, baseKeys, newKeys, name });
+    this.compares.set(key, { baseKeys, newKeys, name });
+    return info;
+  }
+
   async close(key) {
     this.files.delete(key);
+    this.compares.delete(key);
     return this.call('close', { key });
   }
 
@@ -90,6 +99,9 @@ export class Client {
     for (const [key, f] of this.files) {
       const bytes = await f.file.arrayBuffer();
       await this.call('load', { key, name: f.name, bytes }, { transfer: [bytes] });
+    }
+    for (const [key, c] of this.compares) {
+      await this.call('compare', { key, ...c }).catch(() => this.compares.delete(key));
     }
     this.onRestart?.();
   }

@@ -22,8 +22,17 @@ const ops = {
   view: ({ key, request }) => session.view(id(key), request),
   top: ({ key, sort, desc }) => session.top(id(key), sort, desc),
   names: ({ key }) => session.nodeNames(id(key)),
-  flame: ({ key, zoom, minWidth }) => session.flame(id(key), zoom.lo, zoom.hi, zoom.depth, minWidth),
-  boxInfo: ({ key, box }) => session.boxInfo(id(key), box.lo, box.hi, box.depth),
+  compare: ({ key, baseKeys, newKeys, name }) => {
+    const info = session.compare(Uint32Array.from(baseKeys, id), Uint32Array.from(newKeys, id), name);
+    ids.set(key, info.id);
+    return info;
+  },
+  flame: ({ key, side, zoom, minWidth }) => session.flame(id(key), side || 0, zoom.lo, zoom.hi, zoom.depth, minWidth),
+  boxInfo: ({ key, side, box }) => session.boxInfo(id(key), side || 0, box.lo, box.hi, box.depth),
+  locate: ({ key, from, box, to, exact }) => {
+    const k = session.locate(id(key), from, box.lo, box.hi, box.depth, to, !!exact);
+    return k ? { lo: k[0], hi: k[1], depth: k[2] } : null;
+  },
   search: ({ key, pattern }) => session.search(id(key), pattern),
   series: ({ keys, sampleIndex, limit, keepOrder }) => session.series(Uint32Array.from(keys, id), sampleIndex, limit, !!keepOrder),
   peek: ({ key, pattern }) => session.peek(id(key), pattern),

@@ -2,7 +2,8 @@
 // sample type selector, the header, and the two views. Holds no profile
 // data: the core (behind client.js) does.
 import { Client } from './client.js';
-import { FlameView } from './views/flame.js';
+import { FlameView, ROOT } from './views/flame.js';
+import { diffColor } from './render/flame.js';
 import { TopView } from './views/top.js';
 import { SeriesView } from './views/series.js';
 import { GoroutinesView } from './views/goroutines.js';
@@ -19,11 +20,44 @@ const top = new TopView({
   table: $('top'), tbody: document.querySelector('#top tbody'), box: $('tableBox'), filter: $('filter'), rowInfo: $('rowInfo'),
 }, client, { onSelect: (node) => flame.select(node), onMessage: message });
 
+// Side by side (comparisons): the base and the new profile, each its own
+// flame graph, following each other's zoom and hover.
+const sides = {};
+for (const [side, tag] of [[1, 'Base'], [2, 'New']]) {
+  sides[side] = new FlameView({
+    box: $(`flameBox${tag}`), canvas: $(`flame${tag}`), overlay: $(`flameOverlay${tag}`), tooltip: $(`tooltip${tag}`),
+  }, client, {
+    side, onMessage: message,
+    onSelect: (node) => top.select(node),
+    onZoom: (box) => follow(side, box, false),
+    onHover: (box) => follow(side, box, true),
+  });
+}
+async function follow(side, box, hover) {
+  const other = sides[3 - side];
+  if (app.active === null || other.key !== app.active) return;
+  try {
+    if (!box) { if (hover) other.showPeer(null); else await other.zoomTo(ROOT, { quiet: true }); return; }
+    if (!hover && box.depth === ROOT.depth) { await other.zoomTo(ROOT, { quiet: true }); return; }
+    const k = await client.call('locate', { key: app.active, from: side, box, to: 3 - side, exact: hover });
+    if (hover) other.showPeer(k);
+    else await other.zoomTo(k || ROOT, { quiet: true });
+  } catch (e) {
+    message(e.message);
+  }
+}
+
 const series = new SeriesView({
   notes: $('seriesNotes'), snapshots: document.querySelector('#snapshots tbody'), chart: $('seriesChart'),
   suspects: document.querySelector('#suspects tbody'), peek: $('suspectPeek'),
   stacksBox: $('stacksBox'), stacks: document.querySelector('#stacks tbody'),
-}, client, { onMessage: message });
+}, client, {
+  onMessage: message,
+  onGrowth: (first, last, name) => {
+    const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return createComparison([first], [last], { focus: `^${esc}$`, name: `growth of ${name}` });
+  },
+});
 const goroutines = new GoroutinesView({ box: $('goroutinesBox'), tbody: document.querySelector('#goroutines tbody') }, client);
 
 function message(text, kind = 'error') {
@@ -45,7 +79,9 @@ function progress(name, done, total) {
   p.querySelector('.label').textContent = `Reading ${name}… ${Math.round(total ? (100 * done) / total : 0)}%`;
 }
 
+// Loads files, one tab each; returns the keys of those that loaded.
 async function loadFiles(files) {
+  const loaded = [];
   for (const file of files) {
     const key = app.nextKey++;
     const t0 = performance.now();
@@ -53,6 +89,7 @@ async function loadFiles(files) {
       progress(file.name, 0, file.size);
       const info = await client.load(key, file.name, file, (d, t) => progress(file.name, d, t));
       app.profiles.set(key, { key, name: file.name, info, sampleIndex: info.defaultIndex });
+      loaded.push(key);
       renderTabs();
       await activate(key);
       app.lastLoadMs = performance.now() - t0; // drop → table and flame graph painted
@@ -63,7 +100,87 @@ async function loadFiles(files) {
       $('progress').hidden = true;
     }
   }
+  return loaded;
 }
+
+const shortName = (n) => n.replace(/\.(pb\.gz|pprof|pb|gz|prof|txt)$/i, '');
+const sideName = (keys) => (keys.length === 1 ? shortName(app.profiles.get(keys[0]).name) : `${keys.length} files`);
+
+// Opens a comparison of `newKeys` against `baseKeys` as a new tab.
+async function createComparison(baseKeys, newKeys, { focus = '', name } = {}) {
+  const key = app.nextKey++;
+  const title = name || `${sideName(baseKeys)} → ${sideName(newKeys)}`;
+  try {
+    const info = await client.compare(key, baseKeys, newKeys, title);
+    app.profiles.set(key, {
+      key, name: title, info, sampleIndex: info.defaultIndex,
+      compare: { baseKeys, newKeys, mode: 'diff_base', normalize: false, focus },
+    });
+    renderTabs();
+    await activate(key);
+    return key;
+  } catch (e) {
+    message(`Compare: ${e.message}`);
+    return null;
+  }
+}
+
+// Files dropped on the compare target: older half the base, newer half the new side.
+async function compareFiles(files) {
+  const keys = await loadFiles(files);
+  if (keys.length < 2) {
+    if (files.length >= 2 || keys.length) message('Compare: drop two or more profiles (the older half becomes the base)');
+    return;
+  }
+  const t = (k) => app.profiles.get(k).info.timeNanos || 0;
+  const ordered = keys.every((k) => t(k) > 0) ? [...keys].sort((a, b) => t(a) - t(b)) : keys;
+  const half = Math.floor(ordered.length / 2);
+  await createComparison(ordered.slice(0, half), ordered.slice(half));
+}
+
+const plainKeys = () => [...app.profiles.values()].filter((p) => !p.compare).map((p) => p.key);
+
+function openComparePanel() {
+  const keys = plainKeys();
+  const t = (k) => app.profiles.get(k).info.timeNanos || 0;
+  const byTime = keys.every((k) => t(k) > 0) ? [...keys].sort((a, b) => t(a) - t(b)) : keys;
+  const active = app.profiles.get(app.active);
+  const newKey = active && !active.compare && active.key !== byTime[0] ? active.key : byTime[byTime.length - 1];
+  const baseKey = byTime[0] === newKey ? byTime[1] : byTime[0];
+  const time = (ns) => (ns ? new Date(ns / 1e6).toISOString().replace('T', ' ').slice(0, 19) : '');
+  $('compareChoices').querySelector('tbody').replaceChildren(...keys.map((k) => {
+    const p = app.profiles.get(k);
+    const tr = document.createElement('tr');
+    const cell = (x) => { const td = document.createElement('td'); td.append(x); tr.append(td); };
+    cell(p.name); cell(time(p.info.timeNanos));
+    for (const side of ['base', 'new', 'none']) {
+      const r = document.createElement('input');
+      r.type = 'radio'; r.name = `side-${k}`; r.value = side; r.dataset.key = String(k);
+      r.checked = side === (k === baseKey ? 'base' : k === newKey ? 'new' : 'none');
+      r.setAttribute('aria-label', `${p.name}: ${side}`);
+      cell(r);
+    }
+    return tr;
+  }));
+  $('compareInfo').textContent = '';
+  $('comparePanel').hidden = false;
+  $('view').hidden = true; $('seriesView').hidden = true; $('empty').hidden = true;
+}
+
+function closeComparePanel() {
+  $('comparePanel').hidden = true;
+  if (app.active !== null) $('view').hidden = false; else $('empty').hidden = false;
+}
+
+$('compareBtn').addEventListener('click', openComparePanel);
+$('compareCancel').addEventListener('click', closeComparePanel);
+$('compareGo').addEventListener('click', async () => {
+  const picked = (side) => [...$('compareChoices').querySelectorAll(`input[value=${side}]:checked`)].map((r) => Number(r.dataset.key));
+  const [b, n] = [picked('base'), picked('new')];
+  if (!b.length || !n.length) { $('compareInfo').textContent = 'Pick at least one base and one new profile.'; return; }
+  $('comparePanel').hidden = true;
+  if (await createComparison(b, n) === null) closeComparePanel();
+});
 
 function renderTabs() {
   const tabs = [...app.profiles.values()].map((p) => {
@@ -79,7 +196,8 @@ function renderTabs() {
     return tab;
   });
   $('tabs').replaceChildren(...tabs);
-  $('seriesBtn').disabled = app.profiles.size < 2;
+  $('seriesBtn').disabled = plainKeys().length < 2;
+  $('compareBtn').disabled = plainKeys().length < 2;
 }
 
 async function closeProfile(key) {
@@ -110,23 +228,96 @@ async function activate(key) {
 
 async function showView(key) {
   const p = app.profiles.get(key);
+  const c = p.compare;
   try {
-    const v = await client.call('view', { key, request: { sampleIndex: p.sampleIndex } });
-    $('header').textContent = `${p.name}\n${v.header.join('\n')}\nTotal: ${v.totalText}`;
+    const request = { sampleIndex: p.sampleIndex };
+    if (c) Object.assign(request, { mode: c.mode, normalize: c.normalize, focus: c.focus });
+    let v;
+    try {
+      v = await client.call('view', { key, request });
+    } catch (e) {
+      if (!c?.normalize) throw e;
+      // Normalising failed (a base with no samples): say so, compare as is.
+      message(`${p.name}: ${e.message}`);
+      c.normalize = false;
+      v = await client.call('view', { key, request: { ...request, normalize: false } });
+    }
+    let head = `${p.name}\n${v.header.join('\n')}\nTotal: ${v.totalText}`;
+    if (c) {
+      head = `${p.name}\nBase: ${v.baseTotalText}   New: ${v.newTotalText}${c.normalize ? ' (normalized to the base)' : ''}\n${v.header.join('\n')}`;
+      for (const n of v.notes) head += `\nNote: ${n}`;
+    }
+    $('header').textContent = head;
     const names = (await client.call('names', { key })).split('\n');
     $('empty').hidden = true;
     $('seriesView').hidden = true;
+    $('comparePanel').hidden = true;
     $('view').hidden = false;
+    showCompareTools(p);
     await goroutines.show(key, p.info);
     // The flame graph first (it is what people look at), then the table.
-    await flame.setView(key, names);
+    if (c && app.sideBySide) {
+      $('flameBox').hidden = true; $('sideBox').hidden = false;
+      await Promise.all([sides[1].setView(key, names), sides[2].setView(key, names)]);
+      flame.key = key; flame.names = names;
+    } else {
+      $('flameBox').hidden = false; $('sideBox').hidden = true;
+      await flame.setView(key, names);
+    }
     app.flamePaintedAt = performance.now();
-    await top.setView(key);
+    await top.setView(key, { compare: !!c });
     document.body.dataset.ready = String(key);
   } catch (e) {
     message(`${p.name}: ${e.message}`);
   }
 }
+
+function showCompareTools(p) {
+  const c = p.compare;
+  $('compareTools').hidden = !c;
+  if (!c) { $('flameBox').hidden = false; $('sideBox').hidden = true; return; }
+  $('compareMode').value = c.mode;
+  $('normalize').checked = c.normalize;
+  $('sideBySide').setAttribute('aria-pressed', String(!!app.sideBySide));
+  const chip = $('focusChip');
+  chip.hidden = !c.focus;
+  if (c.focus) {
+    const x = document.createElement('button');
+    x.type = 'button'; x.textContent = '×'; x.title = 'Show the whole comparison';
+    x.addEventListener('click', () => { c.focus = ''; showView(p.key); });
+    chip.replaceChildren(`focus: ${c.focus}`, x);
+  }
+  renderLegend();
+}
+
+function renderLegend() {
+  const pal = $('palette').value;
+  const sw = (ch, label) => {
+    const s = document.createElement('span');
+    const b = document.createElement('span');
+    b.className = 'sw'; b.style.background = diffColor(ch, pal);
+    s.append(b, ` ${label}`);
+    return s;
+  };
+  $('legend').replaceChildren(sw(1, 'only in new'), sw(0.5, 'grew'), sw(0, 'same'), sw(-0.5, 'shrank'), sw(-1, 'only in base'),
+    app.sideBySide ? 'Side by side: each side coloured by package, as wide as its own total.' : 'Width: the larger of base and new, stack by stack.');
+}
+
+async function setCompareOption(f) {
+  const p = app.profiles.get(app.active);
+  if (!p?.compare) return;
+  f(p.compare);
+  await showView(p.key);
+}
+$('compareMode').addEventListener('change', (e) => setCompareOption((c) => { c.mode = e.target.value; }));
+$('normalize').addEventListener('change', (e) => setCompareOption((c) => { c.normalize = e.target.checked; }));
+$('palette').addEventListener('change', (e) => {
+  const pal = e.target.value;
+  for (const f of [flame, sides[1], sides[2]]) { f.palette = pal; f.paint(); }
+  document.body.classList.toggle('cb', pal === 'cb');
+  renderLegend();
+});
+$('sideBySide').addEventListener('click', () => setCompareOption(() => { app.sideBySide = !app.sideBySide; }));
 
 $('sampleType').addEventListener('change', async (e) => {
   const p = app.profiles.get(app.active);
@@ -137,7 +328,7 @@ $('sampleType').addEventListener('change', async (e) => {
 
 $('seriesBtn').addEventListener('click', async () => {
   try {
-    await series.show([...app.profiles.keys()]);
+    await series.show(plainKeys());
     $('view').hidden = true;
     $('seriesView').hidden = false;
     document.body.dataset.series = String(Date.now());
@@ -150,15 +341,23 @@ $('seriesBack').addEventListener('click', () => { $('seriesView').hidden = true;
 for (const id of ['open', 'open2']) $(id).addEventListener('click', () => $('file').click());
 $('file').addEventListener('change', (e) => { loadFiles([...e.target.files]); e.target.value = ''; });
 
+// Dropping: the left half of the window opens, the right half compares.
 let dragDepth = 0;
+const onCompareSide = (e) => e.clientX > window.innerWidth / 2;
 window.addEventListener('dragenter', (e) => { e.preventDefault(); dragDepth++; $('dropHint').hidden = false; });
 window.addEventListener('dragleave', () => { if (--dragDepth <= 0) { dragDepth = 0; $('dropHint').hidden = true; } });
-window.addEventListener('dragover', (e) => e.preventDefault());
+window.addEventListener('dragover', (e) => {
+  e.preventDefault();
+  const cmp = onCompareSide(e);
+  $('dropCompare').classList.toggle('on', cmp);
+  $('dropOpen').classList.toggle('on', !cmp);
+});
 window.addEventListener('drop', (e) => {
   e.preventDefault();
   dragDepth = 0; $('dropHint').hidden = true;
   const files = [...(e.dataTransfer?.files || [])];
-  if (files.length) loadFiles(files);
+  if (!files.length) return;
+  if (onCompareSide(e)) compareFiles(files); else loadFiles(files);
 });
 window.addEventListener('paste', (e) => {
   const files = [...(e.clipboardData?.files || [])];
@@ -171,7 +370,7 @@ window.addEventListener('keydown', (e) => {
 });
 
 // Tests and the benchmark read these.
-window.pprofLens = { app, client, flame, top, series, loadFiles };
+window.pprofLens = { app, client, flame, sides, top, series, loadFiles, createComparison };
 
 client.start().then((mode) => { document.body.dataset.core = mode; }).catch((e) => {
   message(`The profile engine could not start: ${e.message}`);

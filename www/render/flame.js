@@ -25,10 +25,33 @@ export function hueOf(pkg) {
   return h;
 }
 
-// Draws every box. `b` is the flame layout (typed arrays), `names` the node
-// names, `opts` { width, height, flip, match (Uint8Array|null), dark }.
+// Diff palettes: the colour of growth and of shrinkage at full strength.
+// 'rg' is red/green; 'cb' (colour-blind safe) is orange/blue.
+export const PALETTES = {
+  rg: { grow: [214, 39, 40], shrink: [44, 160, 44] },
+  cb: { grow: [230, 97, 1], shrink: [33, 102, 172] },
+};
+const NEUTRAL = [221, 221, 226];
+
+// The fill of a box whose relative change is `c` (−1..1; exactly ±1 for
+// frames only in one profile, drawn saturated). Changes are mixed into a
+// neutral grey; the strongest partial change stops short of saturation so
+// new and gone frames stand out.
+export function diffColor(c, palette = 'rg') {
+  const pal = PALETTES[palette] || PALETTES.rg;
+  const target = c > 0 ? pal.grow : pal.shrink;
+  const a = Math.abs(c);
+  const t = a >= 1 ? 1 : 0.8 * Math.sqrt(a);
+  const mix = (i) => Math.round(NEUTRAL[i] + (target[i] - NEUTRAL[i]) * t);
+  return `rgb(${mix(0)}, ${mix(1)}, ${mix(2)})`;
+}
+
+// Draws every box. `b` is the flame layout (typed arrays; `change` set for a
+// comparison), `names` the node names, `opts` { width, height, flip, match
+// (Uint8Array|null), palette }.
 export function drawBoxes(ctx, b, names, opts) {
   const { width, height, flip, match } = opts;
+  const diff = b.change && b.change.length === b.x.length && b.x.length > 0;
   ctx.clearRect(0, 0, width, height);
   ctx.font = '11px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace';
   ctx.textBaseline = 'middle';
@@ -42,8 +65,12 @@ export function drawBoxes(ctx, b, names, opts) {
     const name = names[b.node[i]] ?? '';
     const inl = b.inlined[i] === 1;
     const dim = match && !match[b.node[i]];
-    const hue = hueOf(packageOf(name));
-    ctx.fillStyle = dim ? 'hsl(0, 0%, 84%)' : `hsl(${hue}, ${inl ? 45 : 70}%, ${inl ? 80 : 68}%)`;
+    if (dim) ctx.fillStyle = 'hsl(0, 0%, 84%)';
+    else if (diff) ctx.fillStyle = diffColor(b.change[i], opts.palette);
+    else {
+      const hue = hueOf(packageOf(name));
+      ctx.fillStyle = `hsl(${hue}, ${inl ? 45 : 70}%, ${inl ? 80 : 68}%)`;
+    }
     ctx.fillRect(x, y, Math.max(w - 0.5, 0.5), ROW - 1);
     if (inl && w > 4) {
       // Inlined frames: a dark notch on the left edge.
@@ -53,7 +80,7 @@ export function drawBoxes(ctx, b, names, opts) {
     if (w > 3 * charW) {
       const max = Math.floor((w - 6) / charW);
       const label = name.length > max ? name.slice(0, Math.max(max - 1, 1)) + '…' : name;
-      ctx.fillStyle = dim ? '#777' : '#111';
+      ctx.fillStyle = dim ? '#777' : (diff && Math.abs(b.change[i]) > 0.7 ? '#fff' : '#111');
       ctx.fillText(label, x + (inl ? 5 : 3), y + ROW / 2);
     }
   }

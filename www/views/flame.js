@@ -3,23 +3,29 @@
 import { drawBoxes, drawOutlines, hitTest } from '../render/flame.js';
 
 // The zoom key of "everything" (the core falls back to the root for it).
-const ROOT = { lo: 0, hi: 0, depth: 4294967295 };
+export const ROOT = { lo: 0, hi: 0, depth: 4294967295 };
 const boxKey = (L, i) => ({ lo: L.lo[i], hi: L.hi[i], depth: L.depth[i] });
 
 export class FlameView {
-  constructor(el, client, { onSelect, onMessage }) {
-    Object.assign(this, { el, client, onSelect, onMessage });
+  // `side`: which flame graph of the view (0 its own; in a comparison 1 the
+  // base alone, 2 the new side alone). `onZoom(box)` and `onHover(box|null)`
+  // let side-by-side graphs follow each other.
+  constructor(el, client, { onSelect, onMessage, onZoom, onHover, side = 0 }) {
+    Object.assign(this, { el, client, onSelect, onMessage, onZoom, onHover, side });
+    this.palette = 'rg'; this.peer = -1;
     this.key = null; this.names = []; this.layout = null; this.zoom = ROOT;
     this.flip = false; this.match = null; this.hover = -1; this.selected = -1;
     this.infoCache = new Map();
     this.ctx = el.canvas.getContext('2d');
     this.octx = el.overlay.getContext('2d');
     el.overlay.addEventListener('mousemove', (e) => this.onMove(e));
-    el.overlay.addEventListener('mouseleave', () => { this.hover = -1; el.tooltip.hidden = true; this.paintOverlay(); });
+    el.overlay.addEventListener('mouseleave', () => {
+      this.hover = -1; el.tooltip.hidden = true; this.paintOverlay(); this.onHover?.(null);
+    });
     el.overlay.addEventListener('click', (e) => this.onClick(e));
-    el.zoomOut.addEventListener('click', () => this.zoomTo(ROOT));
-    el.orientation.addEventListener('click', () => { this.flip = !this.flip; this.paint(); });
-    el.search.addEventListener('input', () => this.search(el.search.value));
+    el.zoomOut?.addEventListener('click', () => this.zoomTo(ROOT));
+    el.orientation?.addEventListener('click', () => { this.flip = !this.flip; this.paint(); });
+    el.search?.addEventListener('input', () => this.search(el.search.value));
     // Only a change of width needs a new layout (the height follows the layout).
     this.lastWidth = 0;
     new ResizeObserver(() => {
@@ -33,7 +39,7 @@ export class FlameView {
     this.infoCache.clear();
     this.match = null;
     await this.refresh();
-    if (this.el.search.value) await this.search(this.el.search.value);
+    if (this.el.search?.value) await this.search(this.el.search.value);
   }
 
   size() {
@@ -45,9 +51,9 @@ export class FlameView {
     if (this.key === null) return;
     const { width } = this.size();
     const t0 = performance.now();
-    this.layout = await this.client.call('flame', { key: this.key, zoom: this.zoom, minWidth: 0.5 / width });
+    this.layout = await this.client.call('flame', { key: this.key, side: this.side, zoom: this.zoom, minWidth: 0.5 / width });
     this.layoutMs = performance.now() - t0;
-    this.hover = -1;
+    this.hover = -1; this.peer = -1;
     this.paint();
     this.crumbs();
   }
@@ -55,7 +61,7 @@ export class FlameView {
   opts() {
     const { width } = this.size();
     const rows = Math.max(this.layout ? this.layout.maxDepth : 1, 1);
-    return { width, height: rows * 18 + 2, flip: this.flip, match: this.match };
+    return { width, height: rows * 18 + 2, flip: this.flip, match: this.match, palette: this.palette };
   }
 
   paint() {
@@ -88,6 +94,7 @@ export class FlameView {
       drawOutlines(this.octx, this.layout, sel, o, '#1a56db');
     }
     if (this.hover >= 0) drawOutlines(this.octx, this.layout, [this.hover], o, '#111');
+    if (this.peer >= 0) drawOutlines(this.octx, this.layout, [this.peer], o, '#e8a200');
     this.overlayMs = performance.now() - t0;
   }
 
@@ -98,6 +105,7 @@ export class FlameView {
     if (i === this.hover) { this.placeTip(e); return; }
     this.hover = i;
     this.paintOverlay();
+    this.onHover?.(i < 0 ? null : boxKey(this.layout, i));
     if (i < 0) { this.el.tooltip.hidden = true; return; }
     const info = await this.info(boxKey(this.layout, i));
     if (this.hover !== i) return;
@@ -106,7 +114,13 @@ export class FlameView {
     const line = (cls, text) => { const d = document.createElement('div'); d.className = cls; d.textContent = text; t.append(d); };
     line('tip-name', info.name + (info.inlined ? '  (inlined)' : ''));
     if (info.location) line('tip-loc', info.location);
-    line('tip-val', `self ${info.self} (${info.selfPct})   total ${info.total} (${info.totalPct})`);
+    if (info.base !== undefined) {
+      line('tip-val', `base ${info.base} → new ${info.new}`);
+      line('tip-val', `change ${info.delta} (${info.deltaPct})`);
+      line('tip-val', `self: base ${info.selfBase} → new ${info.selfNew}`);
+    } else {
+      line('tip-val', `self ${info.self} (${info.selfPct})   total ${info.total} (${info.totalPct})`);
+    }
     t.hidden = false;
     this.placeTip(e);
   }
@@ -123,7 +137,7 @@ export class FlameView {
 
   async info(box) {
     const k = `${box.lo}:${box.hi}:${box.depth}`;
-    if (!this.infoCache.has(k)) this.infoCache.set(k, await this.client.call('boxInfo', { key: this.key, box }));
+    if (!this.infoCache.has(k)) this.infoCache.set(k, await this.client.call('boxInfo', { key: this.key, side: this.side, box }));
     return this.infoCache.get(k);
   }
 
@@ -141,8 +155,9 @@ export class FlameView {
   // Zooms to `box`: first redraws at once from the boxes already laid out
   // (the subtree rescaled to the full width), then asks the core for the
   // exact layout, which adds the boxes that were too narrow to see before.
-  async zoomTo(box) {
+  async zoomTo(box, { quiet = false } = {}) {
     this.zoom = box;
+    if (!quiet) this.onZoom?.(box);
     const t0 = performance.now();
     if (this.layout && box.depth !== ROOT.depth && this.provisional(box)) {
       this.paint();
@@ -174,6 +189,7 @@ export class FlameView {
       width: Float64Array.from(keep, (i) => (L.depth[i] < box.depth ? 1 : L.width[i] / w0)),
       depth: pick(L.depth, Uint32Array), node: pick(L.node, Uint32Array), lo: pick(L.lo, Uint32Array),
       hi: pick(L.hi, Uint32Array), inlined: pick(L.inlined, Uint8Array), maxDepth: L.maxDepth,
+      change: L.change && L.change.length ? pick(L.change, Float32Array) : new Float32Array(0),
     };
     return true;
   }
@@ -185,6 +201,18 @@ export class FlameView {
     await this.zoomTo(d === 0 ? ROOT : { lo: info.pathLo[d - 1], hi: info.pathHi[d - 1], depth: d - 1 });
   }
 
+  // Outlines the box with key `box` (from a peer graph), or none.
+  showPeer(box) {
+    this.peer = -1;
+    const L = this.layout;
+    if (box && L) {
+      for (let i = 0; i < L.x.length; i++) {
+        if (L.lo[i] === box.lo && L.hi[i] === box.hi && L.depth[i] === box.depth) { this.peer = i; break; }
+      }
+    }
+    this.paintOverlay();
+  }
+
   // Highlights every box of graph node `node`; zooms out if none is visible.
   async select(node) {
     this.selected = node;
@@ -194,6 +222,7 @@ export class FlameView {
 
   async crumbs() {
     const nav = this.el.crumbs;
+    if (!nav) return;
     const items = [{ box: ROOT, name: 'all' }];
     if (this.zoom !== ROOT) {
       const info = await this.info(this.zoom);
@@ -211,6 +240,7 @@ export class FlameView {
 
   async search(pattern) {
     const infoEl = this.el.searchInfo;
+    if (!infoEl) return;
     this.el.search.classList.remove('invalid');
     if (!pattern || this.key === null) {
       this.match = null; infoEl.textContent = ''; this.paint(); return;

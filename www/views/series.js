@@ -4,8 +4,8 @@
 import { drawLine, sparkline } from '../render/chart.js';
 
 export class SeriesView {
-  constructor(el, client, { onMessage }) {
-    Object.assign(this, { el, client, onMessage });
+  constructor(el, client, { onMessage, onGrowth }) {
+    Object.assign(this, { el, client, onMessage, onGrowth });
     this.keys = [];
   }
 
@@ -69,11 +69,16 @@ export class SeriesView {
     tr.classList.add('selected');
     const last = this.keys[this.keys.length - 1];
     const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const growth = document.createElement('button');
+    growth.type = 'button'; growth.className = 'growth';
+    growth.textContent = `Growth flame graph of ${name} (last − first snapshot)`;
+    growth.addEventListener('click', () => this.onGrowth?.(this.keys[0], last, name));
     try {
       const text = await this.client.call('peek', { key: last, pattern: `^${esc}$` });
-      this.el.peek.textContent = `Callers and callees of ${name} in the last snapshot (as go tool pprof -peek):\n\n${text}`;
+      this.el.peek.replaceChildren(growth,
+        `\n\nCallers and callees of ${name} in the last snapshot (as go tool pprof -peek):\n\n${text}`);
     } catch (e) {
-      this.el.peek.textContent = e.message;
+      this.el.peek.replaceChildren(growth, `\n\n${e.message}`);
     }
     this.el.peek.hidden = false;
   }

@@ -1,17 +1,19 @@
 // The top table: flat, flat%, sum%, cum, cum%, name. Sorted by the core
 // (so sum% follows the order), filtered by name here, rows rendered only
-// where visible.
+// where visible. For a comparison flat and cum are the changes (as pprof
+// prints them with -diff_base/-base) and each side's values are shown too.
 const ROW_H = 20;
+
+const PLAIN = [['flat', 'flat'], ['flat%', 'flat'], ['sum%', null], ['cum', 'cum'], ['cum%', 'cum'], ['name', 'name']];
+const DIFF = [['base flat', null], ['new flat', null], ['Δ flat', 'flat'], ['flat%', 'flat'], ['sum%', null],
+  ['base cum', null], ['new cum', null], ['Δ cum', 'cum'], ['cum%', 'cum'], ['name', 'name']];
 
 export class TopView {
   constructor(el, client, { onSelect, onMessage }) {
     Object.assign(this, { el, client, onSelect, onMessage });
     this.key = null; this.sort = 'flat'; this.desc = true; this.rows = null; this.visible = []; this.selected = -1;
-    el.table.querySelectorAll('th[data-sort]').forEach((th) => th.addEventListener('click', () => {
-      const s = th.dataset.sort;
-      if (this.sort === s) this.desc = !this.desc; else { this.sort = s; this.desc = s !== 'name'; }
-      this.load();
-    }));
+    this.columns = null;
+    this.setColumns(PLAIN);
     el.filter.addEventListener('input', () => this.applyFilter());
     el.box.addEventListener('scroll', () => this.render());
     el.tbody.addEventListener('click', (e) => {
@@ -24,7 +26,31 @@ export class TopView {
     });
   }
 
-  async setView(key) { this.key = key; this.selected = -1; await this.load(); }
+  setColumns(cols) {
+    if (this.columns === cols) return;
+    this.columns = cols;
+    const tr = document.createElement('tr');
+    for (const [label, sort] of cols) {
+      const th = document.createElement('th');
+      th.textContent = label;
+      th.className = label === 'name' ? '' : 'num';
+      if (sort) {
+        th.dataset.sort = sort;
+        th.addEventListener('click', () => {
+          if (this.sort === sort) this.desc = !this.desc; else { this.sort = sort; this.desc = sort !== 'name'; }
+          this.load();
+        });
+      }
+      tr.append(th);
+    }
+    this.el.table.querySelector('thead').replaceChildren(tr);
+  }
+
+  async setView(key, { compare = false } = {}) {
+    this.key = key; this.selected = -1;
+    this.setColumns(compare ? DIFF : PLAIN);
+    await this.load();
+  }
 
   async load() {
     if (this.key === null) return;
@@ -35,6 +61,10 @@ export class TopView {
       name: split(r.name), inline: split(r.inline), flatText: split(r.flatText), flatPct: split(r.flatPct),
       sumPct: split(r.sumPct), cumText: split(r.cumText), cumPct: split(r.cumPct),
     };
+    if (r.baseCum !== undefined) {
+      Object.assign(this.rows, { baseFlat: split(r.baseFlat), newFlat: split(r.newFlat), baseCum: split(r.baseCum),
+        newCum: split(r.newCum), mark: split(r.mark) });
+    }
     let marked = false;
     this.el.table.querySelectorAll('th[data-sort]').forEach((th) => {
       const on = th.dataset.sort === this.sort && !marked;
@@ -78,12 +108,25 @@ export class TopView {
       const tr = document.createElement('tr');
       tr.dataset.row = String(i);
       if (R.node[i] === this.selected) tr.className = 'selected';
-      for (const [text, cls] of [[R.flatText[i], 'num'], [R.flatPct[i], 'num'], [R.sumPct[i], 'num'],
-        [R.cumText[i], 'num'], [R.cumPct[i], 'num'], [R.name[i] + (R.inline[i] ? ` ${R.inline[i]}` : ''), 'name']]) {
+      const name = R.name[i] + (R.inline[i] ? ` ${R.inline[i]}` : '');
+      const cells = R.baseCum
+        ? [[R.baseFlat[i], 'num'], [R.newFlat[i], 'num'], [R.flatText[i], 'num delta'], [R.flatPct[i], 'num'],
+          [R.sumPct[i], 'num'], [R.baseCum[i], 'num'], [R.newCum[i], 'num'], [R.cumText[i], 'num delta'],
+          [R.cumPct[i], 'num'], [name, 'name']]
+        : [[R.flatText[i], 'num'], [R.flatPct[i], 'num'], [R.sumPct[i], 'num'], [R.cumText[i], 'num'],
+          [R.cumPct[i], 'num'], [name, 'name']];
+      for (const [text, cls] of cells) {
         const td = document.createElement('td');
         td.className = cls;
         td.textContent = text;
+        if (cls === 'num delta') td.classList.add(text.startsWith('-') ? 'down' : text === '0' ? 'same' : 'up');
         tr.append(td);
+      }
+      if (R.mark?.[i]) {
+        const m = document.createElement('span');
+        m.className = `mark ${R.mark[i]}`;
+        m.textContent = R.mark[i];
+        tr.lastChild.prepend(m);
       }
       out.push(tr);
     }
