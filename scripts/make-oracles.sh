@@ -103,4 +103,6 @@ gen $S small.cpu.tagfocus-handler.txt "-top -tagfocus=handler=/api/search -tagig
 gen $S small.heap.default.txt "-top" small.heap.pb.gz
 gen $S small.heap.files.txt "-top -files" small.heap.pb.gz
 gen $S small.heap.diff.txt "-top -diff_base=small.heap.pb.gz -sample_index=alloc_space" small.heap.pb.gz
+# A heap profile with no samples (an empty base for the comparison tests).
+(cd $L && go tool pprof -proto -focus=no-such-function heap.1.pb.gz > heap.empty.pb.gz 2>/dev/null)
 echo "make-oracles: $(cat */expected-extra/MANIFEST.tsv | wc -l) cases written"

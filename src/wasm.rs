@@ -110,6 +110,8 @@ struct Current {
     /// The top table, computed on first request (after the flame graph is drawn).
     top: std::cell::OnceCell<report::Top>,
     unit: String,
+    /// A comparison's view.
+    compare: bool,
     /// Comparisons: which samples are the base's (empty otherwise).
     is_base: Vec<bool>,
     /// Comparisons: per-node (base, new) values, computed with the table.
@@ -285,7 +287,12 @@ impl Session {
             (None, None, None) => return Err(JsError::new("profile data missing")),
         };
         let mut prepared = Prepared::from_profile(profile, q).map_err(js_err)?;
-        let is_base = if is_compare { crate::aggregate::base_samples(&prepared.profile) } else { Vec::new() };
+        let is_base = match crate::aggregate::base_samples(&prepared.profile) {
+            // A comparison whose base has no samples: every sample is new.
+            b if b.is_empty() && is_compare => vec![false; prepared.profile.samples.len()],
+            b if is_compare => b,
+            _ => Vec::new(),
+        };
         let (mut base_total, mut new_total) = (0i64, 0i64);
         if is_compare {
             let nt = prepared.profile.sample_types.len();
@@ -333,6 +340,7 @@ impl Session {
             flame: fl,
             top: std::cell::OnceCell::new(),
             unit,
+            compare: is_compare,
             is_base,
             split: std::cell::OnceCell::new(),
             sides: std::cell::OnceCell::new(),
@@ -399,7 +407,7 @@ impl Session {
             ("cumText", ct.into()),
             ("cumPct", cp.into()),
         ];
-        if !c.is_base.is_empty() {
+        if c.compare {
             // A comparison: each side's own values, and where a function is on one side only.
             let (b, n) = c.split.get_or_init(|| {
                 let pr = &c.prepared;
@@ -717,7 +725,7 @@ impl Current {
     fn flame_of(&self, side: u32) -> Result<&flame::Flame, JsError> {
         match side {
             0 => Ok(&self.flame),
-            1 | 2 if !self.is_base.is_empty() => {
+            1 | 2 if self.compare => {
                 let [b, n] = self.sides.get_or_init(|| {
                     let w = |base| flame::Weights::Side(&self.is_base, base);
                     [

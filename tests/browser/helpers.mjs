@@ -40,10 +40,11 @@ export async function load(page, ...files) {
   await page.waitForFunction((want) => Number(document.body.dataset.ready) >= want, before + files.length - 1, { timeout: 60000 });
 }
 
-// Drops files onto the page as a user's drag and drop would.
-export async function drop(page, files) {
+// Drops files onto the page as a user's drag and drop would; `x` is where
+// (the right half of the window is the compare target).
+export async function drop(page, files, { x = 10 } = {}) {
   const payload = files.map((f) => ({ name: f.split('/').pop(), b64: readFileSync(f).toString('base64') }));
-  await page.evaluate((items) => {
+  await page.evaluate(([items, at]) => {
     const dt = new DataTransfer();
     for (const it of items) {
       const bin = atob(it.b64);
@@ -51,8 +52,8 @@ export async function drop(page, files) {
       for (let i = 0; i < bin.length; i++) u[i] = bin.charCodeAt(i);
       dt.items.add(new File([u], it.name));
     }
-    window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-  }, payload);
+    window.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true, clientX: at, clientY: 200 }));
+  }, [payload, x]);
 }
 
 // The table rows as pprof prints them: [flat, flat%, sum%, cum, cum%, name].
@@ -86,4 +87,46 @@ export async function paintedPixels(page) {
 
 export async function messages(page) {
   return page.evaluate(() => [...document.querySelectorAll('#messages .msg span')].map((s) => s.textContent));
+}
+
+// Opens the compare panel, puts each profile (by tab name) on its side, and
+// waits for the comparison to be shown. `sides`: { name: 'base' | 'new' | 'none' }.
+export async function compare(page, sides) {
+  await page.click('#compareBtn');
+  const rows = await page.$$eval('#compareChoices tbody tr', (trs) => trs.map((tr) => tr.cells[0].textContent));
+  for (const [i, name] of rows.entries()) {
+    const side = sides[name] ?? 'none';
+    await page.check(`#compareChoices tbody tr:nth-child(${i + 1}) input[value=${side}]`);
+  }
+  const before = await page.evaluate(() => window.pprofLens.app.nextKey);
+  await page.click('#compareGo');
+  await page.waitForFunction((k) => Number(document.body.dataset.ready) >= k, before, { timeout: 60000 });
+}
+
+// The flame layout's box of node `name` (first found) with its centre in CSS pixels.
+export async function boxOf(page, name, view = 'flame') {
+  return page.evaluate(([n, v]) => {
+    const L = window.pprofLens;
+    const f = v === 'flame' ? L.flame : L.sides[v];
+    const lay = f.layout;
+    const o = f.opts();
+    for (let i = 0; i < lay.x.length; i++) {
+      if (f.names[lay.node[i]] === n) {
+        const x = (lay.x[i] + lay.width[i] / 2) * o.width;
+        const y = (o.flip ? o.height - (lay.depth[i] + 1) * 18 : lay.depth[i] * 18) + 9;
+        return { i, x, y, lo: lay.lo[i], hi: lay.hi[i], depth: lay.depth[i], change: lay.change[i] };
+      }
+    }
+    return null;
+  }, [name, view]);
+}
+
+// The colour [r, g, b] of canvas `id` at CSS pixel (x, y).
+export async function pixel(page, id, x, y) {
+  return page.evaluate(([cid, px, py]) => {
+    const c = document.getElementById(cid);
+    const dpr = c.width / c.clientWidth;
+    const d = c.getContext('2d').getImageData(Math.round(px * dpr), Math.round(py * dpr), 1, 1).data;
+    return [d[0], d[1], d[2]];
+  }, [id, x, y]);
 }
