@@ -1,8 +1,12 @@
 // Benchmark of the page in headless Chromium: time from drop to painted flame
 // graph and table, redraw times for zoom and hover on the flame graph, and
 // the browser's memory. Median of RUNS runs.
-// usage: node scripts/bench-page.mjs [RUNS] [medium|large...]   (after scripts/build.sh;
-// the profiles come from scripts/bench.sh's bench-data/, generated if missing)
+// usage: node scripts/bench-page.mjs [RUNS] [medium|large|compare-medium|compare-large...]
+// (after scripts/build.sh; the profiles come from scripts/bench.sh's
+// bench-data/, generated if missing). compare-SIZE loads SIZE and a second
+// profile of the same size and program (the generator's seed 8: mostly
+// different stacks, a worst case for the merged tree) and times the
+// comparison from the click to the painted diff flame graph and table.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { launch, startServer, openPage, root } from '../tests/browser/helpers.mjs';
@@ -26,8 +30,10 @@ function treePss(pid) {
   return total / 1024;
 }
 
+const SPECS = { medium: '100000:20000', large: '1000000:50000' };
 const { server, url } = await startServer();
-for (const size of sizes) {
+for (const size of sizes.filter((s) => s.startsWith('compare-'))) await benchCompare(size.slice(8));
+for (const size of sizes.filter((s) => !s.startsWith('compare-'))) {
   const file = `${root}/bench-data/${size}.pb.gz`;
   if (!existsSync(file)) execFileSync(`${root}/target/release/pprof-lens-gen`, [size, file], { stdio: 'inherit' });
   const bytes = readFileSync(file).length;
@@ -72,3 +78,37 @@ for (const size of sizes) {
     + `zoom in: redrawn ${median(r.zoom).toFixed(1)}ms, exact layout request ${median(r.layout).toFixed(1)}ms + draw ${median(r.draw).toFixed(1)}ms; zoom out (request + draw) ${median(r.zoomOut).toFixed(1)}ms; hover ${median(r.hover).toFixed(2)}ms; browser PSS ${median(r.rss).toFixed(0)} MB (wasm memory ${median(r.wasm).toFixed(0)} MB)`);
 }
 server.close();
+
+async function benchCompare(size) {
+  const a = `${root}/bench-data/${size}.pb.gz`;
+  const b = `${root}/bench-data/${size}-b.pb.gz`;
+  if (!existsSync(a)) execFileSync(`${root}/target/release/pprof-lens-gen`, [size, a], { stdio: 'inherit' });
+  if (!existsSync(b)) execFileSync(`${root}/target/release/pprof-lens-gen`, [`${SPECS[size]}:8`, b], { stdio: 'inherit' });
+  const r = { one: [], cmp: [], cmpFlame: [], pss: [], wasm: [] };
+  for (let i = 0; i < runs; i++) {
+    const browser = await launch();
+    const { page } = await openPage(browser, url, { width: 1400, height: 900 });
+    await page.setInputFiles('#file', a);
+    await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 300000 });
+    r.one.push(await page.evaluate(() => window.pprofLens.app.lastLoadMs));
+    await page.setInputFiles('#file', b);
+    await page.waitForFunction(() => document.body.dataset.ready === '2', null, { timeout: 300000 });
+    const m = await page.evaluate(async () => {
+      const { app, createComparison, client } = window.pprofLens;
+      const t0 = performance.now();
+      await createComparison([1], [2]);
+      const out = { cmp: performance.now() - t0, cmpFlame: app.flamePaintedAt - t0 };
+      out.wasm = (await client.call('stats', {})).wasmMemory / 1048576;
+      out.errors = [...document.querySelectorAll('#messages .msg span')].map((s) => s.textContent);
+      return out;
+    });
+    if (m.errors.length) throw new Error(`compare failed: ${m.errors.join('; ')}`);
+    r.cmp.push(m.cmp); r.cmpFlame.push(m.cmpFlame); r.wasm.push(m.wasm);
+    r.pss.push(treePss(process.pid));
+    await browser.close();
+  }
+  const s = (xs) => (median(xs) / 1000).toFixed(2);
+  console.log(`compare ${size}: loading one profile (drop → table ready) ${s(r.one)}s; comparing two (click → diff flame graph painted) `
+    + `${s(r.cmpFlame)}s, → table ready ${s(r.cmp)}s [${r.cmp.map((x) => (x / 1000).toFixed(2)).join(', ')}] = ${(median(r.cmp) / median(r.one)).toFixed(2)}x one load; `
+    + `browser PSS ${median(r.pss).toFixed(0)} MB (wasm memory ${median(r.wasm).toFixed(0)} MB)`);
+}

@@ -356,7 +356,14 @@ impl Session {
     pub fn top(&self, id: u32, sort: &str, desc: bool) -> Result<JsValue, JsError> {
         let c = self.current(id)?;
         let pr = &c.prepared;
-        let t = c.top.get_or_init(|| report::top(pr));
+        let t = c.top.get_or_init(|| {
+            if c.compare {
+                let (b, n) = c.split();
+                report::top_from(pr, graph::net_of(b, n))
+            } else {
+                report::top(pr)
+            }
+        });
         let mut rows: Vec<&report::TopRow> = t.rows.iter().collect();
         match sort {
             "cum" => rows.sort_by(|a, b| b.cum.abs().cmp(&a.cum.abs()).then_with(|| a.name.cmp(&b.name))),
@@ -409,10 +416,7 @@ impl Session {
         ];
         if c.compare {
             // A comparison: each side's own values, and where a function is on one side only.
-            let (b, n) = c.split.get_or_init(|| {
-                let pr = &c.prepared;
-                graph::split_values(&pr.profile, &pr.stacks, pr.nodes.len(), pr.value_index, &c.is_base)
-            });
+            let (b, n) = c.split();
             let col = |f: &dyn Fn(usize) -> String| rows.iter().map(|r| f(r.node as usize) + "\n").collect::<String>();
             let present = |g: &Graph, i: usize| g.flat[i] != 0 || g.cum[i] != 0;
             pairs.push(("baseFlat", col(&|i| fv(b.flat[i])).into()));
@@ -540,7 +544,16 @@ impl Session {
     /// same frames as box (`lo`, `hi`, `depth`) of flame graph `from`, as
     /// `[lo, hi, depth]`; when `to` lacks it, null if `exact`, else its
     /// deepest ancestor that `to` has (the root at worst).
-    pub fn locate(&self, id: u32, from: u32, lo: u32, hi: u32, depth: u32, to: u32, exact: bool) -> Result<JsValue, JsError> {
+    pub fn locate(
+        &self,
+        id: u32,
+        from: u32,
+        lo: u32,
+        hi: u32,
+        depth: u32,
+        to: u32,
+        exact: bool,
+    ) -> Result<JsValue, JsError> {
         let c = self.current(id)?;
         let path = c.flame_of(from)?.path(&c.prepared, flame::BoxKey { lo, hi, depth });
         let target = c.flame_of(to)?;
@@ -684,7 +697,7 @@ impl Session {
 impl Session {
     /// Merges each side of a comparison and subtracts the base, labelled.
     fn combine(&self, c: &Comparison) -> Result<Profile, JsError> {
-        let side = |ids: &[u32]| -> Result<Vec<(String, Profile)>, JsError> {
+        let side = |ids: &[u32]| -> Result<Vec<(&str, &Profile)>, JsError> {
             ids.iter()
                 .map(|&i| {
                     let l = self.get(i).map_err(|_| {
@@ -693,20 +706,19 @@ impl Session {
                     if l.compare.is_some() {
                         return Err(JsError::new(&format!("{} is itself a comparison: compare profiles", l.name)));
                     }
-                    Ok((l.name.clone(), l.profile().clone()))
+                    Ok((l.name.as_str(), l.profile()))
                 })
                 .collect()
         };
         let (base, new) = (side(&c.base)?, side(&c.new)?);
-        let named: Vec<(&str, &Profile)> = base.iter().chain(&new).map(|(n, p)| (n.as_str(), p)).collect();
+        let named: Vec<(&str, &Profile)> = base.iter().chain(&new).copied().collect();
         report::diff::check_comparable(&named).map_err(js_err)?;
-        let base_empty = base.iter().all(|(_, p)| p.samples.is_empty());
-        if c.normalize && base_empty {
+        if c.normalize && base.iter().all(|(_, p)| p.samples.is_empty()) {
             return Err(JsError::new("the base has no samples: there is no total to normalise to"));
         }
-        let bases: Vec<Profile> = base.into_iter().map(|(_, p)| p).collect();
-        let news: Vec<Profile> = new.into_iter().map(|(_, p)| p).collect();
-        crate::aggregate::combine::combine(news, bases, crate::query::BaseMode::Diff, c.normalize).map_err(js_err)
+        let (news, bases): (Vec<&Profile>, Vec<&Profile>) =
+            (new.iter().map(|&(_, p)| p).collect(), base.iter().map(|&(_, p)| p).collect());
+        crate::aggregate::combine::compare_refs(&news, &bases, c.normalize).map_err(js_err)
     }
 
     fn get(&self, id: u32) -> Result<&Loaded, JsError> {
@@ -721,6 +733,14 @@ impl Session {
 }
 
 impl Current {
+    /// A comparison's per-node (base, new) values.
+    fn split(&self) -> &(Graph, Graph) {
+        self.split.get_or_init(|| {
+            let pr = &self.prepared;
+            graph::split_values(&pr.profile, &pr.stacks, pr.nodes.len(), pr.value_index, &self.is_base)
+        })
+    }
+
     /// Flame graph `side`: 0 the view's, 1 a comparison's base, 2 its new side.
     fn flame_of(&self, side: u32) -> Result<&flame::Flame, JsError> {
         match side {

@@ -92,3 +92,31 @@ fn subtract_total_of_a_labelled_comparison_is_pprof_base_total() {
     assert_eq!(compute_total(&pr.profile, vi), 39_351_191);
     assert!(base_samples(&pr.profile).iter().any(|&b| b));
 }
+
+#[test]
+fn comparing_borrowed_profiles_gives_what_combining_copies_gives() {
+    use pprof_lens::aggregate::combine::{combine, compare_refs};
+    use pprof_lens::aggregate::Prepared;
+    use pprof_lens::query::BaseMode;
+    use pprof_lens::report::{top_text, traces_text};
+    let text = |p: Profile| {
+        let mut q = Query::default();
+        q.base_mode = BaseMode::Diff;
+        q.nodefraction = 0.0;
+        let pr = Prepared::from_profile(p, q).unwrap();
+        top_text(&pr) + &traces_text(&pr)
+    };
+    let pairs = [
+        (corpus("heap.1.pb.gz"), corpus("heap.6.pb.gz")),
+        (corpus("goroutine.start.pb.gz"), corpus("goroutine.end.pb.gz")),
+        (folded("main;a 10\nmain;b 5\nmain;d 3"), folded("main;a 4\nmain;b 20\nmain;c 7")),
+    ];
+    for (b, n) in pairs {
+        for normalize in [false, true] {
+            let want = combine(vec![n.clone()], vec![b.clone()], BaseMode::Diff, normalize).unwrap();
+            let got = compare_refs(&[&n], &[&b], normalize).unwrap();
+            assert_eq!(got.samples.len(), want.samples.len());
+            assert_eq!(text(got), text(want), "normalize {normalize}");
+        }
+    }
+}

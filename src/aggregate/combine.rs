@@ -4,7 +4,7 @@
 //! `drop_frames` applied.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::merge::{compatible, scale, set_label};
+use crate::model::merge::{self, compatible, scale, set_label};
 use crate::model::{self, Profile};
 use crate::query::BaseMode;
 use crate::report::units;
@@ -28,10 +28,56 @@ pub fn combine(sources: Vec<Profile>, bases: Vec<Profile>, mode: BaseMode, norma
         }
         let neg = vec![-1.0; b.sample_types.len()];
         scale(&mut b, &neg);
-        p = model::merge(scale_units(vec![p, b])?)?;
+        // Both sides are merged (their samples unique); with the base
+        // labelled, no sample of one side can equal one of the other's
+        // unless the new side already carried the label.
+        let disjoint = mode == BaseMode::Diff && !p.strings.iter().any(|s| s == BASE_LABEL);
+        let both = scale_units(vec![p, b])?;
+        p = if disjoint { merge::merge_disjoint(both)? } else { model::merge(both)? };
     }
     remove_uninteresting(&mut p)?;
     Ok(p)
+}
+
+/// [`combine`] in `-diff_base` mode of borrowed profiles (the page keeps
+/// the profiles it compares). When each side is one already-merged profile
+/// with the same sample types, the sides are merged straight from where
+/// they are, the base negated and labelled on the way, with no copy; else
+/// the profiles are copied and combined as usual.
+pub fn compare_refs(sources: &[&Profile], bases: &[&Profile], normalize: bool) -> Result<Profile> {
+    if let ([p], [b]) = (sources, bases) {
+        let fast = p.sample_types == b.sample_types
+            && p.drop_frames.is_empty()
+            && !p.strings.iter().any(|s| s == BASE_LABEL)
+            && merge::is_merged(p)
+            && merge::is_merged(b);
+        if fast {
+            let nt = p.sample_types.len();
+            let sum = |q: &Profile| {
+                let mut v = vec![0i64; nt];
+                for row in q.samples.values.chunks(nt) {
+                    for (a, &x) in v.iter_mut().zip(row) {
+                        *a = a.wrapping_add(x);
+                    }
+                }
+                v
+            };
+            let new_side = merge::Adjust {
+                ratios: normalize.then(|| {
+                    let (bv, sv) = (sum(b), sum(p));
+                    (0..nt).map(|i| if sv[i] == 0 { 0.0 } else { bv[i] as f64 / sv[i] as f64 }).collect()
+                }),
+                label: None,
+            };
+            let base_side = merge::Adjust {
+                ratios: Some(vec![-1.0; nt]),
+                label: Some((BASE_LABEL.to_string(), "true".to_string())),
+            };
+            return merge::merge_disjoint_refs(&[(p, &new_side), (b, &base_side)]);
+        }
+    }
+    let own = |ps: &[&Profile]| ps.iter().map(|&p| p.clone()).collect::<Vec<_>>();
+    combine(own(sources), own(bases), BaseMode::Diff, normalize)
 }
 
 /// pprof's `Normalize`: scales `p` so each sample type sums to the base's sum.

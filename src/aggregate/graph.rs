@@ -327,10 +327,53 @@ pub fn build(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, kept: Option<&[
 /// new profile's. Returns (base, new).
 pub fn split_values(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, is_base: &[bool]) -> (Graph, Graph) {
     let nt = p.sample_types.len();
-    let v = |s: usize| p.samples.values[s * nt + vi];
-    let base = values(stacks, nn, None, |s| if is_base[s] { v(s).wrapping_neg() } else { 0 });
-    let new = values(stacks, nn, None, |s| if is_base[s] { 0 } else { v(s) });
-    (base, new)
+    // One pass for both sides: node arrays hold (base, new) side by side.
+    let mut flat = vec![(0i64, 0i64); nn];
+    let mut cum: Vec<(i64, i64, u32)> = vec![(0, 0, u32::MAX); nn];
+    for (k, &s) in stacks.samples.iter().enumerate() {
+        let v = p.samples.values[s as usize * nt + vi];
+        if v == 0 {
+            continue;
+        }
+        let base = is_base.get(s as usize) == Some(&true);
+        let w = if base { v.wrapping_neg() } else { v };
+        let stamp = k as u32;
+        let mut leaf = NONE;
+        for &raw in stacks.stack(k) {
+            let nu = (raw & !INLINED) as usize;
+            let c = &mut cum[nu];
+            if c.2 != stamp {
+                c.2 = stamp;
+                if base {
+                    c.0 = c.0.wrapping_add(w);
+                } else {
+                    c.1 = c.1.wrapping_add(w);
+                }
+            }
+            leaf = nu as u32;
+        }
+        if leaf != NONE {
+            let f = &mut flat[leaf as usize];
+            if base {
+                f.0 = f.0.wrapping_add(w);
+            } else {
+                f.1 = f.1.wrapping_add(w);
+            }
+        }
+    }
+    let side = |pick: fn((i64, i64)) -> i64| Graph {
+        flat: flat.iter().map(|&f| pick(f)).collect(),
+        cum: cum.iter().map(|&(b, n, _)| pick((b, n))).collect(),
+        edges: Vec::new(),
+    };
+    (side(|x| x.0), side(|x| x.1))
+}
+
+/// The net values (new − base) of a comparison from its two sides: what
+/// [`build`] gives on the compared profile, without another pass.
+pub fn net_of(base: &Graph, new: &Graph) -> Graph {
+    let sub = |a: &[i64], b: &[i64]| a.iter().zip(b).map(|(n, b)| n.wrapping_sub(*b)).collect();
+    Graph { flat: sub(&new.flat, &base.flat), cum: sub(&new.cum, &base.cum), edges: Vec::new() }
 }
 
 /// The value pass: `weight` gives each sample's value (0 skips it).
@@ -384,9 +427,15 @@ pub fn edges_into(
     let all = vec![true; if kept.is_some() && targets.is_some() { 0 } else { nn }];
     let kept = kept.unwrap_or(&all);
     let targets = targets.unwrap_or(&all);
-    let mut edge_index: FxMap<u64, u32> = FxMap::default();
-    let mut edges: Vec<Edge> = Vec::new();
-    let mut edge_seen: Vec<u32> = Vec::new();
+    // Everything an edge accumulates lives in its map entry: one cache
+    // miss per traversal (with millions of distinct edges, misses are the cost).
+    struct Acc {
+        weight: i64,
+        seen: u32,
+        order: u32,
+        inline: bool,
+    }
+    let mut acc: FxMap<u64, Acc> = FxMap::default();
     for (k, &s) in stacks.samples.iter().enumerate() {
         let w = p.samples.values[s as usize * nt + vi];
         if w == 0 {
@@ -401,22 +450,27 @@ pub fn edges_into(
             }
             if parent != NONE && n != parent && targets[n as usize] {
                 let key = ((parent as u64) << 32) | n as u64;
-                let e = *edge_index.entry(key).or_insert_with(|| {
-                    edges.push(Edge { src: parent, dst: n, weight: 0, inline: true });
-                    edge_seen.push(u32::MAX);
-                    (edges.len() - 1) as u32
-                }) as usize;
-                if edge_seen[e] != stamp {
-                    edge_seen[e] = stamp;
-                    edges[e].weight = edges[e].weight.wrapping_add(w);
+                let next = acc.len() as u32;
+                let a = acc.entry(key).or_insert(Acc { weight: 0, seen: u32::MAX, order: next, inline: true });
+                if a.seen != stamp {
+                    a.seen = stamp;
+                    a.weight = a.weight.wrapping_add(w);
                     if raw & INLINED == 0 {
-                        edges[e].inline = false;
+                        a.inline = false;
                     }
                 }
             }
             parent = n;
         }
     }
+    let mut edges: Vec<(u32, Edge)> = acc
+        .into_iter()
+        .map(|(key, a)| {
+            (a.order, Edge { src: (key >> 32) as u32, dst: key as u32, weight: a.weight, inline: a.inline })
+        })
+        .collect();
+    edges.sort_unstable_by_key(|e| e.0);
+    let edges = edges.into_iter().map(|e| e.1).collect();
     Graph { flat: Vec::new(), cum: Vec::new(), edges }
 }
 

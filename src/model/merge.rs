@@ -86,7 +86,45 @@ impl Merger {
 
 /// Merges profiles into one (pprof's `profile.Merge`). The sample types of
 /// all profiles must match.
-pub fn merge(mut parts: Vec<Profile>) -> Result<Profile> {
+pub fn merge(parts: Vec<Profile>) -> Result<Profile> {
+    merge_with(parts, true)
+}
+
+/// Merges profiles none of whose samples can equal another's: each part's
+/// samples are already unique (a merge's output) and the parts' samples
+/// differ in their labels (a compared profile's base is labelled, its new
+/// side is not). Locations and functions are unified as [`merge`] does;
+/// samples are appended without looking for twins, which is most of the
+/// cost of merging millions of them.
+pub fn merge_disjoint(parts: Vec<Profile>) -> Result<Profile> {
+    merge_with(parts, false)
+}
+
+/// A change applied to a profile's samples while merging it, so that no
+/// copy of it is made: values scaled (as [`scale`], which drops the samples
+/// whose scaled values are all zero) and a string label set (as
+/// [`set_label`]).
+#[derive(Clone, Debug, Default)]
+pub struct Adjust {
+    /// One ratio per sample type.
+    pub ratios: Option<Vec<f64>>,
+    /// Label key and value.
+    pub label: Option<(String, String)>,
+}
+
+/// [`merge_disjoint`] of borrowed profiles, each with its adjustment.
+pub fn merge_disjoint_refs(parts: &[(&Profile, &Adjust)]) -> Result<Profile> {
+    let mut out = merge_refs(parts, false)?;
+    drop_zero_samples(&mut out);
+    Ok(out)
+}
+
+/// True when merging `p` alone would change nothing (see [`merge`]).
+pub fn is_merged(p: &Profile) -> bool {
+    is_canonical(p)
+}
+
+fn merge_with(mut parts: Vec<Profile>, dedupe: bool) -> Result<Profile> {
     if parts.len() == 1 && is_canonical(&parts[0]) {
         // Nothing to unify: merging would only copy. Keep pprof's effects:
         // duplicate comments collapse and all-zero samples go.
@@ -96,10 +134,21 @@ pub fn merge(mut parts: Vec<Profile>) -> Result<Profile> {
         drop_zero_samples(&mut p);
         return Ok(p);
     }
-    let Some(first) = parts.first() else {
+    let none = Adjust::default();
+    let refs: Vec<(&Profile, &Adjust)> = parts.iter().map(|p| (p, &none)).collect();
+    let out = merge_refs(&refs, dedupe)?;
+    drop(refs);
+    drop(parts);
+    let mut out = out;
+    drop_zero_samples(&mut out);
+    Ok(out)
+}
+
+fn merge_refs(parts: &[(&Profile, &Adjust)], dedupe: bool) -> Result<Profile> {
+    let Some(&(first, _)) = parts.first() else {
         return Err(Error::new(ErrorKind::BadQuery, "no profiles to merge"));
     };
-    for p in &parts[1..] {
+    for (p, _) in &parts[1..] {
         compatible(first, p)?;
     }
     let nt = first.sample_types.len();
@@ -109,7 +158,7 @@ pub fn merge(mut parts: Vec<Profile>) -> Result<Profile> {
     let mut period = 0i64;
     let mut comments: Vec<String> = Vec::new();
     let mut default_sample_type = String::new();
-    for p in &parts {
+    for &(p, _) in parts {
         if time_nanos == 0 || p.time_nanos < time_nanos {
             time_nanos = p.time_nanos;
         }
@@ -126,8 +175,8 @@ pub fn merge(mut parts: Vec<Profile>) -> Result<Profile> {
             default_sample_type = p.default_sample_type.clone();
         }
     }
-    let total_samples: usize = parts.iter().map(|p| p.samples.len()).sum();
-    let total_stack: usize = parts.iter().map(|p| p.samples.stack.len()).sum();
+    let total_samples: usize = parts.iter().map(|(p, _)| p.samples.len()).sum();
+    let total_stack: usize = parts.iter().map(|(p, _)| p.samples.stack.len()).sum();
     let out = Profile {
         strings: vec![String::new()],
         sample_types: first.sample_types.clone(),
@@ -165,19 +214,19 @@ pub fn merge(mut parts: Vec<Profile>) -> Result<Profile> {
     m.out.samples.stack_start.push(0);
     m.out.samples.label_start.push(0);
 
-    for p in &parts {
-        merge_one(&mut m, p);
+    for &(p, adjust) in parts {
+        merge_one(&mut m, p, dedupe, adjust);
     }
-    drop(parts);
-    let mut out = m.out;
-    drop_zero_samples(&mut out);
-    Ok(out)
+    Ok(m.out)
 }
 
-fn merge_one(m: &mut Merger, p: &Profile) {
+fn merge_one(m: &mut Merger, p: &Profile, dedupe: bool, adjust: &Adjust) {
     let nt = p.sample_types.len();
     // Strings.
     let smap: Vec<u32> = p.strings.iter().map(|s| m.intern(s)).collect();
+    let label = adjust.label.as_ref().map(|(k, v)| (m.intern(k), m.intern(v)));
+    let ratios = adjust.ratios.as_ref().filter(|r| r.iter().any(|&x| x != 1.0));
+    let mut scaled = vec![0i64; nt];
     // Mappings: unified by size, offset, file and build id; addresses are
     // rebased on the first mapping seen with that key.
     let mut mmap: Vec<(u32, i64)> = Vec::with_capacity(p.mappings.len());
@@ -248,7 +297,17 @@ fn merge_one(m: &mut Merger, p: &Profile) {
     // Samples: identical location lists and labels are summed.
     let mut lab: Vec<(u32, u32, i64, u32)> = Vec::new();
     for s in 0..p.samples.len() {
-        let vals = &p.samples.values[s * nt..(s + 1) * nt];
+        let mut vals = &p.samples.values[s * nt..(s + 1) * nt];
+        if let Some(r) = ratios {
+            for ((o, &v), &x) in scaled.iter_mut().zip(vals).zip(r) {
+                *o = if x != 1.0 { (v as f64 * x).round() as i64 } else { v };
+            }
+            // As `scale`: kept when a scaled value is nonzero.
+            if !scaled.iter().zip(r).any(|(&v, &x)| x != 1.0 && v != 0) {
+                continue;
+            }
+            vals = &scaled;
+        }
         if vals.iter().all(|&v| v == 0) {
             continue;
         }
@@ -256,12 +315,33 @@ fn merge_one(m: &mut Merger, p: &Profile) {
         lab.clear();
         for i in p.samples.label_range(s) {
             let l = &p.samples.labels;
-            lab.push((smap[l.key[i] as usize], smap[l.str[i] as usize], l.num[i], smap[l.unit[i] as usize]));
+            let key = smap[l.key[i] as usize];
+            if matches!(label, Some((k, _)) if k == key && l.str[i] != 0) {
+                continue; // replaced, as set_label does
+            }
+            lab.push((key, smap[l.str[i] as usize], l.num[i], smap[l.unit[i] as usize]));
+        }
+        if let Some((k, v)) = label {
+            lab.push((k, v, 0, 0));
         }
         // Canonical label order: by key (string order), stable within a key.
         if lab.len() > 1 {
             let strs = &m.out.strings;
             lab.sort_by(|a, b| strs[a.0 as usize].cmp(&strs[b.0 as usize]));
+        }
+        let o = &mut m.out;
+        if !dedupe {
+            o.samples.stack.extend(stack.iter().map(|&l| lmap[l as usize]));
+            o.samples.stack_start.push(o.samples.stack.len() as u32);
+            o.samples.values.extend_from_slice(vals);
+            for &(k, v, n, u) in &lab {
+                o.samples.labels.key.push(k);
+                o.samples.labels.str.push(v);
+                o.samples.labels.num.push(n);
+                o.samples.labels.unit.push(u);
+            }
+            o.samples.label_start.push(o.samples.labels.key.len() as u32);
+            continue;
         }
         let mut h = FxHasher::default();
         for &l in stack {

@@ -128,16 +128,7 @@ impl Flame {
         let mut order: Vec<u32> = (0..st.samples.len() as u32)
             .filter(|&k| wanted(k as usize) && value_of(k as usize) != 0 && !st.stack(k as usize).is_empty())
             .collect();
-        let key = |raw: u32| ((rank[(raw & !INLINED) as usize] as u64) << 1) | (raw >> 31) as u64;
-        order.sort_unstable_by(|&a, &b| {
-            let (sa, sb) = (st.stack(a as usize), st.stack(b as usize));
-            for (&x, &y) in sa.iter().zip(sb) {
-                if x != y {
-                    return key(x).cmp(&key(y));
-                }
-            }
-            sa.len().cmp(&sb.len())
-        });
+        sort_stacks(&mut order, st, &rank);
         let (mut value, mut width, mut diff) = (Vec::new(), Vec::new(), None);
         if let Weights::Diff(_) = w {
             // One entry per distinct stack (equal stacks sort together), so
@@ -477,6 +468,57 @@ impl Flame {
     }
 }
 
+/// Sorts stack indices `order` by their frames (graph node name rank, then
+/// inlined after not), a stack before the longer ones it is a prefix of.
+///
+/// Most-significant-digit first: each round packs the next few frames of
+/// every stack of a group into one integer, sorts the group by it, and goes
+/// one round deeper only in runs that still tie. Each stack is read a few
+/// frames at a time instead of once per comparison, which is what makes
+/// comparison sorting of millions of deep stacks slow.
+fn sort_stacks(order: &mut Vec<u32>, st: &crate::aggregate::graph::Stacks, rank: &[u32]) {
+    // A frame's key is 1 + (rank << 1 | inlined); 0 marks "stack ended".
+    let max_key = (rank.iter().copied().max().unwrap_or(0) as u64) * 2 + 2;
+    let bits = 64 - max_key.leading_zeros();
+    let per = (64 / bits) as usize;
+    let slot_mask = if bits == 64 { u64::MAX } else { (1u64 << bits) - 1 };
+    let fkey = |raw: u32| (((rank[(raw & !INLINED) as usize] as u64) << 1) | (raw >> 31) as u64) + 1;
+    let mut keyed: Vec<(u64, u32)> = order.iter().map(|&k| (0, k)).collect();
+    let mut work = vec![(0usize, keyed.len(), 0usize)];
+    while let Some((lo, hi, depth)) = work.pop() {
+        if hi - lo < 2 {
+            continue;
+        }
+        for e in &mut keyed[lo..hi] {
+            let frames = st.stack(e.1 as usize);
+            let mut k = 0u64;
+            for j in 0..per {
+                k = if bits == 64 { 0 } else { k << bits };
+                if let Some(&raw) = frames.get(depth + j) {
+                    k |= fkey(raw);
+                }
+            }
+            e.0 = k;
+        }
+        keyed[lo..hi].sort_unstable_by_key(|e| e.0);
+        let mut i = lo;
+        while i < hi {
+            let k = keyed[i].0;
+            let mut j = i + 1;
+            while j < hi && keyed[j].0 == k {
+                j += 1;
+            }
+            // Ties whose stacks all go on past this round's frames go deeper.
+            if j - i > 1 && k & slot_mask != 0 {
+                work.push((i, j, depth + per));
+            }
+            i = j;
+        }
+    }
+    order.clear();
+    order.extend(keyed.into_iter().map(|e| e.1));
+}
+
 fn push(l: &mut Layout, x: f64, w: f64, d: u32, raw: u32, lo: u32, hi: u32) {
     l.x.push(x);
     l.width.push(w);
@@ -572,6 +614,43 @@ mod tests {
                 let want = f.weight(0, l.lo[i]) as f64 / f.weight(0, f.len() as u32) as f64;
                 assert!((l.x[i] - want).abs() < 1e-9);
             }
+        }
+    }
+
+    #[test]
+    fn stack_sort_orders_as_frame_by_frame_comparison() {
+        use prost::Message;
+        let data = crate::synth::generate(crate::synth::Spec::SMALL).encode_to_vec();
+        let p = crate::load(&data, &Default::default(), &ModelOptions::default()).unwrap();
+        let pr = Prepared::new(vec![p], vec![], Query::default()).unwrap();
+        let st = &pr.stacks;
+        let n = pr.nodes.len();
+        // Ranks of few and of many bits (up to one frame per round).
+        let ranks = [
+            (0..n as u32).rev().collect::<Vec<_>>(),
+            (0..n as u32).map(|r| r * 40_000).collect(),
+            (0..n as u32).map(|r| u32::MAX - r).collect(),
+        ];
+        for rank in ranks {
+            let key = |raw: u32| ((rank[(raw & !INLINED) as usize] as u64) << 1) | (raw >> 31) as u64;
+            let cmp = |a: &u32, b: &u32| {
+                let (sa, sb) = (st.stack(*a as usize), st.stack(*b as usize));
+                for (&x, &y) in sa.iter().zip(sb) {
+                    if x != y {
+                        return key(x).cmp(&key(y));
+                    }
+                }
+                sa.len().cmp(&sb.len())
+            };
+            let mut want: Vec<u32> = (0..st.samples.len() as u32).collect();
+            want.sort_by(cmp);
+            let mut got: Vec<u32> = (0..st.samples.len() as u32).collect();
+            got.reverse();
+            sort_stacks(&mut got, st, &rank);
+            for w in got.windows(2) {
+                assert_ne!(cmp(&w[0], &w[1]), std::cmp::Ordering::Greater);
+            }
+            assert_eq!(got.len(), want.len());
         }
     }
 

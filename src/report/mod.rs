@@ -46,6 +46,12 @@ const TOP_DEFAULT_NODECOUNT: usize = 0;
 
 /// Computes the top table as `go tool pprof -top` does (`newTrimmedGraph`).
 pub fn top(pr: &Prepared) -> Top {
+    let g = graph::build(&pr.profile, &pr.stacks, pr.nodes.len(), pr.value_index, None, false);
+    top_from(pr, g)
+}
+
+/// [`top`] from the view's node values, already computed.
+pub fn top_from(pr: &Prepared, g: graph::Graph) -> Top {
     let q = &pr.query;
     let p = &pr.profile;
     let vi = pr.value_index;
@@ -56,7 +62,6 @@ pub fn top(pr: &Prepared) -> Top {
     // the samples through the node either way, and flat still goes to the
     // leaf only when the leaf itself is kept. So one value pass suffices;
     // only the edges (for the inline labels) need a pass over the final set.
-    let g = graph::build(p, &pr.stacks, nodes.len(), vi, None, false);
     let present0 = g.present();
     let total_value: i64 = present0.iter().map(|&n| g.flat[n as usize]).fold(0i64, |a, b| a.wrapping_add(b));
     let node_cutoff = ((total_value as f64 * q.nodefraction) as i64).wrapping_abs();
