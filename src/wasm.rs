@@ -541,20 +541,12 @@ impl Session {
     }
 
     /// The box of flame graph `to` (see [`Session::flame`]'s `side`) with the
-    /// same frames as box (`lo`, `hi`, `depth`) of flame graph `from`, as
-    /// `[lo, hi, depth]`; when `to` lacks it, null if `exact`, else its
+    /// same frames as box `key` (`[lo, hi, depth]`) of flame graph `from`,
+    /// as `[lo, hi, depth]`; when `to` lacks it, null if `exact`, else its
     /// deepest ancestor that `to` has (the root at worst).
-    pub fn locate(
-        &self,
-        id: u32,
-        from: u32,
-        lo: u32,
-        hi: u32,
-        depth: u32,
-        to: u32,
-        exact: bool,
-    ) -> Result<JsValue, JsError> {
+    pub fn locate(&self, id: u32, from: u32, key: &[u32], to: u32, exact: bool) -> Result<JsValue, JsError> {
         let c = self.current(id)?;
+        let &[lo, hi, depth] = key else { return Err(JsError::new("a box key is [lo, hi, depth]")) };
         let path = c.flame_of(from)?.path(&c.prepared, flame::BoxKey { lo, hi, depth });
         let target = c.flame_of(to)?;
         let found = if exact {

@@ -141,7 +141,7 @@ fn compare_matches_pprof_diff_base_and_base() {
     let n = s.flame(id, 2, 0, 0, u32::MAX, 0.0).unwrap();
     let (lo, hi, depth): (Uint32Array, Uint32Array, Uint32Array) =
         (get(&n, "lo").dyn_into().unwrap(), get(&n, "hi").dyn_into().unwrap(), get(&n, "depth").dyn_into().unwrap());
-    let k = s.locate(id, 2, lo.get_index(0), hi.get_index(0), depth.get_index(0), 0, true).unwrap();
+    let k = s.locate(id, 2, &[lo.get_index(0), hi.get_index(0), depth.get_index(0)], 0, true).unwrap();
     assert_eq!(Uint32Array::from(k).length(), 3);
 }
 

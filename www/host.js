@@ -30,7 +30,7 @@ const ops = {
   flame: ({ key, side, zoom, minWidth }) => session.flame(id(key), side || 0, zoom.lo, zoom.hi, zoom.depth, minWidth),
   boxInfo: ({ key, side, box }) => session.boxInfo(id(key), side || 0, box.lo, box.hi, box.depth),
   locate: ({ key, from, box, to, exact }) => {
-    const k = session.locate(id(key), from, box.lo, box.hi, box.depth, to, !!exact);
+    const k = session.locate(id(key), from, Uint32Array.of(box.lo, box.hi, box.depth), to, !!exact);
     return k ? { lo: k[0], hi: k[1], depth: k[2] } : null;
   },
   search: ({ key, pattern }) => session.search(id(key), pattern),
