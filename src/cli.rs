@@ -285,6 +285,7 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool, i32)> {
         };
         let b = load_file(base, &a.decode, &a.model, &mut t)?;
         let n = load_file(new, &a.decode, &a.model, &mut t)?;
+        report::diff::check_comparable(&[(base.as_str(), &b), (new.as_str(), &n)])?;
         let d = report::diff::diff(b, n, &a.query)?;
         let text = report::diff::diff_text(&d, a.query.nodecount.unwrap_or(25), a.fail_above);
         let failed = a.fail_above.is_some_and(|p| !report::diff::regressions(&d, p).is_empty());

@@ -73,6 +73,11 @@ fn cli_gate_exit_codes() {
     assert_eq!(out.status.code(), Some(0));
     let out = run(&["diff", "heap.1.pb.gz", "cpu.pb.gz"]);
     assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cannot compare heap.1.pb.gz with cpu.pb.gz: they are different kinds of profile"), "{err}");
+    let out = run(&["diff", "--fail-above=1", "heap.empty.pb.gz", "heap.6.pb.gz"]);
+    assert_eq!(out.status.code(), Some(3), "everything is new: above any share of nothing");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("the base total is zero"));
     let out = run(&["diff", "heap.1.pb.gz"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("diff: give two profiles"));
