@@ -26,6 +26,8 @@ const sides = {};
 for (const [side, tag] of [[1, 'Base'], [2, 'New']]) {
   sides[side] = new FlameView({
     box: $(`flameBox${tag}`), canvas: $(`flame${tag}`), overlay: $(`flameOverlay${tag}`), tooltip: $(`tooltip${tag}`),
+    // The new side keeps the breadcrumbs (the base side follows its zoom).
+    crumbs: side === 2 ? $('crumbs') : null,
   }, client, {
     side, onMessage: message,
     onSelect: (node) => top.select(node),
@@ -363,10 +365,13 @@ window.addEventListener('paste', (e) => {
   const files = [...(e.clipboardData?.files || [])];
   if (files.length) { e.preventDefault(); loadFiles(files); }
 });
+// The flame graph on screen: the merged one, or in side by side the new side (the base follows).
+const shownFlame = () => ($('sideBox').hidden ? flame : sides[2]);
+$('zoomOut').addEventListener('click', () => { if (!$('sideBox').hidden) sides[2].zoomTo(ROOT); });
 window.addEventListener('keydown', (e) => {
   const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement;
   if (e.key === '/' && !typing) { e.preventDefault(); $('search').focus(); }
-  else if (e.key === 'Escape') { if (typing) e.target.blur(); flame.zoomOutOne(); }
+  else if (e.key === 'Escape') { if (typing) e.target.blur(); shownFlame().zoomOutOne(); }
 });
 
 // Tests and the benchmark read these.

@@ -48,7 +48,8 @@ export class FlameView {
   }
 
   async refresh() {
-    if (this.key === null) return;
+    // A hidden graph (the merged one while side by side is shown) waits.
+    if (this.key === null || this.el.box.clientWidth === 0) return;
     const { width } = this.size();
     const t0 = performance.now();
     this.layout = await this.client.call('flame', { key: this.key, side: this.side, zoom: this.zoom, minWidth: 0.5 / width });
