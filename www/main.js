@@ -262,6 +262,7 @@ async function showView(key) {
       $('flameBox').hidden = true; $('sideBox').hidden = false;
       await Promise.all([sides[1].setView(key, names), sides[2].setView(key, names)]);
       flame.key = key; flame.names = names;
+      if ($('search').value) await Promise.all([sides[1].search($('search').value), sides[2].search($('search').value)]);
     } else {
       $('flameBox').hidden = false; $('sideBox').hidden = true;
       await flame.setView(key, names);
@@ -368,6 +369,9 @@ window.addEventListener('paste', (e) => {
 // The flame graph on screen: the merged one, or in side by side the new side (the base follows).
 const shownFlame = () => ($('sideBox').hidden ? flame : sides[2]);
 $('zoomOut').addEventListener('click', () => { if (!$('sideBox').hidden) sides[2].zoomTo(ROOT); });
+$('search').addEventListener('input', () => {
+  if (!$('sideBox').hidden) for (const f of [sides[1], sides[2]]) f.search($('search').value);
+});
 window.addEventListener('keydown', (e) => {
   const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement;
   if (e.key === '/' && !typing) { e.preventDefault(); $('search').focus(); }

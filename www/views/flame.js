@@ -240,9 +240,9 @@ export class FlameView {
   }
 
   async search(pattern) {
-    const infoEl = this.el.searchInfo;
-    if (!infoEl) return;
-    this.el.search.classList.remove('invalid');
+    // Side-by-side graphs have no search box of their own: they only dim.
+    const infoEl = this.el.searchInfo || { textContent: '' };
+    this.el.search?.classList.remove('invalid');
     if (!pattern || this.key === null) {
       this.match = null; infoEl.textContent = ''; this.paint(); return;
     }
@@ -251,10 +251,11 @@ export class FlameView {
       this.match = r.mask;
       infoEl.textContent = `${r.count} match${r.count === 1 ? '' : 'es'}: ${r.value} (${r.pct}) of the total`;
     } catch (e) {
-      this.el.search.classList.add('invalid');
+      this.el.search?.classList.add('invalid');
       infoEl.textContent = e.message;
       return;
     }
     this.paint();
   }
+
 }
