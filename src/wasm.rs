@@ -263,6 +263,11 @@ impl Session {
         // slot, so a bad regex leaves the loaded profile (and its view) as it was.
         crate::aggregate::filter::validate(&q).map_err(js_err)?;
         l.profile().sample_index(&q.sample_index).map_err(js_err)?;
+        for (name, f) in [("tagfocus", &q.tagfocus), ("tagignore", &q.tagignore)] {
+            if let Some(k) = report::explore::unknown_label_key(l.profile(), f) {
+                return Err(JsError::new(&format!("{name}: no sample has a label \"{k}\"")));
+            }
+        }
         let cmp =
             l.compare.as_ref().map(|c| Comparison { base: c.base.clone(), new: c.new.clone(), normalize: c.normalize });
         let is_compare = cmp.is_some();
@@ -683,6 +688,84 @@ impl Session {
             ("groups", JsValue::from_f64(g.len() as f64)),
         ];
         object(pairs)
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LabelValueOut {
+    text: String,
+    value: String,
+    pct: String,
+    tagfocus: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LabelKeyOut {
+    key: String,
+    numeric: bool,
+    values: Vec<LabelValueOut>,
+}
+
+#[wasm_bindgen]
+impl Session {
+    /// Callers and callees of graph node `node` in the current view:
+    /// `flat`, `cum` (texts), and for `callers` and `callees`: `xNode`
+    /// (Uint32Array), `xValue` and `xPct` (of the node's cum; newline-joined).
+    pub fn neighbours(&self, id: u32, node: u32) -> Result<JsValue, JsError> {
+        let c = self.current(id)?;
+        let pr = &c.prepared;
+        if node as usize >= pr.nodes.len() {
+            return Err(JsError::new("no such function in this view"));
+        }
+        let nb = report::explore::neighbours(pr, node);
+        let fv = |v: i64| report::format_value(pr, v, &c.unit);
+        let mut pairs: Vec<(&str, JsValue)> = vec![
+            ("name", c.names[node as usize].clone().into()),
+            ("flat", fv(nb.flat).into()),
+            ("cum", fv(nb.cum).into()),
+            ("cumPct", units::percentage(nb.cum, pr.total).trim().to_string().into()),
+        ];
+        for (tag, list) in [("callers", &nb.callers), ("callees", &nb.callees)] {
+            let nodes: Vec<u32> = list.iter().map(|x| x.node).collect();
+            let vals = list.iter().map(|x| fv(x.value)).collect::<Vec<_>>().join("\n");
+            let pcts =
+                list.iter().map(|x| units::percentage(x.value, nb.cum).trim().to_string()).collect::<Vec<_>>().join("\n");
+            let (kn, kv, kp) = match tag {
+                "callers" => ("callersNode", "callersValue", "callersPct"),
+                _ => ("calleesNode", "calleesValue", "calleesPct"),
+            };
+            pairs.push((kn, Uint32Array::from(&nodes[..]).into()));
+            pairs.push((kv, vals.into()));
+            pairs.push((kp, pcts.into()));
+        }
+        object(pairs)
+    }
+
+    /// Label keys of the current view's samples with their values, each
+    /// with its weight, share of the total and the `tagfocus` selecting it.
+    pub fn labels(&self, id: u32) -> Result<JsValue, JsError> {
+        let c = self.current(id)?;
+        let pr = &c.prepared;
+        let out: Vec<LabelKeyOut> = report::explore::label_summary(pr)
+            .into_iter()
+            .map(|k| LabelKeyOut {
+                key: k.key,
+                numeric: k.numeric,
+                values: k
+                    .values
+                    .into_iter()
+                    .map(|v| LabelValueOut {
+                        text: v.text,
+                        value: report::format_value(pr, v.value, &c.unit),
+                        pct: units::percentage(v.value, pr.total).trim().to_string(),
+                        tagfocus: v.tagfocus,
+                    })
+                    .collect(),
+            })
+            .collect();
+        serde_wasm_bindgen::to_value(&out).map_err(|e| JsError::new(&e.to_string()))
     }
 }
 

@@ -37,6 +37,8 @@ const ops = {
   series: ({ keys, sampleIndex, limit, keepOrder }) => session.series(Uint32Array.from(keys, id), sampleIndex, limit, !!keepOrder),
   peek: ({ key, pattern }) => session.peek(id(key), pattern),
   goroutines: ({ key }) => session.goroutines(id(key)),
+  neighbours: ({ key, node }) => session.neighbours(id(key), node),
+  labels: ({ key }) => session.labels(id(key)),
   stats: () => ({ wasmMemory: exports.memory.buffer.byteLength }),
 };
 

@@ -7,6 +7,7 @@ import { diffColor } from './render/flame.js';
 import { TopView } from './views/top.js';
 import { SeriesView } from './views/series.js';
 import { GoroutinesView } from './views/goroutines.js';
+import { ExploreView, emptyQuery } from './views/explore.js';
 
 const $ = (id) => document.getElementById(id);
 const app = { profiles: new Map(), active: null, nextKey: 1 };
@@ -15,10 +16,38 @@ const client = new Client({ onRestart: () => { if (app.active !== null) showView
 const flame = new FlameView({
   box: $('flameBox'), canvas: $('flame'), overlay: $('flameOverlay'), tooltip: $('tooltip'), search: $('search'),
   searchInfo: $('searchInfo'), zoomOut: $('zoomOut'), orientation: $('orientation'), crumbs: $('crumbs'),
-}, client, { onSelect: (node) => top.select(node), onMessage: message });
+}, client, { onSelect: (node) => { top.select(node); explore.peek(node); }, onMessage: message });
 const top = new TopView({
   table: $('top'), tbody: document.querySelector('#top tbody'), box: $('tableBox'), filter: $('filter'), rowInfo: $('rowInfo'),
-}, client, { onSelect: (node) => flame.select(node), onMessage: message });
+}, client, { onSelect: (node) => { flame.select(node); explore.peek(node); }, onMessage: message });
+const explore = new ExploreView({
+  granularity: $('granularity'), noinlines: $('noinlines'), toggle: $('refineToggle'), form: $('refineForm'),
+  clear: $('refineClear'), chips: $('chips'), menu: $('ctxMenu'), peekTitle: $('peekTitle'), peekHint: $('peekHint'),
+  callers: document.querySelector('#callers tbody'), callees: document.querySelector('#callees tbody'), labels: $('labels'),
+}, client, {
+  apply: async (q) => {
+    const p = app.profiles.get(app.active);
+    if (!p) return;
+    const prev = p.q;
+    p.q = q;
+    try { await renderView(p.key); } catch (e) { p.q = prev; throw e; }
+  },
+  onSelect: (node) => { flame.select(node); top.select(node); },
+  onMessage: message,
+});
+// Right-click on a frame or a row: refine by that function.
+$('flameOverlay').addEventListener('contextmenu', (e) => {
+  const node = flame.nodeAt(e.clientX, e.clientY);
+  if (node < 0) return;
+  e.preventDefault();
+  explore.menu(node, e.clientX, e.clientY);
+});
+$('top').addEventListener('contextmenu', (e) => {
+  const tr = e.target.closest('tr[data-row]');
+  if (!tr || !top.rows) return;
+  e.preventDefault();
+  explore.menu(top.rows.node[Number(tr.dataset.row)], e.clientX, e.clientY);
+});
 
 // Side by side (comparisons): the base and the new profile, each its own
 // flame graph, following each other's zoom and hover.
@@ -90,7 +119,7 @@ async function loadFiles(files) {
     try {
       progress(file.name, 0, file.size);
       const info = await client.load(key, file.name, file, (d, t) => progress(file.name, d, t));
-      app.profiles.set(key, { key, name: file.name, info, sampleIndex: info.defaultIndex });
+      app.profiles.set(key, { key, name: file.name, info, sampleIndex: info.defaultIndex, q: emptyQuery() });
       loaded.push(key);
       renderTabs();
       await activate(key);
@@ -115,8 +144,8 @@ async function createComparison(baseKeys, newKeys, { focus = '', name } = {}) {
   try {
     const info = await client.compare(key, baseKeys, newKeys, title);
     app.profiles.set(key, {
-      key, name: title, info, sampleIndex: info.defaultIndex,
-      compare: { baseKeys, newKeys, mode: 'diff_base', normalize: false, focus },
+      key, name: title, info, sampleIndex: info.defaultIndex, q: { ...emptyQuery(), focus },
+      compare: { baseKeys, newKeys, mode: 'diff_base', normalize: false },
     });
     renderTabs();
     await activate(key);
@@ -230,49 +259,68 @@ async function activate(key) {
 
 async function showView(key) {
   const p = app.profiles.get(key);
-  const c = p.compare;
   try {
-    const request = { sampleIndex: p.sampleIndex };
-    if (c) Object.assign(request, { mode: c.mode, normalize: c.normalize, focus: c.focus });
-    let v;
-    try {
-      v = await client.call('view', { key, request });
-    } catch (e) {
-      if (!c?.normalize) throw e;
-      // Normalising failed (a base with no samples): say so, compare as is.
-      message(`${p.name}: ${e.message}`);
-      c.normalize = false;
-      v = await client.call('view', { key, request: { ...request, normalize: false } });
-    }
-    let head = `${p.name}\n${v.header.join('\n')}\nTotal: ${v.totalText}`;
-    if (c) {
-      head = `${p.name}\nBase: ${v.baseTotalText}   New: ${v.newTotalText}${c.normalize ? ' (normalized to the base)' : ''}\n${v.header.join('\n')}`;
-      for (const n of v.notes) head += `\nNote: ${n}`;
-    }
-    $('header').textContent = head;
-    const names = (await client.call('names', { key })).split('\n');
-    $('empty').hidden = true;
-    $('seriesView').hidden = true;
-    $('comparePanel').hidden = true;
-    $('view').hidden = false;
-    showCompareTools(p);
-    await goroutines.show(key, p.info);
-    // The flame graph first (it is what people look at), then the table.
-    if (c && app.sideBySide) {
-      $('flameBox').hidden = true; $('sideBox').hidden = false;
-      await Promise.all([sides[1].setView(key, names), sides[2].setView(key, names)]);
-      flame.key = key; flame.names = names;
-      if ($('search').value) await Promise.all([sides[1].search($('search').value), sides[2].search($('search').value)]);
-    } else {
-      $('flameBox').hidden = false; $('sideBox').hidden = true;
-      await flame.setView(key, names);
-    }
-    app.flamePaintedAt = performance.now();
-    await top.setView(key, { compare: !!c });
-    document.body.dataset.ready = String(key);
+    await renderView(key);
   } catch (e) {
     message(`${p.name}: ${e.message}`);
   }
+}
+
+// Views profile `key` with its sample type, refinements and comparison
+// options, and draws everything. Throws the core's sentence when the view
+// is refused (the view shown stays as it was).
+async function renderView(key) {
+  const p = app.profiles.get(key);
+  const c = p.compare;
+  const q = p.q;
+  const request = {
+    sampleIndex: p.sampleIndex, granularity: q.granularity, noinlines: q.noinlines, focus: q.focus, ignore: q.ignore,
+    hide: q.hide, show: q.show, showFrom: q.show_from, tagfocus: q.tagfocus, tagignore: q.tagignore,
+  };
+  if (c) Object.assign(request, { mode: c.mode, normalize: c.normalize });
+  let v;
+  try {
+    v = await client.call('view', { key, request });
+  } catch (e) {
+    if (!c?.normalize) throw e;
+    // Normalising failed (a base with no samples): say so, compare as is.
+    message(`${p.name}: ${e.message}`);
+    c.normalize = false;
+    v = await client.call('view', { key, request: { ...request, normalize: false } });
+  }
+  let head = `${p.name}\n${v.header.join('\n')}\nTotal: ${v.totalText}`;
+  if (c) {
+    head = `${p.name}\nBase: ${v.baseTotalText}   New: ${v.newTotalText}${c.normalize ? ' (normalized to the base)' : ''}\n${v.header.join('\n')}`;
+    for (const n of v.notes) head += `\nNote: ${n}`;
+  }
+  $('header').textContent = head;
+  const names = (await client.call('names', { key })).split('\n');
+  $('empty').hidden = true;
+  $('seriesView').hidden = true;
+  $('comparePanel').hidden = true;
+  $('view').hidden = false;
+  showCompareTools(p);
+  explore.show(key, q, names);
+  await goroutines.show(key, p.info);
+  const empty = $('flameEmpty');
+  empty.hidden = v.stacks > 0;
+  const active = [...Object.entries(q)].filter(([k, x]) => x && k !== 'granularity' && k !== 'noinlines').map(([k, x]) => `${k}=${x}`);
+  empty.textContent = active.length
+    ? `No samples left: ${active.join(', ')} match${active.length === 1 ? 'es' : ''} nothing here. Remove a filter above.`
+    : 'This profile has no samples of this type.';
+  // The flame graph first (it is what people look at), then the table.
+  if (c && app.sideBySide) {
+    $('flameBox').hidden = true; $('sideBox').hidden = false;
+    await Promise.all([sides[1].setView(key, names), sides[2].setView(key, names)]);
+    flame.key = key; flame.names = names;
+    if ($('search').value) await Promise.all([sides[1].search($('search').value), sides[2].search($('search').value)]);
+  } else {
+    $('flameBox').hidden = false; $('sideBox').hidden = true;
+    await flame.setView(key, names);
+  }
+  app.flamePaintedAt = performance.now();
+  await top.setView(key, { compare: !!c });
+  document.body.dataset.ready = String(key);
 }
 
 function showCompareTools(p) {
@@ -282,14 +330,6 @@ function showCompareTools(p) {
   $('compareMode').value = c.mode;
   $('normalize').checked = c.normalize;
   $('sideBySide').setAttribute('aria-pressed', String(!!app.sideBySide));
-  const chip = $('focusChip');
-  chip.hidden = !c.focus;
-  if (c.focus) {
-    const x = document.createElement('button');
-    x.type = 'button'; x.textContent = '×'; x.title = 'Show the whole comparison';
-    x.addEventListener('click', () => { c.focus = ''; showView(p.key); });
-    chip.replaceChildren(`focus: ${c.focus}`, x);
-  }
   renderLegend();
 }
 

@@ -3,6 +3,7 @@
 //! `go tool pprof -top` / `-traces`.
 
 pub mod diff;
+pub mod explore;
 pub mod flame;
 pub mod series;
 pub mod units;

@@ -202,6 +202,14 @@ export class FlameView {
     await this.zoomTo(d === 0 ? ROOT : { lo: info.pathLo[d - 1], hi: info.pathHi[d - 1], depth: d - 1 });
   }
 
+  // The graph node under the page point (x, y), or -1.
+  nodeAt(x, y) {
+    if (!this.layout) return -1;
+    const r = this.el.overlay.getBoundingClientRect();
+    const i = hitTest(this.layout, x - r.left, y - r.top, this.opts());
+    return i < 0 ? -1 : this.layout.node[i];
+  }
+
   // Outlines the box with key `box` (from a peer graph), or none.
   showPeer(box) {
     this.peer = -1;
