@@ -74,6 +74,11 @@ gen $L peek.heap.loadUser.txt "-peek=loadUser|Put" heap.6.pb.gz
 gen $L peek.diff.txt "-peek=main -diff_base=heap.1.pb.gz" heap.6.pb.gz
 # What the page's table shows: every node, default sample type and unit.
 gen $L cpu.all.txt "-top -nodecount=0 -nodefraction=0" cpu.pb.gz
+# What the page's refinements show: every node.
+gen $L cpu.refine.all.txt "-top -nodecount=0 -nodefraction=0 -focus=sortRecords|encodeOrders -ignore=insertionSort -hide=runtime" cpu.pb.gz
+gen $L cpu.files.all.txt "-top -nodecount=0 -nodefraction=0 -files" cpu.pb.gz
+gen $L cpu.tagfocus.all.txt "-top -nodecount=0 -nodefraction=0 -tagfocus=handler=^/api/users$" cpu.pb.gz
+gen $L cpu.tagignore.all.txt "-top -nodecount=0 -nodefraction=0 -tagignore=handler=^/api/report$" cpu.pb.gz
 # What the page's comparison table shows: every node, default unit.
 gen $L diff_base.all.txt "-top -nodecount=0 -nodefraction=0 -diff_base=heap.1.pb.gz" heap.6.pb.gz
 gen $L base.all.txt "-top -nodecount=0 -nodefraction=0 -base=heap.1.pb.gz" heap.6.pb.gz

@@ -730,8 +730,11 @@ impl Session {
         for (tag, list) in [("callers", &nb.callers), ("callees", &nb.callees)] {
             let nodes: Vec<u32> = list.iter().map(|x| x.node).collect();
             let vals = list.iter().map(|x| fv(x.value)).collect::<Vec<_>>().join("\n");
-            let pcts =
-                list.iter().map(|x| units::percentage(x.value, nb.cum).trim().to_string()).collect::<Vec<_>>().join("\n");
+            let pcts = list
+                .iter()
+                .map(|x| units::percentage(x.value, nb.cum).trim().to_string())
+                .collect::<Vec<_>>()
+                .join("\n");
             let (kn, kv, kp) = match tag {
                 "callers" => ("callersNode", "callersValue", "callersPct"),
                 _ => ("calleesNode", "calleesValue", "calleesPct"),

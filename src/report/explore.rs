@@ -3,8 +3,8 @@
 //! with their share of the total.
 
 use crate::aggregate::graph::INLINED;
-use crate::model::NONE;
 use crate::aggregate::Prepared;
+use crate::model::NONE;
 use crate::report::units;
 use std::collections::HashMap;
 
@@ -209,9 +209,8 @@ mod tests {
         let pr = prepared("main;f;g 5\nmain;h;f;g 3\nmain;f;f;k 2\nmain;f 1");
         let node = |name: &str| (0..pr.nodes.len()).find(|&n| pr.nodes.printable_name(n) == name).unwrap() as u32;
         let nb = neighbours(&pr, node("f"));
-        let name = |v: &[Neighbour]| {
-            v.iter().map(|x| (pr.nodes.printable_name(x.node as usize), x.value)).collect::<Vec<_>>()
-        };
+        let name =
+            |v: &[Neighbour]| v.iter().map(|x| (pr.nodes.printable_name(x.node as usize), x.value)).collect::<Vec<_>>();
         assert_eq!((nb.flat, nb.cum), (1, 11));
         assert_eq!(name(&nb.callers), vec![("main".to_string(), 8), ("h".to_string(), 3)]);
         assert_eq!(name(&nb.callees), vec![("g".to_string(), 8), ("k".to_string(), 2)]);

@@ -30,7 +30,7 @@ export class ExploreView {
     el.clear.addEventListener('click', () => this.run(emptyQuery()));
     document.addEventListener('click', (e) => { if (!el.menu.contains(e.target)) el.menu.hidden = true; });
     window.addEventListener('keydown', (e) => { if (e.key === 'Escape') el.menu.hidden = true; }, true);
-    window.addEventListener('scroll', () => { el.menu.hidden = true; }, true);
+    window.addEventListener('resize', () => { el.menu.hidden = true; });
   }
 
   // A new view is shown: its query, node names.

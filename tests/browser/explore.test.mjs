@@ -1,0 +1,154 @@
+// Exploring in the page (headless Chromium): every refinement from the UI
+// against go tool pprof's output with the same flags, the right-click menu,
+// callers and callees against pprof's -peek, the labels panel, and refusals
+// that leave the view as it was.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { launch, startServer, openPage, load, tableRows, oracleRows, messages, data, dist } from './helpers.mjs';
+
+let browser, server, url;
+before(async () => {
+  assert.ok(existsSync(`${dist}/index.html`), 'dist/ is missing: run scripts/build.sh first');
+  browser = await launch();
+  ({ server, url } = await startServer());
+});
+after(async () => { await browser?.close(); server?.close(); });
+
+const extra = (f) => oracleRows(data(`go-leaky/expected-extra/${f}`));
+
+// Waits for the view after an action that re-views the active profile.
+async function reviewed(page, act) {
+  const n = await page.evaluate(() => Number(document.getElementById('flame').dataset.painted || 0));
+  await act();
+  await page.waitForFunction((k) => Number(document.getElementById('flame').dataset.painted || 0) > k
+    || !document.getElementById('flameEmpty').hidden, n);
+  await page.waitForFunction(() => window.pprofLens.top.rows);
+  await page.waitForTimeout(100);
+}
+
+async function refine(page, fields) {
+  if (await page.isHidden('#refineForm')) await page.click('#refineToggle');
+  for (const f of ['focus', 'ignore', 'hide', 'show', 'show_from', 'tagfocus', 'tagignore']) {
+    await page.fill(`#refineForm input[name=${f}]`, fields[f] || '');
+  }
+  await reviewed(page, () => page.click('#refineForm button[type=submit]'));
+}
+
+test('refinements from the UI give go tool pprof\'s numbers for the same flags', async () => {
+  const { context, page } = await openPage(browser, url);
+  await load(page, data('go-leaky/cpu.pb.gz'));
+  await refine(page, { focus: 'sortRecords|encodeOrders', ignore: 'insertionSort', hide: 'runtime' });
+  assert.deepEqual(await tableRows(page), extra('cpu.refine.all.txt'), 'focus, ignore, hide');
+  assert.deepEqual((await page.textContent('#chips')).split('×').filter(Boolean),
+    ['focus=sortRecords|encodeOrders', 'ignore=insertionSort', 'hide=runtime']);
+  await refine(page, { show: 'main' });
+  assert.deepEqual(await tableRows(page), extra('cpu.show-main.txt'), 'show');
+  await refine(page, { show_from: 'sortRecords' });
+  assert.deepEqual(await tableRows(page), extra('cpu.show_from.txt'), 'show_from');
+  await refine(page, { tagignore: 'handler=^/api/report$' });
+  assert.deepEqual(await tableRows(page), extra('cpu.tagignore.all.txt'), 'tagignore');
+  await refine(page, {});
+  for (const [g, oracle] of [['files', 'cpu.files.all.txt'], ['filefunctions', 'cpu.filefunctions.txt'], ['addresses', 'cpu.addresses.txt']]) {
+    await reviewed(page, () => page.selectOption('#granularity', g));
+    assert.deepEqual(await tableRows(page), extra(oracle), g);
+  }
+  await reviewed(page, () => page.selectOption('#granularity', 'lines'));
+  await reviewed(page, () => page.check('#noinlines'));
+  assert.deepEqual(await tableRows(page), extra('cpu.lines.noinlines.txt'), 'lines, noinlines');
+  // Chips are removed one by one.
+  assert.deepEqual((await page.textContent('#chips')).split('×').filter(Boolean), ['granularity=lines', 'noinlines']);
+  await reviewed(page, () => page.click('#chips .chip:nth-child(2) button'));
+  await reviewed(page, () => page.click('#chips .chip:nth-child(1) button'));
+  assert.equal(await page.textContent('#chips'), '');
+  assert.deepEqual(await tableRows(page), extra('cpu.all.txt'), 'back to everything');
+
+  // A numeric tag range on a heap profile.
+  await load(page, data('go-leaky/heap.6.pb.gz'));
+  await refine(page, { tagfocus: '1kb:64kb' });
+  assert.deepEqual(await tableRows(page), extra('heap.6.tagfocus-range.txt'), 'tagfocus range');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('labels panel: values with their share; a click focuses on the value', async () => {
+  const { context, page } = await openPage(browser, url);
+  await load(page, data('go-leaky/cpu.pb.gz'));
+  await page.waitForSelector('#labels .label-value');
+  const rows = await page.$$eval('#labels .label-value', (rs) => rs.map((r) => [...r.children].slice(0, 3).map((c) => c.textContent)));
+  assert.deepEqual(rows.find((r) => r[0] === '/api/users'), ['/api/users', '0.27s', '4.53%']);
+  await reviewed(page, () => page.click('#labels .label-value[data-tagfocus="handler=^/api/users$"]'));
+  assert.deepEqual(await tableRows(page), extra('cpu.tagfocus.all.txt'));
+  assert.match(await page.textContent('#chips'), /tagfocus=handler=\^\/api\/users\$/);
+  // Numeric labels, bucketed with units.
+  await load(page, data('go-leaky/heap.6.pb.gz'));
+  await page.waitForFunction(() => /bytes \(numeric\)/.test(document.getElementById('labels').textContent));
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('right-click menu refines by a function; callers and callees match pprof -peek', async () => {
+  const { context, page } = await openPage(browser, url);
+  await load(page, data('go-leaky/cpu.pb.gz'));
+  const row = await page.evaluate(() => window.pprofLens.top.rows.name.indexOf('main.sortRecords'));
+  await page.click(`#top tbody tr[data-row="${row}"]`);
+  await page.waitForFunction(() => /main\.sortRecords/.test(document.getElementById('peekTitle').textContent));
+  const cells = (id) => page.$$eval(`#${id} tbody tr`, (rs) => rs.map((r) => [...r.cells].map((c) => c.textContent)));
+  // pprof -peek=main.sortRecords: called by main.tick.func3 (5.54s, 100%);
+  // calls sort.Ints 5.30s (95.67%), runtime.makeslice 0.03s (0.54%).
+  assert.deepEqual(await cells('callers'), [['main.tick.func3', '5.54s', '100%']]);
+  assert.deepEqual(await cells('callees'), [['sort.Ints', '5.30s', '95.67%'], ['runtime.makeslice', '0.03s', '0.54%']]);
+  assert.match(await page.textContent('#peekTitle'), /flat 0\.21s, cum 5\.54s \(92\.95%\)/);
+  // A click on a callee moves there.
+  await page.click('#callees tbody tr:first-child');
+  await page.waitForFunction(() => /of sort\.Ints/.test(document.getElementById('peekTitle').textContent));
+
+  // Right-click on a frame of the flame graph: Show from.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.waitForTimeout(100); // the scroll event (which closes menus) comes a frame later
+  const at = await page.evaluate(() => {
+    const f = window.pprofLens.flame; const L = f.layout; const o = f.opts();
+    const i = [...L.node.keys()].find((k) => f.names[L.node[k]] === 'main.sortRecords');
+    const r = document.getElementById('flameOverlay').getBoundingClientRect();
+    return [r.left + (L.x[i] + L.width[i] / 2) * o.width, r.top + L.depth[i] * 18 + 9];
+  });
+  await page.mouse.click(at[0], at[1], { button: 'right' });
+  await page.waitForSelector('#ctxMenu:not([hidden])');
+  const items = await page.$$eval('#ctxMenu button', (bs) => bs.map((b) => b.textContent));
+  assert.deepEqual(items.map((t) => t.split(' main.')[0]), ['Focus on', 'Ignore', 'Hide', 'Show only', 'Show from', 'Callers and callees of']);
+  await reviewed(page, () => page.click('#ctxMenu button:nth-child(5)'));
+  assert.match(await page.textContent('#chips'), /show_from=\^main\\\.sortRecords\$/);
+  assert.equal((await tableRows(page)).find((r) => r[5] === 'main.sortRecords')[3], '5.54s');
+  assert.ok(!(await tableRows(page)).some((r) => r[5] === 'main.main'), 'callers above show_from are gone');
+  // Right-click a row: Ignore.
+  await page.click('#top tbody tr[data-row="0"]', { button: 'right' });
+  await reviewed(page, () => page.click('#ctxMenu button:nth-child(2)'));
+  assert.match(await page.textContent('#chips'), /ignore=/);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('refusals: a bad regex or an unknown label is named next to its field; no match shows why', async () => {
+  const { context, page } = await openPage(browser, url);
+  await load(page, data('go-leaky/cpu.pb.gz'));
+  const before = await tableRows(page);
+  await page.click('#refineToggle');
+  await page.fill('#refineForm input[name=focus]', 'sort(');
+  await page.click('#refineForm button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('.ferr[data-for=focus]').textContent);
+  assert.match(await page.textContent('.ferr[data-for=focus]'), /^parsing focus regexp: .*unclosed group/);
+  assert.deepEqual(await tableRows(page), before, 'the view is as it was');
+  assert.equal(await page.textContent('#chips'), '');
+  await page.fill('#refineForm input[name=focus]', '');
+  await page.fill('#refineForm input[name=tagfocus]', 'nokey=x');
+  await page.click('#refineForm button[type=submit]');
+  await page.waitForFunction(() => document.querySelector('.ferr[data-for=tagfocus]').textContent);
+  assert.equal(await page.textContent('.ferr[data-for=tagfocus]'), 'tagfocus: no sample has a label "nokey"');
+  assert.deepEqual(await tableRows(page), before);
+  await refine(page, { focus: 'nomatchanywhere' });
+  assert.ok(await page.isVisible('#flameEmpty'));
+  assert.match(await page.textContent('#flameEmpty'), /No samples left: focus=nomatchanywhere matches nothing/);
+  assert.deepEqual(await messages(page), []);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
