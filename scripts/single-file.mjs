@@ -43,6 +43,20 @@ function wrap(path) {
   return `__m[${JSON.stringify(path)}] = (() => {\n${src}\nreturn { ${exports.join(', ')} };\n})();\n`;
 }
 
+// The static imports of `path`, then `path`: every module once, each after
+// what it imports (main.js's dynamic import of host.js is the bundle's).
+function ordered(path, seen = new Set(), out = []) {
+  if (seen.has(path)) return out;
+  seen.add(path);
+  const dir = posix.dirname(path);
+  for (const [, spec] of read(path).matchAll(/^import\s+[^'"]*from\s*['"]([^'"]+)['"]/gm)) {
+    const dep = posix.normalize(posix.join(dir, spec));
+    if (!dep.startsWith('pkg/')) ordered(dep, seen, out);
+  }
+  out.push(path);
+  return out;
+}
+
 const bundle = (paths) => `const __m = {};\n${paths.map(wrap).join('\n')}`;
 
 const core = ['pkg/pprof_lens.js', 'www/host.js'];
@@ -61,7 +75,7 @@ globalThis.__pprofLensBundle = {
     return u;
   },
 };
-${['www/client.js', 'www/render/flame.js', 'www/render/chart.js', 'www/views/flame.js', 'www/views/top.js', 'www/views/series.js', 'www/views/goroutines.js', 'www/main.js'].map(wrap).join('\n')}`;
+${ordered('www/main.js').map(wrap).join('\n')}`;
 
 const css = read('www/style.css');
 const sha = (s) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`;
