@@ -15,6 +15,7 @@ pub mod aggregate;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod cli;
 pub mod decode;
+pub mod encode;
 pub mod error;
 pub mod goroutines;
 pub mod model;

@@ -746,6 +746,47 @@ impl Session {
         object(pairs)
     }
 
+    /// The box of flame graph `side` whose frames have the names `path`
+    /// (newline-joined, root first), as `[lo, hi, depth]`, or null.
+    #[wasm_bindgen(js_name = findPath)]
+    pub fn find_path(&self, id: u32, side: u32, path: &str) -> Result<JsValue, JsError> {
+        let c = self.current(id)?;
+        let f = c.flame_of(side)?;
+        let mut by_name: std::collections::HashMap<&str, Vec<u32>> = std::collections::HashMap::new();
+        for (n, name) in c.names.iter().enumerate() {
+            by_name.entry(name.as_str()).or_default().push(n as u32);
+        }
+        let mut prefix: Vec<u32> = Vec::new();
+        let mut found = None;
+        for name in path.lines() {
+            let cands = by_name.get(name).cloned().unwrap_or_default();
+            let hit = cands.iter().flat_map(|&n| [n, n | graph::INLINED]).find_map(|raw| {
+                prefix.push(raw);
+                let k = f.find(&c.prepared, &prefix);
+                prefix.pop();
+                k.map(|k| (raw, k))
+            });
+            match hit {
+                Some((raw, k)) => {
+                    prefix.push(raw);
+                    found = Some(k);
+                }
+                None => return Ok(JsValue::NULL),
+            }
+        }
+        Ok(match found {
+            Some(k) => Uint32Array::from(&[k.lo, k.hi, k.depth][..]).into(),
+            None => JsValue::NULL,
+        })
+    }
+
+    /// The current view's kept samples (filters applied) as a gzipped
+    /// `profile.proto` that go tool pprof reads.
+    #[wasm_bindgen(js_name = exportProfile)]
+    pub fn export_profile(&self, id: u32) -> Result<Vec<u8>, JsError> {
+        Ok(crate::encode::encode_view_gz(&self.current(id)?.prepared))
+    }
+
     /// Label keys of the current view's samples with their values, each
     /// with its weight, share of the total and the `tagfocus` selecting it.
     pub fn labels(&self, id: u32) -> Result<JsValue, JsError> {

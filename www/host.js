@@ -39,6 +39,11 @@ const ops = {
   goroutines: ({ key }) => session.goroutines(id(key)),
   neighbours: ({ key, node }) => session.neighbours(id(key), node),
   labels: ({ key }) => session.labels(id(key)),
+  exportProfile: ({ key }) => session.exportProfile(id(key)),
+  findPath: ({ key, side, path }) => {
+    const k = session.findPath(id(key), side || 0, path);
+    return k ? { lo: k[0], hi: k[1], depth: k[2] } : null;
+  },
   stats: () => ({ wasmMemory: exports.memory.buffer.byteLength }),
 };
 

@@ -3,7 +3,7 @@
 // data: the core (behind client.js) does.
 import { Client } from './client.js';
 import { FlameView, ROOT } from './views/flame.js';
-import { diffColor } from './render/flame.js';
+import { diffColor, flameSvg } from './render/flame.js';
 import { TopView } from './views/top.js';
 import { SeriesView } from './views/series.js';
 import { GoroutinesView } from './views/goroutines.js';
@@ -16,10 +16,17 @@ const client = new Client({ onRestart: () => { if (app.active !== null) showView
 const flame = new FlameView({
   box: $('flameBox'), canvas: $('flame'), overlay: $('flameOverlay'), tooltip: $('tooltip'), search: $('search'),
   searchInfo: $('searchInfo'), zoomOut: $('zoomOut'), orientation: $('orientation'), crumbs: $('crumbs'),
-}, client, { onSelect: (node) => { top.select(node); explore.peek(node); }, onMessage: message });
+}, client, {
+  onSelect: (node) => { top.select(node); explore.peek(node); saveHash(); },
+  onMessage: message,
+  onZoom: async (box) => {
+    try { app.zoomPath = box.depth === ROOT.depth ? '' : (await flame.info(box)).path; } catch { app.zoomPath = ''; }
+    saveHash();
+  },
+});
 const top = new TopView({
   table: $('top'), tbody: document.querySelector('#top tbody'), box: $('tableBox'), filter: $('filter'), rowInfo: $('rowInfo'),
-}, client, { onSelect: (node) => { flame.select(node); explore.peek(node); }, onMessage: message });
+}, client, { onSelect: (node) => { flame.select(node); explore.peek(node); saveHash(); }, onMessage: message });
 const explore = new ExploreView({
   granularity: $('granularity'), noinlines: $('noinlines'), toggle: $('refineToggle'), form: $('refineForm'),
   clear: $('refineClear'), chips: $('chips'), menu: $('ctxMenu'), peekTitle: $('peekTitle'), peekHint: $('peekHint'),
@@ -120,6 +127,7 @@ async function loadFiles(files) {
       progress(file.name, 0, file.size);
       const info = await client.load(key, file.name, file, (d, t) => progress(file.name, d, t));
       app.profiles.set(key, { key, name: file.name, info, sampleIndex: info.defaultIndex, q: emptyQuery() });
+      pendingQuery(app.profiles.get(key));
       loaded.push(key);
       renderTabs();
       await activate(key);
@@ -257,12 +265,18 @@ async function activate(key) {
   await showView(key);
 }
 
-async function showView(key) {
+async function showView(key, retried = false) {
   const p = app.profiles.get(key);
   try {
     await renderView(key);
   } catch (e) {
     message(`${p.name}: ${e.message}`);
+    // Refinements that cannot apply (from a link, say) must not hide the profile.
+    const refined = Object.entries(p.q).some(([k, v]) => v && !(k === 'granularity' && v === 'functions'));
+    if (!retried && refined) {
+      p.q = emptyQuery();
+      await showView(key, true);
+    }
   }
 }
 
@@ -320,7 +334,74 @@ async function renderView(key) {
   }
   app.flamePaintedAt = performance.now();
   await top.setView(key, { compare: !!c });
+  app.zoomPath = '';
+  if (app.pending?.get('file') === p.name) await restoreView(p, names);
+  saveHash();
   document.body.dataset.ready = String(key);
+}
+
+// View state in the URL hash: the file's name, sample type, refinements,
+// zoom (frame names), selection and search; never profile data. A shared
+// link restores the view when the same file is opened again.
+function saveHash() {
+  if (app.pending) return; // keep the link being restored until its file comes
+  const p = app.profiles.get(app.active);
+  const h = new URLSearchParams();
+  if (p && !p.compare) {
+    h.set('file', p.name);
+    h.set('type', p.info.sampleTypes[p.sampleIndex]?.type ?? '');
+    for (const [k, v] of Object.entries(p.q)) {
+      if (v && !(k === 'granularity' && v === 'functions')) h.set(k, v === true ? '1' : v);
+    }
+    if (app.zoomPath) h.set('zoom', app.zoomPath);
+    if (flame.selected >= 0 && flame.names[flame.selected] !== undefined) h.set('sel', flame.names[flame.selected]);
+    if ($('search').value) h.set('search', $('search').value);
+  }
+  const hash = h.toString();
+  history.replaceState(null, '', hash ? `#${hash}` : location.pathname + location.search);
+}
+
+// The rest of a shared view, once its file is shown: zoom, selection, search.
+async function restoreView(p, names) {
+  const h = app.pending;
+  app.pending = null;
+  $('waiting').hidden = true;
+  const zoom = h.get('zoom');
+  if (zoom) {
+    const k = await client.call('findPath', { key: p.key, side: 0, path: zoom });
+    if (k) { await flame.zoomTo(k, { quiet: true }); app.zoomPath = zoom; } else message(`The shared view's zoom (${zoom.split('\n').pop()}) is not in this profile`, 'error');
+  }
+  const sel = h.get('sel');
+  if (sel) {
+    const node = names.indexOf(sel);
+    if (node >= 0) { flame.select(node); top.select(node); await explore.peek(node); }
+  }
+  const search = h.get('search');
+  if (search) { $('search').value = search; await flame.search(search); }
+}
+
+// Opening a file named in the link: its sample type and refinements first.
+function pendingQuery(p) {
+  const h = app.pending;
+  if (!h || h.get('file') !== p.name) return;
+  const t = p.info.sampleTypes.findIndex((x) => x.type === h.get('type'));
+  if (t >= 0) p.sampleIndex = t;
+  const q = emptyQuery();
+  for (const k of Object.keys(q)) {
+    const v = h.get(k);
+    if (v !== null) q[k] = typeof q[k] === 'boolean' ? v === '1' : v;
+  }
+  p.q = q;
+}
+
+{
+  const h = new URLSearchParams(location.hash.slice(1));
+  if (h.get('file')) {
+    app.pending = h;
+    const w = $('waiting');
+    w.textContent = `This link shows a view of ${h.get('file')}. Open or drop that file to see it (profiles never travel in links).`;
+    w.hidden = false;
+  }
 }
 
 function showCompareTools(p) {
@@ -410,12 +491,96 @@ window.addEventListener('paste', (e) => {
 const shownFlame = () => ($('sideBox').hidden ? flame : sides[2]);
 $('zoomOut').addEventListener('click', () => { if (!$('sideBox').hidden) sides[2].zoomTo(ROOT); });
 $('search').addEventListener('input', () => {
+  saveHash();
   if (!$('sideBox').hidden) for (const f of [sides[1], sides[2]]) f.search($('search').value);
 });
 window.addEventListener('keydown', (e) => {
   const typing = e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement;
-  if (e.key === '/' && !typing) { e.preventDefault(); $('search').focus(); }
-  else if (e.key === 'Escape') { if (typing) e.target.blur(); shownFlame().zoomOutOne(); }
+  if (e.key === 'Escape') {
+    if (typing) e.target.blur();
+    if (!$('shortcuts').hidden) { $('shortcuts').hidden = true; return; }
+    shownFlame().zoomOutOne();
+    return;
+  }
+  if (typing || e.ctrlKey || e.metaKey || e.altKey) return;
+  const f = shownFlame();
+  const keys = {
+    '/': () => $('search').focus(),
+    '?': () => { $('shortcuts').hidden = !$('shortcuts').hidden; },
+    ArrowLeft: () => f.moveCursor('left'),
+    ArrowRight: () => f.moveCursor('right'),
+    ArrowUp: () => f.moveCursor(f.flip ? 'down' : 'up'),
+    ArrowDown: () => f.moveCursor(f.flip ? 'up' : 'down'),
+    '+': () => f.zoomCursor(),
+    '=': () => f.zoomCursor(),
+    Enter: () => f.zoomCursor(),
+    '-': () => f.zoomOutOne(),
+    0: () => f.zoomTo(ROOT),
+  };
+  const act = keys[e.key];
+  if (!act || $('view').hidden) { if (e.key === '?') keys['?'](); return; }
+  e.preventDefault();
+  act();
+});
+$('helpBtn').addEventListener('click', () => { $('shortcuts').hidden = !$('shortcuts').hidden; });
+$('shortcuts').addEventListener('click', (e) => { if (e.target === $('shortcuts')) $('shortcuts').hidden = true; });
+
+// Theme: follow the system, or the user's choice (kept in this browser only).
+const THEMES = ['auto', 'dark', 'light'];
+function setTheme(t) {
+  document.documentElement.classList.toggle('dark', t === 'dark');
+  document.documentElement.classList.toggle('light', t === 'light');
+  $('themeBtn').textContent = `Theme: ${t}`;
+  try { localStorage.setItem('pprof-lens-theme', t); } catch { /* storage refused: not kept */ }
+}
+let theme = 'auto';
+try { theme = localStorage.getItem('pprof-lens-theme') || 'auto'; } catch { /* storage refused */ }
+setTheme(THEMES.includes(theme) ? theme : 'auto');
+$('themeBtn').addEventListener('click', () => {
+  theme = THEMES[(THEMES.indexOf(theme) + 1) % THEMES.length];
+  setTheme(theme);
+});
+
+// Exports, all made here: nothing is sent anywhere.
+function download(name, blob) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 60000);
+}
+const stem = () => shortName(app.profiles.get(app.active)?.name || 'profile').replace(/[^\w.-]+/g, '_');
+$('exportSvg').addEventListener('click', () => {
+  const f = shownFlame();
+  if (!f.layout) return;
+  download(`${stem()}.flame.svg`, new Blob([flameSvg(f.layout, f.names, f.opts())], { type: 'image/svg+xml' }));
+});
+$('exportPng').addEventListener('click', () => {
+  const c = $('sideBox').hidden ? $('flame') : $('flameNew');
+  c.toBlob((b) => { if (b) download(`${stem()}.flame.png`, b); }, 'image/png');
+});
+$('exportCsv').addEventListener('click', () => {
+  const R = top.rows;
+  if (!R) return;
+  const q = (s) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const cols = R.baseCum
+    ? [['base flat', R.baseFlat], ['new flat', R.newFlat], ['delta flat', R.flatText], ['flat%', R.flatPct], ['sum%', R.sumPct],
+      ['base cum', R.baseCum], ['new cum', R.newCum], ['delta cum', R.cumText], ['cum%', R.cumPct], ['mark', R.mark]]
+    : [['flat', R.flatText], ['flat%', R.flatPct], ['sum%', R.sumPct], ['cum', R.cumText], ['cum%', R.cumPct]];
+  const lines = [[...cols.map((c) => c[0]), 'name'].join(',')];
+  for (const i of top.visible) lines.push([...cols.map((c) => q(c[1][i])), q(R.name[i] + (R.inline[i] ? ` ${R.inline[i]}` : ''))].join(','));
+  download(`${stem()}.top.csv`, new Blob([`${lines.join('\n')}\n`], { type: 'text/csv' }));
+});
+$('exportPb').addEventListener('click', async () => {
+  if (app.active === null) return;
+  try {
+    const bytes = await client.call('exportProfile', { key: app.active });
+    download(`${stem()}.refined.pb.gz`, new Blob([bytes], { type: 'application/gzip' }));
+  } catch (e) {
+    message(`Export: ${e.message}`);
+  }
 });
 
 // Tests and the benchmark read these.

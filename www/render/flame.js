@@ -46,6 +46,38 @@ export function diffColor(c, palette = 'rg') {
   return `rgb(${mix(0)}, ${mix(1)}, ${mix(2)})`;
 }
 
+// The fill of box `i` (frame `name`): by package, by change in a
+// comparison, grey when a search is on and it does not match.
+export function boxFill(b, i, name, opts) {
+  if (opts.match && !opts.match[b.node[i]]) return 'hsl(0, 0%, 84%)';
+  if (b.change && b.change.length === b.x.length && b.x.length > 0) return diffColor(b.change[i], opts.palette);
+  const inl = b.inlined[i] === 1;
+  return `hsl(${hueOf(packageOf(name))}, ${inl ? 45 : 70}%, ${inl ? 80 : 68}%)`;
+}
+
+// The flame graph as an SVG document (what drawBoxes paints, as vectors).
+export function flameSvg(b, names, opts) {
+  const { width, height, flip } = opts;
+  const esc = (s) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
+  const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="monospace" font-size="11">`];
+  for (let i = 0; i < b.x.length; i++) {
+    const w = b.width[i] * width;
+    if (w < 0.5) continue;
+    const x = b.x[i] * width;
+    const y = rowY(b.depth[i], b.maxDepth, height, flip);
+    const name = names[b.node[i]] ?? '';
+    out.push(`<g><title>${esc(name)}</title><rect x="${x.toFixed(2)}" y="${y}" width="${Math.max(w - 0.5, 0.5).toFixed(2)}" height="${ROW - 1}" fill="${boxFill(b, i, name, opts)}"/>`);
+    const max = Math.floor((w - 6) / 6.6);
+    if (max >= 3) {
+      const label = name.length > max ? `${name.slice(0, max - 1)}…` : name;
+      out.push(`<text x="${(x + 3).toFixed(2)}" y="${y + 13}">${esc(label)}</text>`);
+    }
+    out.push('</g>');
+  }
+  out.push('</svg>');
+  return out.join('\n');
+}
+
 // Draws every box. `b` is the flame layout (typed arrays; `change` set for a
 // comparison), `names` the node names, `opts` { width, height, flip, match
 // (Uint8Array|null), palette }.
@@ -65,12 +97,7 @@ export function drawBoxes(ctx, b, names, opts) {
     const name = names[b.node[i]] ?? '';
     const inl = b.inlined[i] === 1;
     const dim = match && !match[b.node[i]];
-    if (dim) ctx.fillStyle = 'hsl(0, 0%, 84%)';
-    else if (diff) ctx.fillStyle = diffColor(b.change[i], opts.palette);
-    else {
-      const hue = hueOf(packageOf(name));
-      ctx.fillStyle = `hsl(${hue}, ${inl ? 45 : 70}%, ${inl ? 80 : 68}%)`;
-    }
+    ctx.fillStyle = boxFill(b, i, name, opts);
     ctx.fillRect(x, y, Math.max(w - 0.5, 0.5), ROW - 1);
     if (inl && w > 4) {
       // Inlined frames: a dark notch on the left edge.

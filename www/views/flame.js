@@ -12,7 +12,7 @@ export class FlameView {
   // let side-by-side graphs follow each other.
   constructor(el, client, { onSelect, onMessage, onZoom, onHover, side = 0 }) {
     Object.assign(this, { el, client, onSelect, onMessage, onZoom, onHover, side });
-    this.palette = 'rg'; this.peer = -1;
+    this.palette = 'rg'; this.peer = -1; this.cursor = -1;
     this.key = null; this.names = []; this.layout = null; this.zoom = ROOT;
     this.flip = false; this.match = null; this.hover = -1; this.selected = -1;
     this.infoCache = new Map();
@@ -55,6 +55,13 @@ export class FlameView {
     this.layout = await this.client.call('flame', { key: this.key, side: this.side, zoom: this.zoom, minWidth: 0.5 / width });
     this.layoutMs = performance.now() - t0;
     this.hover = -1; this.peer = -1;
+    // Keep the keyboard cursor on the same box when it is still laid out.
+    const was = this.cursorKey;
+    this.cursor = -1;
+    if (was) {
+      const L = this.layout;
+      for (let i = 0; i < L.x.length; i++) if (L.lo[i] === was.lo && L.hi[i] === was.hi && L.depth[i] === was.depth) { this.cursor = i; break; }
+    }
     this.paint();
     this.crumbs();
   }
@@ -96,6 +103,7 @@ export class FlameView {
     }
     if (this.hover >= 0) drawOutlines(this.octx, this.layout, [this.hover], o, '#111');
     if (this.peer >= 0) drawOutlines(this.octx, this.layout, [this.peer], o, '#e8a200');
+    if (this.cursor >= 0) drawOutlines(this.octx, this.layout, [this.cursor], o, '#d81b60');
     this.overlayMs = performance.now() - t0;
   }
 
@@ -200,6 +208,49 @@ export class FlameView {
     const info = await this.info(this.zoom);
     const d = this.zoom.depth;
     await this.zoomTo(d === 0 ? ROOT : { lo: info.pathLo[d - 1], hi: info.pathHi[d - 1], depth: d - 1 });
+  }
+
+  // Moves the keyboard cursor: 'left'/'right' along the row, 'up' to the
+  // caller, 'down' to the widest callee. Selects the frame's function.
+  moveCursor(dir) {
+    const L = this.layout;
+    if (!L || !L.x.length) return;
+    let c = this.cursor;
+    const at = (i) => L.x[i] + L.width[i] / 2;
+    const visible = (i) => L.width[i] * this.size().width >= 1;
+    if (c < 0) {
+      // Start at the widest box of the zoom root's row.
+      const d0 = Math.min(...L.depth);
+      c = [...L.x.keys()].filter((i) => L.depth[i] === d0).sort((a, b) => L.width[b] - L.width[a])[0];
+    } else if (dir === 'left' || dir === 'right') {
+      const row = [...L.x.keys()].filter((i) => L.depth[i] === L.depth[c] && visible(i)).sort((a, b) => L.x[a] - L.x[b]);
+      const k = row.indexOf(c) + (dir === 'left' ? -1 : 1);
+      if (k >= 0 && k < row.length) c = row[k];
+    } else if (dir === 'up') {
+      const p = [...L.x.keys()].find((i) => L.depth[i] === L.depth[c] - 1 && L.lo[i] <= L.lo[c] && L.hi[i] >= L.hi[c]);
+      if (p !== undefined) c = p;
+    } else if (dir === 'down') {
+      const kids = [...L.x.keys()].filter((i) => L.depth[i] === L.depth[c] + 1 && L.lo[i] >= L.lo[c] && L.hi[i] <= L.hi[c] && visible(i));
+      if (kids.length) c = kids.sort((a, b) => L.width[b] - L.width[a] || at(a) - at(b))[0];
+    }
+    this.setCursor(c);
+  }
+
+  setCursor(i) {
+    this.cursor = i;
+    const L = this.layout;
+    this.cursorKey = i >= 0 ? boxKey(L, i) : null;
+    this.paintOverlay();
+    if (i >= 0) {
+      this.selected = L.node[i];
+      this.onSelect?.(L.node[i]);
+      this.paintOverlay();
+    }
+  }
+
+  // Zooms into the keyboard cursor's box.
+  async zoomCursor() {
+    if (this.cursor >= 0 && this.layout) await this.zoomTo(boxKey(this.layout, this.cursor));
   }
 
   // The graph node under the page point (x, y), or -1.
