@@ -19,7 +19,8 @@ fn rows(pr: &Prepared) -> Vec<(String, i64, i64)> {
 
 #[test]
 fn an_exported_view_reads_back_with_the_same_numbers() {
-    let cases: Vec<(&str, Box<dyn Fn(&mut Query)>)> = vec![
+    type SetQuery = Box<dyn Fn(&mut Query)>;
+    let cases: Vec<(&str, SetQuery)> = vec![
         ("go-leaky/cpu.pb.gz", Box::new(|_q: &mut Query| {})),
         (
             "go-leaky/cpu.pb.gz",
