@@ -152,3 +152,130 @@ test('refusals: a bad regex or an unknown label is named next to its field; no m
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('the URL hash keeps the view; after a reload the same file brings it back', async () => {
+  const { context, page } = await openPage(browser, url);
+  await load(page, data('go-leaky/cpu.pb.gz'));
+  await page.selectOption('#sampleType', '0');
+  await page.waitForFunction(() => /Type: samples/.test(document.getElementById('header').textContent));
+  await refine(page, { hide: 'runtime' });
+  // Zoom into main.sortRecords with a click in the flame graph.
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const at = await page.evaluate(() => {
+    const f = window.pprofLens.flame; const L = f.layout; const o = f.opts();
+    const i = [...L.node.keys()].find((k) => f.names[L.node[k]] === 'main.sortRecords');
+    const r = document.getElementById('flameOverlay').getBoundingClientRect();
+    return [r.left + (L.x[i] + L.width[i] / 2) * o.width, r.top + L.depth[i] * 18 + 9];
+  });
+  await page.mouse.click(at[0], at[1]);
+  await page.waitForFunction(() => /zoom=/.test(location.hash) && /sel=/.test(location.hash));
+  await page.fill('#search', 'partition');
+  await page.waitForFunction(() => /search=partition/.test(location.hash));
+  const hash = await page.evaluate(() => location.hash);
+  assert.doesNotMatch(hash, /pb\.gz.*pb\.gz/, 'one file name, nothing else of the profile');
+  const before = { rows: await tableRows(page), crumbs: await page.textContent('#crumbs') };
+
+  await page.reload();
+  await page.waitForFunction(() => document.body.dataset.core && document.body.dataset.core !== 'none');
+  assert.match(await page.textContent('#waiting'), /view of cpu\.pb\.gz\. Open or drop that file/);
+  await load(page, data('go-leaky/cpu.pb.gz'));
+  await page.waitForFunction(() => document.getElementById('waiting').hidden && document.getElementById('search').value === 'partition');
+  assert.deepEqual(await tableRows(page), before.rows);
+  assert.equal(await page.textContent('#crumbs'), before.crumbs);
+  assert.match(await page.textContent('#crumbs'), /main\.sortRecords$/);
+  assert.equal(await page.evaluate(() => location.hash), hash);
+  assert.equal(await page.inputValue('#sampleType'), '0');
+  assert.match(await page.textContent('#chips'), /hide=runtime/);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('keyboard: ? help, arrows move a cursor through frames, + and - zoom, Esc resets', async () => {
+  const { context, page } = await openPage(browser, url);
+  await load(page, data('go-leaky/cpu.pb.gz'));
+  await page.keyboard.press('?');
+  assert.ok(await page.isVisible('#shortcuts'));
+  await page.keyboard.press('Escape');
+  assert.ok(await page.isHidden('#shortcuts'));
+  const cur = () => page.evaluate(() => { const f = window.pprofLens.flame; return f.cursor < 0 ? null : f.names[f.layout.node[f.cursor]]; });
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await cur(), 'runtime.main', 'the widest root frame first');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await cur(), 'main.main');
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await cur(), 'runtime.main');
+  await page.keyboard.press('ArrowRight');
+  assert.notEqual(await cur(), 'runtime.main');
+  await page.keyboard.press('ArrowLeft');
+  assert.equal(await cur(), 'runtime.main');
+  // The cursor's function is selected in the table too.
+  assert.equal(await page.textContent('#top tr.selected td.name'), 'runtime.main');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('+');
+  await page.waitForFunction(() => document.querySelectorAll('#crumbs .crumb').length === 3);
+  await page.keyboard.press('-');
+  await page.waitForFunction(() => document.querySelectorAll('#crumbs .crumb').length === 2);
+  await page.keyboard.press('Escape');
+  await page.waitForFunction(() => document.querySelectorAll('#crumbs .crumb').length === 1);
+  await page.keyboard.press('/');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'search');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('exports: SVG and PNG of the flame graph, CSV of the table, and a .pb.gz that reads back the same', async () => {
+  const { context, page } = await openPage(browser, url);
+  await load(page, data('go-leaky/cpu.pb.gz'));
+  await refine(page, { focus: 'sortRecords|encodeOrders', ignore: 'insertionSort', hide: 'runtime' });
+  const want = await tableRows(page);
+  const save = async (id) => {
+    const [d] = await Promise.all([page.waitForEvent('download'), page.click(`#${id}`)]);
+    return { name: d.suggestedFilename(), path: await d.path() };
+  };
+  const { readFileSync, copyFileSync, mkdirSync } = await import('node:fs');
+  const svg = await save('exportSvg');
+  assert.equal(svg.name, 'cpu.flame.svg');
+  const svgText = readFileSync(svg.path, 'utf8');
+  const parsed = await page.evaluate((t) => {
+    const doc = new DOMParser().parseFromString(t, 'image/svg+xml');
+    return { error: doc.querySelector('parsererror')?.textContent ?? null, rects: doc.querySelectorAll('rect').length, text: [...doc.querySelectorAll('title')].map((x) => x.textContent) };
+  }, svgText);
+  assert.equal(parsed.error, null, 'the SVG parses');
+  assert.ok(parsed.rects > 10 && parsed.text.includes('main.sortRecords'));
+  const png = await save('exportPng');
+  assert.deepEqual([...readFileSync(png.path).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+  const csv = await save('exportCsv');
+  const lines = readFileSync(csv.path, 'utf8').trim().split('\n');
+  assert.equal(lines[0], 'flat,flat%,sum%,cum,cum%,name');
+  assert.deepEqual(lines.slice(1).map((l) => l.split(',')), want.map((r) => r));
+  const pb = await save('exportPb');
+  assert.equal(pb.name, 'cpu.refined.pb.gz');
+  // Open the export again: no filters, the same flat and cum (the total is now the export's own).
+  const dir = `${dist}/../target/browser-tmp`;
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(pb.path, `${dir}/cpu.refined.pb.gz`);
+  await load(page, `${dir}/cpu.refined.pb.gz`);
+  const back = await tableRows(page);
+  assert.deepEqual(back.map((r) => [r[0], r[3], r[5]]), want.map((r) => [r[0], r[3], r[5]]));
+  assert.equal(await page.textContent('#chips'), '');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('dark mode follows the system, and the toggle overrides it', async () => {
+  const { context, page } = await openPage(browser, url);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await load(page, data('go-leaky/heap.6.pb.gz'));
+  const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  assert.equal(await bg(), 'rgb(23, 23, 27)');
+  const shots = process.env.UPDATE_SCREENSHOTS === '1' ? `${dist}/../docs` : `${dist}/../target/screenshots`;
+  await page.screenshot({ path: `${shots}/dark.png` });
+  await page.click('#themeBtn'); // auto → dark
+  assert.equal(await bg(), 'rgb(23, 23, 27)');
+  await page.click('#themeBtn'); // dark → light
+  assert.equal(await bg(), 'rgb(255, 255, 255)');
+  await page.click('#themeBtn'); // back to following the system
+  assert.equal(await bg(), 'rgb(23, 23, 27)');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
