@@ -120,6 +120,14 @@ struct Current {
     sides: std::cell::OnceCell<[flame::Flame; 2]>,
     /// Comparisons whose base total is zero: no percentages.
     no_percentages: bool,
+    /// The pivot flame graphs of one function, when asked for.
+    pivot: Option<Pivot>,
+}
+
+/// A function's callers (upward) and callees (downward) as flame graphs.
+struct Pivot {
+    up: (graph::Stacks, flame::Flame),
+    down: (graph::Stacks, flame::Flame),
 }
 
 /// What a comparison was made of, to remake it (normalised or not).
@@ -350,6 +358,7 @@ impl Session {
             split: std::cell::OnceCell::new(),
             sides: std::cell::OnceCell::new(),
             no_percentages,
+            pivot: None,
         });
         serde_wasm_bindgen::to_value(&info).map_err(|e| JsError::new(&e.to_string()))
     }
@@ -453,8 +462,8 @@ impl Session {
     /// change), 1 a comparison's base alone, 2 its new side alone.
     pub fn flame(&self, id: u32, side: u32, lo: u32, hi: u32, depth: u32, min_width: f64) -> Result<JsValue, JsError> {
         let c = self.current(id)?;
-        let f = c.flame_of(side)?;
-        let l = f.layout(&c.prepared, flame::BoxKey { lo, hi, depth }, min_width);
+        let (f, st) = c.flame_of(side)?;
+        let l = f.layout(st, flame::BoxKey { lo, hi, depth }, min_width);
         let inl: Vec<u8> = l.inlined.iter().map(|&b| b as u8).collect();
         object(vec![
             ("change", Float32Array::from(&l.change[..]).into()),
@@ -478,7 +487,7 @@ impl Session {
     pub fn box_info(&self, id: u32, side: u32, lo: u32, hi: u32, depth: u32) -> Result<JsValue, JsError> {
         let c = self.current(id)?;
         let pr = &c.prepared;
-        let fl = c.flame_of(side)?;
+        let (fl, st) = c.flame_of(side)?;
         let k = flame::BoxKey { lo, hi, depth };
         let fv = |v: i64| report::format_value(pr, v, &c.unit);
         // A side's own flame graph is a share of that side's total.
@@ -490,7 +499,7 @@ impl Session {
                 units::percentage(v, side_total).trim().to_string()
             }
         };
-        let info = fl.info(pr, k);
+        let info = fl.info(st, k);
         let sides =
             info.as_ref().and_then(|i| i.sides).or_else(|| if fl.is_diff() { Some(fl.root_sides()) } else { None });
         let (name, location, total, self_value, inlined, path, node) = match info {
@@ -506,7 +515,7 @@ impl Session {
             None => ("all samples".to_string(), String::new(), pr.total, 0, false, Vec::new(), -1.0),
         };
         let path_names: Vec<String> = path.iter().map(|&n| c.names[n as usize].clone()).collect();
-        let anc: Vec<flame::BoxKey> = (0..path.len() as u32).map(|d| fl.ancestor(pr, k, d)).collect();
+        let anc: Vec<flame::BoxKey> = (0..path.len() as u32).map(|d| fl.ancestor(st, k, d)).collect();
         let alo: Vec<u32> = anc.iter().map(|a| a.lo).collect();
         let ahi: Vec<u32> = anc.iter().map(|a| a.hi).collect();
         let mut pairs: Vec<(&str, JsValue)> = vec![
@@ -552,12 +561,13 @@ impl Session {
     pub fn locate(&self, id: u32, from: u32, key: &[u32], to: u32, exact: bool) -> Result<JsValue, JsError> {
         let c = self.current(id)?;
         let &[lo, hi, depth] = key else { return Err(JsError::new("a box key is [lo, hi, depth]")) };
-        let path = c.flame_of(from)?.path(&c.prepared, flame::BoxKey { lo, hi, depth });
-        let target = c.flame_of(to)?;
+        let (ff, fst) = c.flame_of(from)?;
+        let path = ff.path(fst, flame::BoxKey { lo, hi, depth });
+        let (target, tst) = c.flame_of(to)?;
         let found = if exact {
-            target.find(&c.prepared, &path)
+            target.find(tst, &path)
         } else {
-            (0..=path.len()).rev().find_map(|n| target.find(&c.prepared, &path[..n]))
+            (0..=path.len()).rev().find_map(|n| target.find(tst, &path[..n]))
         };
         Ok(match found {
             Some(k) => Uint32Array::from(&[k.lo, k.hi, k.depth][..]).into(),
@@ -746,12 +756,34 @@ impl Session {
         object(pairs)
     }
 
+    /// Makes the pivot flame graphs of graph node `node` (flame sides 3,
+    /// callers upward, and 4, callees downward). Returns their totals.
+    pub fn pivot(&mut self, id: u32, node: u32) -> Result<JsValue, JsError> {
+        let l = self.get_mut(id)?;
+        let c = l.current.as_mut().ok_or_else(|| JsError::new("no view yet: call view() first"))?;
+        if node as usize >= c.prepared.nodes.len() {
+            return Err(JsError::new("no such function in this view"));
+        }
+        let pr = &c.prepared;
+        let (up, down) = report::explore::pivot_stacks(pr, node);
+        let nt = pr.profile.sample_types.len();
+        let vi = pr.value_index;
+        let values = &pr.profile.samples.values;
+        let value = |s: usize| values[s * nt + vi];
+        let fu = flame::Flame::of_stacks(&up, &c.names, value);
+        let fd = flame::Flame::of_stacks(&down, &c.names, value);
+        let total = fd.info_root_total();
+        let text = report::format_value(pr, total, &c.unit);
+        c.pivot = Some(Pivot { up: (up, fu), down: (down, fd) });
+        object(vec![("total", text.into()), ("name", c.names[node as usize].clone().into())])
+    }
+
     /// The box of flame graph `side` whose frames have the names `path`
     /// (newline-joined, root first), as `[lo, hi, depth]`, or null.
     #[wasm_bindgen(js_name = findPath)]
     pub fn find_path(&self, id: u32, side: u32, path: &str) -> Result<JsValue, JsError> {
         let c = self.current(id)?;
-        let f = c.flame_of(side)?;
+        let (f, fst) = c.flame_of(side)?;
         let mut by_name: std::collections::HashMap<&str, Vec<u32>> = std::collections::HashMap::new();
         for (n, name) in c.names.iter().enumerate() {
             by_name.entry(name.as_str()).or_default().push(n as u32);
@@ -762,7 +794,7 @@ impl Session {
             let cands = by_name.get(name).cloned().unwrap_or_default();
             let hit = cands.iter().flat_map(|&n| [n, n | graph::INLINED]).find_map(|raw| {
                 prefix.push(raw);
-                let k = f.find(&c.prepared, &prefix);
+                let k = f.find(fst, &prefix);
                 prefix.pop();
                 k.map(|k| (raw, k))
             });
@@ -860,10 +892,17 @@ impl Current {
         })
     }
 
-    /// Flame graph `side`: 0 the view's, 1 a comparison's base, 2 its new side.
-    fn flame_of(&self, side: u32) -> Result<&flame::Flame, JsError> {
+    /// Flame graph `side` and its stacks: 0 the view's, 1 a comparison's
+    /// base, 2 its new side, 3 and 4 the pivot's callers and callees.
+    fn flame_of(&self, side: u32) -> Result<(&flame::Flame, &graph::Stacks), JsError> {
+        let st = &self.prepared.stacks;
         match side {
-            0 => Ok(&self.flame),
+            0 => Ok((&self.flame, st)),
+            3 | 4 => match &self.pivot {
+                Some(p) if side == 3 => Ok((&p.up.1, &p.up.0)),
+                Some(p) => Ok((&p.down.1, &p.down.0)),
+                None => Err(JsError::new("no pivot yet: call pivot() first")),
+            },
             1 | 2 if self.compare => {
                 let [b, n] = self.sides.get_or_init(|| {
                     let w = |base| flame::Weights::Side(&self.is_base, base);
@@ -872,7 +911,7 @@ impl Current {
                         flame::Flame::with_weights(&self.prepared, &self.names, w(false)),
                     ]
                 });
-                Ok(if side == 1 { b } else { n })
+                Ok((if side == 1 { b } else { n }, st))
             }
             _ => Err(JsError::new("this view has no such flame graph")),
         }

@@ -41,7 +41,32 @@ const explore = new ExploreView({
   },
   onSelect: (node) => { flame.select(node); top.select(node); },
   onMessage: message,
+  onPeek: (node) => showPivot(node),
 });
+
+// The pivot flame graph of the function in the callers/callees panel:
+// its callers drawn upward from it, its callees downward.
+const pivots = {};
+for (const [side, tag] of [[3, 'Up'], [4, 'Down']]) {
+  pivots[side] = new FlameView({
+    box: $(`flameBox${tag}`), canvas: $(`flame${tag}`), overlay: $(`flameOverlay${tag}`), tooltip: $(`tooltip${tag}`),
+  }, client, { side, onMessage: message, onSelect: (node) => top.select(node) });
+}
+pivots[3].flip = true;
+let pivotSeq = 0;
+async function showPivot(node) {
+  const seq = ++pivotSeq;
+  if (node < 0 || app.active === null) { $('pivotBox').hidden = true; return; }
+  try {
+    const r = await client.call('pivot', { key: app.active, node });
+    if (seq !== pivotSeq) return;
+    $('pivotName').textContent = r.name;
+    $('pivotBox').hidden = false;
+    await Promise.all([pivots[3].setView(app.active, flame.names), pivots[4].setView(app.active, flame.names)]);
+  } catch (e) {
+    $('pivotBox').hidden = true;
+  }
+}
 // Right-click on a frame or a row: refine by that function.
 $('flameOverlay').addEventListener('contextmenu', (e) => {
   const node = flame.nodeAt(e.clientX, e.clientY);
@@ -584,7 +609,7 @@ $('exportPb').addEventListener('click', async () => {
 });
 
 // Tests and the benchmark read these.
-window.pprofLens = { app, client, flame, sides, top, series, loadFiles, createComparison };
+window.pprofLens = { app, client, flame, sides, pivots, top, series, explore, loadFiles, createComparison };
 
 client.start().then((mode) => { document.body.dataset.core = mode; }).catch((e) => {
   message(`The profile engine could not start: ${e.message}`);

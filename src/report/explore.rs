@@ -2,7 +2,7 @@
 //! function (pprof's `-peek` as tables), and the labels of the kept samples
 //! with their share of the total.
 
-use crate::aggregate::graph::INLINED;
+use crate::aggregate::graph::{Stacks, INLINED};
 use crate::aggregate::Prepared;
 use crate::model::NONE;
 use crate::report::units;
@@ -78,6 +78,35 @@ pub fn neighbours(pr: &Prepared, node: u32) -> Neighbours {
         l
     };
     Neighbours { callers: list(&into), callees: list(&out), flat, cum }
+}
+
+/// The two halves of a function's pivot flame graph, as stacks starting at
+/// the function: its callers (the function, its caller, that one's caller…)
+/// and its callees (the function and what it calls). Each stack through the
+/// function is cut at its outermost occurrence of it.
+pub fn pivot_stacks(pr: &Prepared, node: u32) -> (Stacks, Stacks) {
+    let p = &pr.profile;
+    let nt = p.sample_types.len();
+    let st = &pr.stacks;
+    let new = || Stacks { samples: Vec::new(), start: vec![0], nodes: Vec::new() };
+    let (mut up, mut down) = (new(), new());
+    for (k, &s) in st.samples.iter().enumerate() {
+        if p.samples.values[s as usize * nt + pr.value_index] == 0 {
+            continue;
+        }
+        let frames = st.stack(k);
+        let Some(i) = frames.iter().position(|&r| r & !INLINED == node) else { continue };
+        // The function itself is one root, inlined here or not.
+        up.nodes.push(node);
+        up.nodes.extend(frames[..i].iter().rev());
+        up.samples.push(s);
+        up.start.push(up.nodes.len() as u32);
+        down.nodes.push(node);
+        down.nodes.extend(&frames[i + 1..]);
+        down.samples.push(s);
+        down.start.push(down.nodes.len() as u32);
+    }
+    (up, down)
 }
 
 /// One value of a label key and what the kept samples carrying it weigh.
@@ -214,5 +243,13 @@ mod tests {
         assert_eq!((nb.flat, nb.cum), (1, 11));
         assert_eq!(name(&nb.callers), vec![("main".to_string(), 8), ("h".to_string(), 3)]);
         assert_eq!(name(&nb.callees), vec![("g".to_string(), 8), ("k".to_string(), 2)]);
+        // The pivot halves: callers upward from f, callees down from it.
+        let (up, down) = pivot_stacks(&pr, node("f"));
+        let names = |st: &Stacks, k: usize| {
+            st.stack(k).iter().map(|&r| pr.nodes.printable_name((r & !INLINED) as usize)).collect::<Vec<_>>().join(";")
+        };
+        let all = |st: &Stacks| (0..st.samples.len()).map(|k| names(st, k)).collect::<Vec<_>>();
+        assert_eq!(all(&up), ["f;main", "f;h;main", "f;main", "f;main"]);
+        assert_eq!(all(&down), ["f;g", "f;g", "f;f;k", "f"]);
     }
 }

@@ -6,8 +6,27 @@
 //! binary search), so memory stays a few bytes per sample even for millions
 //! of distinct stacks, and the renderer only draws.
 
-use crate::aggregate::graph::INLINED;
+use crate::aggregate::graph::{Stacks, INLINED};
 use crate::aggregate::Prepared;
+
+/// Where a flame graph's stacks live: a view ([`Prepared`]) or stacks made
+/// for one purpose (the pivot graphs of a function).
+pub trait StackSource {
+    /// The stacks.
+    fn stacks(&self) -> &Stacks;
+}
+
+impl StackSource for Prepared {
+    fn stacks(&self) -> &Stacks {
+        &self.stacks
+    }
+}
+
+impl StackSource for Stacks {
+    fn stacks(&self) -> &Stacks {
+        self
+    }
+}
 
 /// Sorted stacks and their prefix sums.
 #[derive(Clone, Debug, Default)]
@@ -104,7 +123,16 @@ impl Flame {
     pub fn with_weights(pr: &Prepared, names: &[String], w: Weights) -> Flame {
         let p = &pr.profile;
         let nt = p.sample_types.len();
-        let st = &pr.stacks;
+        let vi = pr.value_index;
+        Self::build(&pr.stacks, names, w, |s| p.samples.values[s * nt + vi])
+    }
+
+    /// A flame graph of stacks `st`, sample `s` weighing `value(s)`.
+    pub fn of_stacks(st: &Stacks, names: &[String], value: impl Fn(usize) -> i64) -> Flame {
+        Self::build(st, names, Weights::Plain, value)
+    }
+
+    fn build(st: &Stacks, names: &[String], w: Weights, value: impl Fn(usize) -> i64) -> Flame {
         let mut by_name: Vec<u32> = (0..names.len() as u32).collect();
         by_name.sort_unstable_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
         let mut rank = vec![0u32; names.len()];
@@ -112,7 +140,7 @@ impl Flame {
             rank[n as usize] = r as u32;
         }
         let sample = |k: usize| st.samples[k] as usize;
-        let raw_value = |k: usize| p.samples.values[sample(k) * nt + pr.value_index];
+        let raw_value = |k: usize| value(sample(k));
         let is_base = |k: usize| match w {
             Weights::Plain => false,
             Weights::Diff(b) | Weights::Side(b, _) => b.get(sample(k)) == Some(&true),
@@ -210,8 +238,8 @@ impl Flame {
         BoxKey { lo: 0, hi: self.order.len() as u32, depth: u32::MAX }
     }
 
-    fn stack<'a>(&self, pr: &'a Prepared, i: u32) -> &'a [u32] {
-        pr.stacks.stack(self.order[i as usize] as usize)
+    fn stack<'a, S: StackSource + ?Sized>(&self, pr: &'a S, i: u32) -> &'a [u32] {
+        pr.stacks().stack(self.order[i as usize] as usize)
     }
 
     fn weight(&self, lo: u32, hi: u32) -> i64 {
@@ -219,7 +247,7 @@ impl Flame {
     }
 
     /// Checks that `k` names a box of this flame graph.
-    pub fn valid(&self, pr: &Prepared, k: BoxKey) -> bool {
+    pub fn valid(&self, pr: &impl StackSource, k: BoxKey) -> bool {
         if k == self.root() {
             return true;
         }
@@ -231,7 +259,7 @@ impl Flame {
 
     /// First index in `lo..hi` whose stack is longer than `depth` frames
     /// (shorter stacks sort first within a shared prefix).
-    fn first_longer(&self, pr: &Prepared, lo: u32, hi: u32, depth: usize) -> u32 {
+    fn first_longer(&self, pr: &impl StackSource, lo: u32, hi: u32, depth: usize) -> u32 {
         let (mut a, mut b) = (lo, hi);
         while a < b {
             let m = a + (b - a) / 2;
@@ -245,7 +273,7 @@ impl Flame {
     }
 
     /// End of the group starting at `i` (stacks with the same frame at `depth`).
-    fn group_end(&self, pr: &Prepared, i: u32, hi: u32, depth: usize) -> u32 {
+    fn group_end(&self, pr: &impl StackSource, i: u32, hi: u32, depth: usize) -> u32 {
         let f = self.stack(pr, i)[depth];
         // Gallop, then binary search: groups are often small.
         let mut step = 1u32;
@@ -271,7 +299,7 @@ impl Flame {
 
     /// Lays out the subtree of `zoom` (its ancestors drawn above it at full
     /// width), culling boxes narrower than `min_width` of the view.
-    pub fn layout(&self, pr: &Prepared, zoom: BoxKey, min_width: f64) -> Layout {
+    pub fn layout(&self, pr: &impl StackSource, zoom: BoxKey, min_width: f64) -> Layout {
         let mut l = Layout::default();
         let zoom = if self.valid(pr, zoom) { zoom } else { self.root() };
         let scale = self.weight(zoom.lo, zoom.hi) as f64;
@@ -351,7 +379,7 @@ impl Flame {
     }
 
     /// Start of the group holding `j` (stacks in `lo..=j` share frames before `depth`).
-    fn group_start(&self, pr: &Prepared, lo: u32, j: u32, depth: usize) -> u32 {
+    fn group_start(&self, pr: &impl StackSource, lo: u32, j: u32, depth: usize) -> u32 {
         let f = self.stack(pr, j)[depth];
         let (mut a, mut b) = (lo, j);
         while a < b {
@@ -367,7 +395,7 @@ impl Flame {
 
     /// The box at depth `d` (≤ `k.depth`) on the path to box `k`: every
     /// stack sharing `k`'s first `d + 1` frames.
-    pub fn ancestor(&self, pr: &Prepared, k: BoxKey, d: u32) -> BoxKey {
+    pub fn ancestor(&self, pr: &impl StackSource, k: BoxKey, d: u32) -> BoxKey {
         if !self.valid(pr, k) || k == self.root() || d >= k.depth {
             return if d == k.depth { k } else { self.root() };
         }
@@ -376,7 +404,7 @@ impl Flame {
     }
 
     /// The frames (graph nodes root first, [`INLINED`] bits kept) of box `k`.
-    pub fn path(&self, pr: &Prepared, k: BoxKey) -> Vec<u32> {
+    pub fn path(&self, pr: &impl StackSource, k: BoxKey) -> Vec<u32> {
         if !self.valid(pr, k) || k == self.root() {
             return Vec::new();
         }
@@ -385,7 +413,7 @@ impl Flame {
 
     /// The box whose frames are `prefix` (from [`Flame::path`], possibly of
     /// another flame graph of the same view), if this flame graph has it.
-    pub fn find(&self, pr: &Prepared, prefix: &[u32]) -> Option<BoxKey> {
+    pub fn find(&self, pr: &impl StackSource, prefix: &[u32]) -> Option<BoxKey> {
         if prefix.is_empty() {
             return Some(self.root());
         }
@@ -433,7 +461,7 @@ impl Flame {
     }
 
     /// Details of box `k`.
-    pub fn info(&self, pr: &Prepared, k: BoxKey) -> Option<BoxInfo> {
+    pub fn info(&self, pr: &impl StackSource, k: BoxKey) -> Option<BoxInfo> {
         if !self.valid(pr, k) || k == self.root() {
             return None;
         }
@@ -452,7 +480,7 @@ impl Flame {
 
     /// Sum of the values of stacks through a node in `matches` (each stack
     /// counted once, however many matching frames it has).
-    pub fn matched_total(&self, pr: &Prepared, matches: &[bool]) -> i64 {
+    pub fn matched_total(&self, pr: &impl StackSource, matches: &[bool]) -> i64 {
         let mut s = 0i64;
         for (i, &v) in self.value.iter().enumerate() {
             if self.stack(pr, i as u32).iter().any(|&r| matches[(r & !INLINED) as usize]) {

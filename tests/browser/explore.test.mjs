@@ -279,3 +279,25 @@ test('dark mode follows the system, and the toggle overrides it', async () => {
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('the pivot flame graph: callers drawn upward from the function, callees downward', async () => {
+  const { context, page } = await openPage(browser, url);
+  await load(page, data('go-leaky/cpu.pb.gz'));
+  const row = await page.evaluate(() => window.pprofLens.top.rows.name.indexOf('main.sortRecords'));
+  await page.click(`#top tbody tr[data-row="${row}"]`);
+  await page.waitForFunction(() => !document.getElementById('pivotBox').hidden
+    && window.pprofLens.pivots[3].layout?.x.length && window.pprofLens.pivots[4].layout?.x.length);
+  const boxes = (side) => page.evaluate((s) => {
+    const f = window.pprofLens.pivots[s]; const L = f.layout;
+    return [...L.x.keys()].map((i) => [f.names[L.node[i]], L.depth[i], Math.round(L.width[i] * 1000) / 1000]);
+  }, side);
+  const up = await boxes(3);
+  const down = await boxes(4);
+  // pprof -peek=main.sortRecords: called by main.tick.func3 (5.54s, 100%); calls sort.Ints 5.30s (95.67%).
+  assert.deepEqual(up.filter((b) => b[1] <= 1), [['main.sortRecords', 0, 1], ['main.tick.func3', 1, 1]]);
+  assert.deepEqual(down.find((b) => b[0] === 'sort.Ints' && b[1] === 1), ['sort.Ints', 1, 0.957]);
+  // The callers graph grows upward: its root row is the bottom one.
+  assert.equal(await page.evaluate(() => window.pprofLens.pivots[3].flip), true);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

@@ -12,8 +12,9 @@ export const exact = (name) => `^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$
 export class ExploreView {
   // `apply(query)` re-views the active profile with `query` and throws the
   // core's error when it refuses; `onSelect(node)` selects a function.
-  constructor(el, client, { apply, onSelect, onMessage }) {
-    Object.assign(this, { el, client, apply, onSelect, onMessage });
+  // `onPeek(node)` follows the function shown (-1: none).
+  constructor(el, client, { apply, onSelect, onMessage, onPeek }) {
+    Object.assign(this, { el, client, apply, onSelect, onMessage, onPeek });
     this.key = null; this.query = emptyQuery(); this.names = []; this.node = -1;
     el.granularity.addEventListener('change', () => this.run({ granularity: el.granularity.value }));
     el.noinlines.addEventListener('change', () => this.run({ noinlines: el.noinlines.checked }));
@@ -131,6 +132,7 @@ export class ExploreView {
 
   renderPeek(r, error) {
     const el = this.el;
+    this.onPeek?.(r ? this.node : -1);
     el.peekHint.hidden = !!r;
     if (error) { el.peekHint.hidden = false; el.peekHint.textContent = error; }
     el.peekTitle.textContent = r ? `Callers and callees of ${r.name}: flat ${r.flat}, cum ${r.cum} (${r.cumPct})` : 'Callers and callees';
