@@ -82,6 +82,7 @@ gen $L cpu.tagignore.all.txt "-top -nodecount=0 -nodefraction=0 -tagignore=handl
 # What the page's comparison table shows: every node, default unit.
 gen $L diff_base.all.txt "-top -nodecount=0 -nodefraction=0 -diff_base=heap.1.pb.gz" heap.6.pb.gz
 gen $L base.all.txt "-top -nodecount=0 -nodefraction=0 -base=heap.1.pb.gz" heap.6.pb.gz
+gen $L diff_base.focus.all.txt "-top -nodecount=0 -nodefraction=0 -diff_base=heap.1.pb.gz -focus=handleDetails -hide=runtime" heap.6.pb.gz
 gen $L diff_base.normalize.all.txt "-top -nodecount=0 -nodefraction=0 -normalize -diff_base=heap.1.pb.gz" heap.6.pb.gz
 gen_bases $L diff_base.merged.all.txt "-top -nodecount=0 -nodefraction=0" "heap.1.pb.gz heap.2.pb.gz" "heap.5.pb.gz heap.6.pb.gz"
 gen $L heap.6.all.txt "-top -nodecount=0 -nodefraction=0" heap.6.pb.gz

@@ -52,6 +52,18 @@ test('the diff table has go tool pprof\'s numbers for -diff_base, -base, -normal
   assert.equal(r.now, '26259.89kB', 'normalised: 153536.02kB scaled by 38428.90 / 224685.61');
   assert.deepEqual(r.marks, ['gone', 'new']);
 
+  // Refinements apply to comparisons too.
+  await page.selectOption('#compareMode', 'diff_base');
+  await page.uncheck('#normalize');
+  await page.waitForFunction(() => !/normalized/.test(document.querySelector('#header').textContent));
+  await page.click('#refineToggle');
+  await page.fill('#refineForm input[name=focus]', 'handleDetails');
+  await page.fill('#refineForm input[name=hide]', 'runtime');
+  await page.click('#refineForm button[type=submit]');
+  await page.waitForFunction(() => /focus=handleDetails/.test(document.getElementById('chips').textContent)
+    && window.pprofLens.top.rows.name.length < 15);
+  assert.deepEqual(await tableRows(page), oracle('diff_base.focus.all.txt'), '-diff_base with -focus and -hide');
+
   // Two files a side, merged.
   await compare(page, { 'heap.1.pb.gz': 'base', 'heap.2.pb.gz': 'base', 'heap.5.pb.gz': 'new', 'heap.6.pb.gz': 'new' });
   assert.match(await page.textContent('#tabs'), /2 files → 2 files/);

@@ -298,6 +298,8 @@ test('the pivot flame graph: callers drawn upward from the function, callees dow
   assert.deepEqual(down.find((b) => b[0] === 'sort.Ints' && b[1] === 1), ['sort.Ints', 1, 0.957]);
   // The callers graph grows upward: its root row is the bottom one.
   assert.equal(await page.evaluate(() => window.pprofLens.pivots[3].flip), true);
+  const shots = process.env.UPDATE_SCREENSHOTS === '1' ? `${dist}/../docs` : `${dist}/../target/screenshots`;
+  await page.locator('.explore').screenshot({ path: `${shots}/explore.png` });
   assert.deepEqual(page.errors, []);
   await context.close();
 });
