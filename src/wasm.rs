@@ -512,7 +512,7 @@ impl Session {
                 i.path,
                 i.node as f64,
             ),
-            None => ("all samples".to_string(), String::new(), pr.total, 0, false, Vec::new(), -1.0),
+            None => ("all samples".to_string(), String::new(), side_total, 0, false, Vec::new(), -1.0),
         };
         let path_names: Vec<String> = path.iter().map(|&n| c.names[n as usize].clone()).collect();
         let anc: Vec<flame::BoxKey> = (0..path.len() as u32).map(|d| fl.ancestor(st, k, d)).collect();
@@ -525,6 +525,7 @@ impl Session {
             ("selfPct", pct(self_value).into()),
             ("total", fv(total).into()),
             ("totalPct", pct(total).into()),
+            ("totalValue", JsValue::from_f64(total as f64)),
             ("inlined", JsValue::from_bool(inlined)),
             ("node", JsValue::from_f64(node)),
             ("path", JsValue::from_str(&path_names.join("\n"))),

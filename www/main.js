@@ -104,10 +104,20 @@ async function follow(side, box, hover) {
     if (!hover && box.depth === ROOT.depth) { await other.zoomTo(ROOT, { quiet: true }); return; }
     const k = await client.call('locate', { key: app.active, from: side, box, to: 3 - side, exact: hover });
     if (hover) other.showPeer(k);
-    else await other.zoomTo(k || ROOT, { quiet: true });
+    else { await other.zoomTo(k || ROOT, { quiet: true }); await shareScale(); }
   } catch (e) {
     message(e.message);
   }
+}
+
+// Side by side, both graphs use one scale: the larger side (at the current
+// zoom) fills the width and the other is as much narrower as it is smaller.
+async function shareScale() {
+  const [a, b] = [sides[1], sides[2]];
+  const t = await Promise.all([a, b].map(async (f) => Math.abs((await f.info(f.zoom)).totalValue || 0)));
+  const m = Math.max(t[0], t[1]);
+  [a.extent, b.extent] = m > 0 ? [t[0] / m, t[1] / m] : [1, 1];
+  a.paint(); b.paint();
 }
 
 const series = new SeriesView({
@@ -351,6 +361,7 @@ async function renderView(key) {
   if (c && app.sideBySide) {
     $('flameBox').hidden = true; $('sideBox').hidden = false;
     await Promise.all([sides[1].setView(key, names), sides[2].setView(key, names)]);
+    await shareScale();
     flame.key = key; flame.names = names;
     if ($('search').value) await Promise.all([sides[1].search($('search').value), sides[2].search($('search').value)]);
   } else {
@@ -448,8 +459,12 @@ function renderLegend() {
     s.append(b, ` ${label}`);
     return s;
   };
-  $('legend').replaceChildren(sw(1, 'only in new'), sw(0.5, 'grew'), sw(0, 'same'), sw(-0.5, 'shrank'), sw(-1, 'only in base'),
-    app.sideBySide ? 'Side by side: each side coloured by package, as wide as its own total.' : 'Width: the larger of base and new, stack by stack.');
+  if (app.sideBySide) {
+    $('legend').replaceChildren('Side by side: coloured by package, both on one scale (the larger side fills the width).');
+  } else {
+    $('legend').replaceChildren(sw(1, 'only in new'), sw(0.5, 'grew'), sw(0, 'same'), sw(-0.5, 'shrank'), sw(-1, 'only in base'),
+      'Width: the larger of base and new, stack by stack.');
+  }
 }
 
 async function setCompareOption(f) {

@@ -121,6 +121,9 @@ test('side by side: the base and the new flame graph zoom and hover in step', as
   await page.waitForFunction(() => !document.getElementById('sideBox').hidden
     && window.pprofLens.sides[1].layout && window.pprofLens.sides[2].layout);
   await page.waitForTimeout(300);
+  // One scale: the new side (224685.61kB) fills the width, the base (38428.90kB) a sixth of it.
+  const extents = () => page.evaluate(() => [1, 2].map((s) => Math.round(window.pprofLens.sides[s].extent * 1000) / 1000));
+  assert.deepEqual(await extents(), [0.171, 1]);
   const at = async (view, name) => {
     const b = await boxOf(page, name, view);
     const r = await page.evaluate((id) => {
@@ -146,6 +149,8 @@ test('side by side: the base and the new flame graph zoom and hover in step', as
     return [await name(s[1]), await name(s[2])];
   });
   assert.deepEqual(zoomed, ['main.handleDetails', 'main.handleDetails']);
+  await page.waitForFunction(() => window.pprofLens.sides[1].extent > 0.16 && window.pprofLens.sides[1].extent < 0.17);
+  assert.deepEqual(await extents(), [0.166, 1], 'zoomed: 25548.63kB against 153608.02kB');
   await page.screenshot({ path: `${shots}/side-by-side.png` });
   assert.deepEqual(page.errors, []);
   await context.close();

@@ -12,7 +12,7 @@ export class FlameView {
   // let side-by-side graphs follow each other.
   constructor(el, client, { onSelect, onMessage, onZoom, onHover, side = 0 }) {
     Object.assign(this, { el, client, onSelect, onMessage, onZoom, onHover, side });
-    this.palette = 'rg'; this.peer = -1; this.cursor = -1;
+    this.palette = 'rg'; this.peer = -1; this.cursor = -1; this.extent = 1;
     this.key = null; this.names = []; this.layout = null; this.zoom = ROOT;
     this.flip = false; this.match = null; this.hover = -1; this.selected = -1;
     this.infoCache = new Map();
@@ -69,17 +69,18 @@ export class FlameView {
   opts() {
     const { width } = this.size();
     const rows = Math.max(this.layout ? this.layout.maxDepth : 1, 1);
-    return { width, height: rows * 18 + 2, flip: this.flip, match: this.match, palette: this.palette };
+    // `extent` < 1 draws the graph narrower: side by side, both sides share one scale.
+    return { width: width * this.extent, height: rows * 18 + 2, flip: this.flip, match: this.match, palette: this.palette };
   }
 
   paint() {
     if (!this.layout) return;
     const t0 = performance.now();
     const o = this.opts();
-    const { dpr } = this.size();
+    const { dpr, width } = this.size();
     for (const c of [this.el.canvas, this.el.overlay]) {
-      c.width = Math.round(o.width * dpr); c.height = Math.round(o.height * dpr);
-      c.style.width = `${o.width}px`; c.style.height = `${o.height}px`;
+      c.width = Math.round(width * dpr); c.height = Math.round(o.height * dpr);
+      c.style.width = `${width}px`; c.style.height = `${o.height}px`;
     }
     this.el.box.style.height = `${o.height}px`;
     this.ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -95,7 +96,7 @@ export class FlameView {
     if (!this.layout) return;
     const t0 = performance.now();
     const o = this.opts();
-    this.octx.clearRect(0, 0, o.width, o.height);
+    this.octx.clearRect(0, 0, this.size().width, o.height);
     if (this.selected >= 0) {
       const sel = [];
       for (let i = 0; i < this.layout.node.length; i++) if (this.layout.node[i] === this.selected) sel.push(i);
