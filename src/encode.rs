@@ -42,15 +42,6 @@ impl Writer {
         f(&mut inner);
         self.bytes(field, &inner.buf);
     }
-    fn packed(&mut self, field: u32, vs: impl Iterator<Item = u64>) {
-        let mut inner = Writer::default();
-        for v in vs {
-            inner.varint(v);
-        }
-        if !inner.buf.is_empty() {
-            self.bytes(field, &inner.buf);
-        }
-    }
 }
 
 /// The view's kept samples as a raw (not gzipped) `profile.proto`. Every
@@ -60,31 +51,42 @@ impl Writer {
 pub fn encode_view(pr: &Prepared) -> Vec<u8> {
     let p = &pr.profile;
     let nt = p.sample_types.len();
-    let mut w = Writer::default();
-    for t in &p.sample_types {
+    let t = Table::new(p);
+    let mut w = Writer { buf: Vec::with_capacity(p.samples.stack.len() * 3 + p.samples.len() * 16) };
+    for ty in &p.sample_types {
         w.message(1, |m| {
-            m.int(1, intern(p, &t.ty) as i64);
-            m.int(2, intern(p, &t.unit) as i64);
+            m.int(1, t.get(&ty.ty));
+            m.int(2, t.get(&ty.unit));
         });
     }
     let mut used = vec![false; p.locations.len()];
     let l = &p.samples.labels;
+    // Scratch buffers reused for every sample (millions of them).
+    let (mut sample, mut packed, mut label) = (Writer::default(), Writer::default(), Writer::default());
     pr.view.for_each_sample(p, |s, locs| {
-        w.message(2, |m| {
-            m.packed(1, locs.iter().map(|&loc| loc as u64 + 1));
-            m.packed(2, p.samples.values[s * nt..(s + 1) * nt].iter().map(|&v| v as u64));
-            for i in p.samples.label_range(s) {
-                m.message(3, |x| {
-                    x.int(1, l.key[i] as i64);
-                    x.int(2, l.str[i] as i64);
-                    x.int(3, l.num[i]);
-                    x.int(4, l.unit[i] as i64);
-                });
-            }
-        });
+        sample.buf.clear();
+        packed.buf.clear();
         for &loc in locs {
+            packed.varint(loc as u64 + 1);
             used[loc as usize] = true;
         }
+        if !packed.buf.is_empty() {
+            sample.bytes(1, &packed.buf);
+        }
+        packed.buf.clear();
+        for &v in &p.samples.values[s * nt..(s + 1) * nt] {
+            packed.varint(v as u64);
+        }
+        sample.bytes(2, &packed.buf);
+        for i in p.samples.label_range(s) {
+            label.buf.clear();
+            label.int(1, l.key[i] as i64);
+            label.int(2, l.str[i] as i64);
+            label.int(3, l.num[i]);
+            label.int(4, l.unit[i] as i64);
+            sample.bytes(3, &label.buf);
+        }
+        w.bytes(2, &sample.buf);
     });
     for (i, mp) in p.mappings.iter().enumerate() {
         w.message(3, |m| {
@@ -92,8 +94,8 @@ pub fn encode_view(pr: &Prepared) -> Vec<u8> {
             m.uint(2, mp.start);
             m.uint(3, mp.limit);
             m.uint(4, mp.offset);
-            m.int(5, intern(p, &mp.file) as i64);
-            m.int(6, intern(p, &mp.build_id) as i64);
+            m.int(5, t.get(&mp.file));
+            m.int(6, t.get(&mp.build_id));
             // Symbolized already: go tool pprof must not try to symbolize again.
             if !p.functions.is_empty() {
                 for f in 7..=10 {
@@ -131,84 +133,81 @@ pub fn encode_view(pr: &Prepared) -> Vec<u8> {
             m.int(5, fs.start_line[f]);
         });
     }
-    for s in strings(p) {
+    for s in &t.list {
         w.bytes(6, s.as_bytes());
     }
-    w.int(7, intern(p, &p.drop_frames) as i64);
-    w.int(8, intern(p, &p.keep_frames) as i64);
+    w.int(7, t.get(&p.drop_frames));
+    w.int(8, t.get(&p.keep_frames));
     w.int(9, p.time_nanos);
     w.int(10, p.duration_nanos);
-    if let Some(t) = &p.period_type {
+    if let Some(ty) = &p.period_type {
         w.message(11, |m| {
-            m.int(1, intern(p, &t.ty) as i64);
-            m.int(2, intern(p, &t.unit) as i64);
+            m.int(1, t.get(&ty.ty));
+            m.int(2, t.get(&ty.unit));
         });
     }
     w.int(12, p.period);
     for c in &p.comments {
-        w.int(13, intern(p, c) as i64);
+        w.int(13, t.get(c));
     }
-    w.int(14, intern(p, &p.default_sample_type) as i64);
+    w.int(14, t.get(&p.default_sample_type));
     w.buf
 }
 
-/// The string table written: the profile's, plus the header strings it
-/// keeps outside the table (they get indices after it, in [`intern`]'s order).
-fn strings(p: &crate::Profile) -> Vec<&str> {
-    let mut out: Vec<&str> = p.strings.iter().map(String::as_str).collect();
-    for s in extra_strings(p) {
-        if !out.contains(&s) {
-            out.push(s);
-        }
-    }
-    out
+/// The string table written: the profile's, then the header strings it
+/// keeps outside the table (sample types, mappings, comments…).
+struct Table<'a> {
+    list: Vec<&'a str>,
+    index: std::collections::HashMap<&'a str, usize>,
 }
 
-fn extra_strings(p: &crate::Profile) -> Vec<&str> {
-    let mut v: Vec<&str> = Vec::new();
-    for t in &p.sample_types {
-        v.push(&t.ty);
-        v.push(&t.unit);
+impl<'a> Table<'a> {
+    fn new(p: &'a crate::Profile) -> Table<'a> {
+        let mut t = Table { list: Vec::with_capacity(p.strings.len() + 8), index: Default::default() };
+        for s in &p.strings {
+            t.list.push(s);
+            t.index.entry(s).or_insert(t.list.len() - 1);
+        }
+        if t.list.first() != Some(&"") {
+            // A table must start with "": keep the profile's indices valid by
+            // never reusing 0 (the model guarantees it; this is a safeguard).
+            t.index.insert("", usize::MAX);
+        }
+        let mut extra: Vec<&'a str> = Vec::new();
+        for ty in &p.sample_types {
+            extra.extend([ty.ty.as_str(), ty.unit.as_str()]);
+        }
+        if let Some(ty) = &p.period_type {
+            extra.extend([ty.ty.as_str(), ty.unit.as_str()]);
+        }
+        for m in &p.mappings {
+            extra.extend([m.file.as_str(), m.build_id.as_str()]);
+        }
+        extra.extend(p.comments.iter().map(String::as_str));
+        extra.extend([p.drop_frames.as_str(), p.keep_frames.as_str(), p.default_sample_type.as_str()]);
+        for s in extra {
+            if !t.index.contains_key(s) {
+                t.list.push(s);
+                t.index.insert(s, t.list.len() - 1);
+            }
+        }
+        t
     }
-    if let Some(t) = &p.period_type {
-        v.push(&t.ty);
-        v.push(&t.unit);
+    fn get(&self, s: &str) -> i64 {
+        match self.index.get(s) {
+            Some(&i) if i != usize::MAX => i as i64,
+            _ => 0,
+        }
     }
-    for m in &p.mappings {
-        v.push(&m.file);
-        v.push(&m.build_id);
-    }
-    v.extend(p.comments.iter().map(String::as_str));
-    v.push(&p.drop_frames);
-    v.push(&p.keep_frames);
-    v.push(&p.default_sample_type);
-    v
 }
 
-/// Index of `s` in the written string table.
-fn intern(p: &crate::Profile, s: &str) -> usize {
-    if s.is_empty() {
-        return 0;
-    }
-    if let Some(i) = p.strings.iter().position(|x| x == s) {
-        return i;
-    }
-    let mut next = p.strings.len();
-    let mut seen: Vec<&str> = Vec::new();
-    for x in extra_strings(p) {
-        if x.is_empty() || p.strings.iter().any(|y| y == x) || seen.contains(&x) {
-            continue;
-        }
-        if x == s {
-            return next;
-        }
-        seen.push(x);
-        next += 1;
-    }
-    unreachable!("every header string is in the written table")
-}
-
-/// [`encode_view`], gzipped.
+/// [`encode_view`], gzipped (at a fast level: exports of big profiles
+/// should take a moment, not most of a minute).
 pub fn encode_view_gz(pr: &Prepared) -> Vec<u8> {
-    crate::synth::gzip(&encode_view(pr), 6)
+    use std::io::Write;
+    let raw = encode_view(pr);
+    let mut e = flate2::write::GzEncoder::new(Vec::with_capacity(raw.len() / 4), flate2::Compression::new(2));
+    // Writing to a Vec cannot fail.
+    let _ = e.write_all(&raw);
+    e.finish().unwrap_or_default()
 }

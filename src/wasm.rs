@@ -813,11 +813,12 @@ impl Session {
         })
     }
 
-    /// The current view's kept samples (filters applied) as a gzipped
-    /// `profile.proto` that go tool pprof reads.
+    /// The current view's kept samples (filters applied) as a raw
+    /// `profile.proto` that go tool pprof reads (the page gzips it with the
+    /// browser's own, much faster, CompressionStream).
     #[wasm_bindgen(js_name = exportProfile)]
     pub fn export_profile(&self, id: u32) -> Result<Vec<u8>, JsError> {
-        Ok(crate::encode::encode_view_gz(&self.current(id)?.prepared))
+        Ok(crate::encode::encode_view(&self.current(id)?.prepared))
     }
 
     /// Label keys of the current view's samples with their values, each

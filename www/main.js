@@ -370,6 +370,7 @@ async function renderView(key) {
   }
   app.flamePaintedAt = performance.now();
   await top.setView(key, { compare: !!c });
+  await explore.loadLabels();
   app.zoomPath = '';
   if (app.pending?.get('file') === p.name) await restoreView(p, names);
   saveHash();
@@ -615,11 +616,18 @@ $('exportCsv').addEventListener('click', () => {
 });
 $('exportPb').addEventListener('click', async () => {
   if (app.active === null) return;
+  const b = $('exportPb');
+  b.disabled = true;
+  b.textContent = 'Exporting…';
   try {
-    const bytes = await client.call('exportProfile', { key: app.active });
-    download(`${stem()}.refined.pb.gz`, new Blob([bytes], { type: 'application/gzip' }));
+    const raw = await client.call('exportProfile', { key: app.active });
+    const gz = await new Response(new Blob([raw]).stream().pipeThrough(new CompressionStream('gzip'))).blob();
+    download(`${stem()}.refined.pb.gz`, new Blob([gz], { type: 'application/gzip' }));
   } catch (e) {
     message(`Export: ${e.message}`);
+  } finally {
+    b.disabled = false;
+    b.textContent = 'Export .pb.gz';
   }
 });
 

@@ -23,6 +23,8 @@ self.onmessage = async (ev) => {
 
 function transferables(r) {
   const t = [];
+  // A typed array result is moved whole (never enumerated: it may hold 100 MB).
+  if (ArrayBuffer.isView(r)) return [r.buffer];
   if (r && typeof r === 'object') {
     for (const v of Object.values(r)) if (ArrayBuffer.isView(v)) t.push(v.buffer);
   }

@@ -34,7 +34,8 @@ export class ExploreView {
     window.addEventListener('resize', () => { el.menu.hidden = true; });
   }
 
-  // A new view is shown: its query, node names.
+  // A new view is shown: its query, node names (the labels come later,
+  // with loadLabels, once the flame graph and the table are drawn).
   show(key, query, names) {
     this.key = key; this.query = query; this.names = names;
     const el = this.el;
@@ -44,7 +45,7 @@ export class ExploreView {
     this.renderChips();
     this.node = -1;
     this.renderPeek(null);
-    this.loadLabels();
+    this.el.labels.textContent = '…';
   }
 
   // `change`, with a refusal shown next to its field or else as a message.
