@@ -329,18 +329,8 @@ fn merge_one(m: &mut Merger, p: &Profile, dedupe: bool, adjust: &Adjust) {
             let strs = &m.out.strings;
             lab.sort_by(|a, b| strs[a.0 as usize].cmp(&strs[b.0 as usize]));
         }
-        let o = &mut m.out;
         if !dedupe {
-            o.samples.stack.extend(stack.iter().map(|&l| lmap[l as usize]));
-            o.samples.stack_start.push(o.samples.stack.len() as u32);
-            o.samples.values.extend_from_slice(vals);
-            for &(k, v, n, u) in &lab {
-                o.samples.labels.key.push(k);
-                o.samples.labels.str.push(v);
-                o.samples.labels.num.push(n);
-                o.samples.labels.unit.push(u);
-            }
-            o.samples.label_start.push(o.samples.labels.key.len() as u32);
+            push_sample(&mut m.out, stack, &lmap, vals, &lab);
             continue;
         }
         let mut h = FxHasher::default();
@@ -373,21 +363,29 @@ fn merge_one(m: &mut Merger, p: &Profile, dedupe: bool, adjust: &Adjust) {
             }
             continue;
         }
-        let idx = o.samples.len() as u32;
-        o.samples.stack.extend(stack.iter().map(|&l| lmap[l as usize]));
-        o.samples.stack_start.push(o.samples.stack.len() as u32);
-        o.samples.values.extend_from_slice(vals);
-        for &(k, v, n, u) in &lab {
-            o.samples.labels.key.push(k);
-            o.samples.labels.str.push(v);
-            o.samples.labels.num.push(n);
-            o.samples.labels.unit.push(u);
-        }
-        o.samples.label_start.push(o.samples.labels.key.len() as u32);
+        let idx = push_sample(o, stack, &lmap, vals, &lab);
         let prev = m.sample_heads.insert(hash, idx).unwrap_or(NONE);
         m.sample_next.push(prev);
         m.sample_hash.push(hash);
     }
+}
+
+/// Appends a sample (locations mapped by `lmap`, labels already interned);
+/// returns its index.
+fn push_sample(o: &mut Profile, stack: &[u32], lmap: &[u32], vals: &[i64], lab: &[(u32, u32, i64, u32)]) -> u32 {
+    let idx = o.samples.len() as u32;
+    o.samples.stack.extend(stack.iter().map(|&l| lmap[l as usize]));
+    o.samples.stack_start.push(o.samples.stack.len() as u32);
+    o.samples.values.extend_from_slice(vals);
+    let labels = &mut o.samples.labels;
+    for &(k, v, n, u) in lab {
+        labels.key.push(k);
+        labels.str.push(v);
+        labels.num.push(n);
+        labels.unit.push(u);
+    }
+    o.samples.label_start.push(labels.key.len() as u32);
+    idx
 }
 
 /// True when no two locations have the same content and no two samples the
