@@ -260,16 +260,7 @@ impl Flame {
     /// First index in `lo..hi` whose stack is longer than `depth` frames
     /// (shorter stacks sort first within a shared prefix).
     fn first_longer(&self, pr: &impl StackSource, lo: u32, hi: u32, depth: usize) -> u32 {
-        let (mut a, mut b) = (lo, hi);
-        while a < b {
-            let m = a + (b - a) / 2;
-            if self.stack(pr, m).len() > depth {
-                b = m;
-            } else {
-                a = m + 1;
-            }
-        }
-        a
+        partition(lo, hi, |m| self.stack(pr, m).len() <= depth)
     }
 
     /// End of the group starting at `i` (stacks with the same frame at `depth`).
@@ -284,17 +275,7 @@ impl Flame {
             b = (b + step).min(hi);
             step *= 2;
         }
-        let mut a = lo + 1;
-        let mut b = b.min(hi);
-        while a < b {
-            let m = a + (b - a) / 2;
-            if self.stack(pr, m)[depth] == f {
-                a = m + 1;
-            } else {
-                b = m;
-            }
-        }
-        a
+        partition(lo + 1, b.min(hi), |m| self.stack(pr, m)[depth] == f)
     }
 
     /// Lays out the subtree of `zoom` (its ancestors drawn above it at full
@@ -366,31 +347,13 @@ impl Flame {
     /// The first `j` in `i+1..=hi` with W(i, j) ≥ `min_w` (`hi` if none).
     fn reach(&self, i: u32, hi: u32, min_w: f64) -> u32 {
         let target = self.abs_sum[i as usize] as f64 + min_w;
-        let (mut a, mut b) = (i + 1, hi);
-        while a < b {
-            let m = a + (b - a) / 2;
-            if (self.abs_sum[m as usize] as f64) >= target {
-                b = m;
-            } else {
-                a = m + 1;
-            }
-        }
-        a
+        partition(i + 1, hi, |m| (self.abs_sum[m as usize] as f64) < target)
     }
 
     /// Start of the group holding `j` (stacks in `lo..=j` share frames before `depth`).
     fn group_start(&self, pr: &impl StackSource, lo: u32, j: u32, depth: usize) -> u32 {
         let f = self.stack(pr, j)[depth];
-        let (mut a, mut b) = (lo, j);
-        while a < b {
-            let m = a + (b - a) / 2;
-            if self.stack(pr, m).len() > depth && self.stack(pr, m)[depth] == f {
-                b = m;
-            } else {
-                a = m + 1;
-            }
-        }
-        a
+        partition(lo, j, |m| !(self.stack(pr, m).len() > depth && self.stack(pr, m)[depth] == f))
     }
 
     /// The box at depth `d` (≤ `k.depth`) on the path to box `k`: every
@@ -438,26 +401,9 @@ impl Flame {
             s.len() >= prefix.len() && &s[..prefix.len()] == prefix
         };
         let n = self.order.len() as u32;
-        let (mut a, mut b) = (0u32, n);
-        while a < b {
-            let m = a + (b - a) / 2;
-            if less(m) {
-                a = m + 1;
-            } else {
-                b = m;
-            }
-        }
-        let lo = a;
-        let (mut a, mut b) = (lo, n);
-        while a < b {
-            let m = a + (b - a) / 2;
-            if same(m) {
-                a = m + 1;
-            } else {
-                b = m;
-            }
-        }
-        (lo < a).then_some(BoxKey { lo, hi: a, depth: prefix.len() as u32 - 1 })
+        let lo = partition(0, n, less);
+        let hi = partition(lo, n, same);
+        (lo < hi).then_some(BoxKey { lo, hi, depth: prefix.len() as u32 - 1 })
     }
 
     /// Details of box `k`.
@@ -494,6 +440,20 @@ impl Flame {
     pub fn rank(&self, n: u32) -> u32 {
         self.rank[n as usize]
     }
+}
+
+/// The first index in `lo..hi` where `pred` is false, `pred` being true
+/// on a prefix of the range and false after it (a binary search).
+fn partition(mut lo: u32, mut hi: u32, pred: impl Fn(u32) -> bool) -> u32 {
+    while lo < hi {
+        let m = lo + (hi - lo) / 2;
+        if pred(m) {
+            lo = m + 1;
+        } else {
+            hi = m;
+        }
+    }
+    lo
 }
 
 /// Sorts stack indices `order` by their frames (graph node name rank, then
