@@ -2,22 +2,13 @@
 // go tool pprof -diff_base / -base / -normalize and merged sides, the diff
 // flame graph's colours, side by side in step, the compare drop target, the
 // growth flame graph of a leak suspect, and clear refusals that lose nothing.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
 import {
-  launch, startServer, openPage, load, drop, tableRows, oracleRows, messages, data, dist, root, compare, boxOf, pixel,
+  useBrowser, shots, openPage, load, drop, tableRows, oracleRows, messages, data, compare, boxOf, pixel, frameAt,
 } from './helpers.mjs';
 
-let browser, server, url;
-const shots = process.env.UPDATE_SCREENSHOTS === '1' ? `${root}/docs` : `${root}/target/screenshots`;
-before(async () => {
-  assert.ok(existsSync(`${dist}/index.html`), 'dist/ is missing: run scripts/build.sh first');
-  mkdirSync(shots, { recursive: true });
-  browser = await launch();
-  ({ server, url } = await startServer());
-});
-after(async () => { await browser?.close(); server?.close(); });
+const env = useBrowser();
 
 const H = (n) => data(`go-leaky/heap.${n}.pb.gz`);
 const oracle = (f) => oracleRows(data(`go-leaky/expected-extra/${f}`));
@@ -25,7 +16,7 @@ const ready = (page) => page.waitForFunction(() => document.body.dataset.busy !=
   && window.pprofLens.top.rows && document.querySelector('#header').textContent.includes('Type:'));
 
 test('the diff table has go tool pprof\'s numbers for -diff_base, -base, -normalize and merged sides', async () => {
-  const { context, page } = await openPage(browser, url);
+  const { context, page } = await openPage(env.browser, env.url);
   await load(page, H(1), H(2), H(5), H(6));
   await compare(page, { 'heap.1.pb.gz': 'base', 'heap.6.pb.gz': 'new' });
   assert.deepEqual(await tableRows(page), oracle('diff_base.all.txt'), '-diff_base');
@@ -73,7 +64,7 @@ test('the diff table has go tool pprof\'s numbers for -diff_base, -base, -normal
 });
 
 test('the diff flame graph colours growth red and shrinkage green, or orange and blue', async () => {
-  const { context, page } = await openPage(browser, url);
+  const { context, page } = await openPage(env.browser, env.url);
   await load(page, H(1), H(6));
   await compare(page, { 'heap.1.pb.gz': 'base', 'heap.6.pb.gz': 'new' });
   const grew = await boxOf(page, 'main.readDetails');
@@ -100,10 +91,7 @@ test('the diff flame graph colours growth red and shrinkage green, or orange and
   assert.ok(b4 > r4 + 60, `blue: ${[r4, g4, b4]}`);
 
   // The tooltip says base → new and the change.
-  await page.mouse.move(...await page.evaluate(([x, y]) => {
-    const r = document.getElementById('flameOverlay').getBoundingClientRect();
-    return [r.left + x, r.top + y];
-  }, [shrank.x, shrank.y]));
+  await page.mouse.move(...await frameAt(page, 'main.readDetails'));
   await page.waitForFunction(() => !document.getElementById('tooltip').hidden
     && /→/.test(document.getElementById('tooltip').textContent));
   const tip = await page.textContent('#tooltip');
@@ -114,7 +102,7 @@ test('the diff flame graph colours growth red and shrinkage green, or orange and
 });
 
 test('side by side: the base and the new flame graph zoom and hover in step', async () => {
-  const { context, page } = await openPage(browser, url);
+  const { context, page } = await openPage(env.browser, env.url);
   await load(page, H(1), H(6));
   await compare(page, { 'heap.1.pb.gz': 'base', 'heap.6.pb.gz': 'new' });
   await page.click('#sideBySide');
@@ -124,16 +112,8 @@ test('side by side: the base and the new flame graph zoom and hover in step', as
   // One scale: the new side (224685.61kB) fills the width, the base (38428.90kB) a sixth of it.
   const extents = () => page.evaluate(() => [1, 2].map((s) => Math.round(window.pprofLens.sides[s].extent * 1000) / 1000));
   assert.deepEqual(await extents(), [0.171, 1]);
-  const at = async (view, name) => {
-    const b = await boxOf(page, name, view);
-    const r = await page.evaluate((id) => {
-      const q = document.getElementById(id).getBoundingClientRect();
-      return [q.left, q.top];
-    }, view === 1 ? 'flameOverlayBase' : 'flameOverlayNew');
-    return [r[0] + b.x, r[1] + b.y];
-  };
   // Hover main.handleDetails on the base side: the same frame is outlined on the new side.
-  await page.mouse.move(...await at(1, 'main.handleDetails'));
+  await page.mouse.move(...await frameAt(page, 'main.handleDetails', 1));
   await page.waitForFunction(() => window.pprofLens.sides[2].peer >= 0);
   const peer = await page.evaluate(() => {
     const s = window.pprofLens.sides[2];
@@ -141,7 +121,7 @@ test('side by side: the base and the new flame graph zoom and hover in step', as
   });
   assert.equal(peer, 'main.handleDetails');
   // Zoom into it on the new side: the base side follows.
-  await page.mouse.click(...await at(2, 'main.handleDetails'));
+  await page.mouse.click(...await frameAt(page, 'main.handleDetails', 2));
   await page.waitForFunction(() => window.pprofLens.sides[1].zoom.depth !== 4294967295);
   const zoomed = await page.evaluate(async () => {
     const s = window.pprofLens.sides;
@@ -157,7 +137,7 @@ test('side by side: the base and the new flame graph zoom and hover in step', as
 });
 
 test('dropping files on the compare target compares the older half with the newer', async () => {
-  const { context, page } = await openPage(browser, url);
+  const { context, page } = await openPage(env.browser, env.url);
   const width = await page.evaluate(() => window.innerWidth);
   await drop(page, [H(6), H(1)], { x: width - 20 });
   await page.waitForFunction(() => [...window.pprofLens.app.profiles.values()].some((p) => p.compare), null, { timeout: 60000 });
@@ -169,7 +149,7 @@ test('dropping files on the compare target compares the older half with the newe
 });
 
 test('refusals: different kinds, an empty base, normalising to nothing; nothing open is lost', async () => {
-  const { context, page } = await openPage(browser, url);
+  const { context, page } = await openPage(env.browser, env.url);
   await load(page, H(6), data('go-leaky/cpu.pb.gz'), data('go-leaky/heap.empty.pb.gz'));
   const tabs = await page.evaluate(() => window.pprofLens.app.profiles.size);
   await page.click('#compareBtn');
@@ -200,7 +180,7 @@ test('refusals: different kinds, an empty base, normalising to nothing; nothing 
 });
 
 test('a leak suspect\'s growth flame graph: last snapshot minus first, focused on it', async () => {
-  const { context, page } = await openPage(browser, url);
+  const { context, page } = await openPage(env.browser, env.url);
   await load(page, ...[1, 2, 3, 4, 5, 6].map(H));
   await page.click('#seriesBtn');
   await page.waitForFunction(() => document.querySelectorAll('#suspects tbody tr').length > 3);

@@ -2,18 +2,11 @@
 // against go tool pprof's output with the same flags, the right-click menu,
 // callers and callees against pprof's -peek, the labels panel, and refusals
 // that leave the view as it was.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { launch, startServer, openPage, load, tableRows, oracleRows, messages, data, dist } from './helpers.mjs';
+import { useBrowser, shots, openPage, load, tableRows, oracleRows, messages, data, dist, frameAt } from './helpers.mjs';
 
-let browser, server, url;
-before(async () => {
-  assert.ok(existsSync(`${dist}/index.html`), 'dist/ is missing: run scripts/build.sh first');
-  browser = await launch();
-  ({ server, url } = await startServer());
-});
-after(async () => { await browser?.close(); server?.close(); });
+const env = useBrowser();
 
 const extra = (f) => oracleRows(data(`go-leaky/expected-extra/${f}`));
 
@@ -36,7 +29,7 @@ async function refine(page, fields) {
 }
 
 test('refinements from the UI give go tool pprof\'s numbers for the same flags', async () => {
-  const { context, page } = await openPage(browser, url);
+  const { context, page } = await openPage(env.browser, env.url);
   await load(page, data('go-leaky/cpu.pb.gz'));
   await refine(page, { focus: 'sortRecords|encodeOrders', ignore: 'insertionSort', hide: 'runtime' });
   assert.deepEqual(await tableRows(page), extra('cpu.refine.all.txt'), 'focus, ignore, hide');
@@ -72,7 +65,7 @@ test('refinements from the UI give go tool pprof\'s numbers for the same flags',
 });
 
 test('labels panel: values with their share; a click focuses on the value', async () => {
-  const { context, page } = await openPage(browser, url);
+  const { context, page } = await openPage(env.browser, env.url);
   await load(page, data('go-leaky/cpu.pb.gz'));
   await page.waitForSelector('#labels .label-value');
   const rows = await page.$$eval('#labels .label-value', (rs) => rs.map((r) => [...r.children].slice(0, 3).map((c) => c.textContent)));
@@ -88,7 +81,7 @@ test('labels panel: values with their share; a click focuses on the value', asyn
 });
 
 test('right-click menu refines by a function; callers and callees match pprof -peek', async () => {
-  const { context, page } = await openPage(browser, url);
+  const { context, page } = await openPage(env.browser, env.url);
   await load(page, data('go-leaky/cpu.pb.gz'));
   const row = await page.evaluate(() => window.pprofLens.top.rows.name.indexOf('main.sortRecords'));
   await page.click(`#top tbody tr[data-row="${row}"]`);
@@ -106,12 +99,7 @@ test('right-click menu refines by a function; callers and callees match pprof -p
   // Right-click on a frame of the flame graph: Show from.
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.waitForTimeout(100); // the scroll event (which closes menus) comes a frame later
-  const at = await page.evaluate(() => {
-    const f = window.pprofLens.flame; const L = f.layout; const o = f.opts();
-    const i = [...L.node.keys()].find((k) => f.names[L.node[k]] === 'main.sortRecords');
-    const r = document.getElementById('flameOverlay').getBoundingClientRect();
-    return [r.left + (L.x[i] + L.width[i] / 2) * o.width, r.top + L.depth[i] * 18 + 9];
-  });
+  const at = await frameAt(page, 'main.sortRecords');
   await page.mouse.click(at[0], at[1], { button: 'right' });
   await page.waitForSelector('#ctxMenu:not([hidden])');
   const items = await page.$$eval('#ctxMenu button', (bs) => bs.map((b) => b.textContent));
@@ -129,7 +117,7 @@ test('right-click menu refines by a function; callers and callees match pprof -p
 });
 
 test('refusals: a bad regex or an unknown label is named next to its field; no match shows why', async () => {
-  const { context, page } = await openPage(browser, url);
+  const { context, page } = await openPage(env.browser, env.url);
   await load(page, data('go-leaky/cpu.pb.gz'));
   const before = await tableRows(page);
   await page.click('#refineToggle');
@@ -154,19 +142,14 @@ test('refusals: a bad regex or an unknown label is named next to its field; no m
 });
 
 test('the URL hash keeps the view; after a reload the same file brings it back', async () => {
-  const { context, page } = await openPage(browser, url);
+  const { context, page } = await openPage(env.browser, env.url);
   await load(page, data('go-leaky/cpu.pb.gz'));
   await page.selectOption('#sampleType', '0');
   await page.waitForFunction(() => /Type: samples/.test(document.getElementById('header').textContent));
   await refine(page, { hide: 'runtime' });
   // Zoom into main.sortRecords with a click in the flame graph.
   await page.evaluate(() => window.scrollTo(0, 0));
-  const at = await page.evaluate(() => {
-    const f = window.pprofLens.flame; const L = f.layout; const o = f.opts();
-    const i = [...L.node.keys()].find((k) => f.names[L.node[k]] === 'main.sortRecords');
-    const r = document.getElementById('flameOverlay').getBoundingClientRect();
-    return [r.left + (L.x[i] + L.width[i] / 2) * o.width, r.top + L.depth[i] * 18 + 9];
-  });
+  const at = await frameAt(page, 'main.sortRecords');
   await page.mouse.click(at[0], at[1]);
   await page.waitForFunction(() => /zoom=/.test(location.hash) && /sel=/.test(location.hash));
   await page.fill('#search', 'partition');
@@ -191,7 +174,7 @@ test('the URL hash keeps the view; after a reload the same file brings it back',
 });
 
 test('keyboard: ? help, arrows move a cursor through frames, + and - zoom, Esc resets', async () => {
-  const { context, page } = await openPage(browser, url);
+  const { context, page } = await openPage(env.browser, env.url);
   await load(page, data('go-leaky/cpu.pb.gz'));
   await page.keyboard.press('?');
   assert.ok(await page.isVisible('#shortcuts'));
@@ -224,7 +207,7 @@ test('keyboard: ? help, arrows move a cursor through frames, + and - zoom, Esc r
 });
 
 test('exports: SVG and PNG of the flame graph, CSV of the table, and a .pb.gz that reads back the same', async () => {
-  const { context, page } = await openPage(browser, url);
+  const { context, page } = await openPage(env.browser, env.url);
   await load(page, data('go-leaky/cpu.pb.gz'));
   await refine(page, { focus: 'sortRecords|encodeOrders', ignore: 'insertionSort', hide: 'runtime' });
   const want = await tableRows(page);
@@ -263,12 +246,11 @@ test('exports: SVG and PNG of the flame graph, CSV of the table, and a .pb.gz th
 });
 
 test('dark mode follows the system, and the toggle overrides it', async () => {
-  const { context, page } = await openPage(browser, url);
+  const { context, page } = await openPage(env.browser, env.url);
   await page.emulateMedia({ colorScheme: 'dark' });
   await load(page, data('go-leaky/heap.6.pb.gz'));
   const bg = () => page.evaluate(() => getComputedStyle(document.body).backgroundColor);
   assert.equal(await bg(), 'rgb(23, 23, 27)');
-  const shots = process.env.UPDATE_SCREENSHOTS === '1' ? `${dist}/../docs` : `${dist}/../target/screenshots`;
   await page.screenshot({ path: `${shots}/dark.png` });
   await page.click('#themeBtn'); // auto → dark
   assert.equal(await bg(), 'rgb(23, 23, 27)');
@@ -281,7 +263,7 @@ test('dark mode follows the system, and the toggle overrides it', async () => {
 });
 
 test('the pivot flame graph: callers drawn upward from the function, callees downward', async () => {
-  const { context, page } = await openPage(browser, url);
+  const { context, page } = await openPage(env.browser, env.url);
   await load(page, data('go-leaky/cpu.pb.gz'));
   const row = await page.evaluate(() => window.pprofLens.top.rows.name.indexOf('main.sortRecords'));
   await page.click(`#top tbody tr[data-row="${row}"]`);
@@ -298,7 +280,6 @@ test('the pivot flame graph: callers drawn upward from the function, callees dow
   assert.deepEqual(down.find((b) => b[0] === 'sort.Ints' && b[1] === 1), ['sort.Ints', 1, 0.957]);
   // The callers graph grows upward: its root row is the bottom one.
   assert.equal(await page.evaluate(() => window.pprofLens.pivots[3].flip), true);
-  const shots = process.env.UPDATE_SCREENSHOTS === '1' ? `${dist}/../docs` : `${dist}/../target/screenshots`;
   await page.locator('.explore').screenshot({ path: `${shots}/explore.png` });
   assert.deepEqual(page.errors, []);
   await context.close();

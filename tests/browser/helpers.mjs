@@ -1,7 +1,8 @@
 // Shared pieces of the browser tests: Debian's chromium driven by
 // playwright-core, the dist/ server on loopback, and page helpers.
+import { before, after } from 'node:test';
 import { chromium } from 'playwright-core';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '../../scripts/serve.mjs';
@@ -12,6 +13,23 @@ export const dist = join(root, 'dist');
 
 export const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--no-first-run', '--disable-sync'];
+
+// Screenshots land in target/screenshots/; UPDATE_SCREENSHOTS=1 refreshes the README's in docs/.
+export const shots = process.env.UPDATE_SCREENSHOTS === '1' ? join(root, 'docs') : join(root, 'target', 'screenshots');
+
+// One browser and one server of dist/ for a test file: registers its
+// before and after hooks; `env.browser` and `env.url` are set once started.
+export function useBrowser() {
+  const env = {};
+  before(async () => {
+    if (!existsSync(`${dist}/index.html`)) throw new Error('dist/ is missing: run scripts/build.sh first');
+    mkdirSync(shots, { recursive: true });
+    env.browser = await launch();
+    Object.assign(env, await startServer());
+  });
+  after(async () => { await env.browser?.close(); env.server?.close(); });
+  return env;
+}
 
 export async function launch() {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: FLAGS });
@@ -87,6 +105,19 @@ export async function paintedPixels(page) {
 
 export async function messages(page) {
   return page.evaluate(() => [...document.querySelectorAll('#messages .msg span')].map((s) => s.textContent));
+}
+
+// The page point at the centre of the first box of function `name` in a
+// flame graph: 'flame' (the main one) or a side-by-side side (1 base, 2 new).
+export async function frameAt(page, name, view = 'flame') {
+  const b = await boxOf(page, name, view);
+  if (!b) throw new Error(`no box of ${name} in flame graph ${view}`);
+  const id = { flame: 'flameOverlay', 1: 'flameOverlayBase', 2: 'flameOverlayNew' }[view];
+  const [left, top] = await page.evaluate((i) => {
+    const r = document.getElementById(i).getBoundingClientRect();
+    return [r.left, r.top];
+  }, id);
+  return [left + b.x, top + b.y];
 }
 
 // Opens the compare panel, puts each profile (by tab name) on its side, and

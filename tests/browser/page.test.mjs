@@ -2,22 +2,13 @@
 // playwright-core): loading, the top table against go tool pprof's own
 // output, the flame graph's pixels, search, zoom, sample types, bad input,
 // and the proof that nothing leaves the page.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { launch, startServer, openPage, load, drop, tableRows, oracleRows, paintedPixels, messages, data, dist, root } from './helpers.mjs';
+import { useBrowser, shots, openPage, load, drop, tableRows, oracleRows, paintedPixels, messages, data, dist, root } from './helpers.mjs';
 
-let browser, server, url;
-// Screenshots land in target/screenshots/; UPDATE_SCREENSHOTS=1 refreshes the README's in docs/.
-const shots = process.env.UPDATE_SCREENSHOTS === '1' ? `${root}/docs` : `${root}/target/screenshots`;
-before(async () => {
-  assert.ok(existsSync(`${dist}/index.html`), 'dist/ is missing: run scripts/build.sh first');
-  mkdirSync(shots, { recursive: true });
-  browser = await launch();
-  ({ server, url } = await startServer());
-});
-after(async () => { await browser?.close(); server?.close(); });
+const env = useBrowser();
 
 const CASES = [
   // [file, sample type index or null for the default, oracle]
@@ -33,7 +24,7 @@ const CASES = [
 ];
 
 test('the top table shows go tool pprof\'s numbers for Go heap, CPU, goroutine, mutex and Node profiles', async () => {
-  const { context, page } = await openPage(browser, url);
+  const { context, page } = await openPage(env.browser, env.url);
   for (const [file, index, oracle] of CASES) {
     await load(page, data(file));
     if (index !== null) {
@@ -51,7 +42,7 @@ test('the top table shows go tool pprof\'s numbers for Go heap, CPU, goroutine, 
 });
 
 test('the header states pprof\'s facts, and the sample type selector lists every type with its unit', async () => {
-  const { context, page } = await openPage(browser, url);
+  const { context, page } = await openPage(env.browser, env.url);
   await load(page, data('go-leaky/heap.6.pb.gz'));
   const header = await page.textContent('#header');
   assert.match(header, /File: leaky\nType: inuse_space\nTime: Nov 27, 2026 at 7:32am \(UTC\)/);
@@ -64,7 +55,7 @@ test('the header states pprof\'s facts, and the sample type selector lists every
 });
 
 test('the flame graph is painted, searchable, zoomable, and flips orientation', async () => {
-  const { context, page } = await openPage(browser, url);
+  const { context, page } = await openPage(env.browser, env.url);
   await load(page, data('go-leaky/cpu.pb.gz'));
   assert.ok(await paintedPixels(page) > 20000, 'flame graph pixels painted');
   const boxes = Number(await page.$eval('#flame', (c) => c.dataset.boxes));
@@ -108,7 +99,7 @@ test('the flame graph is painted, searchable, zoomable, and flips orientation', 
 });
 
 test('clicking a table row highlights the frame in the flame graph', async () => {
-  const { context, page } = await openPage(browser, url);
+  const { context, page } = await openPage(env.browser, env.url);
   await load(page, data('go-leaky/cpu.pb.gz'));
   const before = await page.evaluate(() => window.pprofLens.flame.selected);
   assert.equal(before, -1);
@@ -126,7 +117,7 @@ test('clicking a table row highlights the frame in the flame graph', async () =>
 });
 
 test('bad files get a clear message naming them, and open profiles stay usable', async () => {
-  const { context, page } = await openPage(browser, url);
+  const { context, page } = await openPage(env.browser, env.url);
   await load(page, data('go-leaky/heap.6.pb.gz'));
   const rows = (await tableRows(page)).length;
   const tmp = `${root}/target/browser-tmp`;
@@ -154,7 +145,7 @@ test('bad files get a clear message naming them, and open profiles stay usable',
 });
 
 test('no request leaves the page after load while profiles are dropped and explored', async () => {
-  const { context, page } = await openPage(browser, url);
+  const { context, page } = await openPage(env.browser, env.url);
   const requests = [];
   context.on('request', (r) => requests.push(r.url()));
   await drop(page, [data('go-leaky/cpu.pb.gz'), data('go-leaky/heap.6.pb.gz')]);
@@ -178,7 +169,7 @@ test('no request leaves the page after load while profiles are dropped and explo
 });
 
 test('the single file works opened from file://, with no server', async () => {
-  const { context, page } = await openPage(browser, pathToFileURL(`${dist}/pprof-lens.html`).href);
+  const { context, page } = await openPage(env.browser, pathToFileURL(`${dist}/pprof-lens.html`).href);
   const requests = [];
   context.on('request', (r) => requests.push(r.url()));
   assert.equal(await page.evaluate(() => document.body.dataset.core), 'worker', 'the core runs in a worker from file:// too');
@@ -191,10 +182,10 @@ test('the single file works opened from file://, with no server', async () => {
 });
 
 test('where a worker is refused, the core runs on the main thread', async () => {
-  const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+  const context = await env.browser.newContext({ viewport: { width: 1200, height: 800 } });
   await context.addInitScript(() => { window.Worker = function Worker() { throw new Error('workers refused'); }; });
   const page = await context.newPage();
-  await page.goto(url);
+  await page.goto(env.url);
   await page.waitForFunction(() => document.body.dataset.core && document.body.dataset.core !== 'none');
   assert.equal(await page.evaluate(() => document.body.dataset.core), 'main-thread');
   await load(page, data('go-leaky/mutex.pb.gz'));
@@ -203,7 +194,7 @@ test('where a worker is refused, the core runs on the main thread', async () => 
 });
 
 test('pasting a file opens it', async () => {
-  const { context, page } = await openPage(browser, url);
+  const { context, page } = await openPage(env.browser, env.url);
   const b64 = (await import('node:fs')).readFileSync(data('node/node.cpu.pb.gz')).toString('base64');
   await page.evaluate((b) => {
     const s = atob(b); const u = new Uint8Array(s.length);
@@ -229,7 +220,7 @@ test('page weight (HTML, JS, CSS and wasm, gzipped) stays under 500 KB', async (
 });
 
 test('leak hunting: a series of heap snapshots ranks the real leaks first, with totals over time', async () => {
-  const { context, page } = await openPage(browser, url, { width: 1280, height: 1000 });
+  const { context, page } = await openPage(env.browser, env.url, { width: 1280, height: 1000 });
   await load(page, ...[3, 1, 2, 4, 6, 5].map((i) => data(`go-leaky/heap.${i}.pb.gz`)));
   await page.click('#seriesBtn');
   await page.waitForFunction(() => document.body.dataset.series);
@@ -273,7 +264,7 @@ test('leak hunting: a series of heap snapshots ranks the real leaks first, with 
 });
 
 test('a goroutine series flags the stack whose count only grows, naming what it waits on', async () => {
-  const { context, page } = await openPage(browser, url);
+  const { context, page } = await openPage(env.browser, env.url);
   await load(page, data('go-leaky/goroutine.start.pb.gz'), data('go-leaky/goroutine.end.pb.gz'));
   await page.click('#seriesBtn');
   await page.waitForFunction(() => document.body.dataset.series && !document.getElementById('stacksBox').hidden);
@@ -284,7 +275,7 @@ test('a goroutine series flags the stack whose count only grows, naming what it 
 });
 
 test('a debug=2 goroutine dump shows its groups, and the table and flame graph work on it', async () => {
-  const { context, page } = await openPage(browser, url, { width: 1280, height: 800 });
+  const { context, page } = await openPage(env.browser, env.url, { width: 1280, height: 800 });
   await load(page, data('go-leaky/goroutine.end.debug2.txt'));
   const rows = await page.$$eval('#goroutines tbody tr', (rs) => rs.map((r) => [...r.children].map((td) => td.textContent)));
   assert.deepEqual(rows[0].slice(0, 3), ['120', 'chan receive', 'chan receive']);
@@ -298,7 +289,7 @@ test('a debug=2 goroutine dump shows its groups, and the table and flame graph w
 });
 
 test('screenshot for the README', async () => {
-  const { context, page } = await openPage(browser, url, { width: 1280, height: 860 });
+  const { context, page } = await openPage(env.browser, env.url, { width: 1280, height: 860 });
   await load(page, data('go-leaky/heap.6.pb.gz'));
   await page.fill('#search', 'main\\.');
   await page.waitForFunction(() => /of the total/.test(document.querySelector('#searchInfo').textContent));
