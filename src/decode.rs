@@ -70,14 +70,12 @@ fn decode_raw(data: &[u8], opts: &DecodeOptions) -> Result<Profile> {
         // A text goroutine dump becomes a goroutine profile; unreadable lines
         // are reported as comments and the rest still loads.
         let dump = crate::goroutines::parse(&String::from_utf8_lossy(data))?;
-        let mut p = decode_raw(&crate::goroutines::to_profile(&dump), opts)?;
-        let mut warn: Vec<String> = dump.warnings.iter().take(5).map(|w| format!("warning: {w}")).collect();
-        if dump.warnings.len() > 5 {
-            warn.push(format!("warning: {} more unreadable lines", dump.warnings.len() - 5));
-        }
-        for w in warn {
-            p.header.comment.push(p.header.string_table.len() as i64);
-            p.header.string_table.push(w);
+        let p = crate::goroutines::to_proto(&dump);
+        if p.samples.len() as u64 > opts.max_samples {
+            return Err(Error::new(
+                ErrorKind::TooLarge,
+                format!("the dump has {} goroutine groups, more than the limit of {}", p.samples.len(), opts.max_samples),
+            ));
         }
         return Ok(p);
     }

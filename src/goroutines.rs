@@ -4,7 +4,8 @@
 //! and turned into a goroutine profile so every view works on them too.
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::synth::Builder;
+use crate::proto::{self, Function, Label, Line, Location, ValueType};
+use std::collections::HashMap;
 
 /// One stack frame of a dump.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -224,7 +225,7 @@ fn blocked_on(state: &str, frames: &[Frame]) -> String {
     match state {
         "" | "running" | "runnable" | "syscall" | "waiting" => {
             let names: Vec<String> = frames.iter().map(|f| f.func.clone()).collect();
-            let named = crate::report::series::blocked_on(&names);
+            let named = crate::frames::blocked_on(&names);
             if named.is_empty() {
                 state.to_string()
             } else {
@@ -261,48 +262,100 @@ fn short(s: &str) -> String {
     s.chars().take(80).collect()
 }
 
-/// The dump as raw pprof protobuf: sample type goroutine/count, one sample
-/// per group with its state, wait and creator as labels.
-pub fn to_profile(d: &Dump) -> Vec<u8> {
-    let mut b = Builder::new(&[("goroutine", "count")]);
-    let (t, u) = (b.str("goroutine"), b.str("count"));
-    b.msg.period_type = Some(crate::proto::ValueType { r#type: t, unit: u });
-    b.msg.period = 1;
-    let c = b.str(&format!("converted from a debug={} goroutine dump", d.debug));
-    b.msg.comment.push(c);
+/// The importer: the dump as a goroutine profile, built directly as the
+/// decode stage's output (no protobuf round trip): sample type
+/// goroutine/count, one sample per group with its state, blocking function,
+/// wait and creator as labels, and up to five unreadable lines as comments.
+pub fn to_proto(d: &Dump) -> proto::Profile {
+    let mut b = Importer::default();
+    b.str("");
+    let ty = ValueType { r#type: b.str("goroutine"), unit: b.str("count") };
+    b.h.sample_type.push(ty.clone());
+    b.h.period_type = Some(ty);
+    b.h.period = 1;
+    let mut comments = vec![format!("converted from a debug={} goroutine dump", d.debug)];
+    comments.extend(d.warnings.iter().take(5).map(|w| format!("warning: {w}")));
+    if d.warnings.len() > 5 {
+        comments.push(format!("warning: {} more unreadable lines", d.warnings.len() - 5));
+    }
+    for c in &comments {
+        let i = b.str(c);
+        b.h.comment.push(i);
+    }
+    let mut s = proto::SampleColumns::default();
+    s.loc_start.push(0);
+    s.val_start.push(0);
+    s.label_start.push(0);
     for g in &d.groups {
-        let mut ids = Vec::with_capacity(g.frames.len());
         for f in &g.frames {
-            let fid = b.function(&f.func, &f.file);
-            ids.push(b.location(&[(fid, f.line)]));
+            let id = b.location(f);
+            s.location_ids.push(id);
         }
-        let mut labels = Vec::new();
+        s.values.push(g.count as i64);
         for (k, v) in
             [("state", g.state.as_str()), ("blocked on", g.blocked_on.as_str()), ("created by", g.created_by.as_str())]
         {
             if !v.is_empty() {
-                let (k, v) = (b.str(k), b.str(v));
-                labels.push(crate::proto::Label { key: k, str: v, ..Default::default() });
+                let (key, str) = (b.str(k), b.str(v));
+                s.labels.push(Label { key, str, ..Default::default() });
             }
         }
         if g.max_wait_minutes > 0 {
-            let (k, u) = (b.str("wait"), b.str("minutes"));
-            labels.push(crate::proto::Label {
-                key: k,
-                num: g.max_wait_minutes as i64,
-                num_unit: u,
-                ..Default::default()
-            });
+            let (key, num_unit) = (b.str("wait"), b.str("minutes"));
+            s.labels.push(Label { key, num: g.max_wait_minutes as i64, num_unit, ..Default::default() });
         }
-        b.msg.sample.push(crate::proto::Sample { location_id: ids, value: vec![g.count as i64], label: labels });
+        s.loc_start.push(s.location_ids.len() as u32);
+        s.val_start.push(s.values.len() as u32);
+        s.label_start.push(s.labels.len() as u32);
     }
-    // A dump names no binary: drop the builder's placeholder mapping.
-    b.msg.mapping.clear();
-    for l in &mut b.msg.location {
-        l.mapping_id = 0;
-        l.address = 0;
+    proto::Profile { header: b.h, samples: s }
+}
+
+/// Interns strings, functions and locations while a dump is imported.
+#[derive(Default)]
+struct Importer {
+    h: proto::ProfileHeader,
+    strings: HashMap<String, i64>,
+    functions: HashMap<(String, String), u64>,
+    locations: HashMap<(u64, i64), u64>,
+}
+
+impl Importer {
+    fn str(&mut self, s: &str) -> i64 {
+        if let Some(&i) = self.strings.get(s) {
+            return i;
+        }
+        let i = self.h.string_table.len() as i64;
+        self.h.string_table.push(s.to_string());
+        self.strings.insert(s.to_string(), i);
+        i
     }
-    b.encode()
+
+    /// The location of one frame (a dump names no binary: no mapping, no address).
+    fn location(&mut self, f: &Frame) -> u64 {
+        let key = (f.func.clone(), f.file.clone());
+        let func = match self.functions.get(&key) {
+            Some(&id) => id,
+            None => {
+                let id = self.h.function.len() as u64 + 1;
+                let (name, filename) = (self.str(&f.func), self.str(&f.file));
+                self.h.function.push(Function { id, name, system_name: name, filename, start_line: 1 });
+                self.functions.insert(key, id);
+                id
+            }
+        };
+        *self.locations.entry((func, f.line)).or_insert_with(|| {
+            let id = self.h.location.len() as u64 + 1;
+            self.h.location.push(Location {
+                id,
+                mapping_id: 0,
+                address: 0,
+                line: vec![Line { function_id: func, line: f.line }],
+                is_folded: false,
+            });
+            id
+        })
+    }
 }
 
 /// The text of `pprof-lens goroutines`.

@@ -17,12 +17,14 @@ pub mod cli;
 pub mod decode;
 pub mod encode;
 pub mod error;
+pub mod frames;
 pub mod goroutines;
 pub mod model;
 pub mod proto;
 pub mod query;
 pub mod report;
 pub mod synth;
+pub mod units;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
 

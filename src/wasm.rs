@@ -7,7 +7,8 @@ use crate::aggregate::graph::{self, Graph};
 use crate::aggregate::Prepared;
 use crate::error::Error;
 use crate::query::{Granularity, Query};
-use crate::report::{self, flame, units};
+use crate::report::{self, flame};
+use crate::units;
 use crate::{DecodeOptions, ModelOptions, Profile};
 use js_sys::{Float32Array, Float64Array, Object, Reflect, Uint32Array, Uint8Array};
 use serde::{Deserialize, Serialize};
@@ -930,7 +931,7 @@ fn object(pairs: Vec<(&str, JsValue)>) -> Result<JsValue, JsError> {
 }
 
 fn own_frame(frames: &[String]) -> String {
-    frames.iter().find(|f| report::series::is_own_code(f)).or(frames.first()).cloned().unwrap_or_default()
+    frames.iter().find(|f| crate::frames::is_own_code(f)).or(frames.first()).cloned().unwrap_or_default()
 }
 
 fn first_line(s: &str) -> String {

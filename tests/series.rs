@@ -2,7 +2,8 @@
 //! and on synthetic series with known growth, and the messages for series
 //! that cannot be ranked as given.
 
-use pprof_lens::report::series::{is_own_code, series};
+use pprof_lens::frames::is_own_code;
+use pprof_lens::report::series::series;
 use pprof_lens::synth::Builder;
 use pprof_lens::{ErrorKind, ModelOptions, Profile, Query};
 use std::path::Path;

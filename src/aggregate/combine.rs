@@ -7,7 +7,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::model::merge::{self, compatible, scale, set_label};
 use crate::model::{self, Profile};
 use crate::query::BaseMode;
-use crate::report::units;
+use crate::units;
 
 /// The label pprof puts on samples of a `-diff_base` profile.
 pub const BASE_LABEL: &str = "pprof::base";

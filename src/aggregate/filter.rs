@@ -7,7 +7,7 @@
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Profile, NONE};
 use crate::query::Query;
-use crate::report::units;
+use crate::units;
 use regex::Regex;
 use std::collections::HashMap;
 

@@ -8,7 +8,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::model::merge::compatible;
 use crate::model::Profile;
 use crate::query::Query;
-use crate::report::units;
+use crate::units;
 use std::collections::HashMap;
 
 /// One function on both sides.

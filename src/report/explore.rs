@@ -5,7 +5,7 @@
 use crate::aggregate::graph::{Stacks, INLINED};
 use crate::aggregate::Prepared;
 use crate::model::NONE;
-use crate::report::units;
+use crate::units;
 use std::collections::HashMap;
 
 /// A caller or callee and the value flowing through that edge.

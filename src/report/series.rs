@@ -13,7 +13,7 @@ use crate::aggregate::Prepared;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::Profile;
 use crate::query::Query;
-use crate::report;
+use crate::frames::{blocked_on, is_own_code};
 use std::collections::HashMap;
 
 /// One function's values across the series.
@@ -41,21 +41,6 @@ pub struct SeriesRow {
     pub retention: f64,
     /// The ranking score (higher: more suspect).
     pub score: f64,
-}
-
-/// True when `name` looks like the program's own code rather than a
-/// standard library or runtime frame: Go packages of the standard library
-/// have no dot in their first path element (`fmt`, `runtime/pprof`), the
-/// program's are `main` or live under a domain (`example.com/svc/...`).
-/// Names without a package (other languages) count as own code.
-pub fn is_own_code(name: &str) -> bool {
-    let last_slash = name.rfind('/').map_or(0, |i| i + 1);
-    let Some(dot) = name[last_slash..].find('.') else { return true };
-    let pkg = &name[..last_slash + dot];
-    if pkg.contains(' ') || pkg.contains('(') {
-        return true;
-    }
-    pkg == "main" || pkg.split('/').next().is_some_and(|first| first.contains('.'))
 }
 
 /// One distinct goroutine stack across a series of goroutine profiles.
@@ -267,29 +252,6 @@ fn goroutine_stacks(snaps: &[(String, Profile)]) -> Vec<StackRow> {
     rows
 }
 
-/// The wait a goroutine stack is in, named from its runtime frames.
-pub fn blocked_on(frames: &[String]) -> String {
-    frames
-        .iter()
-        .find_map(|n| {
-            Some(match n.as_str() {
-                _ if n.starts_with("runtime.chanrecv") => "chan receive",
-                _ if n.starts_with("runtime.chansend") => "chan send",
-                "runtime.selectgo" | "runtime.block" => "select",
-                _ if n.starts_with("sync.(*Mutex)") || n.starts_with("sync.(*RWMutex)") => "mutex",
-                _ if n.starts_with("sync.runtime_Semacquire") || n.starts_with("runtime.semacquire") => {
-                    "semaphore (sync)"
-                }
-                _ if n.starts_with("internal/poll.") || n == "runtime.netpollblock" => "IO wait",
-                "time.Sleep" => "sleep",
-                "sync.runtime_notifyListWait" => "sync.Cond wait",
-                _ => return None,
-            })
-        })
-        .unwrap_or("")
-        .to_string()
-}
-
 /// Charges each sample's value to its innermost own-code frame (or its leaf
 /// when it has none).
 fn own_values(pr: &Prepared, own_code: &[bool], column: usize) -> Vec<i64> {
@@ -353,14 +315,14 @@ fn slope(x: &[f64], y: &[i64]) -> f64 {
 pub fn series_text(s: &Series, limit: usize) -> String {
     use std::fmt::Write;
     let mut out = String::new();
-    let fmt = |v: i64| report::units::label(v, &s.unit);
+    let fmt = |v: i64| crate::units::label(v, &s.unit);
     let _ = writeln!(out, "Type: {}", s.sample_type);
     for note in &s.notes {
         let _ = writeln!(out, "Note: {note}");
     }
     let _ = writeln!(out, "Snapshots:");
     for (i, f) in s.files.iter().enumerate() {
-        let t = if s.times[i] != 0 { report::format_time(s.times[i]) } else { "time unknown".into() };
+        let t = if s.times[i] != 0 { crate::units::format_time(s.times[i]) } else { "time unknown".into() };
         let _ = writeln!(out, "  {:>2}  {:<24} {:>12}  {}", i + 1, f, fmt(s.totals[i]), t);
     }
     let unit = if s.per_hour { "/h" } else { "/snap" };

@@ -193,6 +193,33 @@ pub fn go_g2(v: f64) -> String {
     s
 }
 
+/// Formats nanoseconds since the epoch as pprof does ("Jan 2, 2006 at 3:04pm (MST)"), in UTC.
+pub fn format_time(nanos: i64) -> String {
+    let secs = nanos.div_euclid(1_000_000_000);
+    let days = secs.div_euclid(86_400);
+    let sod = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    let (h, min) = (sod / 3600, (sod % 3600) / 60);
+    let h12 = if h % 12 == 0 { 12 } else { h % 12 };
+    let ampm = if h < 12 { "am" } else { "pm" };
+    format!("{} {}, {} at {}:{:02}{} (UTC)", MONTHS[(m - 1) as usize], d, y, h12, min, ampm)
+}
+
+/// Days since 1970-01-01 to (year, month, day), proleptic Gregorian.
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,5 +245,12 @@ mod tests {
         assert_eq!(scaled_label(120, "count", "count"), "120");
         assert_eq!(label(6_330_000_000, "nanoseconds"), "6.33s");
         assert_eq!(scaled_label(-977888, "bytes", "byte"), "-977888B");
+    }
+
+    #[test]
+    fn time_like_pprof() {
+        // 2026-11-27 07:32:10 UTC
+        assert_eq!(format_time(1_795_764_730_000_000_000), "Nov 27, 2026 at 7:32am (UTC)");
+        assert_eq!(format_time(0), "Jan 1, 1970 at 12:00am (UTC)");
     }
 }

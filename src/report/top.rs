@@ -1,0 +1,306 @@
+//! The top table (`go tool pprof -top`): pprof's pruning, sorting, unit
+//! choice and header lines.
+
+use crate::aggregate::graph::{self, Nodes};
+use crate::aggregate::Prepared;
+use crate::units::{self, format_time};
+use std::fmt::Write;
+
+/// One row of the top table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TopRow {
+    /// Node index in [`Prepared::nodes`].
+    pub node: u32,
+    /// pprof's printable name.
+    pub name: String,
+    /// "(inline)", "(partial-inline)" or "".
+    pub inline_label: &'static str,
+    /// Flat value.
+    pub flat: i64,
+    /// Cumulative value.
+    pub cum: i64,
+}
+
+/// The top table and what pprof prints above it.
+#[derive(Clone, Debug)]
+pub struct Top {
+    /// Rows in display order.
+    pub rows: Vec<TopRow>,
+    /// The unit values are printed in (after "minimum" resolution).
+    pub output_unit: String,
+    /// Report total.
+    pub total: i64,
+    /// Nodes dropped by `nodefraction`.
+    pub dropped_nodes: usize,
+    /// Nodes before `nodecount` selection.
+    pub orig_count: usize,
+}
+
+/// pprof's default node count for the top report when none is given.
+const TOP_DEFAULT_NODECOUNT: usize = 0;
+
+/// Computes the top table as `go tool pprof -top` does (`newTrimmedGraph`).
+pub fn top(pr: &Prepared) -> Top {
+    let g = graph::build(&pr.profile, &pr.stacks, pr.nodes.len(), pr.value_index, None, false);
+    top_from(pr, g)
+}
+
+/// [`top`] from the view's node values, already computed.
+pub fn top_from(pr: &Prepared, g: graph::Graph) -> Top {
+    let q = &pr.query;
+    let p = &pr.profile;
+    let vi = pr.value_index;
+    let nodes = &pr.nodes;
+    // pprof builds the graph, drops nodes below the cutoff and rebuilds, then
+    // keeps the top `nodecount` and rebuilds again. A rebuild treats dropped
+    // nodes as absent, which never changes a kept node's values: cum counts
+    // the samples through the node either way, and flat still goes to the
+    // leaf only when the leaf itself is kept. So one value pass suffices;
+    // only the edges (for the inline labels) need a pass over the final set.
+    let present0 = g.present();
+    let total_value: i64 = present0.iter().map(|&n| g.flat[n as usize]).fold(0i64, |a, b| a.wrapping_add(b));
+    let node_cutoff = ((total_value as f64 * q.nodefraction) as i64).wrapping_abs();
+    let edge_cutoff = ((total_value as f64 * q.edgefraction) as i64).wrapping_abs();
+    let mut kept: Option<Vec<bool>> = None;
+    let mut dropped_nodes = 0;
+    let mut present = present0;
+    if node_cutoff > 0 {
+        let keep: Vec<u32> =
+            present.iter().copied().filter(|&n| g.cum[n as usize].wrapping_abs() >= node_cutoff).collect();
+        if keep.len() != present.len() {
+            dropped_nodes = present.len() - keep.len();
+            kept = Some(mask_of(&keep, nodes.len()));
+            present = keep;
+        }
+    }
+    let orig_count = present.len();
+    let names: Vec<String> = {
+        // Printable names of every node that can appear.
+        let mut v = vec![String::new(); nodes.len()];
+        for &n in &present {
+            v[n as usize] = nodes.printable_name(n as usize);
+        }
+        v
+    };
+    sort_nodes(&mut present, &g, &names, nodes, q.cum);
+    let nodecount = q.nodecount.unwrap_or(TOP_DEFAULT_NODECOUNT);
+    if nodecount > 0 && nodecount < present.len() {
+        present.truncate(nodecount);
+        kept = Some(mask_of(&present, nodes.len()));
+    }
+    // Final graph with edges, for the inline labels.
+    // Only nodes held at an inlined position somewhere can get an inline
+    // label; every in-edge of the others is a plain call.
+    let mut targets = nodes.inlined_somewhere();
+    let shown = mask_of(&present, nodes.len());
+    for (t, s) in targets.iter_mut().zip(&shown) {
+        *t &= *s;
+    }
+    let fg = graph::edges_into(p, &pr.stacks, nodes.len(), vi, kept.as_deref(), Some(&targets));
+    let mut has_inline = vec![false; nodes.len()];
+    let mut has_call = vec![false; nodes.len()];
+    for e in &fg.edges {
+        if e.weight.wrapping_abs() < edge_cutoff {
+            continue;
+        }
+        if e.inline {
+            has_inline[e.dst as usize] = true;
+        } else {
+            has_call[e.dst as usize] = true;
+        }
+    }
+    let rows: Vec<TopRow> = present
+        .iter()
+        .map(|&n| {
+            let i = n as usize;
+            TopRow {
+                node: n,
+                name: names[i].clone(),
+                inline_label: match (has_inline[i], has_call[i]) {
+                    (true, true) => "(partial-inline)",
+                    (true, false) => "(inline)",
+                    _ => "",
+                },
+                flat: g.flat[i],
+                cum: g.cum[i],
+            }
+        })
+        .collect();
+    let output_unit = select_output_unit(&rows, pr.total, &q.unit, &pr.sample_type().unit);
+    Top { rows, output_unit, total: pr.total, dropped_nodes, orig_count }
+}
+
+fn mask_of(keep: &[u32], n: usize) -> Vec<bool> {
+    let mut m = vec![false; n];
+    for &k in keep {
+        m[k as usize] = true;
+    }
+    m
+}
+
+fn sort_nodes(present: &mut [u32], g: &graph::Graph, names: &[String], nodes: &Nodes, cum: bool) {
+    present.sort_unstable_by(|&a, &b| {
+        let (a, b) = (a as usize, b as usize);
+        let (fa, fb) = (g.flat[a].wrapping_abs(), g.flat[b].wrapping_abs());
+        let (ca, cb) = (g.cum[a].wrapping_abs(), g.cum[b].wrapping_abs());
+        let ord = if cum {
+            cb.cmp(&ca).then_with(|| names[a].cmp(&names[b])).then_with(|| fb.cmp(&fa))
+        } else {
+            fb.cmp(&fa).then_with(|| names[a].cmp(&names[b])).then_with(|| cb.cmp(&ca))
+        };
+        ord.then_with(|| nodes.go_sprint(a).cmp(&nodes.go_sprint(b)))
+    });
+}
+
+/// The output unit of a report showing every node (no pruning): pprof's
+/// `selectOutputUnit` over all nodes, from one value pass (no edges).
+pub fn unpruned_output_unit(pr: &Prepared) -> String {
+    let g = graph::build(&pr.profile, &pr.stacks, pr.nodes.len(), pr.value_index, None, false);
+    let vals: Vec<(i64, i64)> = g.present().iter().map(|&n| (g.flat[n as usize], g.cum[n as usize])).collect();
+    select_unit(&vals, pr.total, &pr.query.unit, &pr.sample_type().unit)
+}
+
+/// pprof's `selectOutputUnit`.
+fn select_output_unit(rows: &[TopRow], total: i64, unit: &str, sample_unit: &str) -> String {
+    let vals: Vec<(i64, i64)> = rows.iter().map(|r| (r.flat, r.cum)).collect();
+    select_unit(&vals, total, unit, sample_unit)
+}
+
+fn select_unit(rows: &[(i64, i64)], total: i64, unit: &str, sample_unit: &str) -> String {
+    if unit != "minimum" || rows.is_empty() {
+        return unit.to_string();
+    }
+    let mut min = 0i64;
+    for &(flat, cum) in rows {
+        let mut v = flat.wrapping_abs();
+        if v == 0 {
+            v = cum.wrapping_abs();
+        }
+        if v > 0 && (min == 0 || v < min) {
+            min = v;
+        }
+    }
+    let max = total;
+    if min == 0 {
+        min = max;
+    }
+    let (_, min_unit) = units::scale(min, sample_unit, "minimum");
+    let (_, max_unit) = units::scale(max, sample_unit, "minimum");
+    let mut u = min_unit.clone();
+    if min_unit != max_unit && min.wrapping_mul(100) < max {
+        u = units::scale(min.wrapping_mul(100), sample_unit, "minimum").1;
+    }
+    if u.is_empty() {
+        sample_unit.to_string()
+    } else {
+        u
+    }
+}
+
+/// Formats `v` of the shown sample type in `unit`.
+pub fn format_value(pr: &Prepared, v: i64, unit: &str) -> String {
+    units::scaled_label(v, &pr.sample_type().unit, unit)
+}
+
+/// pprof's `ProfileLabels`: File, Build ID, comments, Type, Time, Duration.
+pub fn profile_labels(pr: &Prepared, unit: &str) -> Vec<String> {
+    let p = &pr.profile;
+    let mut v = Vec::new();
+    if let Some(m) = p.mappings.first() {
+        if !m.file.is_empty() {
+            v.push(format!("File: {}", m.file.rsplit('/').next().unwrap_or(&m.file)));
+        }
+        if !m.build_id.is_empty() {
+            v.push(format!("Build ID: {}", m.build_id));
+        }
+    }
+    for c in &p.comments {
+        if !c.starts_with('#') {
+            v.push(c.clone());
+        }
+    }
+    v.push(format!("Type: {}", pr.sample_type().ty));
+    if p.time_nanos != 0 {
+        v.push(format!("Time: {}", format_time(p.time_nanos)));
+    }
+    if p.duration_nanos != 0 {
+        let duration = units::label(p.duration_nanos, "nanoseconds");
+        let (tn, tu) = units::scale(pr.total, &pr.sample_type().unit, "nanoseconds");
+        let ratio = if tu == "ns" && tn != 0.0 {
+            format!("({})", units::percentage(tn as i64, p.duration_nanos))
+        } else {
+            String::new()
+        };
+        v.push(format!("Duration: {}, Total samples = {} {}", duration, format_value(pr, pr.total, unit), ratio));
+    }
+    v
+}
+
+/// pprof's `reportLabels` for a table: the profile's facts, active filters,
+/// what the shown nodes account for, and what pruning dropped.
+pub(crate) fn report_labels(pr: &Prepared, t: &Top) -> Vec<String> {
+    let fv = |v: i64| format_value(pr, v, &t.output_unit);
+    let mut labels = profile_labels(pr, &t.output_unit);
+    let filters = pr.query.active_filters();
+    if !filters.is_empty() {
+        labels.push("Active filters:".to_string());
+        for f in filters {
+            let f = if f.len() > 80 {
+                let mut cut = 80;
+                while !f.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                format!("{}…", &f[..cut])
+            } else {
+                f
+            };
+            labels.push(format!("   {f}"));
+        }
+    }
+    let flat_sum: i64 = t.rows.iter().map(|r| r.flat).fold(0, |a, b| a.wrapping_add(b));
+    labels.push(format!(
+        "Showing nodes accounting for {}, {} of {} total",
+        fv(flat_sum),
+        units::percentage(flat_sum, t.total).trim(),
+        fv(t.total)
+    ));
+    if t.total != 0 {
+        if t.dropped_nodes > 0 {
+            let cut = ((t.total as f64 * pr.query.nodefraction) as i64).wrapping_abs();
+            let plural = if t.dropped_nodes > 1 { "nodes" } else { "node" };
+            labels.push(format!("Dropped {} {} (cum <= {})", t.dropped_nodes, plural, fv(cut)));
+        }
+        if !t.rows.is_empty() && t.rows.len() < t.orig_count {
+            labels.push(format!("Showing top {} nodes out of {}", t.rows.len(), t.orig_count));
+        }
+    }
+    labels
+}
+
+/// flat, flat%, sum%, cum, cum% of a row as pprof prints them.
+pub(crate) fn row_values(pr: &Prepared, t: &Top, r: &TopRow, sum: i64) -> String {
+    let fv = |v: i64| format_value(pr, v, &t.output_unit);
+    format!(
+        "{:>10} {} {} {:>10} {}",
+        fv(r.flat),
+        units::percentage(r.flat, t.total),
+        units::percentage(sum, t.total),
+        fv(r.cum),
+        units::percentage(r.cum, t.total)
+    )
+}
+
+/// The text of `go tool pprof -top`.
+pub fn top_text(pr: &Prepared) -> String {
+    let t = top(pr);
+    let mut out = report_labels(pr, &t).join("\n");
+    out.push('\n');
+    let _ = writeln!(out, "{:>10} {:>5}% {:>5}% {:>10} {:>5}%", "flat", "flat", "sum", "cum", "cum");
+    let mut sum = 0i64;
+    for r in &t.rows {
+        sum = sum.wrapping_add(r.flat);
+        let inl = if r.inline_label.is_empty() { String::new() } else { format!(" {}", r.inline_label) };
+        let _ = writeln!(out, "{}  {}{}", row_values(pr, &t, r, sum), r.name, inl);
+    }
+    out
+}
