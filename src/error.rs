@@ -34,12 +34,36 @@ pub struct Error {
     pub kind: ErrorKind,
     /// What is wrong, as a sentence for the user.
     pub message: String,
+    /// For a refused request, the field that failed (`"focus"`, `"tagfocus"`…),
+    /// so a form can show the sentence next to it.
+    pub field: Option<&'static str>,
 }
 
 impl Error {
     /// Makes an error of `kind` with `message`.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error { kind, message: message.into() }
+        Error { kind, message: message.into(), field: None }
+    }
+
+    /// The same error, naming the request field that failed.
+    pub fn in_field(mut self, field: &'static str) -> Self {
+        self.field = Some(field);
+        self
+    }
+
+    /// A short name of the kind, for the page ("bad-query", "incompatible"…).
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind {
+            ErrorKind::Empty => "empty",
+            ErrorKind::NotAProfile => "not-a-profile",
+            ErrorKind::CorruptGzip => "corrupt-gzip",
+            ErrorKind::TruncatedGzip => "truncated-gzip",
+            ErrorKind::TooLarge => "too-large",
+            ErrorKind::Protobuf => "protobuf",
+            ErrorKind::Invalid => "invalid",
+            ErrorKind::BadQuery => "bad-query",
+            ErrorKind::Incompatible => "incompatible",
+        }
     }
 }
 

@@ -86,13 +86,15 @@ impl View {
     }
 }
 
-fn compile(name: &str, v: &str) -> Result<Option<Regex>> {
+fn compile(name: &'static str, v: &str) -> Result<Option<Regex>> {
     if v.is_empty() {
         return Ok(None);
     }
     Regex::new(v)
         .map(Some)
-        .map_err(|e| Error::new(ErrorKind::BadQuery, format!("parsing {name} regexp: {}", one_line(&e.to_string()))))
+        .map_err(|e| {
+            Error::new(ErrorKind::BadQuery, format!("parsing {name} regexp: {}", one_line(&e.to_string()))).in_field(name)
+        })
 }
 
 fn one_line(s: &str) -> String {
@@ -115,7 +117,7 @@ struct NumRange {
     unit: String,
 }
 
-fn compile_tag(name: &str, value: &str) -> Result<Option<TagFilter>> {
+fn compile_tag(name: &'static str, value: &str) -> Result<Option<TagFilter>> {
     if value.is_empty() {
         return Ok(None);
     }
@@ -129,7 +131,7 @@ fn compile_tag(name: &str, value: &str) -> Result<Option<TagFilter>> {
     let mut rxs = Vec::new();
     for part in v.split(',') {
         rxs.push(Regex::new(part).map_err(|e| {
-            Error::new(ErrorKind::BadQuery, format!("parsing {name} regexp: {}", one_line(&e.to_string())))
+            Error::new(ErrorKind::BadQuery, format!("parsing {name} regexp: {}", one_line(&e.to_string()))).in_field(name)
         })?);
     }
     Ok(Some(TagFilter::Strings { key, rxs }))

@@ -286,6 +286,55 @@ impl Stacks {
     }
 }
 
+/// One kept stack and its sample's value in the column walked.
+#[derive(Clone, Copy, Debug)]
+pub struct Weighted<'a> {
+    /// The stack's index in [`Stacks`] (also the stamp that counts it once).
+    pub k: usize,
+    /// The sample's index in the profile.
+    pub sample: usize,
+    /// The sample's value in the column walked (never 0).
+    pub value: i64,
+    /// The stack's nodes, root first, with [`INLINED`] flags.
+    pub stack: &'a [u32],
+}
+
+impl Stacks {
+    /// The one walk every graph pass makes: each kept stack whose sample has
+    /// a nonzero value in `column`, in order.
+    pub fn weighted<'a>(&'a self, p: &'a Profile, column: usize) -> impl Iterator<Item = Weighted<'a>> + 'a {
+        self.samples.iter().enumerate().filter_map(move |(k, &s)| {
+            let value = p.value(s as usize, column);
+            (value != 0).then(|| Weighted { k, sample: s as usize, value, stack: self.stack(k) })
+        })
+    }
+}
+
+/// pprof's "each sample counts once per node" rule (cum under recursion,
+/// edge weights): remembers which stack last counted each slot.
+#[derive(Clone, Debug)]
+pub struct OncePerSample {
+    seen: Vec<u32>,
+}
+
+impl OncePerSample {
+    /// For `n` slots.
+    pub fn new(n: usize) -> Self {
+        OncePerSample { seen: vec![u32::MAX; n] }
+    }
+    /// True the first time slot `i` is met in stack `k` (stacks walked in order).
+    #[inline]
+    pub fn first(&mut self, i: usize, k: usize) -> bool {
+        let k = k as u32;
+        if self.seen[i] == k {
+            false
+        } else {
+            self.seen[i] = k;
+            true
+        }
+    }
+}
+
 /// The samples the view keeps, as node stacks (root first).
 pub fn stacks(p: &Profile, view: &View, nodes: &Nodes) -> Stacks {
     let mut st = Stacks {
@@ -314,8 +363,7 @@ pub fn stacks(p: &Profile, view: &View, nodes: &Nodes) -> Stacks {
 /// `vi`, treating nodes not in `kept` (when given) as absent. Cum counts each
 /// node once per sample, even under recursion.
 pub fn build(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, kept: Option<&[bool]>, with_edges: bool) -> Graph {
-    let nt = p.sample_types.len();
-    let mut g = values(stacks, nn, kept, |s| p.samples.values[s * nt + vi]);
+    let mut g = values(p, stacks, nn, vi, kept);
     if with_edges {
         g.edges = edges_into(p, stacks, nn, vi, kept, None).edges;
     }
@@ -326,44 +374,30 @@ pub fn build(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, kept: Option<&[
 /// base's samples (marked in `is_base`, negated back to positive) and the
 /// new profile's. Returns (base, new).
 pub fn split_values(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, is_base: &[bool]) -> (Graph, Graph) {
-    let nt = p.sample_types.len();
     // One pass for both sides: node arrays hold (base, new) side by side.
     let mut flat = vec![(0i64, 0i64); nn];
-    let mut cum: Vec<(i64, i64, u32)> = vec![(0, 0, u32::MAX); nn];
-    for (k, &s) in stacks.samples.iter().enumerate() {
-        let v = p.samples.values[s as usize * nt + vi];
-        if v == 0 {
-            continue;
-        }
-        let base = is_base.get(s as usize) == Some(&true);
-        let w = if base { v.wrapping_neg() } else { v };
-        let stamp = k as u32;
-        let mut leaf = NONE;
-        for &raw in stacks.stack(k) {
+    let mut cum = vec![(0i64, 0i64); nn];
+    let mut once = OncePerSample::new(nn);
+    let add = |slot: &mut (i64, i64), base: bool, w: i64| {
+        let side = if base { &mut slot.0 } else { &mut slot.1 };
+        *side = side.wrapping_add(w);
+    };
+    for s in stacks.weighted(p, vi) {
+        let base = is_base.get(s.sample) == Some(&true);
+        let w = if base { s.value.wrapping_neg() } else { s.value };
+        for &raw in s.stack {
             let nu = (raw & !INLINED) as usize;
-            let c = &mut cum[nu];
-            if c.2 != stamp {
-                c.2 = stamp;
-                if base {
-                    c.0 = c.0.wrapping_add(w);
-                } else {
-                    c.1 = c.1.wrapping_add(w);
-                }
+            if once.first(nu, s.k) {
+                add(&mut cum[nu], base, w);
             }
-            leaf = nu as u32;
         }
-        if leaf != NONE {
-            let f = &mut flat[leaf as usize];
-            if base {
-                f.0 = f.0.wrapping_add(w);
-            } else {
-                f.1 = f.1.wrapping_add(w);
-            }
+        if let Some(&leaf) = s.stack.last() {
+            add(&mut flat[(leaf & !INLINED) as usize], base, w);
         }
     }
     let side = |pick: fn((i64, i64)) -> i64| Graph {
         flat: flat.iter().map(|&f| pick(f)).collect(),
-        cum: cum.iter().map(|&(b, n, _)| pick((b, n))).collect(),
+        cum: cum.iter().map(|&c| pick(c)).collect(),
         edges: Vec::new(),
     };
     (side(|x| x.0), side(|x| x.1))
@@ -376,40 +410,30 @@ pub fn net_of(base: &Graph, new: &Graph) -> Graph {
     Graph { flat: sub(&new.flat, &base.flat), cum: sub(&new.cum, &base.cum), edges: Vec::new() }
 }
 
-/// The value pass: `weight` gives each sample's value (0 skips it).
-fn values(stacks: &Stacks, nn: usize, kept: Option<&[bool]>, weight: impl Fn(usize) -> i64) -> Graph {
+/// The value pass over column `vi`, nodes not in `kept` (when given) absent.
+fn values(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, kept: Option<&[bool]>) -> Graph {
     let mut flat = vec![0i64; nn];
-    // cum and the stamp of the last sample that counted it, side by side.
-    let mut cum: Vec<(i64, u32)> = vec![(0, u32::MAX); nn];
-    let all = vec![true; if kept.is_some() { 0 } else { nn }];
-    let kept = kept.unwrap_or(&all);
-    for (k, &s) in stacks.samples.iter().enumerate() {
-        let w = weight(s as usize);
-        if w == 0 {
-            continue;
-        }
-        let stamp = k as u32;
-        let mut leaf = NONE;
-        let mut leaf_kept = false;
-        for &raw in stacks.stack(k) {
+    let mut cum = vec![0i64; nn];
+    let mut once = OncePerSample::new(nn);
+    for s in stacks.weighted(p, vi) {
+        // The leaf is the innermost frame, when it is kept.
+        let mut leaf = None;
+        for &raw in s.stack {
             let nu = (raw & !INLINED) as usize;
-            if !kept[nu] {
-                leaf_kept = false;
+            if kept.is_some_and(|k| !k[nu]) {
+                leaf = None;
                 continue;
             }
-            let c = &mut cum[nu];
-            if c.1 != stamp {
-                c.1 = stamp;
-                c.0 = c.0.wrapping_add(w);
+            if once.first(nu, s.k) {
+                cum[nu] = cum[nu].wrapping_add(s.value);
             }
-            leaf = nu as u32;
-            leaf_kept = true;
+            leaf = Some(nu);
         }
-        if leaf != NONE && leaf_kept {
-            flat[leaf as usize] = flat[leaf as usize].wrapping_add(w);
+        if let Some(l) = leaf {
+            flat[l] = flat[l].wrapping_add(s.value);
         }
     }
-    Graph { flat, cum: cum.into_iter().map(|c| c.0).collect(), edges: Vec::new() }
+    Graph { flat, cum, edges: Vec::new() }
 }
 
 /// Edges between nodes in `kept` (all when `None`) whose callee is in
@@ -423,7 +447,6 @@ pub fn edges_into(
     kept: Option<&[bool]>,
     targets: Option<&[bool]>,
 ) -> Graph {
-    let nt = p.sample_types.len();
     let all = vec![true; if kept.is_some() && targets.is_some() { 0 } else { nn }];
     let kept = kept.unwrap_or(&all);
     let targets = targets.unwrap_or(&all);
@@ -436,14 +459,10 @@ pub fn edges_into(
         inline: bool,
     }
     let mut acc: FxMap<u64, Acc> = FxMap::default();
-    for (k, &s) in stacks.samples.iter().enumerate() {
-        let w = p.samples.values[s as usize * nt + vi];
-        if w == 0 {
-            continue;
-        }
-        let stamp = k as u32;
+    for s in stacks.weighted(p, vi) {
+        let (w, stamp) = (s.value, s.k as u32);
         let mut parent = NONE;
-        for &raw in stacks.stack(k) {
+        for &raw in s.stack {
             let n = raw & !INLINED;
             if !kept[n as usize] {
                 continue;

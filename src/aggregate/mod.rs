@@ -73,11 +73,10 @@ pub fn base_samples(p: &Profile) -> Vec<bool> {
 
 /// pprof's `computeTotal`.
 pub fn compute_total(p: &Profile, vi: usize) -> i64 {
-    let nt = p.sample_types.len();
     let is_base = base_samples(p);
     let (mut total, mut diff_total) = (0i64, 0i64);
     for s in 0..p.samples.len() {
-        let v = p.samples.values[s * nt + vi].wrapping_abs();
+        let v = p.value(s, vi).wrapping_abs();
         total = total.wrapping_add(v);
         if is_base.get(s) == Some(&true) {
             diff_total = diff_total.wrapping_add(v);
@@ -94,7 +93,6 @@ pub fn compute_total(p: &Profile, vi: usize) -> i64 {
 /// `-diff_base` labels: samples identical but for the label are netted
 /// (as pprof's merge of the negated base does) and |net| summed.
 pub fn subtract_total(p: &Profile, vi: usize) -> i64 {
-    let nt = p.sample_types.len();
     let is_base = base_samples(p);
     let key = p.strings.iter().position(|s| s == combine::BASE_LABEL).map(|i| i as u32);
     let l = &p.samples.labels;
@@ -102,7 +100,7 @@ pub fn subtract_total(p: &Profile, vi: usize) -> i64 {
     type Key<'a> = (&'a [u32], Vec<(u32, u32, i64, u32)>);
     let mut net: crate::model::merge::FxMap<Key, i64> = Default::default();
     for s in 0..p.samples.len() {
-        let v = p.samples.values[s * nt + vi];
+        let v = p.value(s, vi);
         if is_base.is_empty() || v == 0 {
             continue;
         }

@@ -2,7 +2,7 @@
 //! function (pprof's `-peek` as tables), and the labels of the kept samples
 //! with their share of the total.
 
-use crate::aggregate::graph::{Stacks, INLINED};
+use crate::aggregate::graph::{OncePerSample, Stacks, INLINED};
 use crate::aggregate::Prepared;
 use crate::model::NONE;
 use crate::units;
@@ -33,46 +33,36 @@ pub struct Neighbours {
 /// Callers and callees of graph node `node`, with pprof's edge semantics
 /// (self-recursion is no edge; a sample counts once per edge).
 pub fn neighbours(pr: &Prepared, node: u32) -> Neighbours {
-    let p = &pr.profile;
-    let nt = p.sample_types.len();
-    let st = &pr.stacks;
     let nn = pr.nodes.len();
-    let (mut into, mut out) = (vec![(0i64, u32::MAX); nn], vec![(0i64, u32::MAX); nn]);
+    let (mut into, mut out) = (vec![0i64; nn], vec![0i64; nn]);
+    let (mut once_in, mut once_out) = (OncePerSample::new(nn), OncePerSample::new(nn));
     let (mut flat, mut cum) = (0i64, 0i64);
-    for (k, &s) in st.samples.iter().enumerate() {
-        let w = p.samples.values[s as usize * nt + pr.value_index];
-        let frames = st.stack(k);
-        if w == 0 || !frames.iter().any(|&r| r & !INLINED == node) {
+    for s in pr.stacks.weighted(&pr.profile, pr.value_index) {
+        let w = s.value;
+        if !s.stack.iter().any(|&r| r & !INLINED == node) {
             continue;
         }
-        let stamp = k as u32;
         cum = cum.wrapping_add(w);
-        if frames.last().map(|&r| r & !INLINED) == Some(node) {
+        if s.stack.last().map(|&r| r & !INLINED) == Some(node) {
             flat = flat.wrapping_add(w);
         }
         let mut parent = NONE;
-        for &raw in frames {
+        for &raw in s.stack {
             let n = raw & !INLINED;
-            let add = |slot: &mut (i64, u32)| {
-                if slot.1 != stamp {
-                    slot.1 = stamp;
-                    slot.0 = slot.0.wrapping_add(w);
-                }
-            };
-            if n == node && parent != NONE && parent != node {
-                add(&mut into[parent as usize]);
-            } else if parent == node && n != node {
-                add(&mut out[n as usize]);
+            if n == node && parent != NONE && parent != node && once_in.first(parent as usize, s.k) {
+                into[parent as usize] = into[parent as usize].wrapping_add(w);
+            } else if parent == node && n != node && once_out.first(n as usize, s.k) {
+                out[n as usize] = out[n as usize].wrapping_add(w);
             }
             parent = n;
         }
     }
-    let list = |v: &[(i64, u32)]| {
+    let list = |v: &[i64]| {
         let mut l: Vec<Neighbour> = v
             .iter()
             .enumerate()
-            .filter(|(_, x)| x.1 != u32::MAX && x.0 != 0)
-            .map(|(n, x)| Neighbour { node: n as u32, value: x.0 })
+            .filter(|(_, &x)| x != 0)
+            .map(|(n, &x)| Neighbour { node: n as u32, value: x })
             .collect();
         l.sort_by(|a, b| b.value.unsigned_abs().cmp(&a.value.unsigned_abs()).then(a.node.cmp(&b.node)));
         l
@@ -85,16 +75,10 @@ pub fn neighbours(pr: &Prepared, node: u32) -> Neighbours {
 /// and its callees (the function and what it calls). Each stack through the
 /// function is cut at its outermost occurrence of it.
 pub fn pivot_stacks(pr: &Prepared, node: u32) -> (Stacks, Stacks) {
-    let p = &pr.profile;
-    let nt = p.sample_types.len();
-    let st = &pr.stacks;
     let new = || Stacks { samples: Vec::new(), start: vec![0], nodes: Vec::new() };
     let (mut up, mut down) = (new(), new());
-    for (k, &s) in st.samples.iter().enumerate() {
-        if p.samples.values[s as usize * nt + pr.value_index] == 0 {
-            continue;
-        }
-        let frames = st.stack(k);
+    for w in pr.stacks.weighted(&pr.profile, pr.value_index) {
+        let (frames, s) = (w.stack, w.sample as u32);
         let Some(i) = frames.iter().position(|&r| r & !INLINED == node) else { continue };
         // The function itself is one root, inlined here or not.
         up.nodes.push(node);
@@ -139,18 +123,13 @@ const MAX_EXACT: usize = 12;
 /// bucketed by powers of two.
 pub fn label_summary(pr: &Prepared) -> Vec<LabelKey> {
     let p = &pr.profile;
-    let nt = p.sample_types.len();
     let l = &p.samples.labels;
     let num_units = p.num_label_units();
     let mut strs: HashMap<(u32, u32), i64> = HashMap::new();
     let mut nums: HashMap<u32, HashMap<i64, i64>> = HashMap::new();
-    for &s in &pr.stacks.samples {
-        let s = s as usize;
-        let w = p.samples.values[s * nt + pr.value_index].wrapping_abs();
-        if w == 0 {
-            continue;
-        }
-        for i in p.samples.label_range(s) {
+    for x in pr.stacks.weighted(p, pr.value_index) {
+        let w = x.value.wrapping_abs();
+        for i in p.samples.label_range(x.sample) {
             if l.str[i] != 0 {
                 *strs.entry((l.key[i], l.str[i])).or_insert(0) += w;
             } else {

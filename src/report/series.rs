@@ -255,12 +255,9 @@ fn goroutine_stacks(snaps: &[(String, Profile)]) -> Vec<StackRow> {
 /// Charges each sample's value to its innermost own-code frame (or its leaf
 /// when it has none).
 fn own_values(pr: &Prepared, own_code: &[bool], column: usize) -> Vec<i64> {
-    let p = &pr.profile;
-    let nt = p.sample_types.len();
     let mut out = vec![0i64; own_code.len()];
-    for (k, &s) in pr.stacks.samples.iter().enumerate() {
-        let w = p.samples.values[s as usize * nt + column];
-        let st = pr.stacks.stack(k);
+    for x in pr.stacks.weighted(&pr.profile, column) {
+        let (w, st) = (x.value, x.stack);
         let node = |raw: u32| (raw & !graph::INLINED) as usize;
         let target = st.iter().rev().map(|&r| node(r)).find(|&n| own_code[n]).or_else(|| st.last().map(|&r| node(r)));
         if let Some(t) = target {
@@ -310,6 +307,40 @@ fn slope(x: &[f64], y: &[i64]) -> f64 {
     }
 }
 
+impl Series {
+    /// A value of the series in its unit ("12MB").
+    pub fn value_text(&self, v: i64) -> String {
+        crate::units::label(v, &self.unit)
+    }
+    /// A suspect's slope with its step: "/h" when the snapshots have times, else "/snapshot".
+    pub fn slope_text(&self, r: &SeriesRow) -> String {
+        let per = if self.per_hour { "/h" } else { "/snapshot" };
+        format!("{}{per}", self.value_text(r.slope.round() as i64))
+    }
+    /// A suspect's own values, one per snapshot, space-separated.
+    pub fn values_text(&self, r: &SeriesRow) -> String {
+        r.own.iter().map(|&v| self.value_text(v)).collect::<Vec<_>>().join(" ")
+    }
+    /// The suspects worth showing (score above zero), best first, at most `limit`.
+    pub fn suspects(&self, limit: usize) -> impl Iterator<Item = &SeriesRow> {
+        self.rows.iter().filter(|r| r.score > 0.0).take(limit)
+    }
+}
+
+impl SeriesRow {
+    /// The share of what the suspect allocated that it still holds ("83%").
+    pub fn kept_text(&self) -> String {
+        format!("{:.0}%", self.retention * 100.0)
+    }
+}
+
+impl StackRow {
+    /// The stack's innermost frame of the program's own code (else its leaf).
+    pub fn function(&self) -> String {
+        self.frames.iter().find(|f| is_own_code(f)).or(self.frames.first()).cloned().unwrap_or_default()
+    }
+}
+
 /// The text of `pprof-lens series`: totals per snapshot, then suspects
 /// with their values per snapshot.
 pub fn series_text(s: &Series, limit: usize) -> String {
@@ -325,30 +356,29 @@ pub fn series_text(s: &Series, limit: usize) -> String {
         let t = if s.times[i] != 0 { crate::units::format_time(s.times[i]) } else { "time unknown".into() };
         let _ = writeln!(out, "  {:>2}  {:<24} {:>12}  {}", i + 1, f, fmt(s.totals[i]), t);
     }
-    let unit = if s.per_hour { "/h" } else { "/snap" };
     let _ = writeln!(
         out,
         "Leak suspects (growth first → last, slope, consistency, share of allocations kept; values per snapshot):"
     );
-    let _ = writeln!(out, "{:>4} {:>12} {:>14} {:>6} {:>6}  name", "rank", "growth", "slope", "cons", "kept");
-    for (i, r) in s.rows.iter().filter(|r| r.score > 0.0).take(limit).enumerate() {
+    let _ = writeln!(out, "{:>4} {:>12} {:>18} {:>6} {:>6}  name", "rank", "growth", "slope", "cons", "kept");
+    for (i, r) in s.suspects(limit).enumerate() {
         let _ = writeln!(
             out,
-            "{:>4} {:>12} {:>14} {:>6.2} {:>5.0}%  {}\n{:>46}[{}]",
+            "{:>4} {:>12} {:>18} {:>6.2} {:>6}  {}\n{:>50}[{}]",
             i + 1,
             fmt(r.growth),
-            format!("{}{unit}", fmt(r.slope.round() as i64)),
+            s.slope_text(r),
             r.consistency,
-            r.retention * 100.0,
+            r.kept_text(),
             r.name,
             "",
-            r.own.iter().map(|&v| fmt(v)).collect::<Vec<_>>().join(" ")
+            s.values_text(r)
         );
     }
     if !s.stacks.is_empty() {
         let _ = writeln!(out, "Goroutine stacks whose count only grows (leaking), then the rest:");
         for r in s.stacks.iter().take(limit) {
-            let top = r.frames.iter().find(|f| is_own_code(f)).or(r.frames.first()).cloned().unwrap_or_default();
+            let top = r.function();
             let _ = writeln!(
                 out,
                 "{:>8}  {}  in {}  [{}]",

@@ -15,7 +15,6 @@ pub fn traces_text(pr: &Prepared) -> String {
     out.push('\n');
     let label_units = p.num_label_units();
     let nodes = &pr.nodes;
-    let nt = p.sample_types.len();
     for (k, &s) in pr.stacks.samples.iter().enumerate() {
         let s = s as usize;
         // Leaf first, each location's frames innermost first: the reverse of the root-first stack.
@@ -47,7 +46,7 @@ pub fn traces_text(pr: &Prepared) -> String {
                 out.push_str(&x);
             }
         }
-        let v = p.samples.values[s * nt + pr.value_index];
+        let v = p.value(s, pr.value_index);
         for (i, &(n, inline)) in stack.iter().enumerate() {
             let vs = if i == 0 { format_value(pr, v, unit) } else { String::new() };
             let inl = if inline { " (inline)" } else { "" };
