@@ -265,19 +265,15 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool, i32)> {
         let [f] = &a.files[..] else {
             return Err(bad("goroutines: give one dump (usage: pprof-lens goroutines DUMP)"));
         };
-        let data = std::fs::read(f).map_err(|e| bad(format!("{f}: {e}")))?;
-        let data = if crate::decode::is_gzip(&data) {
-            crate::decode::gunzip_bytes(&data, a.decode.max_decompressed).map_err(|e| prefix(f, e))?
-        } else {
-            data
-        };
-        if !crate::goroutines::looks_like_dump(&data) {
+        // A text dump (through its importer) or a pprof goroutine profile:
+        // the same groups the page shows.
+        let p = load_file(f, &a.decode, &a.model, &mut t)?;
+        if p.sample_types.first().map(|t| t.ty.as_str()) != Some("goroutine") {
             return Err(bad(format!(
-                "{f}: not a goroutine dump (the text of /debug/pprof/goroutine?debug=1 or ?debug=2)"
+                "{f}: not a goroutine dump or goroutine profile (the output of /debug/pprof/goroutine)"
             )));
         }
-        let d = crate::goroutines::parse(&String::from_utf8_lossy(&data)).map_err(|e| prefix(f, e))?;
-        return Ok((crate::goroutines::dump_text(&d), t, a.timings, 0));
+        return Ok((report::goroutines::groups_text(&p), t, a.timings, 0));
     }
     if a.command == "diff" {
         let [base, new] = &a.files[..] else {

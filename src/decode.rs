@@ -74,7 +74,11 @@ fn decode_raw(data: &[u8], opts: &DecodeOptions) -> Result<Profile> {
         if p.samples.len() as u64 > opts.max_samples {
             return Err(Error::new(
                 ErrorKind::TooLarge,
-                format!("the dump has {} goroutine groups, more than the limit of {}", p.samples.len(), opts.max_samples),
+                format!(
+                    "the dump has {} goroutine groups, more than the limit of {}",
+                    p.samples.len(),
+                    opts.max_samples
+                ),
             ));
         }
         return Ok(p);

@@ -40,4 +40,3 @@ pub fn blocked_on<S: AsRef<str>>(frames: &[S]) -> String {
         .unwrap_or("")
         .to_string()
 }
-

@@ -357,33 +357,3 @@ impl Importer {
         })
     }
 }
-
-/// The text of `pprof-lens goroutines`.
-pub fn dump_text(d: &Dump) -> String {
-    use std::fmt::Write;
-    let mut out = String::new();
-    let _ = writeln!(out, "Goroutines: {} in {} groups (debug={} dump)", d.total, d.groups.len(), d.debug);
-    for w in &d.warnings {
-        let _ = writeln!(out, "Warning: {w}");
-    }
-    for g in &d.groups {
-        let wait =
-            if g.max_wait_minutes > 0 { format!(", longest {} minutes", g.max_wait_minutes) } else { String::new() };
-        let top = g.frames.iter().find(|f| !f.func.starts_with("runtime.")).or(g.frames.first());
-        let _ = writeln!(
-            out,
-            "{:>8}  {}{}  in {}",
-            g.count,
-            if g.blocked_on.is_empty() { "-" } else { &g.blocked_on },
-            wait,
-            top.map_or("?", |f| f.func.as_str())
-        );
-        for f in &g.frames {
-            let _ = writeln!(out, "{:>10}{}  {}:{}", "", f.func, f.file, f.line);
-        }
-        if !g.created_by.is_empty() {
-            let _ = writeln!(out, "{:>10}created by {}", "", g.created_by);
-        }
-    }
-    out
-}

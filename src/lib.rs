@@ -23,6 +23,7 @@ pub mod model;
 pub mod proto;
 pub mod query;
 pub mod report;
+pub mod session;
 pub mod synth;
 pub mod units;
 #[cfg(target_arch = "wasm32")]

@@ -91,6 +91,11 @@ pub fn compatible_units(a: &str, b: &str) -> bool {
     a == b || UNIT_TYPES.iter().any(|t| t.sniff(a).is_some() && t.sniff(b).is_some())
 }
 
+/// True when `unit` is one pprof knows how to scale (bytes, time, …).
+pub fn is_known_unit(unit: &str) -> bool {
+    UNIT_TYPES.iter().any(|t| t.sniff(unit).is_some())
+}
+
 /// Converts `value` in `from` units to `to` units ("minimum"/"auto" pick the
 /// largest unit keeping the value ≥ 1). Returns the value and the unit name
 /// ("" for plain counts).

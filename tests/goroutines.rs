@@ -1,7 +1,7 @@
 //! Text goroutine dumps: grouping, states and waits, the blocking function,
 //! malformed lines, and the dump read as a goroutine profile.
 
-use pprof_lens::goroutines::{dump_text, parse};
+use pprof_lens::goroutines::parse;
 use pprof_lens::{report, ModelOptions, Prepared, Query};
 use std::path::Path;
 
@@ -41,8 +41,12 @@ fn waits_states_and_blocking_functions() {
     assert_eq!((sel.count, sel.max_wait_minutes), (2, 30), "same stack and state: one group, longest wait");
     assert_eq!(d.groups.iter().find(|g| g.state == "IO wait").unwrap().frames[1].func, "net.(*conn).Read");
     assert_eq!(d.groups.iter().find(|g| g.state == "semacquire").unwrap().max_wait_minutes, 2);
-    let out = dump_text(&d);
+    // `pprof-lens goroutines` reads the groups from the imported profile, as the page does.
+    let p = pprof_lens::load(dump.as_bytes(), &Default::default(), &ModelOptions::default()).unwrap();
+    let out = report::goroutines::groups_text(&p);
+    assert!(out.starts_with("Goroutines: 4 in 3 groups (debug=2 goroutine dump)"), "{out}");
     assert!(out.contains("       2  select, longest 30 minutes  in main.worker"), "{out}");
+    assert!(out.contains("          main.worker  /src/main.go:40"), "{out}");
 }
 
 #[test]

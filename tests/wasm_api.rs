@@ -15,9 +15,8 @@ fn get(o: &JsValue, k: &str) -> JsValue {
     Reflect::get(o, &JsValue::from_str(k)).unwrap()
 }
 
-fn message(e: wasm_bindgen::JsError) -> String {
-    let v: JsValue = e.into();
-    get(&v, "message").as_string().unwrap()
+fn message(e: JsValue) -> String {
+    get(&e, "message").as_string().unwrap()
 }
 
 fn view(s: &mut Session, id: u32, sample_index: u32) -> JsValue {
@@ -83,6 +82,9 @@ fn bad_input_errors_and_the_loaded_profile_survives() {
     let req = js_sys::Object::new();
     Reflect::set(&req, &"focus".into(), &"(".into()).unwrap();
     let e = s.view(0, req.into()).unwrap_err();
+    // The error carries its kind and the field that failed, not only a sentence.
+    assert_eq!(get(&e, "kind").as_string().unwrap(), "bad-query");
+    assert_eq!(get(&e, "field").as_string().unwrap(), "focus");
     assert!(message(e).contains("parsing focus regexp"));
     assert!(s.top(0, "cum", true).is_ok());
     assert!(s.info(0).is_ok());
@@ -97,7 +99,7 @@ fn lines(o: &JsValue, k: &str) -> Vec<String> {
     get(o, k).as_string().unwrap().lines().map(String::from).collect()
 }
 
-fn compare_view(s: &mut Session, id: u32, mode: &str, normalize: bool) -> Result<JsValue, wasm_bindgen::JsError> {
+fn compare_view(s: &mut Session, id: u32, mode: &str, normalize: bool) -> Result<JsValue, JsValue> {
     let req = js_sys::Object::new();
     Reflect::set(&req, &"sampleIndex".into(), &JsValue::from_f64(3.0)).unwrap();
     Reflect::set(&req, &"mode".into(), &mode.into()).unwrap();

@@ -90,11 +90,9 @@ fn compile(name: &'static str, v: &str) -> Result<Option<Regex>> {
     if v.is_empty() {
         return Ok(None);
     }
-    Regex::new(v)
-        .map(Some)
-        .map_err(|e| {
-            Error::new(ErrorKind::BadQuery, format!("parsing {name} regexp: {}", one_line(&e.to_string()))).in_field(name)
-        })
+    Regex::new(v).map(Some).map_err(|e| {
+        Error::new(ErrorKind::BadQuery, format!("parsing {name} regexp: {}", one_line(&e.to_string()))).in_field(name)
+    })
 }
 
 fn one_line(s: &str) -> String {
@@ -131,7 +129,8 @@ fn compile_tag(name: &'static str, value: &str) -> Result<Option<TagFilter>> {
     let mut rxs = Vec::new();
     for part in v.split(',') {
         rxs.push(Regex::new(part).map_err(|e| {
-            Error::new(ErrorKind::BadQuery, format!("parsing {name} regexp: {}", one_line(&e.to_string()))).in_field(name)
+            Error::new(ErrorKind::BadQuery, format!("parsing {name} regexp: {}", one_line(&e.to_string())))
+                .in_field(name)
         })?);
     }
     Ok(Some(TagFilter::Strings { key, rxs }))

@@ -3,11 +3,11 @@
 //! functions found on one side only marked; and the regression gate of
 //! `pprof-lens diff --fail-above=PCT`.
 
-use crate::aggregate::{graph, Prepared};
+use crate::aggregate::{self, combine, graph, Prepared};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::merge::compatible;
 use crate::model::Profile;
-use crate::query::Query;
+use crate::query::{BaseMode, Query};
 use crate::units;
 use std::collections::HashMap;
 
@@ -52,19 +52,8 @@ pub struct Diff {
     pub sample_type: String,
     /// Its unit.
     pub unit: String,
-}
-
-/// (flat, cum) by function name, the report total, the sample type and unit.
-type Side = (HashMap<String, (i64, i64)>, i64, String, String);
-
-fn values(p: Profile, q: &Query) -> Result<Side> {
-    let pr = Prepared::new(vec![p], vec![], q.clone())?;
-    let g = graph::build(&pr.profile, &pr.stacks, pr.nodes.len(), pr.value_index, None, false);
-    let mut m = HashMap::new();
-    for n in g.present() {
-        m.insert(pr.nodes.printable_name(n as usize), (g.flat[n as usize], g.cum[n as usize]));
-    }
-    Ok((m, pr.total, pr.sample_type().ty.clone(), pr.sample_type().unit.clone()))
+    /// The unit values are shown in (as the page's table shows them).
+    pub output_unit: String,
 }
 
 /// Checks that named profiles can be compared or merged: the same sample
@@ -93,38 +82,95 @@ pub fn check_comparable(named: &[(&str, &Profile)]) -> Result<()> {
     Ok(())
 }
 
-/// Compares `base` and `new` for the query's sample type; with
-/// `q.normalize`, the new profile is scaled to the base's total first.
+/// Where a function is in a comparison.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mark {
+    /// On both sides.
+    Both,
+    /// Only in the new profile.
+    New,
+    /// Only in the base.
+    Gone,
+}
+
+impl Mark {
+    /// Of a node with these (flat, cum) values on the base and new sides.
+    pub fn of(base: (i64, i64), new: (i64, i64)) -> Mark {
+        match (base != (0, 0), new != (0, 0)) {
+            (false, true) => Mark::New,
+            (true, false) => Mark::Gone,
+            _ => Mark::Both,
+        }
+    }
+    /// As the table and the text show it ("new", "gone" or "").
+    pub fn text(self) -> &'static str {
+        match self {
+            Mark::Both => "",
+            Mark::New => "new",
+            Mark::Gone => "gone",
+        }
+    }
+}
+
+/// Compares `base` and `new` for the query's sample type with the one
+/// comparison engine the page uses too: the base negated and labelled
+/// ([`combine::compare_refs`], pprof's `-diff_base`), the query's filters
+/// applied to both sides at once, and each side's values per node read back
+/// from the labels. With `q.normalize`, the new side is scaled to the
+/// base's total first, sample by sample, as pprof scales it.
 pub fn diff(base: Profile, new: Profile, q: &Query) -> Result<Diff> {
     compatible(&base, &new)
         .map_err(|e| Error::new(ErrorKind::Incompatible, format!("the profiles cannot be compared: {}", e.message)))?;
-    let (b, base_total, sample_type, unit) = values(base, q)?;
-    let (n, new_total, _, _) = values(new, q)?;
-    if base_total == 0 && q.normalize {
+    let vi = base.sample_index(&q.sample_index)?;
+    let base_sum: i64 = (0..base.samples.len()).fold(0i64, |a, s| a.wrapping_add(base.value(s, vi).wrapping_abs()));
+    if base_sum == 0 && q.normalize {
         return Err(Error::new(ErrorKind::BadQuery, "the base profile's total is zero: it cannot be normalised to"));
     }
-    let scale = if q.normalize && new_total != 0 { base_total as f64 / new_total as f64 } else { 1.0 };
-    let sc = |v: i64| if scale == 1.0 { v } else { (v as f64 * scale).round() as i64 };
-    let mut names: Vec<&String> = b.keys().chain(n.keys()).collect();
-    names.sort();
-    names.dedup();
-    let mut rows: Vec<DiffRow> = names
-        .into_iter()
-        .map(|name| {
-            let (bf, bc) = b.get(name).copied().unwrap_or((0, 0));
-            let (nf, nc) = n.get(name).map(|&(f, c)| (sc(f), sc(c))).unwrap_or((0, 0));
-            let mark = match (b.contains_key(name), n.contains_key(name)) {
-                (false, true) => "new",
-                (true, false) => "gone",
-                _ => "",
-            };
-            DiffRow { name: name.clone(), base_flat: bf, base_cum: bc, new_flat: nf, new_cum: nc, mark }
-        })
-        .collect();
+    let combined = combine::compare_refs(&[&new], &[&base], q.normalize)?;
+    drop((base, new));
+    let query = Query { base_mode: BaseMode::Diff, normalize: false, ..q.clone() };
+    let pr = Prepared::from_profile(combined, query)?;
+    let is_base = match aggregate::base_samples(&pr.profile) {
+        b if b.is_empty() => vec![false; pr.profile.samples.len()],
+        b => b,
+    };
+    let (mut base_total, mut new_total) = (0i64, 0i64);
+    for (s, &isb) in is_base.iter().enumerate() {
+        let v = pr.profile.value(s, pr.value_index).wrapping_abs();
+        if isb {
+            base_total = base_total.wrapping_add(v);
+        } else {
+            new_total = new_total.wrapping_add(v);
+        }
+    }
+    let (b, n) = graph::split_values(&pr.profile, &pr.stacks, pr.nodes.len(), pr.value_index, &is_base);
+    // Nodes that print alike are one function to the reader: one row.
+    let mut by_name: HashMap<String, usize> = HashMap::new();
+    let mut rows: Vec<DiffRow> = Vec::new();
+    for i in 0..pr.nodes.len() {
+        if (b.flat[i], b.cum[i], n.flat[i], n.cum[i]) == (0, 0, 0, 0) {
+            continue;
+        }
+        let name = pr.nodes.printable_name(i);
+        let k = *by_name.entry(name.clone()).or_insert_with(|| {
+            rows.push(DiffRow { name, base_flat: 0, base_cum: 0, new_flat: 0, new_cum: 0, mark: "" });
+            rows.len() - 1
+        });
+        let r = &mut rows[k];
+        r.base_flat += b.flat[i];
+        r.base_cum += b.cum[i];
+        r.new_flat += n.flat[i];
+        r.new_cum += n.cum[i];
+    }
+    for r in &mut rows {
+        r.mark = Mark::of((r.base_flat, r.base_cum), (r.new_flat, r.new_cum)).text();
+    }
     rows.sort_by(|a, b| {
         b.delta_cum().unsigned_abs().cmp(&a.delta_cum().unsigned_abs()).then_with(|| a.name.cmp(&b.name))
     });
-    Ok(Diff { rows, base_total, new_total: sc(new_total), sample_type, unit })
+    let output_unit = crate::report::unpruned_output_unit(&pr);
+    let st = pr.sample_type();
+    Ok(Diff { rows, base_total, new_total, sample_type: st.ty.clone(), unit: st.unit.clone(), output_unit })
 }
 
 /// The functions whose cum grew by more than `pct` percent of the base total.
@@ -136,7 +182,7 @@ pub fn regressions(d: &Diff, pct: f64) -> Vec<&DiffRow> {
 /// The text of `pprof-lens diff`.
 pub fn diff_text(d: &Diff, limit: usize, fail_above: Option<f64>) -> String {
     use std::fmt::Write;
-    let fmt = |v: i64| units::label(v, &d.unit);
+    let fmt = |v: i64| units::scaled_label(v, &d.unit, &d.output_unit);
     let pct = |v: i64| {
         if d.base_total == 0 {
             "n/a".to_string()

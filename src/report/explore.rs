@@ -158,7 +158,10 @@ pub fn label_summary(pr: &Prepared) -> Vec<LabelKey> {
             u if u == key => String::new(),
             u => u.to_string(),
         };
-        let show = |v: i64| if unit == key { v.to_string() } else { units::label(v, &unit) };
+        // As `go tool pprof -tags` prints them: with their unit ("8kB") when it
+        // is one pprof scales (also when inferred from the key, as "bytes").
+        let show =
+            |v: i64| if unit == key && !units::is_known_unit(&unit) { v.to_string() } else { units::label(v, &unit) };
         let mut values = Vec::new();
         if vals.len() <= MAX_EXACT {
             for (v, w) in vals {

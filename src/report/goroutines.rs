@@ -2,6 +2,7 @@
 //! they wait on, the longest wait, their own-code function and creator.
 
 use crate::frames;
+use std::fmt::Write;
 
 /// A group of goroutines in a goroutine profile: one sample.
 #[derive(Clone, Debug, PartialEq)]
@@ -18,6 +19,19 @@ pub struct GoroutineGroup {
     pub function: String,
     /// Creator label.
     pub created_by: String,
+    /// The stack, innermost frame first: (function, file, line).
+    pub frames: Vec<(String, String, i64)>,
+}
+
+impl GoroutineGroup {
+    /// The longest wait as the page shows it ("12 min"), or "".
+    pub fn wait_text(&self) -> String {
+        if self.wait_minutes > 0 {
+            format!("{} min", self.wait_minutes)
+        } else {
+            String::new()
+        }
+    }
 }
 
 /// The samples of a goroutine profile (or converted dump) as groups,
@@ -33,22 +47,25 @@ pub fn goroutine_groups(p: &crate::Profile) -> Vec<GoroutineGroup> {
                     .find(|&i| p.str(l.key[i]) == k)
                     .map(|i| (p.str(l.str[i]).to_string(), l.num[i]))
             };
-            let names: Vec<&str> = p
+            let stack: Vec<(String, String, i64)> = p
                 .samples
                 .stack(s)
                 .iter()
-                .flat_map(|&loc| {
-                    p.locations.frames(loc as usize).map(|f| p.str(p.functions.name[p.frames.func[f] as usize]))
+                .flat_map(|&loc| p.locations.frames(loc as usize))
+                .map(|f| {
+                    let func = p.frames.func[f] as usize;
+                    let (name, file) = (p.functions.name[func], p.functions.filename[func]);
+                    (p.str(name).to_string(), p.str(file).to_string(), p.frames.line[f])
                 })
                 .collect();
+            let names: Vec<&str> = stack.iter().map(|f| f.0.as_str()).collect();
             let function = names
                 .iter()
                 .find(|n| frames::is_own_code(n))
                 .or(names.first())
                 .map(|n| n.to_string())
                 .unwrap_or_default();
-            let owned: Vec<String> = names.iter().map(|n| n.to_string()).collect();
-            let named = frames::blocked_on(&owned);
+            let named = frames::blocked_on(&names);
             let from_stack = (!named.is_empty()).then_some(named);
             GoroutineGroup {
                 count: p.value(s, vi),
@@ -57,9 +74,39 @@ pub fn goroutine_groups(p: &crate::Profile) -> Vec<GoroutineGroup> {
                 wait_minutes: label("wait").map(|x| x.1).unwrap_or(0),
                 function,
                 created_by: label("created by").map(|x| x.0).unwrap_or_default(),
+                frames: stack,
             }
         })
         .collect();
     out.sort_by(|a, b| b.count.cmp(&a.count).then(b.wait_minutes.cmp(&a.wait_minutes)));
+    out
+}
+
+/// The text of `pprof-lens goroutines`: the groups of a goroutine profile
+/// or dump, from the same model as the page's table.
+pub fn groups_text(p: &crate::Profile) -> String {
+    let groups = goroutine_groups(p);
+    let total: i64 = groups.iter().map(|g| g.count).sum();
+    let source = p
+        .comments
+        .iter()
+        .find_map(|c| c.strip_prefix("converted from a ").map(str::to_string))
+        .unwrap_or_else(|| "goroutine profile".to_string());
+    let mut out = String::new();
+    let _ = writeln!(out, "Goroutines: {total} in {} groups ({source})", groups.len());
+    for w in p.comments.iter().filter_map(|c| c.strip_prefix("warning: ")) {
+        let _ = writeln!(out, "Warning: {w}");
+    }
+    for g in &groups {
+        let wait = if g.wait_minutes > 0 { format!(", longest {} minutes", g.wait_minutes) } else { String::new() };
+        let blocked = if g.blocked_on.is_empty() { "-" } else { &g.blocked_on };
+        let _ = writeln!(out, "{:>8}  {blocked}{wait}  in {}", g.count, g.function);
+        for (func, file, line) in &g.frames {
+            let _ = writeln!(out, "{:>10}{func}  {file}:{line}", "");
+        }
+        if !g.created_by.is_empty() {
+            let _ = writeln!(out, "{:>10}created by {}", "", g.created_by);
+        }
+    }
     out
 }

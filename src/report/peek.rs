@@ -2,8 +2,8 @@
 
 use super::top::{format_value, report_labels, row_values, top};
 use crate::aggregate::graph;
-use crate::units;
 use crate::aggregate::Prepared;
+use crate::units;
 use std::fmt::Write;
 
 /// The text of `go tool pprof -peek=RE`: for each node whose name matches

@@ -11,9 +11,9 @@
 use crate::aggregate::graph;
 use crate::aggregate::Prepared;
 use crate::error::{Error, ErrorKind, Result};
+use crate::frames::{blocked_on, is_own_code};
 use crate::model::Profile;
 use crate::query::Query;
-use crate::frames::{blocked_on, is_own_code};
 use std::collections::HashMap;
 
 /// One function's values across the series.

@@ -1,0 +1,132 @@
+//! Leak hunting across open snapshots, and goroutine groups: the facts the
+//! Series view and the goroutine table show, worded as `pprof-lens series`
+//! and `pprof-lens goroutines` word them (one model, one set of texts).
+
+use super::Session;
+use crate::error::Result;
+use crate::query::Query;
+use crate::report::{self, series};
+
+/// A series of snapshots ranked for leaks, ready to show.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeriesFacts {
+    /// Snapshot names in time order.
+    pub files: Vec<String>,
+    /// Their times (ns; 0 when unknown).
+    pub times: Vec<f64>,
+    /// Their totals, raw and as text.
+    pub totals: Vec<f64>,
+    /// Totals as text.
+    pub totals_text: Vec<String>,
+    /// Notes about the series.
+    pub notes: Vec<String>,
+    /// The sample type ranked.
+    pub sample_type: String,
+    /// Per suspect: name, growth, slope, consistency, kept, values as text.
+    pub name: Vec<String>,
+    /// Growth first → last.
+    pub growth: Vec<String>,
+    /// Slope per hour or per snapshot.
+    pub slope: Vec<String>,
+    /// How steadily it rises (0..1, two decimals).
+    pub consistency: Vec<String>,
+    /// The share of its allocations it keeps.
+    pub kept: Vec<String>,
+    /// Its values per snapshot, space-separated.
+    pub values_text: Vec<String>,
+    /// Its values, one row of snapshots per suspect.
+    pub values: Vec<f64>,
+    /// Where each input profile went in time order.
+    pub order: Vec<u32>,
+    /// Goroutine stacks: "leaking" or "", what they wait on, their
+    /// function, and their counts per snapshot (space-separated).
+    pub stack_leaking: Vec<String>,
+    /// What each stack waits on.
+    pub stack_blocked: Vec<String>,
+    /// Each stack's own-code function.
+    pub stack_function: Vec<String>,
+    /// Each stack's counts.
+    pub stack_counts: Vec<String>,
+}
+
+/// One goroutine group as the page's table shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GoroutineRow {
+    /// Goroutines in it.
+    pub count: String,
+    /// Their state ("" when the profile has none).
+    pub state: String,
+    /// What they wait on.
+    pub blocked_on: String,
+    /// The longest wait ("12 min" or "").
+    pub wait: String,
+    /// Their innermost own-code function.
+    pub function: String,
+    /// Who started them.
+    pub created_by: String,
+}
+
+impl Session {
+    /// Ranks leak suspects across the profiles `ids` (snapshots of one
+    /// program), as `pprof-lens series` does; at most `limit` suspects and
+    /// stacks. `keep_order` keeps the given order instead of time order.
+    pub fn series(
+        &self,
+        ids: &[u32],
+        sample_index: Option<u32>,
+        limit: usize,
+        keep_order: bool,
+    ) -> Result<SeriesFacts> {
+        let mut snaps = Vec::with_capacity(ids.len());
+        let mut names: Vec<String> = Vec::with_capacity(ids.len());
+        for (i, &id) in ids.iter().enumerate() {
+            let l = self.get(id)?;
+            // Names must be unique to follow the order back: suffix duplicates.
+            let name = if names.contains(&l.name) { format!("{} ({})", l.name, i + 1) } else { l.name.clone() };
+            names.push(name.clone());
+            snaps.push((name, l.profile().clone()));
+        }
+        let q = Query { sample_index: sample_index.map(|i| i.to_string()).unwrap_or_default(), ..Query::default() };
+        let s = series::series_in_order(snaps, &q, keep_order)?;
+        let rows: Vec<&series::SeriesRow> = s.suspects(limit).collect();
+        let stacks = &s.stacks[..s.stacks.len().min(limit)];
+        let col = |f: &dyn Fn(&series::SeriesRow) -> String| rows.iter().map(|r| f(r)).collect();
+        let scol = |f: &dyn Fn(&series::StackRow) -> String| stacks.iter().map(f).collect();
+        Ok(SeriesFacts {
+            order: s.files.iter().map(|f| names.iter().position(|n| n == f).unwrap_or(0) as u32).collect(),
+            files: s.files.clone(),
+            times: s.times.iter().map(|&t| t as f64).collect(),
+            totals: s.totals.iter().map(|&t| t as f64).collect(),
+            totals_text: s.totals.iter().map(|&t| s.value_text(t)).collect(),
+            notes: s.notes.clone(),
+            sample_type: s.sample_type.clone(),
+            name: col(&|r| r.name.clone()),
+            growth: col(&|r| s.value_text(r.growth)),
+            slope: col(&|r| s.slope_text(r)),
+            consistency: col(&|r| format!("{:.2}", r.consistency)),
+            kept: col(&|r| r.kept_text()),
+            values_text: col(&|r| s.values_text(r)),
+            values: rows.iter().flat_map(|r| r.own.iter().map(|&v| v as f64)).collect(),
+            stack_leaking: scol(&|r| if r.only_grows { "leaking".into() } else { String::new() }),
+            stack_blocked: scol(&|r| r.blocked_on.clone()),
+            stack_function: scol(&|r| r.function()),
+            stack_counts: scol(&|r| r.counts.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" ")),
+        })
+    }
+
+    /// Groups of a goroutine profile (or dump), largest first.
+    pub fn goroutines(&self, id: u32) -> Result<Vec<GoroutineRow>> {
+        let p = self.get(id)?.profile();
+        Ok(report::goroutine_groups(p)
+            .into_iter()
+            .map(|g| GoroutineRow {
+                count: g.count.to_string(),
+                wait: g.wait_text(),
+                state: g.state,
+                blocked_on: g.blocked_on,
+                function: g.function,
+                created_by: g.created_by,
+            })
+            .collect())
+    }
+}

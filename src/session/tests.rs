@@ -1,0 +1,217 @@
+//! The page's logic, natively: views, comparisons (the same figures as
+//! `pprof-lens diff`), the n/a rule of a zero base, new/gone marks, pivots,
+//! tooltips, series facts and refusals that keep the view.
+
+use super::*;
+use crate::report::flame::BoxKey;
+use crate::synth::{folded_profile, Builder};
+
+const ALL: BoxKey = BoxKey { lo: 0, hi: u32::MAX, depth: u32::MAX };
+
+fn open(s: &mut Session, name: &str, folded: &str) -> u32 {
+    let bytes = folded_profile(folded, &[("alloc_space", "bytes")]);
+    s.load(name, &bytes, &mut |_, _| {}).unwrap().id
+}
+
+fn snapshot(s: &mut Session, name: &str, folded: &str, minute: i64) -> u32 {
+    let mut b = Builder::new(&[("inuse_space", "bytes")]);
+    for line in folded.lines() {
+        let (stack, v) = line.rsplit_once(' ').unwrap();
+        b.folded(stack, &[v.parse().unwrap()], &[]);
+    }
+    b.msg.time_nanos = 1_700_000_000_000_000_000 + minute * 60_000_000_000;
+    s.load(name, &b.encode(), &mut |_, _| {}).unwrap().id
+}
+
+fn row(t: &TopTable, name: &str) -> usize {
+    t.name.iter().position(|n| n == name).unwrap_or_else(|| panic!("no row {name} in {:?}", t.name))
+}
+
+#[test]
+fn sides_are_named_and_numbered_both_ways() {
+    for s in Side::ALL {
+        assert_eq!(Side::from_index(s.index()).unwrap(), s);
+    }
+    assert_eq!(Side::Callees.index(), 4);
+    assert!(Side::from_index(5).unwrap_err().message.contains("no flame graph side 5"));
+}
+
+#[test]
+fn a_view_and_its_table() {
+    let mut s = Session::new();
+    let id = open(&mut s, "a.pb.gz", "main;f;g 300\nmain;f 100\nmain;h 600");
+    let v = s.view(id, &ViewRequest::default()).unwrap();
+    assert_eq!((v.total, v.total_text.as_str(), v.sample_type.as_str()), (1000, "1000B", "alloc_space"));
+    assert!(v.showing.is_empty() && v.filters.is_empty());
+    let t = s.top(id, TopSort::Flat, true).unwrap();
+    assert_eq!(t.name, ["h", "g", "f", "main"]);
+    assert_eq!((t.flat_pct[0].as_str(), t.sum_pct[1].as_str(), t.cum_pct[3].as_str()), ("60.00%", "90.00%", "100%"));
+    // Names sort A→Z ascending, Z→A descending.
+    assert_eq!(s.top(id, TopSort::Name, false).unwrap().name, ["f", "g", "h", "main"]);
+    assert_eq!(s.top(id, TopSort::Name, true).unwrap().name, ["main", "h", "g", "f"]);
+    assert!(t.mark.is_empty(), "no marks outside comparisons");
+}
+
+#[test]
+fn refinements_say_what_they_show_and_a_refused_one_keeps_the_view() {
+    let mut s = Session::new();
+    let id = open(&mut s, "a.pb.gz", "main;f;g 300\nmain;f 100\nmain;h 600");
+    let v = s.view(id, &ViewRequest { focus: "f".into(), ..Default::default() }).unwrap();
+    assert_eq!(v.filters, ["focus=f"]);
+    assert_eq!(v.showing, "Showing nodes accounting for 400B, 40.00% of 1000B total");
+    let e = s.view(id, &ViewRequest { hide: "(".into(), ..Default::default() }).unwrap_err();
+    assert_eq!((e.kind, e.field), (ErrorKind::BadQuery, Some("hide")));
+    let e = s.view(id, &ViewRequest { tagfocus: "nokey=1".into(), ..Default::default() }).unwrap_err();
+    assert_eq!(e.field, Some("tagfocus"));
+    // The focused view is still there.
+    assert_eq!(s.top(id, TopSort::Flat, true).unwrap().name, ["g", "f", "main"]);
+    assert_eq!(s.search(id, "g|f").unwrap().pct, "40.00%");
+    assert_eq!(s.search(id, "(").unwrap_err().field, Some("search"));
+}
+
+#[test]
+fn a_comparison_has_the_cli_diff_figures_and_marks() {
+    let (base, new) = ("main;f;g 300\nmain;gone 100\nmain;h 600", "main;f;g 500\nmain;h 600\nmain;fresh 50");
+    let mut s = Session::new();
+    let (b, n) = (open(&mut s, "base.pb.gz", base), open(&mut s, "new.pb.gz", new));
+    let c = s.compare(&[b], &[n], "base → new").unwrap().id;
+    let v = s.view(c, &ViewRequest::default()).unwrap();
+    assert!(v.compare);
+    assert_eq!((v.base_total_text.as_str(), v.new_total_text.as_str()), ("1000B", "1150B"));
+    let t = s.top(c, TopSort::Flat, true).unwrap();
+    let (g, gone, fresh) = (row(&t, "g"), row(&t, "gone"), row(&t, "fresh"));
+    assert_eq!((t.base_flat[g].as_str(), t.new_flat[g].as_str(), t.flat_text[g].as_str()), ("300B", "500B", "200B"));
+    assert_eq!((t.mark[gone].as_str(), t.mark[fresh].as_str(), t.mark[g].as_str()), ("gone", "new", ""));
+    // pprof-lens diff: the same engine, the same figures and marks.
+    let load = |f: &str| {
+        crate::load(&folded_profile(f, &[("alloc_space", "bytes")]), &Default::default(), &Default::default()).unwrap()
+    };
+    let d = crate::report::diff::diff(load(base), load(new), &crate::Query::default()).unwrap();
+    for r in d.rows.iter().filter(|r| r.delta_cum() != 0 || r.delta_flat() != 0) {
+        let i = row(&t, &r.name);
+        assert_eq!(t.base_flat[i], crate::units::scaled_label(r.base_flat, "bytes", &d.output_unit), "{}", r.name);
+        assert_eq!(t.new_cum[i], crate::units::scaled_label(r.new_cum, "bytes", &d.output_unit), "{}", r.name);
+        assert_eq!(t.mark[i], r.mark, "{}", r.name);
+    }
+    assert_eq!((d.base_total, d.new_total), (1000, 1150));
+    // The tooltip's base → new of the merged tree.
+    let path = s.find_path(c, Side::View, &["main", "f", "g"]).unwrap().unwrap();
+    let f = s.box_info(c, Side::View, path).unwrap();
+    let diff = f.diff.unwrap();
+    assert_eq!((diff.base.as_str(), diff.new.as_str(), diff.delta.as_str()), ("300B", "500B", "+200B"));
+    assert_eq!(diff.delta_pct, "+66.7%");
+    assert_eq!(f.path, ["main", "f", "g"]);
+    // Each side alone, and the same frames found across them.
+    let k = s.locate(c, Side::View, path, Side::Base, true).unwrap().unwrap();
+    assert_eq!(s.box_info(c, Side::Base, k).unwrap().total, "300B");
+    let fresh_box = s.find_path(c, Side::View, &["main", "fresh"]).unwrap().unwrap();
+    assert_eq!(s.locate(c, Side::View, fresh_box, Side::Base, true).unwrap(), None);
+    assert!(s.locate(c, Side::View, fresh_box, Side::Base, false).unwrap().is_some(), "falls back to an ancestor");
+}
+
+#[test]
+fn a_zero_base_compares_with_percentages_na() {
+    let mut s = Session::new();
+    let b = open(&mut s, "empty.pb.gz", "main;f 0");
+    let n = open(&mut s, "new.pb.gz", "main;f 100");
+    let c = s.compare(&[b], &[n], "c").unwrap().id;
+    let v = s.view(c, &ViewRequest::default()).unwrap();
+    assert!(v.notes[0].contains("zero"), "{:?}", v.notes);
+    let t = s.top(c, TopSort::Flat, true).unwrap();
+    assert_eq!(t.flat_pct[0], "n/a");
+    assert_eq!(t.mark[row(&t, "f")], "new");
+    assert_eq!(s.box_info(c, Side::View, ALL).unwrap().total_pct, "n/a");
+    // Normalising to it is refused, naming the box, and the view stays.
+    let e = s.view(c, &ViewRequest { normalize: true, ..Default::default() }).unwrap_err();
+    assert_eq!(e.field, Some("normalize"));
+    assert!(s.top(c, TopSort::Flat, true).is_ok());
+}
+
+#[test]
+fn comparisons_refuse_what_cannot_be_compared() {
+    let mut s = Session::new();
+    let a = open(&mut s, "a.pb.gz", "main 1");
+    let cpu_bytes = folded_profile("main 1 10", &[("samples", "count"), ("cpu", "nanoseconds")]);
+    let cpu = s.load("cpu.pb.gz", &cpu_bytes, &mut |_, _| {}).unwrap().id;
+    let e = s.compare(&[a], &[cpu], "x").unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Incompatible);
+    assert!(e.message.contains("cannot compare a.pb.gz with cpu.pb.gz"), "{}", e.message);
+    assert!(s.compare(&[a], &[a], "x").unwrap_err().message.contains("both the base and the new"));
+    s.close(cpu);
+    assert!(s.info(cpu).is_err());
+    assert!(s.info(a).is_ok(), "other profiles stay open");
+}
+
+#[test]
+fn pivot_callers_and_callees() {
+    let mut s = Session::new();
+    let id = open(&mut s, "a.pb.gz", "main;f;g 5\nmain;h;f;g 3\nmain;f;k 2");
+    s.view(id, &ViewRequest::default()).unwrap();
+    let names = s.node_names(id).unwrap().to_vec();
+    let f = names.iter().position(|n| n == "f").unwrap() as u32;
+    let nb = s.neighbours(id, f).unwrap();
+    assert_eq!(nb.cum, "10B");
+    let callers: Vec<(&str, &str)> =
+        nb.callers.iter().map(|c| (names[c.node as usize].as_str(), c.value.as_str())).collect();
+    assert_eq!(callers, [("main", "7B"), ("h", "3B")]);
+    assert!(s.flame(id, Side::Callers, ALL, 0.0).is_err(), "no pivot before asking");
+    assert_eq!(s.pivot(id, f).unwrap().total, "10B");
+    let up = s.flame(id, Side::Callers, ALL, 0.0).unwrap();
+    let up_names: Vec<&str> = up.node.iter().map(|&n| names[n as usize].as_str()).collect();
+    assert_eq!(up_names[0], "f", "the function is the root of its callers' graph");
+    assert!(s.flame(id, Side::Base, ALL, 0.0).is_err(), "not a comparison");
+    assert!(s.neighbours(id, 99).is_err());
+}
+
+#[test]
+fn labels_show_units_as_pprof_tags_does() {
+    let mut b = Builder::new(&[("alloc_space", "bytes")]);
+    b.folded("main;f", &[8192], &[("bytes", "#8192")]);
+    b.folded("main;g", &[1 << 20], &[("bytes", "#1048576")]);
+    let mut s = Session::new();
+    let id = s.load("h.pb.gz", &b.encode(), &mut |_, _| {}).unwrap().id;
+    s.view(id, &ViewRequest::default()).unwrap();
+    let l = s.labels(id).unwrap();
+    let texts: Vec<&str> = l[0].values.iter().map(|v| v.text.as_str()).collect();
+    assert_eq!(texts, ["1MB", "8kB"]);
+    assert!(l[0].values[0].share > 99.0);
+}
+
+#[test]
+fn series_facts_word_the_slope_as_the_cli_does() {
+    let mut s = Session::new();
+    let ids: Vec<u32> = (0..4)
+        .map(|i| {
+            let leak = 1000 * (i + 1);
+            snapshot(
+                &mut s,
+                &format!("heap.{i}.pb.gz"),
+                &format!("main;main.leak {leak}\nmain;main.steady 500"),
+                i * 60,
+            )
+        })
+        .collect();
+    let f = s.series(&ids, None, 10, false).unwrap();
+    assert_eq!(f.files.len(), 4);
+    assert_eq!(f.name[0], "main.leak");
+    assert!(f.slope[0].ends_with("/h"), "{}", f.slope[0]);
+    assert_eq!(f.values_text[0], "1000B 1.95kB 2.93kB 3.91kB");
+    // Without times, the step is a snapshot, as in `pprof-lens series`.
+    let mut s2 = Session::new();
+    let ids: Vec<u32> =
+        (0..3).map(|i| open(&mut s2, &format!("h{i}"), &format!("main;main.leak {}", 1000 * (i + 1)))).collect();
+    let f = s2.series(&ids, None, 10, true).unwrap();
+    assert!(f.slope[0].ends_with("/snapshot"), "{}", f.slope[0]);
+}
+
+#[test]
+fn goroutine_groups_of_a_dump() {
+    let dump = "goroutine 7 [chan receive, 12 minutes]:\nmain.worker(0x1)\n\t/src/main.go:40 +0x1d\ncreated by main.start in goroutine 1\n\t/src/main.go:30 +0x1\n\n\
+                goroutine 8 [chan receive, 30 minutes]:\nmain.worker(0x2)\n\t/src/main.go:40 +0x1d\ncreated by main.start in goroutine 1\n\t/src/main.go:30 +0x1\n";
+    let mut s = Session::new();
+    let id = s.load("g.txt", dump.as_bytes(), &mut |_, _| {}).unwrap();
+    assert_eq!(id.producer, "goroutine dump");
+    let g = s.goroutines(id.id).unwrap();
+    assert_eq!((g[0].count.as_str(), g[0].blocked_on.as_str(), g[0].wait.as_str()), ("2", "chan receive", "30 min"));
+    assert_eq!(g[0].function, "main.worker");
+}

@@ -1,0 +1,419 @@
+//! A profile's current view: the request (sample type, granularity,
+//! refinements, comparison options), the prepared call tree with its flame
+//! graph, the header, the top table (with a comparison's per-side columns
+//! and new/gone marks), search and the refined export.
+
+use super::{Comparison, Session};
+use crate::aggregate::graph::{self, Graph};
+use crate::aggregate::{self, Prepared};
+use crate::error::{Error, ErrorKind, Result};
+use crate::query::{BaseMode, Granularity, Query};
+use crate::report::diff::Mark;
+use crate::report::{self, flame};
+use crate::units;
+use std::cell::OnceCell;
+
+/// What the page asks to see of a profile.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ViewRequest {
+    /// The sample type; `None` for pprof's default.
+    pub sample_index: Option<u32>,
+    /// pprof's granularity flag name; `None` for functions.
+    pub granularity: Option<String>,
+    /// `-noinlines`.
+    pub noinlines: bool,
+    /// The refinements, with pprof's syntax.
+    pub focus: String,
+    /// `-ignore`.
+    pub ignore: String,
+    /// `-hide`.
+    pub hide: String,
+    /// `-show`.
+    pub show: String,
+    /// `-show_from`.
+    pub show_from: String,
+    /// `-tagfocus`.
+    pub tagfocus: String,
+    /// `-tagignore`.
+    pub tagignore: String,
+    /// Comparisons only: percentages of the net change (`-base`) instead of
+    /// the base's total (`-diff_base`).
+    pub net_percentages: bool,
+    /// Comparisons only: scale the new side to the base's total.
+    pub normalize: bool,
+}
+
+/// What a view's header says.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViewInfo {
+    /// pprof's header lines (File, Type, Time, Duration…).
+    pub header: Vec<String>,
+    /// pprof's total, and as text.
+    pub total: i64,
+    /// The total as pprof prints it.
+    pub total_text: String,
+    /// The unit values are shown in.
+    pub unit: String,
+    /// The sample type shown.
+    pub sample_type: String,
+    /// Graph nodes and distinct flame stacks.
+    pub nodes: u32,
+    /// Distinct stacks in the flame graph.
+    pub stacks: u32,
+    /// A comparison's view.
+    pub compare: bool,
+    /// Comparisons: the base's and the new side's totals.
+    pub base_total_text: String,
+    /// The new side's total.
+    pub new_total_text: String,
+    /// Notes (a zero base, say).
+    pub notes: Vec<String>,
+    /// pprof's "Showing nodes accounting for X, P% of Y total" when
+    /// refinements leave less than everything; else "".
+    pub showing: String,
+    /// The active refinements as pprof lists them ("focus=…").
+    pub filters: Vec<String>,
+}
+
+/// The current view of one profile.
+pub(super) struct Current {
+    pub(super) prepared: Prepared,
+    pub(super) names: Vec<String>,
+    pub(super) flame: flame::Flame,
+    /// The top table, computed on first request (after the flame graph is drawn).
+    top: OnceCell<report::Top>,
+    pub(super) unit: String,
+    /// A comparison's view.
+    pub(super) compare: bool,
+    /// Comparisons: which samples are the base's (empty otherwise).
+    pub(super) is_base: Vec<bool>,
+    /// Comparisons: per-node (base, new) values, computed with the table.
+    split: OnceCell<(Graph, Graph)>,
+    /// Comparisons: the base's and the new side's own flame graphs.
+    pub(super) sides: OnceCell<[flame::Flame; 2]>,
+    /// Comparisons whose base total is zero: no percentages.
+    pub(super) no_percentages: bool,
+    /// The pivot flame graphs of one function, when asked for.
+    pub(super) pivot: Option<super::explore::Pivot>,
+}
+
+impl Current {
+    /// A value in the view's unit.
+    pub(super) fn value_text(&self, v: i64) -> String {
+        report::format_value(&self.prepared, v, &self.unit)
+    }
+
+    /// `v` as a share of `total`, or "n/a" where a comparison's zero base
+    /// leaves no total to share.
+    pub(super) fn pct(&self, v: i64, total: i64) -> String {
+        if self.no_percentages {
+            "n/a".to_string()
+        } else {
+            units::percentage(v, total).trim().to_string()
+        }
+    }
+
+    /// A comparison's per-node (base, new) values.
+    pub(super) fn split(&self) -> &(Graph, Graph) {
+        self.split.get_or_init(|| {
+            let pr = &self.prepared;
+            graph::split_values(&pr.profile, &pr.stacks, pr.nodes.len(), pr.value_index, &self.is_base)
+        })
+    }
+}
+
+/// How the top table is sorted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TopSort {
+    /// By |flat| (pprof's order).
+    Flat,
+    /// By |cum|.
+    Cum,
+    /// By name.
+    Name,
+}
+
+impl TopSort {
+    /// From the page's column name ("flat", "cum", "name").
+    pub fn parse(s: &str) -> Result<TopSort> {
+        match s {
+            "flat" | "" => Ok(TopSort::Flat),
+            "cum" => Ok(TopSort::Cum),
+            "name" => Ok(TopSort::Name),
+            _ => Err(Error::new(ErrorKind::BadQuery, format!("cannot sort the table by \"{s}\""))),
+        }
+    }
+}
+
+/// The top table: one entry per row in each column.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TopTable {
+    /// Graph node of each row.
+    pub node: Vec<u32>,
+    /// Raw flat and cum values.
+    pub flat: Vec<f64>,
+    /// Raw cum values.
+    pub cum: Vec<f64>,
+    /// Names, inline labels and pprof's texts.
+    pub name: Vec<String>,
+    /// pprof's " (inline)" label, or "".
+    pub inline: Vec<String>,
+    /// flat as pprof prints it.
+    pub flat_text: Vec<String>,
+    /// flat%.
+    pub flat_pct: Vec<String>,
+    /// sum%.
+    pub sum_pct: Vec<String>,
+    /// cum as pprof prints it.
+    pub cum_text: Vec<String>,
+    /// cum%.
+    pub cum_pct: Vec<String>,
+    /// Comparisons only (else empty): each side's values and the marks.
+    pub base_flat: Vec<String>,
+    /// The new side's flat.
+    pub new_flat: Vec<String>,
+    /// The base's cum.
+    pub base_cum: Vec<String>,
+    /// The new side's cum.
+    pub new_cum: Vec<String>,
+    /// "new", "gone" or "".
+    pub mark: Vec<String>,
+}
+
+/// What a search matched.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchResult {
+    /// Per graph node: does its name match.
+    pub mask: Vec<bool>,
+    /// What the matched frames account for (each sample once), as text.
+    pub value: String,
+    /// …as a share of the total.
+    pub pct: String,
+    /// How many nodes matched.
+    pub count: u32,
+}
+
+/// A regex from the page, with the error naming the field.
+pub(super) fn regex(pattern: &str, field: &'static str) -> Result<regex::Regex> {
+    regex::Regex::new(pattern).map_err(|e| {
+        let text = e.to_string();
+        let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        Error::new(ErrorKind::BadQuery, format!("invalid regex: {}", lines.join(" "))).in_field(field)
+    })
+}
+
+impl Session {
+    /// Applies a view request (sample type, granularity, refinements,
+    /// comparison options) and builds the call tree and its flame graph. A
+    /// refused request leaves the current view as it was.
+    pub fn view(&mut self, id: u32, req: &ViewRequest) -> Result<ViewInfo> {
+        let l = self.get(id)?;
+        let granularity = match &req.granularity {
+            Some(g) => Granularity::parse(g).map_err(|e| e.in_field("granularity"))?,
+            None => Granularity::Functions,
+        };
+        let mut q = Query {
+            sample_index: req.sample_index.map(|i| i.to_string()).unwrap_or_default(),
+            granularity,
+            noinlines: req.noinlines,
+            focus: req.focus.clone(),
+            ignore: req.ignore.clone(),
+            hide: req.hide.clone(),
+            show: req.show.clone(),
+            show_from: req.show_from.clone(),
+            tagfocus: req.tagfocus.clone(),
+            tagignore: req.tagignore.clone(),
+            ..Query::default()
+        };
+        q.nodefraction = 0.0;
+        // Check everything that can fail before taking the profile out of its
+        // slot, so a bad regex leaves the profile (and its view) as it was.
+        aggregate::filter::validate(&q)?;
+        l.profile().sample_index(&q.sample_index).map_err(|e| e.in_field("sample_index"))?;
+        for (field, f) in [("tagfocus", &q.tagfocus), ("tagignore", &q.tagignore)] {
+            if let Some(k) = report::explore::unknown_label_key(l.profile(), f) {
+                let msg = format!("{field}: no sample has a label \"{k}\"");
+                return Err(Error::new(ErrorKind::BadQuery, msg).in_field(field));
+            }
+        }
+        let is_compare = l.compare.is_some();
+        let mut remade = None;
+        if let Some(c) = &l.compare {
+            q.base_mode = BaseMode::Diff;
+            if c.normalize != req.normalize {
+                let c2 = Comparison { normalize: req.normalize, ..c.clone() };
+                let p = self.combine(&c2).map_err(|e| e.in_field("normalize"))?;
+                remade = Some((p, c2));
+            }
+        }
+        let l = self.get_mut(id)?;
+        let profile = match (remade, l.profile.take(), l.current.take()) {
+            (Some((p, c2)), _, _) => {
+                l.compare = Some(c2);
+                p
+            }
+            (None, Some(p), _) => p,
+            (None, None, Some(c)) => c.prepared.profile,
+            (None, None, None) => unreachable!("an open profile always has its data"),
+        };
+        let mut prepared = Prepared::from_profile(profile, q)?;
+        let is_base = match aggregate::base_samples(&prepared.profile) {
+            // A comparison whose base has no samples: every sample is new.
+            b if b.is_empty() && is_compare => vec![false; prepared.profile.samples.len()],
+            b if is_compare => b,
+            _ => Vec::new(),
+        };
+        let (mut base_total, mut new_total) = (0i64, 0i64);
+        let mut notes = Vec::new();
+        if is_compare {
+            for s in 0..prepared.profile.samples.len() {
+                let v = prepared.profile.value(s, prepared.value_index);
+                if is_base.get(s) == Some(&true) {
+                    base_total = base_total.wrapping_sub(v);
+                } else {
+                    new_total = new_total.wrapping_add(v);
+                }
+            }
+            if base_total == 0 {
+                notes.push(format!(
+                    "The base's total of {} is zero, so changes cannot be shares of it: values are absolute.",
+                    prepared.sample_type().ty
+                ));
+            }
+            if req.net_percentages {
+                prepared.total = aggregate::subtract_total(&prepared.profile, prepared.value_index);
+            }
+        }
+        let no_percentages = is_compare && base_total == 0 && !req.net_percentages;
+        let names: Vec<String> = (0..prepared.nodes.len()).map(|n| prepared.nodes.printable_name(n)).collect();
+        let weights = if is_compare { flame::Weights::Diff(&is_base) } else { flame::Weights::Plain };
+        let fl = flame::Flame::with_weights(&prepared, &names, weights);
+        let unit = report::unpruned_output_unit(&prepared);
+        let fv = |v: i64| report::format_value(&prepared, v, &unit);
+        let filters = prepared.query.active_filters();
+        let showing = if filters.is_empty() {
+            String::new()
+        } else {
+            let g = graph::build(&prepared.profile, &prepared.stacks, names.len(), prepared.value_index, None, false);
+            let shown = g.flat.iter().fold(0i64, |a, &v| a.wrapping_add(v));
+            let pct =
+                if no_percentages { "n/a".into() } else { units::percentage(shown, prepared.total).trim().to_string() };
+            format!("Showing nodes accounting for {}, {pct} of {} total", fv(shown), fv(prepared.total))
+        };
+        let info = ViewInfo {
+            header: report::profile_labels(&prepared, &unit),
+            total: prepared.total,
+            total_text: fv(prepared.total),
+            unit: unit.clone(),
+            sample_type: prepared.sample_type().ty.clone(),
+            nodes: names.len() as u32,
+            stacks: fl.len() as u32,
+            compare: is_compare,
+            base_total_text: if is_compare { fv(base_total) } else { String::new() },
+            new_total_text: if is_compare { fv(new_total) } else { String::new() },
+            notes,
+            showing,
+            filters,
+        };
+        self.get_mut(id)?.current = Some(Current {
+            prepared,
+            names,
+            flame: fl,
+            top: OnceCell::new(),
+            unit,
+            compare: is_compare,
+            is_base,
+            split: OnceCell::new(),
+            sides: OnceCell::new(),
+            no_percentages,
+            pivot: None,
+        });
+        Ok(info)
+    }
+
+    /// The top table of the current view, sorted by `sort` (descending, or
+    /// ascending when `desc` is false), with every row (nothing pruned).
+    pub fn top(&self, id: u32, sort: TopSort, desc: bool) -> Result<TopTable> {
+        let c = self.current(id)?;
+        let pr = &c.prepared;
+        let t = c.top.get_or_init(|| {
+            if c.compare {
+                // The net values from the two sides, without another pass.
+                let (b, n) = c.split();
+                report::top_from(pr, graph::net_of(b, n))
+            } else {
+                report::top(pr)
+            }
+        });
+        let mut rows: Vec<&report::TopRow> = t.rows.iter().collect();
+        match sort {
+            TopSort::Cum => rows.sort_by(|a, b| b.cum.abs().cmp(&a.cum.abs()).then_with(|| a.name.cmp(&b.name))),
+            // Descending means Z first for names, as for numbers the biggest first.
+            TopSort::Name => rows.sort_by(|a, b| b.name.cmp(&a.name)),
+            TopSort::Flat => {}
+        }
+        if !desc {
+            rows.reverse();
+        }
+        let mut out = TopTable::default();
+        let mut sum = 0i64;
+        for r in &rows {
+            sum = sum.wrapping_add(r.flat);
+            out.node.push(r.node);
+            out.flat.push(r.flat as f64);
+            out.cum.push(r.cum as f64);
+            out.name.push(r.name.clone());
+            out.inline.push(r.inline_label.to_string());
+            out.flat_text.push(c.value_text(r.flat));
+            out.flat_pct.push(c.pct(r.flat, t.total));
+            out.sum_pct.push(c.pct(sum, t.total));
+            out.cum_text.push(c.value_text(r.cum));
+            out.cum_pct.push(c.pct(r.cum, t.total));
+        }
+        if c.compare {
+            let (b, n) = c.split();
+            for r in &rows {
+                let i = r.node as usize;
+                out.base_flat.push(c.value_text(b.flat[i]));
+                out.new_flat.push(c.value_text(n.flat[i]));
+                out.base_cum.push(c.value_text(b.cum[i]));
+                out.new_cum.push(c.value_text(n.cum[i]));
+                out.mark.push(Mark::of((b.flat[i], b.cum[i]), (n.flat[i], n.cum[i])).text().to_string());
+            }
+        }
+        Ok(out)
+    }
+
+    /// Names of the current view's graph nodes (index = node id).
+    pub fn node_names(&self, id: u32) -> Result<&[String]> {
+        Ok(&self.current(id)?.names)
+    }
+
+    /// Graph nodes whose name matches `pattern` (a regex) and their share
+    /// of the total, each sample counted once (in a comparison, the net change).
+    pub fn search(&self, id: u32, pattern: &str) -> Result<SearchResult> {
+        let c = self.current(id)?;
+        let rx = regex(pattern, "search")?;
+        let mask: Vec<bool> = c.names.iter().map(|n| rx.is_match(n)).collect();
+        let value = c.flame.matched_total(&c.prepared, &mask);
+        Ok(SearchResult {
+            count: mask.iter().filter(|&&b| b).count() as u32,
+            mask,
+            value: c.value_text(value),
+            pct: c.pct(value, c.prepared.total),
+        })
+    }
+
+    /// Callers and callees of functions matching `pattern`, as the text of
+    /// `go tool pprof -peek`.
+    pub fn peek(&self, id: u32, pattern: &str) -> Result<String> {
+        let c = self.current(id)?;
+        report::peek_text(&c.prepared, &regex(pattern, "peek")?)
+    }
+
+    /// The current view's kept samples (filters applied) as a raw
+    /// `profile.proto` that `go tool pprof` reads.
+    pub fn export_profile(&self, id: u32) -> Result<Vec<u8>> {
+        Ok(crate::encode::encode_view(&self.current(id)?.prepared))
+    }
+}
