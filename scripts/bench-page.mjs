@@ -46,18 +46,18 @@ for (const size of sizes.filter((s) => !s.startsWith('compare-'))) {
     await page.setInputFiles('#file', file);
     await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 120000 });
     const m = await page.evaluate(async () => {
-      const { flame, app } = window.pprofLens;
-      const stats = await window.pprofLens.client.call('stats', {});
-      const out = { wasm: stats.wasmMemory / 1048576, load: app.lastFlameMs, table: app.lastLoadMs, paint: flame.paintMs, zoom: [], zoomOut: [], hover: [], layout: [], draw: [] };
+      const P = window.pprofLens; // the page's test surface (www/testing.js)
+      const stats = await P.stats();
+      const tm = P.timings();
+      const out = { wasm: stats.wasmMemory / 1048576, load: tm.lastFlameMs, table: tm.lastLoadMs, paint: tm.paintMs, zoom: [], zoomOut: [], hover: [], layout: [], draw: [] };
       // Zoom into the five widest boxes below the root row and back.
-      const L = flame.layout;
+      const L = P.flame('view').layout;
       const idx = [...L.width.keys()].filter((i) => L.depth[i] === 2).sort((a, b) => L.width[b] - L.width[a]).slice(0, 5);
       for (const i of idx) {
-        const root = flame.zoom;
-        await flame.zoomTo({ lo: L.lo[i], hi: L.hi[i], depth: L.depth[i] }); out.zoom.push(flame.zoomDrawMs);
-        out.layout.push(flame.layoutMs); out.draw.push(flame.paintMs);
-        const t2 = performance.now(); await flame.zoomTo(root); out.zoomOut.push(performance.now() - t2);
-        out.layout.push(flame.layoutMs); out.draw.push(flame.paintMs);
+        await P.zoomTo('view', { lo: L.lo[i], hi: L.hi[i], depth: L.depth[i] }); out.zoom.push(P.timings().zoomDrawMs);
+        out.layout.push(P.timings().layoutMs); out.draw.push(P.timings().paintMs);
+        const t2 = performance.now(); await P.zoomOut('view'); out.zoomOut.push(performance.now() - t2);
+        out.layout.push(P.timings().layoutMs); out.draw.push(P.timings().paintMs);
       }
       // Hover: hit test + overlay redraw over 100 positions.
       const c = document.getElementById('flameOverlay'); const r = c.getBoundingClientRect();
@@ -90,15 +90,15 @@ async function benchCompare(size) {
     const { page } = await openPage(browser, url, { width: 1400, height: 900 });
     await page.setInputFiles('#file', a);
     await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 300000 });
-    r.one.push(await page.evaluate(() => window.pprofLens.app.lastLoadMs));
+    r.one.push(await page.evaluate(() => window.pprofLens.timings().lastLoadMs));
     await page.setInputFiles('#file', b);
     await page.waitForFunction(() => document.body.dataset.ready === '2', null, { timeout: 300000 });
     const m = await page.evaluate(async () => {
-      const { app, createComparison, client } = window.pprofLens;
+      const P = window.pprofLens;
       const t0 = performance.now();
-      await createComparison([1], [2]);
-      const out = { cmp: performance.now() - t0, cmpFlame: app.flamePaintedAt - t0 };
-      out.wasm = (await client.call('stats', {})).wasmMemory / 1048576;
+      await P.compare([1], [2]);
+      const out = { cmp: performance.now() - t0, cmpFlame: P.timings().flamePaintedAt - t0 };
+      out.wasm = (await P.stats()).wasmMemory / 1048576;
       out.errors = [...document.querySelectorAll('#messages .msg span')].map((s) => s.textContent);
       return out;
     });

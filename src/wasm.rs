@@ -64,8 +64,14 @@ fn object(pairs: Vec<(&str, JsValue)>) -> JsValue {
     o.into()
 }
 
+/// Strings joined by newlines.
 fn lines(v: &[String]) -> JsValue {
     v.join("\n").into()
+}
+
+/// A table column: each row's text followed by a newline (rows may be empty).
+fn rows(v: &[String]) -> JsValue {
+    v.iter().fold(String::new(), |s, x| s + x + "\n").into()
 }
 
 fn num(v: impl Into<f64>) -> JsValue {
@@ -221,20 +227,20 @@ impl Session {
             ("node", Uint32Array::from(&t.node[..]).into()),
             ("flat", Float64Array::from(&t.flat[..]).into()),
             ("cum", Float64Array::from(&t.cum[..]).into()),
-            ("name", lines(&t.name)),
-            ("inline", lines(&t.inline)),
-            ("flatText", lines(&t.flat_text)),
-            ("flatPct", lines(&t.flat_pct)),
-            ("sumPct", lines(&t.sum_pct)),
-            ("cumText", lines(&t.cum_text)),
-            ("cumPct", lines(&t.cum_pct)),
+            ("name", rows(&t.name)),
+            ("inline", rows(&t.inline)),
+            ("flatText", rows(&t.flat_text)),
+            ("flatPct", rows(&t.flat_pct)),
+            ("sumPct", rows(&t.sum_pct)),
+            ("cumText", rows(&t.cum_text)),
+            ("cumPct", rows(&t.cum_pct)),
         ];
         if !t.mark.is_empty() {
-            pairs.push(("baseFlat", lines(&t.base_flat)));
-            pairs.push(("newFlat", lines(&t.new_flat)));
-            pairs.push(("baseCum", lines(&t.base_cum)));
-            pairs.push(("newCum", lines(&t.new_cum)));
-            pairs.push(("mark", lines(&t.mark)));
+            pairs.push(("baseFlat", rows(&t.base_flat)));
+            pairs.push(("newFlat", rows(&t.new_flat)));
+            pairs.push(("baseCum", rows(&t.base_cum)));
+            pairs.push(("newCum", rows(&t.new_cum)));
+            pairs.push(("mark", rows(&t.mark)));
         }
         Ok(object(pairs))
     }

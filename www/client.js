@@ -6,6 +6,20 @@
 
 const bundled = () => globalThis.__pprofLensBundle; // set by the single-file build
 
+// The flame graphs of a view, as the core numbers them (src/session: Side).
+export const SIDE = Object.freeze({ VIEW: 0, BASE: 1, NEW: 2, CALLERS: 3, CALLEES: 4 });
+
+// An error from the core: its sentence, its kind ("bad-query",
+// "incompatible", "corrupt-gzip"…) and, for a refused request, the field
+// that failed ("focus", "tagfocus", "normalize"…).
+export class CoreError extends Error {
+  constructor(message, { kind = '', field = '' } = {}) {
+    super(message);
+    this.kind = kind;
+    this.field = field;
+  }
+}
+
 export class Client {
   constructor({ onRestart } = {}) {
     this.next = 1;
@@ -35,21 +49,50 @@ export class Client {
     return this.mode;
   }
 
-  // Sends one request; resolves with the result or rejects with an Error
-  // whose message is the core's sentence.
+  // Sends one request; resolves with the result or rejects with a
+  // CoreError carrying the core's sentence, kind and field.
   async call(op, args, { onProgress, transfer } = {}) {
     const out = this.worker ? await this.post(op, args, { onProgress, transfer }) : await this.host.handle(op, args, onProgress);
     if (out.panic) {
       await this.restart();
-      throw new Error(out.error);
+      throw new CoreError(out.error, { kind: 'internal' });
     }
-    if (out.error !== undefined) throw new Error(out.error);
+    if (out.error !== undefined) throw new CoreError(out.error, out);
     return out.result;
   }
 
-  // Loads a File (or Blob); its bytes go to the core without a copy kept here.
-  async load(key, name, file, onProgress) {
+  // One function per operation of the core (see src/session and src/wasm.rs).
+  // `key` is the page's id of an open profile or comparison; `box` a flame
+  // box key { lo, hi, depth }; `side` one of SIDE.
+  view(key, request) { return this.call('view', { key, request }); }
+  top(key, sort, desc) { return this.call('top', { key, sort, desc }); }
+  async names(key) { return (await this.call('names', { key })).split('\n'); }
+  flame(key, side, zoom, minWidth) { return this.call('flame', { key, side, zoom, minWidth }); }
+  boxInfo(key, side, box) { return this.call('boxInfo', { key, side, box }); }
+  locate(key, from, box, to, exact) { return this.call('locate', { key, from, box, to, exact }); }
+  findPath(key, side, path) { return this.call('findPath', { key, side, path }); }
+  search(key, pattern) { return this.call('search', { key, pattern }); }
+  series(keys, { sampleIndex, limit = 50, keepOrder = false } = {}) {
+    return this.call('series', { keys, sampleIndex, limit, keepOrder });
+  }
+  peek(key, pattern) { return this.call('peek', { key, pattern }); }
+  goroutines(key) { return this.call('goroutines', { key }); }
+  neighbours(key, node) { return this.call('neighbours', { key, node }); }
+  labels(key) { return this.call('labels', { key }); }
+  pivot(key, node) { return this.call('pivot', { key, node }); }
+  exportProfile(key) { return this.call('exportProfile', { key }); }
+  stats() { return this.call('stats', {}); }
+
+  // Loads a File (or Blob); its bytes go to the core without a copy kept
+  // here. `onPhase(phase, done, total)` follows it: 'reading' the file,
+  // 'inflating' (with bytes consumed of total), 'decoding'.
+  async load(key, name, file, onPhase) {
+    onPhase?.('reading', 0, file.size);
     const bytes = await file.arrayBuffer();
+    const gz = new Uint8Array(bytes, 0, Math.min(2, bytes.byteLength));
+    const gzip = gz[0] === 0x1f && gz[1] === 0x8b;
+    onPhase?.(gzip ? 'inflating' : 'decoding', 0, bytes.byteLength);
+    const onProgress = (done, total) => onPhase?.(gzip && done < total ? 'inflating' : 'decoding', done, total);
     const info = await this.call('load', { key, name, bytes }, { onProgress, transfer: [bytes] });
     this.files.set(key, { name, file });
     return info;

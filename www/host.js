@@ -63,6 +63,7 @@ export async function handle(op, args, progress) {
     if (e instanceof WebAssembly.RuntimeError) {
       return { error: lastPanic() || `internal error: ${e.message}`, panic: true };
     }
-    return { error: e instanceof Error ? e.message : String(e) };
+    // The core's errors carry a kind and, for a refused request, the field.
+    return { error: e instanceof Error ? e.message : String(e), kind: e?.kind ?? '', field: e?.field ?? '' };
   }
 }

@@ -13,7 +13,7 @@ const env = useBrowser();
 const H = (n) => data(`go-leaky/heap.${n}.pb.gz`);
 const oracle = (f) => oracleRows(data(`go-leaky/expected-extra/${f}`));
 const ready = (page) => page.waitForFunction(() => document.body.dataset.busy !== '1'
-  && window.pprofLens.top.rows && document.querySelector('#header').textContent.includes('Type:'));
+  && window.pprofLens.table() && document.querySelector('#header').textContent.includes('Type:'));
 
 test('the diff table has go tool pprof\'s numbers for -diff_base, -base, -normalize and merged sides', async () => {
   const { context, page } = await openPage(env.browser, env.url);
@@ -24,18 +24,18 @@ test('the diff table has go tool pprof\'s numbers for -diff_base, -base, -normal
   assert.match(await page.textContent('#header'), /Base: 38428\.90kB\s+New: 224685\.61kB/);
 
   await page.selectOption('#compareMode', 'base');
-  await page.waitForFunction(() => window.pprofLens.top.rows.flatPct[0] === '68.63%');
+  await page.waitForFunction(() => window.pprofLens.table().flatPct[0] === '68.63%');
   assert.deepEqual(await tableRows(page), oracle('base.all.txt'), '-base');
 
   await page.selectOption('#compareMode', 'diff_base');
   await page.check('#normalize');
   await page.waitForFunction(() => /normalized/.test(document.querySelector('#header').textContent)
-    && window.pprofLens.top.rows.flatPct[0] !== '333.08%');
+    && window.pprofLens.table().flatPct[0] !== '333.08%');
   assert.deepEqual(await tableRows(page), oracle('diff_base.normalize.all.txt'), '-normalize');
 
   // Each side's own values and the new/gone marks.
   const r = await page.evaluate(() => {
-    const R = window.pprofLens.top.rows;
+    const R = window.pprofLens.table();
     const i = R.name.indexOf('main.readDetails');
     return { base: R.baseCum[i], now: R.newCum[i], marks: [...new Set(R.mark.filter(Boolean))].sort() };
   });
@@ -52,7 +52,7 @@ test('the diff table has go tool pprof\'s numbers for -diff_base, -base, -normal
   await page.fill('#refineForm input[name=hide]', 'runtime');
   await page.click('#refineForm button[type=submit]');
   await page.waitForFunction(() => /focus=handleDetails/.test(document.getElementById('chips').textContent)
-    && window.pprofLens.top.rows.name.length < 15);
+    && window.pprofLens.table().name.length < 15);
   assert.deepEqual(await tableRows(page), oracle('diff_base.focus.all.txt'), '-diff_base with -focus and -hide');
 
   // Two files a side, merged.
@@ -107,29 +107,28 @@ test('side by side: the base and the new flame graph zoom and hover in step', as
   await compare(page, { 'heap.1.pb.gz': 'base', 'heap.6.pb.gz': 'new' });
   await page.click('#sideBySide');
   await page.waitForFunction(() => !document.getElementById('sideBox').hidden
-    && window.pprofLens.sides[1].layout && window.pprofLens.sides[2].layout);
+    && window.pprofLens.flame('base').layout && window.pprofLens.flame('new').layout);
   await page.waitForTimeout(300);
   // One scale: the new side (224685.61kB) fills the width, the base (38428.90kB) a sixth of it.
-  const extents = () => page.evaluate(() => [1, 2].map((s) => Math.round(window.pprofLens.sides[s].extent * 1000) / 1000));
+  const extents = () => page.evaluate(() => [1, 2].map((s) => Math.round(window.pprofLens.flame(s === 1 ? 'base' : 'new').extent * 1000) / 1000));
   assert.deepEqual(await extents(), [0.171, 1]);
   // Hover main.handleDetails on the base side: the same frame is outlined on the new side.
   await page.mouse.move(...await frameAt(page, 'main.handleDetails', 1));
-  await page.waitForFunction(() => window.pprofLens.sides[2].peer >= 0);
+  await page.waitForFunction(() => window.pprofLens.flame('new').peer >= 0);
   const peer = await page.evaluate(() => {
-    const s = window.pprofLens.sides[2];
+    const s = window.pprofLens.flame('new');
     return s.names[s.layout.node[s.peer]];
   });
   assert.equal(peer, 'main.handleDetails');
   // Zoom into it on the new side: the base side follows.
   await page.mouse.click(...await frameAt(page, 'main.handleDetails', 2));
-  await page.waitForFunction(() => window.pprofLens.sides[1].zoom.depth !== 4294967295);
+  await page.waitForFunction(() => window.pprofLens.flame('base').zoom.depth !== 4294967295);
   const zoomed = await page.evaluate(async () => {
-    const s = window.pprofLens.sides;
-    const name = async (v) => (await v.info(v.zoom)).name;
-    return [await name(s[1]), await name(s[2])];
+    const L = window.pprofLens;
+    return [(await L.zoomInfo('base')).name, (await L.zoomInfo('new')).name];
   });
   assert.deepEqual(zoomed, ['main.handleDetails', 'main.handleDetails']);
-  await page.waitForFunction(() => window.pprofLens.sides[1].extent > 0.16 && window.pprofLens.sides[1].extent < 0.17);
+  await page.waitForFunction(() => window.pprofLens.flame('base').extent > 0.16 && window.pprofLens.flame('base').extent < 0.17);
   assert.deepEqual(await extents(), [0.166, 1], 'zoomed: 25548.63kB against 153608.02kB');
   await page.screenshot({ path: `${shots}/side-by-side.png` });
   assert.deepEqual(page.errors, []);
@@ -140,9 +139,9 @@ test('dropping files on the compare target compares the older half with the newe
   const { context, page } = await openPage(env.browser, env.url);
   const width = await page.evaluate(() => window.innerWidth);
   await drop(page, [H(6), H(1)], { x: width - 20 });
-  await page.waitForFunction(() => [...window.pprofLens.app.profiles.values()].some((p) => p.compare), null, { timeout: 60000 });
-  await page.waitForFunction(() => window.pprofLens.app.profiles.get(window.pprofLens.app.active)?.compare
-    && document.body.dataset.ready === String(window.pprofLens.app.active));
+  await page.waitForFunction(() => window.pprofLens.tabs().some((t) => t.compare), null, { timeout: 60000 });
+  await page.waitForFunction(() => window.pprofLens.tabs().find((t) => t.active)?.compare
+    && document.body.dataset.ready === String(window.pprofLens.active()));
   assert.match(await page.textContent('#tabs'), /heap\.1 → heap\.6/);
   assert.deepEqual(await tableRows(page), oracle('diff_base.all.txt'));
   await context.close();
@@ -151,17 +150,18 @@ test('dropping files on the compare target compares the older half with the newe
 test('refusals: different kinds, an empty base, normalising to nothing; nothing open is lost', async () => {
   const { context, page } = await openPage(env.browser, env.url);
   await load(page, H(6), data('go-leaky/cpu.pb.gz'), data('go-leaky/heap.empty.pb.gz'));
-  const tabs = await page.evaluate(() => window.pprofLens.app.profiles.size);
+  const tabs = await page.evaluate(() => window.pprofLens.tabs().length);
   await page.click('#compareBtn');
-  await page.check('#compareChoices tbody tr:nth-child(1) input[value=base]');
-  await page.check('#compareChoices tbody tr:nth-child(2) input[value=new]');
-  await page.check('#compareChoices tbody tr:nth-child(3) input[value=none]');
-  await page.click('#compareGo');
-  await page.waitForFunction(() => document.querySelectorAll('#messages .msg').length > 0);
-  const [m] = await messages(page);
-  assert.match(m, /cannot compare heap\.6\.pb\.gz with cpu\.pb\.gz: they are different kinds of profile/);
+  // A choice of different kinds cannot be made: Compare is disabled and says why.
+  await page.check('#compareChoices input[aria-label="heap.6.pb.gz: base"]');
+  await page.check('#compareChoices input[aria-label="cpu.pb.gz: new"]');
+  await page.check('#compareChoices input[aria-label="heap.empty.pb.gz: none"]');
+  assert.ok(await page.isDisabled('#compareGo'));
+  const m = await page.textContent('#compareInfo');
+  assert.match(m, /Cannot compare heap\.6\.pb\.gz \(.*\) with cpu\.pb\.gz \(.*\): they are different kinds of profile/);
   assert.match(m, /inuse_space\/bytes/);
-  assert.equal(await page.evaluate(() => window.pprofLens.app.profiles.size), tabs, 'no tab added or lost');
+  await page.click('#compareCancel');
+  assert.equal(await page.evaluate(() => window.pprofLens.tabs().length), tabs, 'no tab added or lost');
   assert.ok(!(await page.isHidden('#view')), 'the open profile is shown again');
 
   // An empty base: everything is new, percentages are not defined.
@@ -169,11 +169,11 @@ test('refusals: different kinds, an empty base, normalising to nothing; nothing 
   assert.match(await page.textContent('#header'), /base's total of inuse_space is zero/);
   const rows = await tableRows(page);
   assert.ok(rows.length > 10 && rows.every((r) => r[1] === 'n/a'), 'no percentages');
-  assert.ok(await page.evaluate(() => window.pprofLens.top.rows.mark.every((m) => m === 'new')));
+  assert.ok(await page.evaluate(() => window.pprofLens.table().mark.every((m) => m === 'new')));
   // Normalising to an empty base is refused and the comparison stays as it was.
   await page.check('#normalize');
-  await page.waitForFunction(() => document.querySelectorAll('#messages .msg').length > 1);
-  assert.match((await messages(page))[1], /no samples: there is no total to normalise to/);
+  await page.waitForFunction(() => document.querySelectorAll('#messages .msg').length > 0);
+  assert.match((await messages(page))[0], /no samples: there is no total to normalise to/);
   await page.waitForFunction(() => !document.getElementById('normalize').checked);
   assert.deepEqual(page.errors, []);
   await context.close();
@@ -187,12 +187,12 @@ test('a leak suspect\'s growth flame graph: last snapshot minus first, focused o
   const name = await page.textContent('#suspects tbody tr:first-child td:nth-child(2)');
   await page.click('#suspects tbody tr:first-child');
   await page.waitForSelector('#suspectPeek button.growth');
-  const before = await page.evaluate(() => window.pprofLens.app.nextKey);
+  const before = await page.evaluate(() => window.pprofLens.nextKey());
   await page.click('#suspectPeek button.growth');
   await page.waitForFunction((k) => Number(document.body.dataset.ready) >= k, before, { timeout: 60000 });
   const chips = await page.textContent('#chips');
   assert.equal(chips.replace('×', ''), `focus=^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
-  const boxes = await page.evaluate(() => window.pprofLens.flame.layout.x.length);
+  const boxes = await page.evaluate(() => window.pprofLens.flame().layout.x.length);
   assert.ok(boxes > 2, 'the growth flame graph is drawn');
   const b = await boxOf(page, name);
   assert.ok(b && b.change > 0, `${name} grew`);

@@ -16,7 +16,7 @@ async function reviewed(page, act) {
   await act();
   await page.waitForFunction((k) => Number(document.getElementById('flame').dataset.painted || 0) > k
     || !document.getElementById('flameEmpty').hidden, n);
-  await page.waitForFunction(() => window.pprofLens.top.rows);
+  await page.waitForFunction(() => window.pprofLens.table());
   await page.waitForTimeout(100);
 }
 
@@ -83,7 +83,7 @@ test('labels panel: values with their share; a click focuses on the value', asyn
 test('right-click menu refines by a function; callers and callees match pprof -peek', async () => {
   const { context, page } = await openPage(env.browser, env.url);
   await load(page, data('go-leaky/cpu.pb.gz'));
-  const row = await page.evaluate(() => window.pprofLens.top.rows.name.indexOf('main.sortRecords'));
+  const row = await page.evaluate(() => window.pprofLens.table().name.indexOf('main.sortRecords'));
   await page.click(`#top tbody tr[data-row="${row}"]`);
   await page.waitForFunction(() => /main\.sortRecords/.test(document.getElementById('peekTitle').textContent));
   const cells = (id) => page.$$eval(`#${id} tbody tr`, (rs) => rs.map((r) => [...r.cells].map((c) => c.textContent)));
@@ -180,7 +180,7 @@ test('keyboard: ? help, arrows move a cursor through frames, + and - zoom, Esc r
   assert.ok(await page.isVisible('#shortcuts'));
   await page.keyboard.press('Escape');
   assert.ok(await page.isHidden('#shortcuts'));
-  const cur = () => page.evaluate(() => { const f = window.pprofLens.flame; return f.cursor < 0 ? null : f.names[f.layout.node[f.cursor]]; });
+  const cur = () => page.evaluate(() => { const f = window.pprofLens.flame(); return f.cursor < 0 ? null : f.names[f.layout.node[f.cursor]]; });
   await page.keyboard.press('ArrowDown');
   assert.equal(await cur(), 'runtime.main', 'the widest root frame first');
   await page.keyboard.press('ArrowDown');
@@ -265,12 +265,12 @@ test('dark mode follows the system, and the toggle overrides it', async () => {
 test('the pivot flame graph: callers drawn upward from the function, callees downward', async () => {
   const { context, page } = await openPage(env.browser, env.url);
   await load(page, data('go-leaky/cpu.pb.gz'));
-  const row = await page.evaluate(() => window.pprofLens.top.rows.name.indexOf('main.sortRecords'));
+  const row = await page.evaluate(() => window.pprofLens.table().name.indexOf('main.sortRecords'));
   await page.click(`#top tbody tr[data-row="${row}"]`);
   await page.waitForFunction(() => !document.getElementById('pivotBox').hidden
-    && window.pprofLens.pivots[3].layout?.x.length && window.pprofLens.pivots[4].layout?.x.length);
+    && window.pprofLens.flame('callers').layout?.x.length && window.pprofLens.flame('callees').layout?.x.length);
   const boxes = (side) => page.evaluate((s) => {
-    const f = window.pprofLens.pivots[s]; const L = f.layout;
+    const f = window.pprofLens.flame(s === 3 ? 'callers' : 'callees'); const L = f.layout;
     return [...L.x.keys()].map((i) => [f.names[L.node[i]], L.depth[i], Math.round(L.width[i] * 1000) / 1000]);
   }, side);
   const up = await boxes(3);
@@ -279,7 +279,7 @@ test('the pivot flame graph: callers drawn upward from the function, callees dow
   assert.deepEqual(up.filter((b) => b[1] <= 1), [['main.sortRecords', 0, 1], ['main.tick.func3', 1, 1]]);
   assert.deepEqual(down.find((b) => b[0] === 'sort.Ints' && b[1] === 1), ['sort.Ints', 1, 0.957]);
   // The callers graph grows upward: its root row is the bottom one.
-  assert.equal(await page.evaluate(() => window.pprofLens.pivots[3].flip), true);
+  assert.equal(await page.evaluate(() => window.pprofLens.flame('callers').flip), true);
   await page.locator('.explore').screenshot({ path: `${shots}/explore.png` });
   assert.deepEqual(page.errors, []);
   await context.close();

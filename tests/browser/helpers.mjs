@@ -53,7 +53,7 @@ export async function openPage(browser, url, { width = 1280, height = 900 } = {}
 
 // Loads files through the file input and waits until the last one is shown.
 export async function load(page, ...files) {
-  const before = await page.evaluate(() => window.pprofLens.app.nextKey);
+  const before = await page.evaluate(() => window.pprofLens.nextKey());
   await page.setInputFiles('#file', files);
   await page.waitForFunction((want) => Number(document.body.dataset.ready) >= want, before + files.length - 1, { timeout: 60000 });
 }
@@ -77,7 +77,7 @@ export async function drop(page, files, { x = 10 } = {}) {
 // The table rows as pprof prints them: [flat, flat%, sum%, cum, cum%, name].
 export async function tableRows(page) {
   return page.evaluate(() => {
-    const R = window.pprofLens.top.rows;
+    const R = window.pprofLens.table();
     return R.name.map((n, i) => [R.flatText[i], R.flatPct[i], R.sumPct[i], R.cumText[i], R.cumPct[i], n + (R.inline[i] ? ` ${R.inline[i]}` : '')]);
   });
 }
@@ -129,7 +129,7 @@ export async function compare(page, sides) {
     const side = sides[name] ?? 'none';
     await page.check(`#compareChoices tbody tr:nth-child(${i + 1}) input[value=${side}]`);
   }
-  const before = await page.evaluate(() => window.pprofLens.app.nextKey);
+  const before = await page.evaluate(() => window.pprofLens.nextKey());
   await page.click('#compareGo');
   await page.waitForFunction((k) => Number(document.body.dataset.ready) >= k, before, { timeout: 60000 });
 }
@@ -137,10 +137,9 @@ export async function compare(page, sides) {
 // The flame layout's box of node `name` (first found) with its centre in CSS pixels.
 export async function boxOf(page, name, view = 'flame') {
   return page.evaluate(([n, v]) => {
-    const L = window.pprofLens;
-    const f = v === 'flame' ? L.flame : L.sides[v];
+    const f = window.pprofLens.flame({ flame: 'view', 1: 'base', 2: 'new' }[v]);
     const lay = f.layout;
-    const o = f.opts();
+    const o = f.opts;
     for (let i = 0; i < lay.x.length; i++) {
       if (f.names[lay.node[i]] === n) {
         const x = (lay.x[i] + lay.width[i] / 2) * o.width;

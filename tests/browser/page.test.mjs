@@ -29,7 +29,7 @@ test('the top table shows go tool pprof\'s numbers for Go heap, CPU, goroutine, 
     await load(page, data(file));
     if (index !== null) {
       await page.selectOption('#sampleType', String(index));
-      await page.waitForFunction((i) => window.pprofLens.app.profiles.get(window.pprofLens.app.active).sampleIndex === i
+      await page.waitForFunction((i) => window.pprofLens.state().sampleIndex === i
         && document.querySelector('#header').textContent.includes('Type:'), index);
       await page.waitForTimeout(200);
     }
@@ -101,10 +101,10 @@ test('the flame graph is painted, searchable, zoomable, and flips orientation', 
 test('clicking a table row highlights the frame in the flame graph', async () => {
   const { context, page } = await openPage(env.browser, env.url);
   await load(page, data('go-leaky/cpu.pb.gz'));
-  const before = await page.evaluate(() => window.pprofLens.flame.selected);
+  const before = await page.evaluate(() => window.pprofLens.flame().selected);
   assert.equal(before, -1);
   await page.click('#top tbody tr[data-row="0"]');
-  const sel = await page.evaluate(() => ({ f: window.pprofLens.flame.selected, t: window.pprofLens.top.rows.node[0] }));
+  const sel = await page.evaluate(() => ({ f: window.pprofLens.flame().selected, t: window.pprofLens.table().node[0] }));
   assert.equal(sel.f, sel.t);
   const outlined = await page.evaluate(() => {
     const c = document.getElementById('flameOverlay');
@@ -129,8 +129,12 @@ test('bad files get a clear message naming them, and open profiles stay usable',
   writeFileSync(`${tmp}/truncated.pb.gz`, gz.subarray(0, gz.length / 2));
   writeFileSync(`${tmp}/heap.txt`, readFileSync(data('go-leaky/heap.debug1.txt')));
   await drop(page, [`${tmp}/empty.pb.gz`, `${tmp}/image.png`, `${tmp}/truncated.pb.gz`, `${tmp}/heap.txt`]);
-  await page.waitForFunction(() => document.querySelectorAll('#messages .msg').length >= 4, null, { timeout: 20000 });
+  // Three are shown, the oldest collapses into "1 more", which expands.
+  await page.waitForFunction(() => document.querySelector('#messages .msg-more')?.textContent === '1 more', null, { timeout: 20000 });
+  assert.equal((await messages(page)).length, 3);
+  await page.click('#messages .msg-more');
   const msgs = await messages(page);
+  assert.equal(msgs.length, 4);
   assert.match(msgs[0], /^empty\.pb\.gz: empty file/);
   assert.match(msgs[1], /^image\.png: not a pprof profile: this is a PNG image/);
   assert.match(msgs[2], /^truncated\.pb\.gz: truncated gzip stream after/);
@@ -149,7 +153,7 @@ test('no request leaves the page after load while profiles are dropped and explo
   const requests = [];
   context.on('request', (r) => requests.push(r.url()));
   await drop(page, [data('go-leaky/cpu.pb.gz'), data('go-leaky/heap.6.pb.gz')]);
-  await page.waitForFunction(() => window.pprofLens.app.profiles.size === 2 && document.body.dataset.ready === '2', null, { timeout: 30000 });
+  await page.waitForFunction(() => window.pprofLens.tabs().length === 2 && document.body.dataset.ready === '2', null, { timeout: 30000 });
   await page.fill('#search', 'main');
   await page.selectOption('#sampleType', '0');
   const bb = await (await page.$('#flameOverlay')).boundingBox();

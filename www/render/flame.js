@@ -3,14 +3,27 @@
 
 export const ROW = 18;
 
-// The package of a frame name, for colouring: Go's "a/b/pkg.(*T).M" → "a/b/pkg",
-// "pkg.f" → "pkg", anything else up to the first space.
+// The package (or crate, or directory) of a node's name, for colouring,
+// at every granularity: the function part of "func file:line" (lines) or
+// "0xaddr func file:line" (addresses); Go's "a/b/pkg.(*T).M" → "a/b/pkg";
+// Rust's and C++'s "crate::module::f" → "crate" (also "<crate::T as
+// Trait>::f"); a source file (files granularity) → its directory.
+const SOURCE = /\.(go|rs|c|cc|cpp|cxx|h|hh|hpp|js|mjs|cjs|ts|py|java|kt|scala|rb|cs|swift|php|s)$/i;
 export function packageOf(name) {
-  const slash = name.lastIndexOf('/');
-  const dot = name.indexOf('.', slash + 1);
-  if (dot > 0) return name.slice(0, dot);
-  const sp = name.indexOf(' ');
-  return sp > 0 ? name.slice(0, sp) : name;
+  const parts = name.split(' ');
+  let s = /^0x[0-9a-f]+$/i.test(parts[0]) && parts.length > 1 ? parts[1] : parts[0];
+  if (SOURCE.test(s)) {
+    const slash = s.lastIndexOf('/');
+    return slash > 0 ? s.slice(0, slash) : s;
+  }
+  if (s.includes('::')) {
+    s = s.replace(/^[<&*\s]+/, '');
+    return s.slice(0, s.indexOf('::')) || s;
+  }
+  const slash = s.lastIndexOf('/');
+  const dot = s.indexOf('.', slash + 1);
+  if (dot > 0) return s.slice(0, dot);
+  return s;
 }
 
 const hueCache = new Map();

@@ -3,10 +3,8 @@
 // callers/callees tables of the selected function and the labels panel.
 // Holds the filters of each profile; the core applies them.
 
-export const FILTERS = ['focus', 'ignore', 'hide', 'show', 'show_from', 'tagfocus', 'tagignore'];
-export const emptyQuery = () => ({
-  focus: '', ignore: '', hide: '', show: '', show_from: '', tagfocus: '', tagignore: '', granularity: 'functions', noinlines: false,
-});
+import { FILTERS, emptyQuery } from '../state.js';
+
 export const exact = (name) => `^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`;
 
 export class ExploreView {
@@ -63,9 +61,8 @@ export class ExploreView {
     try {
       await this.apply(next);
     } catch (e) {
-      // The core names the field it refused ("parsing focus regexp: …", "tagfocus: …").
-      const m = /^(?:parsing )?(show_from|focus|ignore|hide|show|tagfocus|tagignore)\b/.exec(e.message);
-      const field = m ? m[1] : null;
+      // The core names the field it refused (CoreError.field).
+      const field = FILTERS.includes(e.field) ? e.field : null;
       const span = field && this.el.form.querySelector(`.ferr[data-for=${field}]`);
       if (span) {
         e.shown = true;
@@ -116,8 +113,10 @@ export class ExploreView {
       return b;
     }));
     m.hidden = false;
-    m.style.left = `${Math.min(x, window.innerWidth - m.offsetWidth - 8)}px`;
-    m.style.top = `${Math.min(y, window.innerHeight - m.offsetHeight - 8)}px`;
+    // Inside the window, whatever the length of the name (the menu's width
+    // is capped by the stylesheet; long names wrap).
+    m.style.left = `${Math.max(8, Math.min(x, window.innerWidth - m.offsetWidth - 8))}px`;
+    m.style.top = `${Math.max(8, Math.min(y, window.innerHeight - m.offsetHeight - 8))}px`;
   }
 
   // Callers and callees of function `node`.
@@ -125,7 +124,7 @@ export class ExploreView {
     this.node = node;
     if (this.key === null || node < 0) { this.renderPeek(null); return; }
     try {
-      this.renderPeek(await this.client.call('neighbours', { key: this.key, node }));
+      this.renderPeek(await this.client.neighbours(this.key, node));
     } catch (e) {
       this.renderPeek(null, e.message);
     }
@@ -162,7 +161,7 @@ export class ExploreView {
   async loadLabels() {
     if (this.key === null) return;
     let keys;
-    try { keys = await this.client.call('labels', { key: this.key }); } catch (e) { this.el.labels.textContent = e.message; return; }
+    try { keys = await this.client.labels(this.key); } catch (e) { this.el.labels.textContent = e.message; return; }
     if (!keys.length) { this.el.labels.textContent = 'No labels in this view.'; this.el.labels.className = 'muted'; return; }
     this.el.labels.className = '';
     const out = [];
@@ -178,8 +177,9 @@ export class ExploreView {
         const t = document.createElement('span'); t.textContent = v.text;
         const a = document.createElement('span'); a.textContent = v.value;
         const p = document.createElement('span'); p.textContent = v.pct;
+        // The bar sits inside its own row, under its text (a share of the total).
         const bar = document.createElement('span'); bar.className = 'bar';
-        bar.style.width = `${Math.min(100, parseFloat(v.pct) || 0)}%`;
+        bar.style.width = `${Math.min(100, Math.max(0, v.share))}%`;
         row.append(t, a, p, bar);
         row.addEventListener('click', () => this.run({ tagfocus: v.tagfocus }));
         out.push(row);

@@ -1,18 +1,24 @@
-// The flame graph view: layout requests, zoom, hover tooltip, search,
-// orientation, selection. Drawing is in render/flame.js.
+// The flame graph view: layout requests, zoom (click a frame, or wheel and
+// drag as in speedscope: zoom around the pointer, pan), hover tooltip,
+// search, orientation, selection. Drawing is in render/flame.js.
 import { drawBoxes, drawOutlines, hitTest } from '../render/flame.js';
+import { SIDE } from '../client.js';
 
 // The zoom key of "everything" (the core falls back to the root for it).
 export const ROOT = { lo: 0, hi: 0, depth: 4294967295 };
 const boxKey = (L, i) => ({ lo: L.lo[i], hi: L.hi[i], depth: L.depth[i] });
 
 export class FlameView {
-  // `side`: which flame graph of the view (0 its own; in a comparison 1 the
-  // base alone, 2 the new side alone). `onZoom(box)` and `onHover(box|null)`
-  // let side-by-side graphs follow each other.
-  constructor(el, client, { onSelect, onMessage, onZoom, onHover, side = 0 }) {
+  // `side`: which flame graph of the view (one of SIDE: the view's own; in a
+  // comparison the base or the new side alone; a pivot's callers or
+  // callees). `onZoom(box)` and `onHover(box|null)` let side-by-side graphs
+  // follow each other.
+  constructor(el, client, { onSelect, onMessage, onZoom, onHover, side = SIDE.VIEW }) {
     Object.assign(this, { el, client, onSelect, onMessage, onZoom, onHover, side });
     this.palette = 'rg'; this.peer = -1; this.cursor = -1; this.extent = 1;
+    // The wheel's magnification of the zoom box and the left edge shown (a
+    // fraction of the zoom box): 1 and 0 show all of it.
+    this.scale = 1; this.offset = 0; this.base = null;
     this.key = null; this.names = []; this.layout = null; this.zoom = ROOT;
     this.flip = false; this.match = null; this.hover = -1; this.selected = -1;
     this.infoCache = new Map();
@@ -22,7 +28,9 @@ export class FlameView {
     el.overlay.addEventListener('mouseleave', () => {
       this.hover = -1; el.tooltip.hidden = true; this.paintOverlay(); this.onHover?.(null);
     });
-    el.overlay.addEventListener('click', (e) => this.onClick(e));
+    el.overlay.addEventListener('click', (e) => { if (this.dragged) { this.dragged = false; return; } this.onClick(e); });
+    el.overlay.addEventListener('wheel', (e) => this.onWheel(e), { passive: false });
+    el.overlay.addEventListener('mousedown', (e) => this.onDragStart(e));
     el.zoomOut?.addEventListener('click', () => this.zoomTo(ROOT));
     el.orientation?.addEventListener('click', () => { this.flip = !this.flip; this.paint(); });
     el.search?.addEventListener('input', () => this.search(el.search.value));
@@ -36,6 +44,7 @@ export class FlameView {
 
   async setView(key, names) {
     this.key = key; this.names = names; this.zoom = ROOT; this.selected = -1;
+    this.scale = 1; this.offset = 0; this.cursorKey = null;
     this.infoCache.clear();
     this.match = null;
     await this.refresh();
@@ -52,8 +61,9 @@ export class FlameView {
     if (this.key === null || this.el.box.clientWidth === 0) return;
     const { width } = this.size();
     const t0 = performance.now();
-    this.layout = await this.client.call('flame', { key: this.key, side: this.side, zoom: this.zoom, minWidth: 0.5 / width });
+    this.base = await this.client.flame(this.key, this.side, this.zoom, 0.5 / (width * this.scale));
     this.layoutMs = performance.now() - t0;
+    this.applyView();
     this.hover = -1; this.peer = -1;
     // Keep the keyboard cursor on the same box when it is still laid out.
     const was = this.cursorKey;
@@ -64,6 +74,75 @@ export class FlameView {
     }
     this.paint();
     this.crumbs();
+  }
+
+  // The boxes drawn: the core's layout magnified by the wheel (`scale`,
+  // `offset`), clipped to the width.
+  applyView() {
+    const B = this.base;
+    if (!B || (this.scale === 1 && this.offset === 0)) { this.layout = B; return; }
+    const keep = [];
+    const x = []; const w = [];
+    for (let i = 0; i < B.x.length; i++) {
+      const a = (B.x[i] - this.offset) * this.scale;
+      const b = a + B.width[i] * this.scale;
+      if (b <= 0 || a >= 1) continue;
+      keep.push(i); x.push(Math.max(a, 0)); w.push(Math.min(b, 1) - Math.max(a, 0));
+    }
+    const pick = (arr, T) => T.from(keep, (i) => arr[i]);
+    this.layout = {
+      x: Float64Array.from(x), width: Float64Array.from(w), depth: pick(B.depth, Uint32Array), node: pick(B.node, Uint32Array),
+      lo: pick(B.lo, Uint32Array), hi: pick(B.hi, Uint32Array), inlined: pick(B.inlined, Uint8Array), maxDepth: B.maxDepth,
+      change: B.change && B.change.length ? pick(B.change, Float32Array) : new Float32Array(0),
+    };
+  }
+
+  // Wheel (or trackpad): zoom around the pointer; a sideways wheel pans.
+  onWheel(e) {
+    if (!this.base) return;
+    e.preventDefault();
+    const r = this.el.overlay.getBoundingClientRect();
+    const fx = Math.min(Math.max((e.clientX - r.left) / (r.width || 1), 0), 1);
+    const at = this.offset + fx / this.scale; // the point under the pointer stays there
+    const dy = e.deltaMode === 1 ? e.deltaY * 16 : e.deltaY;
+    const dx = e.deltaMode === 1 ? e.deltaX * 16 : e.deltaX;
+    this.scale = Math.min(Math.max(this.scale * Math.exp(-dy * 0.002), 1), 1e6);
+    this.offset = at - fx / this.scale + dx / ((r.width || 1) * this.scale);
+    this.clampView();
+    this.afterViewChange();
+  }
+
+  onDragStart(e) {
+    if (e.button !== 0 || !this.base) return;
+    const start = { x: e.clientX, offset: this.offset };
+    const width = this.el.overlay.getBoundingClientRect().width || 1;
+    const move = (m) => {
+      const dx = m.clientX - start.x;
+      if (Math.abs(dx) > 3) this.dragged = true;
+      if (!this.dragged || this.scale === 1) return;
+      this.offset = start.offset - dx / (width * this.scale);
+      this.clampView();
+      this.afterViewChange();
+    };
+    const up = () => { window.removeEventListener('mousemove', move); window.removeEventListener('mouseup', up); };
+    window.addEventListener('mousemove', move);
+    window.addEventListener('mouseup', up);
+  }
+
+  clampView() {
+    this.offset = Math.min(Math.max(this.offset, 0), 1 - 1 / this.scale);
+  }
+
+  // Redraws at once from the boxes at hand, then asks for the boxes that
+  // the magnification made wide enough to see.
+  afterViewChange() {
+    this.applyView();
+    this.hover = -1;
+    this.el.tooltip.hidden = true;
+    this.paint();
+    this.el.canvas.dataset.scale = String(this.scale);
+    clearTimeout(this.detailTimer);
+    this.detailTimer = setTimeout(() => this.refresh(), 120);
   }
 
   opts() {
@@ -135,19 +214,25 @@ export class FlameView {
     this.placeTip(e);
   }
 
+  // The tooltip next to the pointer, always inside the window: to the left
+  // of the pointer when there is no room on its right, above it when there
+  // is none below.
   placeTip(e) {
     const t = this.el.tooltip;
     if (t.hidden) return;
-    const r = this.el.box.getBoundingClientRect();
-    let x = e.clientX - r.left + 14;
-    if (x + t.offsetWidth > r.width) x = Math.max(0, e.clientX - r.left - t.offsetWidth - 14);
-    t.style.left = `${x}px`;
-    t.style.top = `${e.clientY - r.top + 14}px`;
+    const W = window.innerWidth; const H = window.innerHeight;
+    const w = t.offsetWidth; const h = t.offsetHeight;
+    let x = e.clientX + 14;
+    if (x + w > W - 4) x = e.clientX - w - 14;
+    let y = e.clientY + 14;
+    if (y + h > H - 4) y = e.clientY - h - 14;
+    t.style.left = `${Math.max(4, Math.min(x, W - w - 4))}px`;
+    t.style.top = `${Math.max(4, Math.min(y, H - h - 4))}px`;
   }
 
   async info(box) {
     const k = `${box.lo}:${box.hi}:${box.depth}`;
-    if (!this.infoCache.has(k)) this.infoCache.set(k, await this.client.call('boxInfo', { key: this.key, side: this.side, box }));
+    if (!this.infoCache.has(k)) this.infoCache.set(k, await this.client.boxInfo(this.key, this.side, box));
     return this.infoCache.get(k);
   }
 
@@ -167,6 +252,11 @@ export class FlameView {
   // exact layout, which adds the boxes that were too narrow to see before.
   async zoomTo(box, { quiet = false } = {}) {
     this.zoom = box;
+    if (this.scale !== 1 || this.offset !== 0) {
+      // A frame zoom starts from the whole frame.
+      this.scale = 1; this.offset = 0; this.layout = this.base;
+      this.el.canvas.dataset.scale = '1';
+    }
     if (!quiet) this.onZoom?.(box);
     const t0 = performance.now();
     if (this.layout && box.depth !== ROOT.depth && this.provisional(box)) {
@@ -194,7 +284,7 @@ export class FlameView {
       if (inside || above) keep.push(i);
     }
     const pick = (a, T) => T.from(keep, (i) => a[i]);
-    this.layout = {
+    this.base = this.layout = {
       x: Float64Array.from(keep, (i) => (L.depth[i] < box.depth ? 0 : (L.x[i] - x0) / w0)),
       width: Float64Array.from(keep, (i) => (L.depth[i] < box.depth ? 1 : L.width[i] / w0)),
       depth: pick(L.depth, Uint32Array), node: pick(L.node, Uint32Array), lo: pick(L.lo, Uint32Array),
@@ -205,6 +295,7 @@ export class FlameView {
   }
 
   async zoomOutOne() {
+    if (this.scale !== 1) { this.scale = 1; this.offset = 0; this.afterViewChange(); return; }
     if (this.zoom === ROOT) return;
     const info = await this.info(this.zoom);
     const d = this.zoom.depth;
@@ -307,7 +398,7 @@ export class FlameView {
       this.match = null; infoEl.textContent = ''; this.paint(); return;
     }
     try {
-      const r = await this.client.call('search', { key: this.key, pattern });
+      const r = await this.client.search(this.key, pattern);
       this.match = r.mask;
       infoEl.textContent = `${r.count} match${r.count === 1 ? '' : 'es'}: ${r.value} (${r.pct}) of the total`;
     } catch (e) {

@@ -8,7 +8,7 @@ export class GoroutinesView {
     const isGoroutine = info.sampleTypes.length === 1 && info.sampleTypes[0].type === 'goroutine';
     this.el.box.hidden = !isGoroutine;
     if (!isGoroutine) return;
-    const r = await this.client.call('goroutines', { key });
+    const r = await this.client.goroutines(key);
     const col = (s) => s.split('\n');
     const [count, state, blocked, wait, fn, created] = [r.count, r.state, r.blockedOn, r.wait, r.function, r.createdBy].map(col);
     this.el.tbody.replaceChildren(...count.slice(0, r.groups).map((c, i) => {

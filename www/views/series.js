@@ -11,7 +11,7 @@ export class SeriesView {
 
   // Ranks the snapshots `keys`; in time order unless `keepOrder` (the user moved one).
   async show(keys, keepOrder = false) {
-    const r = await this.client.call('series', { keys, sampleIndex: undefined, limit: 50, keepOrder });
+    const r = await this.client.series(keys, { limit: 50, keepOrder });
     this.keys = Array.from(r.order, (i) => keys[i]);
     this.data = r;
     const split = (s) => (s ? s.split('\n') : []);
@@ -74,7 +74,7 @@ export class SeriesView {
     growth.textContent = `Growth flame graph of ${name} (last − first snapshot)`;
     growth.addEventListener('click', () => this.onGrowth?.(this.keys[0], last, name));
     try {
-      const text = await this.client.call('peek', { key: last, pattern: `^${esc}$` });
+      const text = await this.client.peek(last, `^${esc}$`);
       this.el.peek.replaceChildren(growth,
         `\n\nCallers and callees of ${name} in the last snapshot (as go tool pprof -peek):\n\n${text}`);
     } catch (e) {

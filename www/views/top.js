@@ -9,8 +9,8 @@ const DIFF = [['base flat', null], ['new flat', null], ['Δ flat', 'flat'], ['fl
   ['base cum', null], ['new cum', null], ['Δ cum', 'cum'], ['cum%', 'cum'], ['name', 'name']];
 
 export class TopView {
-  constructor(el, client, { onSelect, onMessage }) {
-    Object.assign(this, { el, client, onSelect, onMessage });
+  constructor(el, client, { onSelect, onMessage, onSort }) {
+    Object.assign(this, { el, client, onSelect, onMessage, onSort });
     this.key = null; this.sort = 'flat'; this.desc = true; this.rows = null; this.visible = []; this.selected = -1;
     this.columns = null;
     this.setColumns(PLAIN);
@@ -37,7 +37,9 @@ export class TopView {
       if (sort) {
         th.dataset.sort = sort;
         th.addEventListener('click', () => {
+          // Numbers start biggest first (▼), names A→Z (▲).
           if (this.sort === sort) this.desc = !this.desc; else { this.sort = sort; this.desc = sort !== 'name'; }
+          this.onSort?.();
           this.load();
         });
       }
@@ -46,15 +48,37 @@ export class TopView {
     this.el.table.querySelector('thead').replaceChildren(tr);
   }
 
-  async setView(key, { compare = false } = {}) {
+  // Shows the table of view `key` in the tab's order, filter and scroll.
+  async setView(key, { compare = false, sort = { by: 'flat', desc: true }, filter = '', scroll = 0 } = {}) {
     this.key = key; this.selected = -1;
+    this.sort = sort.by; this.desc = sort.desc;
+    this.el.filter.value = filter;
     this.setColumns(compare ? DIFF : PLAIN);
     await this.load();
+    this.el.box.scrollTop = scroll;
+    this.render();
+  }
+
+  // The tab's part of the table's state (see state.js).
+  state() {
+    return { sort: { by: this.sort, desc: this.desc }, filter: this.el.filter.value, scroll: this.el.box.scrollTop };
+  }
+
+  // The columns of the table as shown: [label, texts] pairs (the CSV export
+  // writes these, so it cannot drift from the table).
+  csvColumns() {
+    const R = this.rows;
+    if (!R) return [];
+    const name = R.name.map((n, i) => n + (R.inline[i] ? ` ${R.inline[i]}` : ''));
+    return R.baseCum
+      ? [['base flat', R.baseFlat], ['new flat', R.newFlat], ['Δ flat', R.flatText], ['flat%', R.flatPct], ['sum%', R.sumPct],
+        ['base cum', R.baseCum], ['new cum', R.newCum], ['Δ cum', R.cumText], ['cum%', R.cumPct], ['mark', R.mark], ['name', name]]
+      : [['flat', R.flatText], ['flat%', R.flatPct], ['sum%', R.sumPct], ['cum', R.cumText], ['cum%', R.cumPct], ['name', name]];
   }
 
   async load() {
     if (this.key === null) return;
-    const r = await this.client.call('top', { key: this.key, sort: this.sort, desc: this.desc });
+    const r = await this.client.top(this.key, this.sort, this.desc);
     const split = (s) => s.split('\n').slice(0, -1);
     this.rows = {
       node: r.node, flat: r.flat, cum: r.cum,
@@ -134,12 +158,13 @@ export class TopView {
     tbody.replaceChildren(...out);
   }
 
-  // Selects graph node `node` and scrolls its row into view.
-  select(node) {
+  // Selects graph node `node` and scrolls its row into view (unless
+  // `scroll` is false: a tab coming back keeps its own scroll).
+  select(node, { scroll = true } = {}) {
     this.selected = node;
     if (!this.rows) return;
     const k = this.visible.findIndex((i) => this.rows.node[i] === node);
-    if (k >= 0) {
+    if (k >= 0 && scroll) {
       const box = this.el.box;
       const y = k * ROW_H;
       if (y < box.scrollTop || y > box.scrollTop + box.clientHeight - ROW_H) box.scrollTop = Math.max(0, y - box.clientHeight / 3);

@@ -1,0 +1,108 @@
+// One view state per tab (a profile or a comparison): everything the user
+// chose and where they are in it. The page keeps one such object per tab;
+// leaving a tab saves what its views show into it, coming back restores
+// exactly that, and a newly opened profile starts clean. The URL hash is
+// written from this object and read into it, and nowhere else.
+//
+// A tab's state (all plain data, so it can be copied and compared):
+//   sampleIndex  number   the sample type shown (index into the profile's types)
+//   query        object   refinements: focus, ignore, hide, show, show_from,
+//                         tagfocus, tagignore (pprof's syntax), granularity
+//                         ('functions', 'filefunctions', 'files', 'lines',
+//                         'addresses') and noinlines
+//   search       string   the flame graph's search (a regex; '' for none)
+//   zoomPath     string   frame names from the root to the zoomed frame,
+//                         newline-joined ('' when not zoomed)
+//   selected     string   the selected function's name ('' for none)
+//   sort         object   the table's order: { by: 'flat'|'cum'|'name', desc }
+//   filter       string   the table's row filter (a regex)
+//   scroll       number   the table's scroll offset in pixels
+//   flip         boolean  flame (root at the bottom) instead of icicle
+//   compare      object   comparisons only, else null: { baseKeys, newKeys,
+//                         mode: 'diff_base'|'base', normalize, sideBySide,
+//                         palette: 'rg'|'cb' }
+
+export const FILTERS = ['focus', 'ignore', 'hide', 'show', 'show_from', 'tagfocus', 'tagignore'];
+
+export const emptyQuery = () => ({
+  focus: '', ignore: '', hide: '', show: '', show_from: '', tagfocus: '', tagignore: '', granularity: 'functions', noinlines: false,
+});
+
+// The refinements that narrow a view (granularity and noinlines only regroup it).
+export const activeFilters = (q) => FILTERS.filter((f) => q[f]).map((f) => `${f}=${q[f]}`);
+
+export function newTabState({ sampleIndex = 0, compare = null, query = {} } = {}) {
+  return {
+    sampleIndex,
+    query: { ...emptyQuery(), ...query },
+    search: '',
+    zoomPath: '',
+    selected: '',
+    sort: { by: 'flat', desc: true },
+    filter: '',
+    scroll: 0,
+    flip: false,
+    compare: compare && { mode: 'diff_base', normalize: false, sideBySide: false, palette: 'rg', ...compare },
+  };
+}
+
+// A new view of the same tab (another sample type): the table back at the
+// top and the zoom reset; refinements, search and selection stay.
+export function freshView(state) {
+  state.scroll = 0;
+  state.zoomPath = '';
+}
+
+// The hash's format. Version 1 (no `v`) had the same keys; each new version
+// says here how an older link is read.
+export const HASH_VERSION = 2;
+
+// The URL hash of a tab: its file name, sample type, refinements, zoom,
+// selection and search; never profile data. Comparisons have none.
+export function toHash(state, { name, sampleTypes }) {
+  const h = new URLSearchParams();
+  if (!state || state.compare) return '';
+  h.set('v', String(HASH_VERSION));
+  h.set('file', name);
+  h.set('type', sampleTypes[state.sampleIndex]?.type ?? '');
+  for (const [k, v] of Object.entries(state.query)) {
+    if (v && !(k === 'granularity' && v === 'functions')) h.set(k, v === true ? '1' : v);
+  }
+  if (state.zoomPath) h.set('zoom', state.zoomPath);
+  if (state.selected) h.set('sel', state.selected);
+  if (state.search) h.set('search', state.search);
+  if (state.sort.by !== 'flat' || !state.sort.desc) h.set('sort', `${state.sort.by}${state.sort.desc ? '' : '-asc'}`);
+  return h.toString();
+}
+
+// Reads a hash: null when it names no file; else { file, apply(state, info) }
+// that puts the link's view into the state of the tab opening that file.
+export function fromHash(hash) {
+  const h = new URLSearchParams(hash.replace(/^#/, ''));
+  const file = h.get('file');
+  if (!file) return null;
+  const version = Number(h.get('v') || 1);
+  return {
+    file,
+    version,
+    apply(state, { sampleTypes }) {
+      const t = sampleTypes.findIndex((x) => x.type === h.get('type'));
+      if (t >= 0) state.sampleIndex = t;
+      const q = emptyQuery();
+      for (const k of Object.keys(q)) {
+        const v = h.get(k);
+        if (v !== null) q[k] = typeof q[k] === 'boolean' ? v === '1' : v;
+      }
+      state.query = q;
+      state.zoomPath = h.get('zoom') || '';
+      state.selected = h.get('sel') || '';
+      state.search = h.get('search') || '';
+      // Version 2 added the table's order.
+      const sort = version >= 2 ? h.get('sort') : null;
+      if (sort) {
+        const [by, dir] = sort.split('-');
+        if (['flat', 'cum', 'name'].includes(by)) state.sort = { by, desc: dir !== 'asc' };
+      }
+    },
+  };
+}

@@ -1,0 +1,69 @@
+// The page's test surface: what the browser tests and the page benchmark
+// read, as window.pprofLens, instead of reaching into the views. Everything
+// it returns is a snapshot (plain data or the views' own typed arrays, not
+// to be changed). Documented here, in one place:
+//
+//   tabs()        [{ key, name, label, compare, active }] in tab order
+//   active()      the active tab's key, or null
+//   nextKey()     the key the next opened file or comparison will get
+//   state()       a copy of the active tab's view state (see state.js)
+//   table()       the table's rows as shown: { node, name, inline, flatText,
+//                 flatPct, sumPct, cumText, cumPct, and in a comparison
+//                 baseFlat, newFlat, baseCum, newCum, mark }, plus `visible`
+//                 (row indices after the filter) and `scroll`
+//   flame(side)   a flame graph ('view', 'base', 'new', 'callers',
+//                 'callees'): { layout, names, zoom, selected, cursor, peer,
+//                 extent, flip, scale, offset, opts }
+//   timings()     { lastLoadMs, lastFlameMs, flamePaintedAt } and the view's
+//                 layoutMs, paintMs, overlayMs, zoomDrawMs
+//   stats()       the core's memory ({ wasmMemory } in bytes)
+//   zoomInfo(side)  the tooltip facts of the box a flame graph is zoomed to
+//   zoomTo(side, box) / zoomOut(side)   drive a flame graph (benchmark)
+//   loadFiles(files), compare(baseKeys, newKeys)   as the page's own buttons do
+import { SIDE } from './client.js';
+import { ROOT } from './views/flame.js';
+
+const SIDES = { view: SIDE.VIEW, base: SIDE.BASE, new: SIDE.NEW, callers: SIDE.CALLERS, callees: SIDE.CALLEES };
+
+export function testSurface({ tabs, views, client }) {
+  const flameView = (side = 'view') => {
+    const s = SIDES[side];
+    if (s === undefined) throw new Error(`no flame graph ${side} (one of ${Object.keys(SIDES).join(', ')})`);
+    return s === SIDE.VIEW ? views.flame : s === SIDE.CALLERS || s === SIDE.CALLEES ? views.pivots[s] : views.compare.sides[s];
+  };
+  return Object.freeze({
+    tabs: () => [...tabs.tabs.values()].map((t) => ({
+      key: t.key, name: t.name, compare: t.compare, active: t.key === tabs.active,
+      label: document.querySelector(`#tabs .tab[data-key="${t.key}"] button`)?.textContent ?? t.name,
+    })),
+    active: () => tabs.active,
+    nextKey: () => tabs.nextKey,
+    state: () => {
+      const t = tabs.current();
+      if (!t) return null;
+      tabs.save();
+      return structuredClone(t.state);
+    },
+    table: () => {
+      const top = views.top;
+      return top.rows && { ...top.rows, visible: top.visible, scroll: top.el.box.scrollTop };
+    },
+    flame: (side) => {
+      const f = flameView(side);
+      return {
+        layout: f.layout, names: f.names, zoom: f.zoom, selected: f.selected, cursor: f.cursor, peer: f.peer,
+        extent: f.extent, flip: f.flip, scale: f.scale, offset: f.offset, opts: f.layout ? f.opts() : null,
+      };
+    },
+    timings: () => {
+      const f = views.flame;
+      return { ...tabs.timings, layoutMs: f.layoutMs, paintMs: f.paintMs, overlayMs: f.overlayMs, zoomDrawMs: f.zoomDrawMs };
+    },
+    stats: () => client.stats(),
+    zoomInfo: (side) => { const f = flameView(side); return f.info(f.zoom); },
+    zoomTo: (side, box) => flameView(side).zoomTo(box),
+    zoomOut: (side) => flameView(side).zoomTo(ROOT),
+    loadFiles: (files) => tabs.loadFiles(files),
+    compare: (baseKeys, newKeys) => tabs.createComparison(baseKeys, newKeys),
+  });
+}
