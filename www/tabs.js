@@ -90,7 +90,8 @@ export class Tabs {
   // What the active tab's views show now, into its state (before leaving it).
   save() {
     const t = this.current();
-    if (!t) return;
+    // While a view is being drawn, the views show the old one: nothing to save.
+    if (!t || this.rendering) return;
     const { flame, top } = this.views;
     Object.assign(t.state, top.state());
     t.state.search = $('search').value;
@@ -176,6 +177,17 @@ export class Tabs {
   // Views tab `key` with its state and draws everything; throws the core's
   // sentence when the view is refused (the view shown stays as it was).
   async render(key) {
+    this.rendering = true;
+    try {
+      await this.draw(key);
+    } finally {
+      this.rendering = false;
+    }
+    this.writeHash();
+    document.body.dataset.ready = String(key);
+  }
+
+  async draw(key) {
     const t = this.tabs.get(key);
     const s = t.state;
     const c = s.compare;
@@ -227,8 +239,6 @@ export class Tabs {
     await this.restore(t, names);
     await explore.loadLabels();
     if (this.link?.file === t.name && !t.compare) { this.link = null; $('waiting').hidden = true; }
-    this.writeHash();
-    document.body.dataset.ready = String(key);
   }
 
   progressIfLoading(name) {

@@ -49,6 +49,7 @@ export class FlameView {
     this.match = null;
     await this.refresh();
     if (this.el.search?.value) await this.search(this.el.search.value);
+    else if (this.el.searchInfo) this.el.searchInfo.textContent = '';
   }
 
   size() {
