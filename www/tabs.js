@@ -276,14 +276,19 @@ export class Tabs {
   renderTabs() {
     const all = [...this.tabs.values()];
     const count = new Map();
-    for (const t of all) count.set(t.name, (count.get(t.name) || 0) + 1);
+    const producers = new Map();
+    for (const t of all) {
+      count.set(t.name, (count.get(t.name) || 0) + 1);
+      producers.set(t.name, (producers.get(t.name) || new Set()).add(t.info.producer));
+    }
     const seen = new Map();
     const tabs = all.map((t) => {
       let label = t.name;
       if (count.get(t.name) > 1) {
         const n = (seen.get(t.name) || 0) + 1;
         seen.set(t.name, n);
-        const hint = t.folder || t.info.producer;
+        // Told apart by folder, or by producer when theirs differ, and by number.
+        const hint = t.folder || (producers.get(t.name).size > 1 ? t.info.producer : '');
         label = `${t.name} (${[hint, `#${n}`].filter(Boolean).join(', ')})`;
       }
       const tab = document.createElement('span');

@@ -510,7 +510,25 @@ impl Nodes {
 
 #[cfg(test)]
 mod tests {
-    use super::clean_path;
+    use super::{build, clean_path, OncePerSample, INLINED};
+    use crate::aggregate::Prepared;
+    use crate::synth::folded_profile;
+
+    #[test]
+    fn the_walk_skips_zero_values_and_counts_recursion_once() {
+        let bytes = folded_profile("main;f;f;g 5\nmain;h 0\nmain;f 2", &[("samples", "count")]);
+        let p = crate::load(&bytes, &Default::default(), &Default::default()).unwrap();
+        let pr = Prepared::new(vec![p], vec![], crate::Query::default()).unwrap();
+        let walked: Vec<(usize, i64)> = pr.stacks.weighted(&pr.profile, 0).map(|w| (w.stack.len(), w.value)).collect();
+        assert_eq!(walked.len(), 2, "the zero-valued sample is not walked: {walked:?}");
+        let mut once = OncePerSample::new(pr.nodes.len());
+        let w = pr.stacks.weighted(&pr.profile, 0).next().unwrap();
+        let firsts = w.stack.iter().filter(|&&r| once.first((r & !INLINED) as usize, w.k)).count();
+        assert_eq!(firsts, 3, "main, f (twice: counted once) and g");
+        let g = build(&pr.profile, &pr.stacks, pr.nodes.len(), 0, None, false);
+        let f = (0..pr.nodes.len()).find(|&n| pr.nodes.printable_name(n) == "f").unwrap();
+        assert_eq!((g.flat[f], g.cum[f]), (2, 7), "recursion counts once in cum");
+    }
 
     #[test]
     fn clean_like_go() {

@@ -171,10 +171,14 @@ test('7. tooltips and the right-click menu stay inside the window', async () => 
   assert.ok(await inside('#ctxMenu'), 'menu inside');
   await page.screenshot({ path: `${shots}/menu-inside.png` });
   await page.keyboard.press('Escape');
-  // And from a table row at the bottom left.
-  await page.click('#top tbody tr[data-row="0"]', { button: 'right', position: { x: 5, y: 5 } });
+  // The long name's own menu, from its table row, near the right edge.
+  const row = await page.evaluate((p) => window.pprofLens.table().name.findIndex((n) => n.startsWith(p)), long);
+  const w = await page.$eval(`#top tbody tr[data-row="${row}"]`, (e) => e.getBoundingClientRect().width);
+  await page.click(`#top tbody tr[data-row="${row}"]`, { button: 'right', position: { x: Math.min(w, 1000) - 20, y: 5 } });
   await page.waitForSelector('#ctxMenu:not([hidden])');
+  assert.match(await page.textContent('#ctxMenu'), /Focus on <alloc::collections::btree/);
   assert.ok(await inside('#ctxMenu'));
+  await page.screenshot({ path: `${shots}/menu-long-name.png` });
   await context.close();
 });
 
