@@ -24,7 +24,7 @@ USAGE:
                                            PCT% of the base total: a regression gate for CI
     pprof-lens series [FLAGS] SNAPSHOT...  leak suspects across heap or goroutine snapshots
                                            (-nodecount=N rows, default 20)
-    pprof-lens goroutines DUMP             group a text goroutine dump (debug=1 or 2) by stack
+    pprof-lens goroutines DUMP             group a goroutine dump (debug=1 or 2) or goroutine profile by stack
     pprof-lens help                        this text
 
 A text goroutine dump given where a profile is expected is read as a goroutine

@@ -74,3 +74,18 @@ fn a_dump_reads_as_a_goroutine_profile() {
     assert!(traces.contains("state:  chan receive"), "{traces}");
     assert!(traces.contains("created by:  main.startTask"), "{traces}");
 }
+
+#[test]
+fn the_cli_groups_dumps_and_goroutine_profiles_alike_and_refuses_others() {
+    let path =
+        |f: &str| Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/go-leaky").join(f).display().to_string();
+    let run = |f: &str| pprof_lens::cli::run(&["goroutines".to_string(), path(f)]);
+    let (dump, ..) = run("goroutine.end.debug2.txt").unwrap();
+    assert!(dump.starts_with("Goroutines: 121 in 2 groups (debug=2 goroutine dump)"), "{dump}");
+    assert!(dump.contains("     120  chan receive  in main.startTask.func1"), "{dump}");
+    let (profile, ..) = run("goroutine.end.pb.gz").unwrap();
+    assert!(profile.starts_with("Goroutines: 121 in "), "{profile}");
+    assert!(profile.contains("(goroutine profile)"), "{profile}");
+    let e = run("heap.6.pb.gz").unwrap_err();
+    assert!(e.message.contains("not a goroutine dump or goroutine profile"), "{}", e.message);
+}

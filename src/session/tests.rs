@@ -215,3 +215,21 @@ fn goroutine_groups_of_a_dump() {
     assert_eq!((g[0].count.as_str(), g[0].blocked_on.as_str(), g[0].wait.as_str()), ("2", "chan receive", "30 min"));
     assert_eq!(g[0].function, "main.worker");
 }
+
+/// Times the page's path on a generated profile (not a test: run with
+/// `cargo test --release --lib session_timing -- --ignored --nocapture`
+/// after `scripts/bench.sh` made bench-data/medium.pb.gz).
+#[test]
+#[ignore]
+fn session_timing() {
+    let Ok(bytes) = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/bench-data/medium.pb.gz")) else { return };
+    let t = std::time::Instant::now();
+    let mut s = Session::new();
+    let id = s.load("medium", &bytes, &mut |_, _| {}).unwrap().id;
+    let t1 = t.elapsed();
+    s.view(id, &ViewRequest::default()).unwrap();
+    let t2 = t.elapsed();
+    let top = s.top(id, TopSort::Flat, true).unwrap();
+    let t3 = t.elapsed();
+    eprintln!("load {t1:?} view {:?} top {:?} ({} rows)", t2 - t1, t3 - t2, top.name.len());
+}
