@@ -459,9 +459,12 @@ fn decode_samples(data: &[u8], opts: &DecodeOptions) -> Result<SampleColumns> {
     while !r.done() {
         let key = r.varint().ok_or_else(|| bad("bad field tag"))?;
         let (field, wire) = (key >> 3, key & 7);
-        if field == 2 && wire == 2 {
+        if field == 2 {
+            if wire != 2 {
+                return Err(wrong_wire_type("sample", wire));
+            }
             let msg = r.bytes().ok_or_else(|| bad("sample runs past the end"))?;
-            decode_sample(msg, &mut cols).ok_or_else(|| bad("malformed sample"))?;
+            decode_sample(msg, &mut cols)?.ok_or_else(|| bad("malformed sample"))?;
             if cols.len() as u64 > opts.max_samples {
                 return Err(Error::new(
                     ErrorKind::TooLarge,
@@ -481,7 +484,33 @@ fn decode_samples(data: &[u8], opts: &DecodeOptions) -> Result<SampleColumns> {
     Ok(cols)
 }
 
-fn decode_sample(msg: &[u8], cols: &mut SampleColumns) -> Option<()> {
+/// A known field sent with the wrong wire type: pprof refuses the file.
+fn wrong_wire_type(field: &str, wire: u64) -> Error {
+    let name = match wire {
+        0 => "a varint",
+        1 => "a 64-bit value",
+        2 => "length-delimited data",
+        5 => "a 32-bit value",
+        _ => "an unknown wire type",
+    };
+    Error::new(
+        ErrorKind::Protobuf,
+        format!("not a valid pprof profile: field {field} holds {name}, not the type the pprof format gives it"),
+    )
+}
+
+/// One sample into the columns: `Ok(None)` when its bytes are truncated,
+/// an error when a known field has the wrong wire type.
+fn decode_sample(msg: &[u8], cols: &mut SampleColumns) -> Result<Option<()>> {
+    let mut wrong = None;
+    let done = decode_sample_fields(msg, cols, &mut wrong);
+    match wrong {
+        Some((f, w)) => Err(wrong_wire_type(["sample.location_id", "sample.value", "sample.label"][f - 1], w)),
+        None => Ok(done),
+    }
+}
+
+fn decode_sample_fields(msg: &[u8], cols: &mut SampleColumns, wrong: &mut Option<(usize, u64)>) -> Option<()> {
     let mut r = Reader { d: msg, p: 0 };
     while !r.done() {
         let key = r.varint()?;
@@ -501,6 +530,10 @@ fn decode_sample(msg: &[u8], cols: &mut SampleColumns) -> Option<()> {
             }
             (2, 0) => cols.values.push(r.varint()? as i64),
             (3, 2) => cols.labels.push(Label::decode(r.bytes()?).ok()?),
+            (f @ 1..=3, w) => {
+                *wrong = Some((f as usize, w));
+                return None;
+            }
             (_, w) => r.skip(w)?,
         }
     }

@@ -161,20 +161,61 @@ fn multi_member_gzip_is_read_whole() {
 }
 
 #[test]
-fn deep_stack_hits_the_limit_then_works_when_raised() {
+fn a_100000_frame_stack_loads_by_default_and_the_flag_still_limits() {
     let mut b = Builder::new(&[("samples", "count")]);
     let stack: Vec<String> = (0..100_000).map(|i| format!("f{}", i % 1000)).collect();
     b.folded(&stack.join(";"), &[1], &[]);
     b.folded("main;leaf", &[2], &[]);
     let data = b.encode();
-    let e = full(&data).unwrap_err();
-    assert_eq!(e.kind, ErrorKind::TooLarge);
-    assert!(e.message.contains("100000 frames") && e.message.contains("--max-stack-depth"), "{}", e.message);
-    let out =
-        full_with(&data, &DecodeOptions::default(), &ModelOptions::default().with_max_stack_depth(200_000)).unwrap();
+    // pprof reads it: so does the default.
+    let out = full(&data).unwrap();
     // Recursion counts once per sample: f0..f999 each have cum 1 of total 3.
     assert!(out.contains("  f999\n") || out.contains(" f999\n"), "{out}");
     assert!(out.contains("Showing nodes accounting for 3, 100% of 3 total"), "{out}");
+    // The limit is still there for who sets it.
+    let e =
+        full_with(&data, &DecodeOptions::default(), &ModelOptions::default().with_max_stack_depth(50_000)).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::TooLarge);
+    assert!(e.message.contains("100000 frames") && e.message.contains("--max-stack-depth"), "{}", e.message);
+}
+
+#[test]
+fn a_string_table_not_starting_with_the_empty_string_is_refused() {
+    let mut m = minimal();
+    m.string_table[0] = "samples".into();
+    expect_invalid(m, "the string table must start with the empty string, but its first entry is \"samples\"");
+    let mut m = minimal();
+    m.string_table.clear();
+    m.sample_type.clear();
+    m.function.clear();
+    let e = full(&m.encode_to_vec()).unwrap_err();
+    assert!(e.message.contains("string table is empty") || e.kind == ErrorKind::Invalid, "{}", e.message);
+}
+
+#[test]
+fn a_known_field_with_the_wrong_wire_type_is_refused_by_name() {
+    // Field 2 (sample) sent as a varint: the profile is not silently empty.
+    let mut data = minimal().encode_to_vec();
+    data.extend_from_slice(&[2 << 3, 7]);
+    let e = full(&data).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Protobuf, "{}", e.message);
+    assert!(e.message.contains("field sample holds a varint"), "{}", e.message);
+    // Inside a sample: a label sent as a varint.
+    let mut m = minimal();
+    m.sample.clear();
+    let mut data = m.encode_to_vec();
+    let sample = [0x0a, 0x01, 0x01, 0x12, 0x01, 0x05, 3 << 3, 9];
+    data.push(2 << 3 | 2);
+    data.push(sample.len() as u8);
+    data.extend_from_slice(&sample);
+    let e = full(&data).unwrap_err();
+    assert!(e.message.contains("field sample.label holds a varint"), "{}", e.message);
+    // A header field (string_table, field 6) sent as a varint.
+    let mut data = minimal().encode_to_vec();
+    data.extend_from_slice(&[6 << 3, 1]);
+    let e = full(&data).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::Protobuf, "{}", e.message);
+    assert!(e.message.contains("string_table"), "{}", e.message);
 }
 
 fn minimal() -> ProfileMessage {

@@ -196,13 +196,15 @@ pub struct Profile {
 #[derive(Clone, Copy, Debug)]
 #[non_exhaustive]
 pub struct ModelOptions {
-    /// Deepest stack accepted, in locations (default 65,536).
+    /// Deepest stack accepted, in locations (default 16,777,216: every real
+    /// profile loads; memory is bounded by the file's size anyway, since
+    /// each location of a stack costs at least one byte of it).
     pub max_stack_depth: usize,
 }
 
 impl Default for ModelOptions {
     fn default() -> Self {
-        ModelOptions { max_stack_depth: 65_536 }
+        ModelOptions { max_stack_depth: 1 << 24 }
     }
 }
 
@@ -255,6 +257,18 @@ impl Profile {
     pub fn from_proto(p: proto::Profile, opts: &ModelOptions) -> Result<Profile> {
         let proto::Profile { header: h, samples: sc } = p;
         let strings = h.string_table;
+        // pprof refuses a string table that does not start with "" (index 0
+        // means "no string" everywhere).
+        match strings.first() {
+            Some(s) if s.is_empty() => {}
+            Some(s) => {
+                let shown: String = s.chars().take(40).collect();
+                return Err(invalid(format!(
+                    "the string table must start with the empty string, but its first entry is \"{shown}\""
+                )));
+            }
+            None => return Err(invalid("the string table is empty: it must start with the empty string".into())),
+        }
         let nstr = strings.len();
         let sid = |x: i64, what: &dyn Fn() -> String| -> Result<u32> {
             if x < 0 || x as usize >= nstr {

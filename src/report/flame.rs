@@ -121,10 +121,8 @@ impl Flame {
 
     /// As [`Flame::new`], for the samples and widths `w` chooses.
     pub fn with_weights(pr: &Prepared, names: &[String], w: Weights) -> Flame {
-        let p = &pr.profile;
-        let nt = p.sample_types.len();
-        let vi = pr.value_index;
-        Self::build(&pr.stacks, names, w, |s| p.samples.values[s * nt + vi])
+        let (p, vi) = (&pr.profile, pr.value_index);
+        Self::build(&pr.stacks, names, w, |s| p.value(s, vi))
     }
 
     /// A flame graph of stacks `st`, sample `s` weighing `value(s)`.
