@@ -11,6 +11,14 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { launch, startServer, openPage, root } from '../tests/browser/helpers.mjs';
 
+// The physical floor for reading a file: `gzip -dc` of it, in milliseconds
+// (measured in the same run as the page, so figures are ratios to it).
+function gunzipMs(file) {
+  const t0 = performance.now();
+  execFileSync('sh', ['-c', `gzip -dc '${file}' > /dev/null`]);
+  return performance.now() - t0;
+}
+
 const runs = Number(process.argv[2] || 3);
 const sizes = process.argv.slice(3).length ? process.argv.slice(3) : ['medium', 'large'];
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
@@ -37,8 +45,9 @@ for (const size of sizes.filter((s) => !s.startsWith('compare-'))) {
   const file = `${root}/bench-data/${size}.pb.gz`;
   if (!existsSync(file)) execFileSync(`${root}/target/release/pprof-lens-gen`, [size, file], { stdio: 'inherit' });
   const bytes = readFileSync(file).length;
-  const r = { wasm: [], load: [], table: [], zoom: [], zoomOut: [], hover: [], paint: [], rss: [], layout: [], draw: [] };
+  const r = { wasm: [], load: [], table: [], zoom: [], zoomOut: [], hover: [], paint: [], rss: [], layout: [], draw: [], gz: [] };
   for (let i = 0; i < runs; i++) {
+    r.gz.push(gunzipMs(file));
     const browser = await launch();
     const { page } = await openPage(browser, url, { width: 1400, height: 900 });
     // Pick the file as a user would (a disk-backed File), then wait for the
@@ -73,8 +82,10 @@ for (const size of sizes.filter((s) => !s.startsWith('compare-'))) {
     r.rss.push(treePss(process.pid));
     await browser.close();
   }
-  console.log(`${size}.pb.gz (${(bytes / 1e6).toFixed(1)} MB): drop→painted median ${(median(r.load) / 1000).toFixed(2)}s `
-    + `[${r.load.map((x) => (x / 1000).toFixed(2)).join(', ')}]; table ready ${(median(r.table) / 1000).toFixed(2)}s; full flame repaint ${median(r.paint).toFixed(1)}ms; `
+  const gz = median(r.gz);
+  const x = (ms) => `${(ms / gz).toFixed(2)}x`;
+  console.log(`${size}.pb.gz (${(bytes / 1e6).toFixed(1)} MB): gzip -dc ${(gz / 1000).toFixed(2)}s; drop→painted median ${(median(r.load) / 1000).toFixed(2)}s = ${x(median(r.load))} `
+    + `[${r.load.map((v) => (v / 1000).toFixed(2)).join(', ')}]; table ready ${(median(r.table) / 1000).toFixed(2)}s = ${x(median(r.table))}; full flame repaint ${median(r.paint).toFixed(1)}ms; `
     + `zoom in: redrawn ${median(r.zoom).toFixed(1)}ms, exact layout request ${median(r.layout).toFixed(1)}ms + draw ${median(r.draw).toFixed(1)}ms; zoom out (request + draw) ${median(r.zoomOut).toFixed(1)}ms; hover ${median(r.hover).toFixed(2)}ms; browser PSS ${median(r.rss).toFixed(0)} MB (wasm memory ${median(r.wasm).toFixed(0)} MB)`);
 }
 server.close();
