@@ -304,3 +304,35 @@ test('13. loading says its phase: reading, inflating or decoding, laying out', a
   assert.ok(!phases.some((p) => p.startsWith('BAD')));
   await context.close();
 });
+
+// A raw pprof profile with one stack `depth` frames deep (f0 → f1 → … cycling
+// over 1000 functions), written here with a minimal protobuf encoder.
+function deepProfile(depth) {
+  const varint = (n) => { const o = []; do { let b = n & 0x7f; n = Math.floor(n / 128); if (n) b |= 0x80; o.push(b); } while (n); return o; };
+  const field = (f, w, p) => [...varint(f * 8 + w), ...p];
+  const msg = (f, body) => varint(f * 8 + 2).concat(varint(body.length), body);
+  const num = (f, v) => field(f, 0, varint(v));
+  const strings = ['', 'samples', 'count', ...Array.from({ length: 1000 }, (_, i) => `f${i}`)];
+  const out = [...msg(1, [...num(1, 1), ...num(2, 2)])];
+  const ids = Array.from({ length: depth }, (_, i) => (depth - 1 - i) % 1000 + 1); // leaf first
+  const sample = msg(2, msg(1, ids.flatMap(varint)).concat(msg(2, varint(1))));
+  for (const b of sample) out.push(b);
+  for (let i = 1; i <= 1000; i++) out.push(...msg(4, [...num(1, i), ...msg(4, [...num(1, i), ...num(2, 10)])]));
+  for (let i = 1; i <= 1000; i++) out.push(...msg(5, [...num(1, i), ...num(2, i + 2)]));
+  for (const s of strings) out.push(...msg(6, [...Buffer.from(s)]));
+  return Buffer.from(out);
+}
+
+test('a 100,000-frame stack opens in the page (pprof reads it) and the flame graph draws its outer rows', async () => {
+  const { context, page } = await openPage(env.browser, env.url);
+  mkdirSync(tmp, { recursive: true });
+  writeFileSync(`${tmp}/deep.pb`, deepProfile(100000));
+  await load(page, `${tmp}/deep.pb`);
+  assert.deepEqual(await messages(page), []);
+  assert.equal(await page.evaluate(() => window.pprofLens.table().name.length), 1000);
+  assert.equal(await page.$eval('#flameBox', (b) => b.dataset.clipped), '100000');
+  const h = await page.$eval('#flame', (c) => c.height);
+  assert.ok(h > 1000 && h <= 32000, `canvas height ${h}`);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

@@ -8,6 +8,22 @@ import { SIDE } from '../client.js';
 export const ROOT = { lo: 0, hi: 0, depth: 4294967295 };
 const boxKey = (L, i) => ({ lo: L.lo[i], hi: L.hi[i], depth: L.depth[i] });
 
+// The most rows drawn (a canvas cannot be taller than about 32,000 pixels);
+// deeper frames are in the table and the callers/callees panels.
+export const MAX_ROWS = 1500;
+function clipRows(L) {
+  if (!L || L.maxDepth <= MAX_ROWS) return L;
+  const keep = [];
+  for (let i = 0; i < L.depth.length; i++) if (L.depth[i] < MAX_ROWS) keep.push(i);
+  const pick = (a, T) => T.from(keep, (i) => a[i]);
+  return {
+    x: pick(L.x, Float64Array), width: pick(L.width, Float64Array), depth: pick(L.depth, Uint32Array), node: pick(L.node, Uint32Array),
+    lo: pick(L.lo, Uint32Array), hi: pick(L.hi, Uint32Array), inlined: pick(L.inlined, Uint8Array),
+    change: L.change && L.change.length ? pick(L.change, Float32Array) : new Float32Array(0),
+    maxDepth: MAX_ROWS, clipped: L.maxDepth,
+  };
+}
+
 export class FlameView {
   // `side`: which flame graph of the view (one of SIDE: the view's own; in a
   // comparison the base or the new side alone; a pivot's callers or
@@ -62,8 +78,12 @@ export class FlameView {
     if (this.key === null || this.el.box.clientWidth === 0) return;
     const { width } = this.size();
     const t0 = performance.now();
-    this.base = await this.client.flame(this.key, this.side, this.zoom, 0.5 / (width * this.scale));
+    this.base = clipRows(await this.client.flame(this.key, this.side, this.zoom, 0.5 / (width * this.scale)));
     this.layoutMs = performance.now() - t0;
+    this.el.box.dataset.clipped = this.base.clipped ? String(this.base.clipped) : '';
+    this.el.box.title = this.base.clipped
+      ? `The stacks here are ${this.base.clipped} frames deep: the first ${MAX_ROWS} rows are drawn (the table and the callers and callees have every frame).`
+      : '';
     this.applyView();
     this.hover = -1; this.peer = -1;
     // Keep the keyboard cursor on the same box when it is still laid out.
