@@ -17,6 +17,9 @@ USAGE:
     pprof-lens traces [FLAGS] PROFILE...   every sample's stack, as `go tool pprof -traces`
     pprof-lens peek REGEX [FLAGS] PROFILE...  callers and callees of matching functions,
                                            as `go tool pprof -peek=REGEX`
+    pprof-lens list REGEX [FLAGS] PROFILE...  source lines of matching functions with flat and
+                                           cum per line, as `go tool pprof -list=REGEX`
+                                           (-source_path=DIR[:DIR...], -trim_path=PREFIX[:...])
     pprof-lens diff [--fail-above=PCT] [FLAGS] BASE NEW
                                            biggest changes, base → new (-nodecount=N rows,
                                            default 25; -normalize scales NEW to BASE's total);
@@ -169,6 +172,8 @@ fn parse_args(argv: &[String]) -> Result<Args> {
             "tagfocus" => q.tagfocus = value,
             "tagignore" => q.tagignore = value,
             "normalize" => q.normalize = parse_bool(&name, &value)?,
+            "source_path" => q.paths.search = value,
+            "trim_path" => q.paths.trim = value,
             "diff_base" | "base" => {
                 let mode = if name == "diff_base" { BaseMode::Diff } else { BaseMode::Subtract };
                 if q.base_mode != BaseMode::None && q.base_mode != mode {
@@ -221,6 +226,44 @@ pub fn load_file(path: &str, d: &DecodeOptions, m: &ModelOptions, t: &mut Timing
     Ok(p)
 }
 
+/// Source files from the disk, found by pprof's rules and read once.
+struct DiskSources {
+    paths: crate::paths::SourcePaths,
+    files: std::collections::HashMap<String, std::result::Result<Vec<String>, String>>,
+}
+
+impl report::list::Sources for DiskSources {
+    fn lines(&mut self, path: &str) -> std::result::Result<&[String], String> {
+        let paths = &self.paths;
+        let entry = self.files.entry(path.to_string()).or_insert_with(|| {
+            let found = paths.candidates(path).into_iter().find_map(|c| std::fs::read(&c).ok());
+            match found {
+                Some(bytes) => Ok(source_lines(&bytes)),
+                None => Err(paths.not_found(path)),
+            }
+        });
+        entry.as_ref().map(|v| v.as_slice()).map_err(|e| e.clone())
+    }
+}
+
+/// A file's lines as Go's `bufio.Scanner` reads them: split at `\n`, one
+/// trailing `\r` dropped, and reading stops at a line over 64 kB.
+pub fn source_lines(bytes: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    if bytes.is_empty() {
+        return out;
+    }
+    for line in body.split(|&b| b == b'\n') {
+        if line.len() > 64 * 1024 {
+            break;
+        }
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        out.push(String::from_utf8_lossy(line).into_owned());
+    }
+    out
+}
+
 fn prefix(path: &str, e: Error) -> Error {
     Error::new(e.kind, format!("{path}: {}", e.message))
 }
@@ -234,13 +277,28 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool, i32)> {
     if a.help || a.command.is_empty() || a.command == "help" {
         return Ok((USAGE.to_string(), Timings::default(), false, 0));
     }
-    if !matches!(a.command.as_str(), "top" | "traces" | "peek" | "series" | "goroutines" | "diff") {
+    if !matches!(a.command.as_str(), "top" | "traces" | "peek" | "list" | "series" | "goroutines" | "diff") {
         return Err(bad(format!(
-            "unknown command \"{}\" (commands: top, traces, peek, diff, series, goroutines; see pprof-lens --help)",
+            "unknown command \"{}\" (commands: top, traces, peek, list, diff, series, goroutines; see pprof-lens --help)",
             a.command
         )));
     }
     let mut peek_rx = None;
+    if a.command == "list" {
+        if a.files.is_empty() {
+            return Err(bad("list: give a regex and a profile (usage: pprof-lens list REGEX [FLAGS] PROFILE...)"));
+        }
+        let re = a.files.remove(0);
+        peek_rx = Some(
+            regex::Regex::new(&re)
+                .map_err(|e| bad(format!("parsing argument regexp {re}: {}", e.to_string().replace('\n', " "))))?,
+        );
+        // As pprof's list: lines granularity, nothing pruned.
+        a.query.granularity = Granularity::Lines;
+        a.query.nodecount = Some(0);
+        a.query.nodefraction = 0.0;
+        a.query.edgefraction = 0.0;
+    }
     if a.command == "peek" {
         if a.files.is_empty() {
             return Err(bad("peek: give a regex and a profile (usage: pprof-lens peek REGEX [FLAGS] PROFILE...)"));
@@ -310,6 +368,14 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool, i32)> {
     let out = match (a.command.as_str(), &peek_rx) {
         ("top", _) => report::top_text(&pr),
         ("peek", Some(rx)) => report::peek_text(&pr, rx)?,
+        ("list", Some(rx)) => {
+            // The sources are looked for under -source_path, else the current directory.
+            let mut paths = pr.query.paths.clone();
+            if paths.search.is_empty() {
+                paths.search = std::env::current_dir().map(|d| d.display().to_string()).unwrap_or_else(|_| ".".into());
+            }
+            report::list::list_text(&pr, rx, &mut DiskSources { paths, files: Default::default() })?
+        }
         _ => report::traces_text(&pr),
     };
     t.report = t1.elapsed();

@@ -87,6 +87,9 @@ pub struct Query {
     pub base_mode: BaseMode,
     /// `-normalize`: scale the profiles to the base's total.
     pub normalize: bool,
+    /// `-source_path` and `-trim_path`: where sources are, and what
+    /// profile paths lose (they also shape node file names, as in pprof).
+    pub paths: crate::paths::SourcePaths,
 }
 
 impl Default for Query {
@@ -109,6 +112,7 @@ impl Default for Query {
             unit: "minimum".to_string(),
             base_mode: BaseMode::None,
             normalize: false,
+            paths: Default::default(),
         }
     }
 }

@@ -7,6 +7,8 @@
 use super::filter::View;
 use crate::model::merge::FxMap;
 use crate::model::{Profile, NONE};
+pub use crate::paths::clean_path;
+use crate::paths::SourcePaths;
 use crate::query::Granularity;
 
 /// What identifies a node (pprof's `NodeInfo`). Strings are indices into [`Nodes::strings`].
@@ -119,7 +121,7 @@ impl Interner {
 }
 
 /// Maps every remaining frame of every location to a node.
-pub fn nodes(p: &Profile, view: &View, g: Granularity, noinlines: bool) -> Nodes {
+pub fn nodes(p: &Profile, view: &View, g: Granularity, noinlines: bool, files: &SourcePaths) -> Nodes {
     let (function, filename, linenumber, address) = match g {
         Granularity::Addresses if !noinlines => (true, true, true, true),
         Granularity::Addresses => (true, true, true, true),
@@ -177,7 +179,7 @@ pub fn nodes(p: &Profile, view: &View, g: Granularity, noinlines: bool) -> Nodes
             let file = if filename {
                 let s = p.functions.filename[f] as usize;
                 if file_cache[s] == NONE {
-                    file_cache[s] = it.get(&clean_path(&trim_path(&p.strings[s])));
+                    file_cache[s] = it.get(&clean_path(&files.trim(&p.strings[s])));
                 }
                 file_cache[s]
             } else {
@@ -191,44 +193,6 @@ pub fn nodes(p: &Profile, view: &View, g: Granularity, noinlines: bool) -> Nodes
         loc_start.push(loc_nodes.len() as u32);
     }
     Nodes { strings: it.strings, keys, loc_start, loc_nodes }
-}
-
-/// pprof's `trimPath` with no configured paths: strips `/proc/self/cwd/`.
-fn trim_path(path: &str) -> String {
-    for prefix in ["/proc/self/cwd/./", "/proc/self/cwd/"] {
-        if let Some(rest) = path.strip_prefix(prefix) {
-            return rest.to_string();
-        }
-    }
-    path.to_string()
-}
-
-/// Go's `filepath.Clean` (Unix).
-pub fn clean_path(path: &str) -> String {
-    if path.is_empty() {
-        return String::new();
-    }
-    let rooted = path.starts_with('/');
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in path.split('/') {
-        match seg {
-            "" | "." => {}
-            ".." => {
-                if parts.last().is_some_and(|&l| l != "..") {
-                    parts.pop();
-                } else if !rooted {
-                    parts.push("..");
-                }
-            }
-            s => parts.push(s),
-        }
-    }
-    let joined = parts.join("/");
-    match (rooted, joined.is_empty()) {
-        (true, _) => format!("/{joined}"),
-        (false, true) => ".".to_string(),
-        (false, false) => joined,
-    }
 }
 
 /// An edge between two nodes.

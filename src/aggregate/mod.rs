@@ -44,7 +44,7 @@ impl Prepared {
         let value_index = profile.sample_index(&query.sample_index)?;
         let total = compute_total(&profile, value_index);
         let view = filter::apply(&profile, &query)?;
-        let nodes = graph::nodes(&profile, &view, query.granularity, query.noinlines);
+        let nodes = graph::nodes(&profile, &view, query.granularity, query.noinlines, &query.paths);
         let stacks = graph::stacks(&profile, &view, &nodes);
         Ok(Prepared { profile, query, value_index, total, view, nodes, stacks })
     }

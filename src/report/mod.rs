@@ -1,5 +1,6 @@
 //! Stage 4: what a view shows, one file per report: the top table
-//! (`top.rs`), peek (`peek.rs`), traces (`traces.rs`), goroutine groups
+//! (`top.rs`), peek (`peek.rs`), traces (`traces.rs`), source listings
+//! (`list.rs`), goroutine groups
 //! (`goroutines.rs`), the comparison text (`diff.rs`), the explore panels
 //! (`explore.rs`), the flame graph layout (`flame.rs`) and leak series
 //! (`series.rs`). Text output is byte-compatible with `go tool pprof`.
@@ -8,6 +9,7 @@ pub mod diff;
 pub mod explore;
 pub mod flame;
 pub mod goroutines;
+pub mod list;
 pub mod peek;
 pub mod series;
 pub mod top;
