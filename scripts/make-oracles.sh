@@ -109,6 +109,23 @@ gen $S small.cpu.tagfocus-handler.txt "-top -tagfocus=handler=/api/search -tagig
 gen $S small.heap.default.txt "-top" small.heap.pb.gz
 gen $S small.heap.files.txt "-top -files" small.heap.pb.gz
 gen $S small.heap.diff.txt "-top -diff_base=small.heap.pb.gz -sample_index=alloc_space" small.heap.pb.gz
+# Source listings beyond the corpus's: several roots, -trim_path, the
+# -source_path heuristic, a function in two files, inlined callees
+# (scripts/make-listing-fixture.py writes the profile and its sources).
+LI=listing
+rm -rf $LI/expected-extra
+T=/build/ci
+gen $LI list.all.roots.txt "-list=. -source_path=repo:lib -trim_path=$T" listing.cpu.pb.gz
+gen $LI list.helper.twofiles.txt "-list=main.helper -source_path=repo:lib -trim_path=$T" listing.cpu.pb.gz
+gen $LI list.sum.inlined.txt "-list=util.Sum -source_path=repo:lib -trim_path=$T" listing.cpu.pb.gz
+gen $LI list.heuristic.txt "-list=main -source_path=repo/app" listing.cpu.pb.gz
+gen $LI list.notrim.txt "-list=main.work -source_path=repo:lib" listing.cpu.pb.gz
+gen $LI list.noinlines.txt "-list=main.work -noinlines -source_path=repo:lib -trim_path=$T" listing.cpu.pb.gz
+gen $LI list.focus.samples.txt "-list=main -focus=helper -sample_index=samples -source_path=repo:lib -trim_path=$T" listing.cpu.pb.gz
+gen $LI list.unit.txt "-list=work -unit=s -source_path=repo:lib -trim_path=$T" listing.cpu.pb.gz
+gen $LI list.missing.txt "-list=main.work -source_path=nowhere:elsewhere -trim_path=$T" listing.cpu.pb.gz
+gen $L list.cpu.lines.tagfocus.txt "-list=main.handle -tagfocus=handler=/api/users -source_path=src" cpu.pb.gz
+gen $L list.alloc_objects.base.txt "-list=^main\\. -sample_index=alloc_objects -base=heap.1.pb.gz -source_path=src" heap.6.pb.gz
 # A heap profile with no samples (an empty base for the comparison tests).
 (cd $L && go tool pprof -proto -focus=no-such-function heap.1.pb.gz > heap.empty.pb.gz 2>/dev/null)
 echo "make-oracles: $(cat */expected-extra/MANIFEST.tsv | wc -l) cases written"
