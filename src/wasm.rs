@@ -384,6 +384,42 @@ impl Session {
         Ok(object(vec![("total", p.total.into()), ("name", p.name.into())]))
     }
 
+    /// The source listing of a function: routines with their lines' values.
+    pub fn source(&self, id: u32, node: u32) -> R<JsValue> {
+        let routines = self.inner.source(id, node).map_err(err)?;
+        Ok(routines
+            .into_iter()
+            .map(|r| {
+                let lines: Array = r
+                    .lines
+                    .into_iter()
+                    .map(|l| {
+                        object(vec![
+                            ("line", num(l.line as f64)),
+                            ("flat", l.flat.into()),
+                            ("cum", l.cum.into()),
+                            ("weight", num(l.weight)),
+                            ("base", l.base.into()),
+                            ("new", l.new.into()),
+                            ("change", num(l.change)),
+                        ])
+                    })
+                    .collect();
+                object(vec![
+                    ("name", r.name.into()),
+                    ("file", r.file.into()),
+                    ("flat", r.flat.into()),
+                    ("cum", r.cum.into()),
+                    ("pct", r.pct.into()),
+                    ("start", num(r.start as f64)),
+                    ("end", num(r.end as f64)),
+                    ("lines", lines.into()),
+                ])
+            })
+            .collect::<Array>()
+            .into())
+    }
+
     /// The current view as a raw profile.proto.
     #[wasm_bindgen(js_name = exportProfile)]
     pub fn export_profile(&self, id: u32) -> R<Vec<u8>> {

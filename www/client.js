@@ -80,6 +80,7 @@ export class Client {
   neighbours(key, node) { return this.call('neighbours', { key, node }); }
   labels(key) { return this.call('labels', { key }); }
   pivot(key, node) { return this.call('pivot', { key, node }); }
+  source(key, node) { return this.call('source', { key, node }); }
   exportProfile(key) { return this.call('exportProfile', { key }); }
   stats() { return this.call('stats', {}); }
 

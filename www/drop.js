@@ -1,8 +1,9 @@
 // Getting files in: the Open buttons, dropping (the left half of the window
-// opens, the right half compares) and pasting.
+// opens, the right half compares; a dropped folder becomes a source folder)
+// and pasting.
 const $ = (id) => document.getElementById(id);
 
-export function wireDrop({ open, compare }) {
+export function wireDrop({ open, compare, folder }) {
   for (const id of ['open', 'open2']) $(id).addEventListener('click', () => $('file').click());
   $('file').addEventListener('change', (e) => { open([...e.target.files]); e.target.value = ''; });
   let depth = 0;
@@ -18,7 +19,11 @@ export function wireDrop({ open, compare }) {
   window.addEventListener('drop', (e) => {
     e.preventDefault();
     depth = 0; $('dropHint').hidden = true;
-    const files = [...(e.dataTransfer?.files || [])];
+    // Folders are sources for the Source panel; files are profiles.
+    const entries = [...(e.dataTransfer?.items || [])].map((it) => it.webkitGetAsEntry?.()).filter(Boolean);
+    const dirs = entries.filter((x) => x.isDirectory);
+    for (const d of dirs) folder(d);
+    const files = [...(e.dataTransfer?.files || [])].filter((f) => !dirs.some((d) => d.name === f.name));
     if (!files.length) return;
     if (onCompareSide(e)) compare(files); else open(files);
   });

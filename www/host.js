@@ -40,6 +40,7 @@ const ops = {
   neighbours: ({ key, node }) => session.neighbours(id(key), node),
   labels: ({ key }) => session.labels(id(key)),
   pivot: ({ key, node }) => session.pivot(id(key), node),
+  source: ({ key, node }) => session.source(id(key), node),
   exportProfile: ({ key }) => session.exportProfile(id(key)),
   findPath: ({ key, side, path }) => {
     const k = session.findPath(id(key), side || 0, path);

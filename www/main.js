@@ -10,6 +10,8 @@ import { SeriesView } from './views/series.js';
 import { GoroutinesView } from './views/goroutines.js';
 import { ExploreView } from './views/explore.js';
 import { CompareView } from './views/compare.js';
+import { SourceView } from './views/source.js';
+import { SourceRoots } from './sources.js';
 import { wireExports } from './export.js';
 import { wireKeys } from './keys.js';
 import { wireDrop } from './drop.js';
@@ -33,6 +35,7 @@ function selected(node) {
   const t = tabs.current();
   if (t) t.state.selected = node >= 0 ? (views.flame.names[node] ?? '') : '';
   tabs.writeHash();
+  views.source.show(tabs.active, node);
 }
 
 views.flame = new FlameView({
@@ -60,6 +63,9 @@ views.explore = new ExploreView({
   onMessage: say,
   onPeek: (node) => showPivot(node),
 });
+views.source = new SourceView({
+  box: $('sourceBox'), title: $('sourceTitle'), pick: $('sourcePick'), roots: $('sourceRoots'), input: $('sourceInput'), body: $('sourceBody'),
+}, client, new SourceRoots(), { onMessage: say, onChange: () => tabs.writeHash() });
 views.goroutines = new GoroutinesView({ box: $('goroutinesBox'), tbody: document.querySelector('#goroutines tbody') }, client);
 views.compare = new CompareView({
   tabs, client, messages, onSelect: (node) => { views.top.select(node); selected(node); }, onZoom: zoomed,
@@ -136,7 +142,11 @@ $('search').addEventListener('input', () => {
 $('zoomOut').addEventListener('click', () => { if (!$('sideBox').hidden) views.compare.sides[SIDE.NEW].zoomTo(ROOT); });
 $('filter').addEventListener('input', () => tabs.writeHash());
 
-wireDrop({ open: (files) => tabs.loadFiles(files), compare: (files) => views.compare.compareFiles(files) });
+wireDrop({
+  open: (files) => tabs.loadFiles(files),
+  compare: (files) => views.compare.compareFiles(files),
+  folder: (dir) => views.source.addEntry(dir).catch((e) => say(`Source folder ${dir.name}: ${e.message}`)),
+});
 wireKeys({ shownFlame: () => tabs.shownFlame() });
 wireExports({ tabs, client, messages });
 

@@ -18,6 +18,8 @@
 //   filter       string   the table's row filter (a regex)
 //   scroll       number   the table's scroll offset in pixels
 //   flip         boolean  flame (root at the bottom) instead of icicle
+//   source       boolean  the Source panel is open (for the selected function;
+//                         nothing else about sources is kept or linked)
 //   compare      object   comparisons only, else null: { baseKeys, newKeys,
 //                         mode: 'diff_base'|'base', normalize, sideBySide,
 //                         palette: 'rg'|'cb' }
@@ -42,6 +44,7 @@ export function newTabState({ sampleIndex = 0, compare = null, query = {} } = {}
     filter: '',
     scroll: 0,
     flip: false,
+    source: false,
     compare: compare && { mode: 'diff_base', normalize: false, sideBySide: false, palette: 'rg', ...compare },
   };
 }
@@ -71,6 +74,7 @@ export function toHash(state, { name, sampleTypes }) {
   if (state.zoomPath) h.set('zoom', state.zoomPath);
   if (state.selected) h.set('sel', state.selected);
   if (state.search) h.set('search', state.search);
+  if (state.source) h.set('src', '1');
   if (state.sort.by !== 'flat' || !state.sort.desc) h.set('sort', `${state.sort.by}${state.sort.desc ? '' : '-asc'}`);
   return h.toString();
 }
@@ -97,6 +101,7 @@ export function fromHash(hash) {
       state.zoomPath = h.get('zoom') || '';
       state.selected = h.get('sel') || '';
       state.search = h.get('search') || '';
+      state.source = h.get('src') === '1';
       // Version 2 added the table's order.
       const sort = version >= 2 ? h.get('sort') : null;
       if (sort) {

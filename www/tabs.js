@@ -96,6 +96,7 @@ export class Tabs {
     Object.assign(t.state, top.state());
     t.state.search = $('search').value;
     t.state.flip = flame.flip;
+    t.state.source = this.views.source.open;
   }
 
   async activate(key) {
@@ -264,6 +265,8 @@ export class Tabs {
       top.select(node, { scroll: false });
       await explore.peek(node);
     }
+    this.views.source.open = s.source;
+    await this.views.source.show(t.key, node);
   }
 
   // The flame graph on screen: the merged one, or in side by side the new side (the base follows).

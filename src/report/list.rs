@@ -40,6 +40,8 @@ pub struct Routine {
     pub end: i64,
     /// (flat, cum) per line that has a value.
     pub lines: HashMap<i64, (i64, i64)>,
+    /// The graph nodes (lines) of the routine.
+    pub nodes: Vec<usize>,
 }
 
 /// The routines of functions whose name matches `rx`, sorted by name then
@@ -114,7 +116,7 @@ fn routine(name: &str, file: String, ns: &[usize], pr: &Prepared, g: &graph::Gra
         flat = flat.wrapping_add(g.flat[n]);
         cum = cum.wrapping_add(g.cum[n]);
     }
-    Routine { name: name.to_string(), file, flat, cum, start: start.max(1), end, lines }
+    Routine { name: name.to_string(), file, flat, cum, start: start.max(1), end, lines, nodes: ns.to_vec() }
 }
 
 /// The text of `go tool pprof -list=RE`.

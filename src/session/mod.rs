@@ -12,6 +12,7 @@
 mod explore;
 mod flame;
 mod series;
+mod source;
 #[cfg(test)]
 mod tests;
 mod view;
@@ -19,6 +20,7 @@ mod view;
 pub use explore::{LabelKeyFacts, LabelValueFacts, NeighbourFacts, Neighbours, PivotFacts};
 pub use flame::BoxFacts;
 pub use series::{GoroutineRow, SeriesFacts};
+pub use source::{LineFacts, SourceRoutine};
 pub use view::{SearchResult, TopSort, TopTable, ViewInfo, ViewRequest};
 
 use crate::aggregate::combine;

@@ -233,3 +233,24 @@ fn session_timing() {
     let t3 = t.elapsed();
     eprintln!("load {t1:?} view {:?} top {:?} ({} rows)", t2 - t1, t3 - t2, top.name.len());
 }
+
+#[test]
+fn a_functions_source_lines_are_pprof_lists() {
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/go-leaky/heap.6.pb.gz")).unwrap();
+    let mut s = Session::new();
+    let id = s.load("heap.6.pb.gz", &bytes, &mut |_, _| {}).unwrap().id;
+    s.view(id, &ViewRequest::default()).unwrap();
+    let node = s.node_names(id).unwrap().iter().position(|n| n == "main.(*Cache).Put").unwrap() as u32;
+    let r = s.source(id, node).unwrap();
+    // go tool pprof -list='main.\(\*Cache\).Put' (the corpus's list.main.heap.txt).
+    assert_eq!(r.len(), 1);
+    assert_eq!(
+        (r[0].file.as_str(), r[0].flat.as_str(), r[0].cum.as_str()),
+        ("example.com/leaky/main.go", "720kB", "720kB")
+    );
+    assert_eq!((r[0].start, r[0].end), (26, 36));
+    assert_eq!(r[0].lines.iter().map(|l| (l.line, l.flat.as_str())).collect::<Vec<_>>(), [(31, "720kB")]);
+    // A refinement applies to the listing as to every view.
+    s.view(id, &ViewRequest { focus: "nothing-matches-this".into(), ..Default::default() }).unwrap();
+    assert!(s.source(id, 0).is_err() || s.source(id, 0).unwrap().is_empty());
+}

@@ -200,8 +200,10 @@ test('9. the labels panel shows numbers with units, each bar in its own row', as
   await load(page, data('go-leaky/heap.6.pb.gz'));
   await page.waitForFunction(() => /bytes \(numeric\)/.test(document.getElementById('labels').textContent));
   const rows = await page.$$eval('#labels .label-value', (rs) => rs.map((r) => {
-    const box = r.getBoundingClientRect(); const bar = r.querySelector('.bar').getBoundingClientRect();
-    return { text: r.children[0].textContent, inRow: bar.top >= box.top - 0.5 && bar.bottom <= box.bottom + 0.5 };
+    const box = r.getBoundingClientRect(); const bar = r.querySelector('.label-bar').getBoundingClientRect();
+    const text = r.children[0].getBoundingClientRect();
+    // A thin bar under its own text, not a block over it.
+    return { text: r.children[0].textContent, inRow: bar.top >= box.top - 0.5 && bar.bottom <= box.bottom + 0.5 && bar.height <= 6 && bar.top >= text.bottom - 1 };
   }));
   assert.ok(rows.length > 0);
   assert.ok(rows.every((r) => /[kMG]?B\b/.test(r.text)), `units: ${rows.map((r) => r.text).join(', ')}`);

@@ -178,7 +178,7 @@ export class ExploreView {
         const a = document.createElement('span'); a.textContent = v.value;
         const p = document.createElement('span'); p.textContent = v.pct;
         // The bar sits inside its own row, under its text (a share of the total).
-        const bar = document.createElement('span'); bar.className = 'bar';
+        const bar = document.createElement('span'); bar.className = 'label-bar';
         bar.style.width = `${Math.min(100, Math.max(0, v.share))}%`;
         row.append(t, a, p, bar);
         row.addEventListener('click', () => this.run({ tagfocus: v.tagfocus }));

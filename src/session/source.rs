@@ -1,0 +1,123 @@
+//! The Source panel: a function's lines with flat and cum per line, as
+//! `go tool pprof -list` computes them (lines granularity, the view's
+//! sample type and refinements), and in a comparison each line's base, new
+//! and change. The page reads the source files itself, from the folders the
+//! user picked; this says which lines and which values.
+
+use super::Session;
+use crate::aggregate::graph;
+use crate::aggregate::Prepared;
+use crate::error::{Error, ErrorKind, Result};
+use crate::query::Granularity;
+use crate::report::list;
+
+/// One line with a value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LineFacts {
+    /// The line number.
+    pub line: i64,
+    /// Flat and cum, as text ("." for zero, as pprof prints them).
+    pub flat: String,
+    /// Cum as text.
+    pub cum: String,
+    /// |cum| for the heat bar.
+    pub weight: f64,
+    /// In a comparison: base and new cum, as text, and the relative change
+    /// of cum (−1..1, ±1 for lines on one side only), for the diff colours.
+    pub base: String,
+    /// The new side's cum.
+    pub new: String,
+    /// The change of cum relative to the larger side.
+    pub change: f64,
+}
+
+/// A function's lines in one file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SourceRoutine {
+    /// The function.
+    pub name: String,
+    /// The file as the profile names it (after -trim_path rules).
+    pub file: String,
+    /// Flat and cum of the function in this file, and cum's share of the total.
+    pub flat: String,
+    /// Cum as text.
+    pub cum: String,
+    /// Cum as a share of the total.
+    pub pct: String,
+    /// First and last line to show, as pprof chooses them.
+    pub start: i64,
+    /// Last line to show.
+    pub end: i64,
+    /// The lines with a value, in line order.
+    pub lines: Vec<LineFacts>,
+}
+
+impl Session {
+    /// The source listing of graph node `node`'s function in the current
+    /// view: one routine per file, as `pprof-lens list '^name$'` with the
+    /// view's sample type and refinements.
+    pub fn source(&self, id: u32, node: u32) -> Result<Vec<SourceRoutine>> {
+        let c = self.current(id)?;
+        let pr = &c.prepared;
+        let nodes = &pr.nodes;
+        let key = nodes
+            .keys
+            .get(node as usize)
+            .ok_or_else(|| Error::new(ErrorKind::BadQuery, "no such function in this view"))?;
+        let name = nodes.str(key.name);
+        if name.is_empty() {
+            return Err(Error::new(
+                ErrorKind::BadQuery,
+                "this view groups by file, not by function: choose the functions granularity to see a function's source",
+            ));
+        }
+        let mut q = pr.query.clone();
+        q.granularity = Granularity::Lines;
+        let lines = Prepared::from_profile(pr.profile.clone(), q)?;
+        let rx = regex::Regex::new(&format!("^{}$", regex::escape(name))).expect("an escaped name is a regex");
+        let split = c.compare.then(|| {
+            graph::split_values(&lines.profile, &lines.stacks, lines.nodes.len(), lines.value_index, &c.is_base)
+        });
+        let fv = |v: i64| crate::report::format_value(&lines, v, &lines.query.unit);
+        let dot = |v: i64| if v == 0 { ".".to_string() } else { fv(v) };
+        let routines = list::routines(&lines, &rx)?.into_iter().flat_map(|(_, r)| r);
+        Ok(routines
+            .map(|r| {
+                let mut ls: Vec<LineFacts> = r
+                    .lines
+                    .iter()
+                    .map(|(&line, &(flat, cum))| {
+                        let (mut b, mut n) = (0i64, 0i64);
+                        if let Some((bg, ng)) = &split {
+                            for &k in r.nodes.iter().filter(|&&k| lines.nodes.keys[k].line == line) {
+                                b = b.wrapping_add(bg.cum[k]);
+                                n = n.wrapping_add(ng.cum[k]);
+                            }
+                        }
+                        let big = b.unsigned_abs().max(n.unsigned_abs()) as f64;
+                        LineFacts {
+                            line,
+                            flat: dot(flat),
+                            cum: dot(cum),
+                            weight: cum.unsigned_abs() as f64,
+                            base: if split.is_some() { dot(b) } else { String::new() },
+                            new: if split.is_some() { dot(n) } else { String::new() },
+                            change: if big > 0.0 { (n - b) as f64 / big } else { 0.0 },
+                        }
+                    })
+                    .collect();
+                ls.sort_by_key(|l| l.line);
+                SourceRoutine {
+                    pct: crate::units::percentage(r.cum, lines.total).trim().to_string(),
+                    flat: fv(r.flat),
+                    cum: fv(r.cum),
+                    name: r.name,
+                    file: r.file,
+                    start: r.start,
+                    end: r.end,
+                    lines: ls,
+                }
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,117 @@
+// The Source panel in headless Chromium: a source folder chosen with the
+// directory input gives each line the numbers of go tool pprof -list (the
+// corpus's oracles), for several functions, sample types and a refinement;
+// a comparison gives per-line changes; missing and changed files say so.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { useBrowser, shots, openPage, load, data, root, dist, compare } from './helpers.mjs';
+
+const env = useBrowser();
+const SRC = data('go-leaky/src');
+
+// The routine of function `name` in a go tool pprof -list oracle: [flat, cum, line, code] per line.
+function oracle(path, name) {
+  const text = readFileSync(path, 'utf8').split('\n');
+  const at = text.findIndex((l) => l.startsWith(`ROUTINE ======================== ${name} in `));
+  assert.ok(at >= 0, `${name} in ${path}`);
+  const out = [];
+  for (const l of text.slice(at + 2)) {
+    if (!l || l.startsWith('ROUTINE')) break;
+    const m = /^\s*(\S+)\s+(\S+)\s+(\d+):(.*)$/.exec(l);
+    out.push([m[1], m[2], m[3], m[4]]);
+  }
+  return out;
+}
+
+async function shown(page) {
+  return page.$$eval('#sourceBody table.source tr[data-line]', (trs) => trs.map((tr) => {
+    const td = [...tr.cells].map((c) => c.textContent);
+    return [td[0], td[1], td[3], td[4]];
+  }));
+}
+
+async function selectRow(page, name) {
+  // The row of `name` in the table as drawn now (a refinement redraws it).
+  await page.waitForFunction((n) => {
+    const row = window.pprofLens.table()?.name.indexOf(n);
+    if (row === undefined || row < 0) return false;
+    document.getElementById('tableBox').scrollTop = row * 20;
+    const tr = document.querySelector(`#top tbody tr[data-row="${row}"]`);
+    return tr && tr.lastChild.textContent.replace(/ \(inline\)$/, '') === n;
+  }, name);
+  const row = await page.evaluate((n) => window.pprofLens.table().name.indexOf(n), name);
+  const before = await page.$eval('#sourceBody', (b) => b.dataset.ready || '');
+  await page.click(`#top tbody tr[data-row="${row}"]`);
+  await page.waitForFunction((b) => (document.getElementById('sourceBody').dataset.ready || '') !== b, before);
+}
+
+test('a chosen source folder shows go tool pprof -list\'s numbers beside each line', async () => {
+  const { context, page } = await openPage(env.browser, env.url);
+  await load(page, data('go-leaky/heap.6.pb.gz'));
+  await page.click('#sourceBox summary');
+  // Before any folder: the lines with values, and which path was looked for.
+  await selectRow(page, 'main.readDetails');
+  assert.match(await page.textContent('#sourceBody'), /Not found: the profile records example\.com\/leaky\/main\.go; searched no source folder yet/);
+  await page.setInputFiles('#sourceInput', SRC);
+  await page.waitForFunction(() => /main\.go|found/.test(document.getElementById('sourceRoots').textContent) && document.querySelector('#sourceBody td.code')?.textContent);
+  const want = (file, name) => oracle(data(`go-leaky/expected/${file}`), name);
+  assert.deepEqual(await shown(page), want('list.readDetails.txt', 'main.readDetails'));
+  for (const name of ['main.(*Cache).Put', 'main.startTask.func1', 'main.handleDetails']) {
+    await selectRow(page, name);
+    assert.deepEqual(await shown(page), want('list.main.heap.txt', name), name);
+  }
+  assert.match(await page.textContent('#sourceRoots'), /src \(1 files, 1 found\)/);
+  await page.screenshot({ path: `${shots}/source.png`, fullPage: true });
+  // Another sample type.
+  await page.selectOption('#sampleType', { label: 'alloc_space (bytes)' });
+  await page.waitForFunction(() => /alloc_space/.test(document.getElementById('header').textContent));
+  await selectRow(page, 'main.loadUser');
+  assert.deepEqual(await shown(page), want('list.main.alloc_space.txt', 'main.loadUser'));
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('a refinement and a comparison list per line as -list does with the same flags', async () => {
+  const { context, page } = await openPage(env.browser, env.url);
+  await load(page, data('go-leaky/cpu.pb.gz'));
+  await page.setInputFiles('#sourceInput', SRC);
+  await page.click('#sourceBox summary');
+  await page.click('#refineToggle');
+  await page.fill('#refineForm input[name=tagfocus]', 'handler=/api/users');
+  await page.click('#refineForm button[type=submit]');
+  await page.waitForFunction(() => /tagfocus/.test(document.getElementById('chips').textContent));
+  await selectRow(page, 'main.handleUsers');
+  assert.deepEqual(await shown(page), oracle(data('go-leaky/expected-extra/list.cpu.lines.tagfocus.txt'), 'main.handleUsers'));
+  // A comparison: base → new per line, and Δ as -list -diff_base prints it.
+  await load(page, data('go-leaky/heap.1.pb.gz'), data('go-leaky/heap.6.pb.gz'));
+  await compare(page, { 'heap.1.pb.gz': 'base', 'heap.6.pb.gz': 'new' });
+  await page.evaluate(() => { document.getElementById('sourceBox').open = true; });
+  await selectRow(page, 'main.readDetails');
+  const rows = await page.$$eval('#sourceBody table.source tr[data-line]', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  const want = oracle(data('go-leaky/expected/list.diff.txt'), 'main.readDetails');
+  assert.deepEqual(rows.map((r) => [r[2], r[3], r[5], r[6]]), want);
+  const hot = rows.find((r) => r[3] !== '.');
+  assert.notEqual(hot[0], hot[1], 'base and new differ on the growing line');
+  await context.close();
+});
+
+test('a changed file says so instead of showing wrong lines; the offline file reads a folder too', async () => {
+  const tmp = `${root}/target/browser-tmp/stale/example.com/leaky`;
+  mkdirSync(tmp, { recursive: true });
+  writeFileSync(`${tmp}/main.go`, readFileSync(`${SRC}/example.com/leaky/main.go`, 'utf8').split('\n').slice(0, 20).join('\n'));
+  const context = await env.browser.newContext();
+  const page = await context.newPage();
+  page.errors = [];
+  page.on('pageerror', (e) => page.errors.push(e.message));
+  await page.goto(pathToFileURL(`${dist}/pprof-lens.html`).href);
+  await page.waitForFunction(() => document.body.dataset.core && document.body.dataset.core !== 'none');
+  await load(page, data('go-leaky/heap.6.pb.gz'));
+  await page.setInputFiles('#sourceInput', `${root}/target/browser-tmp/stale`);
+  await page.click('#sourceBox summary');
+  await selectRow(page, 'main.readDetails');
+  assert.match(await page.textContent('#sourceBody'), /main\.go has 20 lines, but the profile has costs on line 52: the file has changed since the profile was taken/);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

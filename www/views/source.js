@@ -1,0 +1,151 @@
+// The Source panel: the selected function's lines with flat and cum per
+// line (as go tool pprof -list computes them, with the view's sample type
+// and refinements), the lines around them, a heat bar per line, and in a
+// comparison each line's base → new in the diff colours. The code comes
+// from the source folders the user picked (sources.js); nothing is sent.
+import { diffColor } from '../render/flame.js';
+
+export class SourceView {
+  constructor(el, client, roots, { onMessage, onChange }) {
+    Object.assign(this, { el, client, roots, onMessage, onChange });
+    this.key = null; this.node = -1; this.seq = 0;
+    el.pick.addEventListener('click', () => this.pick());
+    el.input.addEventListener('change', (e) => {
+      if (e.target.files.length) { this.roots.addFileList([...e.target.files]); this.refresh(); }
+      e.target.value = '';
+    });
+    el.box.addEventListener('toggle', () => { this.onChange?.(); if (el.box.open) this.refresh(); });
+  }
+
+  get open() { return this.el.box.open; }
+  set open(v) { this.el.box.open = v; }
+
+  // Asks for a folder: the File System Access API where there is one
+  // (Chromium), else the directory input every browser has.
+  async pick() {
+    if (window.showDirectoryPicker) {
+      try {
+        const h = await window.showDirectoryPicker({ id: 'pprof-lens-sources' });
+        await this.roots.addHandle(h);
+        await this.refresh();
+        return;
+      } catch (e) {
+        if (e.name === 'AbortError') return;
+        // Refused (a file:// page, a policy): the input still works.
+      }
+    }
+    this.el.input.click();
+  }
+
+  async addEntry(dir) {
+    await this.roots.addEntry(dir);
+    this.open = true;
+    await this.refresh();
+  }
+
+  // The function (graph node) of view `key` to list.
+  async show(key, node) {
+    this.key = key; this.node = node;
+    await this.refresh();
+  }
+
+  async refresh() {
+    const el = this.el;
+    el.roots.textContent = this.roots.roots.length ? `Source folders: ${this.roots.summary()}` : 'No source folder yet.';
+    if (!this.open) return;
+    const seq = ++this.seq;
+    if (this.key === null || this.node < 0) {
+      el.title.textContent = 'Source';
+      el.body.replaceChildren(hint('Select a function (click a row or a frame) to see its lines.'));
+      return;
+    }
+    let routines;
+    try {
+      routines = await this.client.source(this.key, this.node);
+    } catch (e) {
+      if (seq === this.seq) { el.title.textContent = 'Source'; el.body.replaceChildren(hint(e.message)); }
+      return;
+    }
+    const parts = await Promise.all(routines.map((r) => this.routine(r)));
+    if (seq !== this.seq) return;
+    el.title.textContent = routines.length ? `Source of ${routines[0].name}` : 'Source';
+    if (!routines.length) parts.push(hint('No source information for this function (the profile records no file for it).'));
+    el.body.replaceChildren(...parts);
+    el.roots.textContent = this.roots.roots.length ? `Source folders: ${this.roots.summary()}` : 'No source folder yet.';
+    el.body.dataset.ready = String(Date.now());
+  }
+
+  // One routine: the function's lines in one file.
+  async routine(r) {
+    const div = document.createElement('div');
+    div.className = 'routine';
+    const head = document.createElement('div');
+    head.className = 'routine-head';
+    head.textContent = `${r.file} · flat ${r.flat}, cum ${r.cum} (${r.pct} of the total)`;
+    div.append(head);
+    let src = null;
+    try {
+      src = await this.roots.lines(r.file);
+    } catch (e) {
+      const p = hint(e.message);
+      const add = document.createElement('button');
+      add.type = 'button'; add.textContent = 'Add a source folder…';
+      add.addEventListener('click', () => this.pick());
+      p.append(' ', add);
+      div.append(p);
+    }
+    const values = new Map(r.lines.map((l) => [l.line, l]));
+    const last = Math.max(...r.lines.map((l) => l.line));
+    if (src && last > src.lines.length) {
+      div.append(hint(`${src.rel} has ${src.lines.length} lines, but the profile has costs on line ${last}: the file has changed since the profile was taken, so its lines are not shown.`));
+      src = null;
+    }
+    const diff = r.lines.some((l) => l.base !== '');
+    const max = Math.max(1, ...r.lines.map((l) => l.weight));
+    const table = document.createElement('table');
+    table.className = 'source';
+    const headRow = document.createElement('tr');
+    for (const h of diff ? ['base', 'new', 'Δ flat', 'Δ cum', '', 'line', 'code'] : ['flat', 'cum', '', 'line', 'code']) {
+      const th = document.createElement('th'); th.textContent = h; headRow.append(th);
+    }
+    table.append(headRow);
+    // Without the file, the lines with values; with it, pprof's range.
+    const numbers = src ? range(r.start, Math.min(r.end, src.lines.length)) : r.lines.map((l) => l.line);
+    for (const n of numbers) {
+      const v = values.get(n);
+      const tr = document.createElement('tr');
+      if (v) tr.className = 'hot';
+      tr.dataset.line = String(n);
+      const cells = diff ? [v?.base ?? '.', v?.new ?? '.', v?.flat ?? '.', v?.cum ?? '.'] : [v?.flat ?? '.', v?.cum ?? '.'];
+      for (const c of cells) { const td = document.createElement('td'); td.className = 'num'; td.textContent = c; tr.append(td); }
+      const heat = document.createElement('td');
+      heat.className = 'heat';
+      if (v) {
+        const bar = document.createElement('span');
+        bar.style.width = `${Math.max(2, (100 * v.weight) / max)}%`;
+        if (diff) bar.style.background = diffColor(v.change);
+        heat.append(bar);
+      }
+      const no = document.createElement('td'); no.className = 'num lineno'; no.textContent = String(n);
+      const code = document.createElement('td'); code.className = 'code';
+      code.textContent = src ? src.lines[n - 1] : '';
+      tr.append(heat, no, code);
+      table.append(tr);
+    }
+    div.append(table);
+    return div;
+  }
+}
+
+function range(a, b) {
+  const out = [];
+  for (let i = a; i <= b; i++) out.push(i);
+  return out;
+}
+
+function hint(text) {
+  const p = document.createElement('p');
+  p.className = 'muted source-hint';
+  p.textContent = text;
+  return p;
+}
