@@ -420,6 +420,39 @@ impl Session {
             .into())
     }
 
+    /// Function `name`'s lines across the snapshots `ids`.
+    #[wasm_bindgen(js_name = sourceSeries)]
+    pub fn source_series(&self, ids: &[u32], name: &str, sample_index: Option<u32>) -> R<JsValue> {
+        let routines = self.inner.source_series(ids, name, sample_index).map_err(err)?;
+        Ok(routines
+            .into_iter()
+            .map(|r| {
+                let lines: Array = r
+                    .lines
+                    .into_iter()
+                    .map(|l| {
+                        let values: Array = l.values.iter().map(JsValue::from).collect();
+                        object(vec![
+                            ("line", num(l.line as f64)),
+                            ("values", values.into()),
+                            ("growth", l.growth.into()),
+                            ("weight", num(l.growth_value.abs())),
+                        ])
+                    })
+                    .collect();
+                object(vec![
+                    ("name", r.name.into()),
+                    ("file", r.file.into()),
+                    ("start", num(r.start as f64)),
+                    ("end", num(r.end as f64)),
+                    ("growing", num(r.growing as f64)),
+                    ("lines", lines.into()),
+                ])
+            })
+            .collect::<Array>()
+            .into())
+    }
+
     /// The current view as a raw profile.proto.
     #[wasm_bindgen(js_name = exportProfile)]
     pub fn export_profile(&self, id: u32) -> R<Vec<u8>> {

@@ -81,6 +81,7 @@ export class Client {
   labels(key) { return this.call('labels', { key }); }
   pivot(key, node) { return this.call('pivot', { key, node }); }
   source(key, node) { return this.call('source', { key, node }); }
+  sourceSeries(keys, name, sampleIndex) { return this.call('sourceSeries', { keys, name, sampleIndex }); }
   exportProfile(key) { return this.call('exportProfile', { key }); }
   stats() { return this.call('stats', {}); }
 

@@ -41,6 +41,7 @@ const ops = {
   labels: ({ key }) => session.labels(id(key)),
   pivot: ({ key, node }) => session.pivot(id(key), node),
   source: ({ key, node }) => session.source(id(key), node),
+  sourceSeries: ({ keys, name, sampleIndex }) => session.sourceSeries(Uint32Array.from(keys, id), name, sampleIndex),
   exportProfile: ({ key }) => session.exportProfile(id(key)),
   findPath: ({ key, side, path }) => {
     const k = session.findPath(id(key), side || 0, path);

@@ -10,7 +10,7 @@ import { SeriesView } from './views/series.js';
 import { GoroutinesView } from './views/goroutines.js';
 import { ExploreView } from './views/explore.js';
 import { CompareView } from './views/compare.js';
-import { SourceView } from './views/source.js';
+import { SourceView, renderSeriesSource } from './views/source.js';
 import { SourceRoots } from './sources.js';
 import { wireExports } from './export.js';
 import { wireKeys } from './keys.js';
@@ -117,6 +117,7 @@ views.series = new SeriesView({
   stacksBox: $('stacksBox'), stacks: document.querySelector('#stacks tbody'),
 }, client, {
   onMessage: say,
+  onSource: (keys, name) => renderSeriesSource($('suspectSource'), client, views.source.roots, keys, name),
   onGrowth: (first, last, name) => {
     const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     return tabs.createComparison([first], [last], { focus: `^${esc}$`, name: `growth of ${name}` });

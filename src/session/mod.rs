@@ -20,7 +20,7 @@ mod view;
 pub use explore::{LabelKeyFacts, LabelValueFacts, NeighbourFacts, Neighbours, PivotFacts};
 pub use flame::BoxFacts;
 pub use series::{GoroutineRow, SeriesFacts};
-pub use source::{LineFacts, SourceRoutine};
+pub use source::{LineFacts, SeriesLine, SeriesRoutine, SourceRoutine};
 pub use view::{SearchResult, TopSort, TopTable, ViewInfo, ViewRequest};
 
 use crate::aggregate::combine;

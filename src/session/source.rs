@@ -71,16 +71,24 @@ impl Session {
                 "this view groups by file, not by function: choose the functions granularity to see a function's source",
             ));
         }
-        let mut q = pr.query.clone();
-        q.granularity = Granularity::Lines;
-        let lines = Prepared::from_profile(pr.profile.clone(), q)?;
+        // The same view at lines granularity, made once per view (switching
+        // functions then costs one pass over its nodes).
+        let lines = match c.lines.get() {
+            Some(l) => l,
+            None => {
+                let mut q = pr.query.clone();
+                q.granularity = Granularity::Lines;
+                let l = Prepared::from_profile(pr.profile.clone(), q)?;
+                c.lines.get_or_init(|| l)
+            }
+        };
         let rx = regex::Regex::new(&format!("^{}$", regex::escape(name))).expect("an escaped name is a regex");
         let split = c.compare.then(|| {
             graph::split_values(&lines.profile, &lines.stacks, lines.nodes.len(), lines.value_index, &c.is_base)
         });
-        let fv = |v: i64| crate::report::format_value(&lines, v, &lines.query.unit);
+        let fv = |v: i64| crate::report::format_value(lines, v, &lines.query.unit);
         let dot = |v: i64| if v == 0 { ".".to_string() } else { fv(v) };
-        let routines = list::routines(&lines, &rx)?.into_iter().flat_map(|(_, r)| r);
+        let routines = list::routines(lines, &rx)?.into_iter().flat_map(|(_, r)| r);
         Ok(routines
             .map(|r| {
                 let mut ls: Vec<LineFacts> = r
@@ -116,6 +124,105 @@ impl Session {
                     start: r.start,
                     end: r.end,
                     lines: ls,
+                }
+            })
+            .collect())
+    }
+}
+
+/// (file, first line, last line, cum per snapshot of each line with a value).
+type FileLines = (String, i64, i64, std::collections::BTreeMap<i64, Vec<i64>>);
+
+/// A function's lines in one file across a series of snapshots.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeriesRoutine {
+    /// The function.
+    pub name: String,
+    /// The file as the profiles name it.
+    pub file: String,
+    /// First and last line to show (the union of the snapshots' ranges).
+    pub start: i64,
+    /// Last line to show.
+    pub end: i64,
+    /// Lines with a value in some snapshot, in line order.
+    pub lines: Vec<SeriesLine>,
+    /// The line whose cum grew most from the first snapshot to the last.
+    pub growing: i64,
+}
+
+/// One line's cum in each snapshot.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeriesLine {
+    /// The line number.
+    pub line: i64,
+    /// Cum per snapshot, as text ("." for zero).
+    pub values: Vec<String>,
+    /// Last minus first, as text.
+    pub growth: String,
+    /// Last minus first, raw (for the heat bar).
+    pub growth_value: f64,
+}
+
+impl Session {
+    /// The lines of function `name` in each snapshot `ids` (in the given
+    /// order), as `pprof-lens list` computes them for each, with the growth
+    /// of every line from the first snapshot to the last.
+    pub fn source_series(&self, ids: &[u32], name: &str, sample_index: Option<u32>) -> Result<Vec<SeriesRoutine>> {
+        let rx = regex::Regex::new(&format!("^{}$", regex::escape(name))).expect("an escaped name is a regex");
+        let n = ids.len();
+        // file -> (start, end, line -> cum per snapshot)
+        let mut files: Vec<FileLines> = Vec::new();
+        let mut unit = (String::new(), String::new());
+        for (i, &id) in ids.iter().enumerate() {
+            let p = self.get(id)?.profile().clone();
+            let q = crate::Query {
+                sample_index: sample_index.map(|s| s.to_string()).unwrap_or_default(),
+                granularity: Granularity::Lines,
+                ..Default::default()
+            };
+            let pr = Prepared::from_profile(p, q)?;
+            unit = (pr.sample_type().unit.clone(), pr.query.unit.clone());
+            let Ok(found) = list::routines(&pr, &rx) else { continue };
+            for r in found.into_iter().flat_map(|(_, r)| r) {
+                let k = match files.iter().position(|f| f.0 == r.file) {
+                    Some(k) => k,
+                    None => {
+                        files.push((r.file.clone(), r.start, r.end, Default::default()));
+                        files.len() - 1
+                    }
+                };
+                let f = &mut files[k];
+                f.1 = f.1.min(r.start);
+                f.2 = f.2.max(r.end);
+                for (line, (_, cum)) in r.lines {
+                    f.3.entry(line).or_insert_with(|| vec![0; n])[i] = cum;
+                }
+            }
+        }
+        if files.is_empty() {
+            return Err(Error::new(ErrorKind::BadQuery, format!("{name} has no samples in these snapshots")));
+        }
+        let fv = |v: i64| if v == 0 { ".".to_string() } else { crate::units::scaled_label(v, &unit.0, &unit.1) };
+        Ok(files
+            .into_iter()
+            .map(|(file, start, end, lines)| {
+                let growth = |v: &[i64]| v[n - 1].wrapping_sub(v[0]);
+                let growing = lines.iter().max_by_key(|(_, v)| growth(v)).map_or(start, |(&l, _)| l);
+                SeriesRoutine {
+                    name: name.to_string(),
+                    file,
+                    start,
+                    end,
+                    growing,
+                    lines: lines
+                        .iter()
+                        .map(|(&line, v)| SeriesLine {
+                            line,
+                            values: v.iter().map(|&x| fv(x)).collect(),
+                            growth: if growth(v) > 0 { format!("+{}", fv(growth(v))) } else { fv(growth(v)) },
+                            growth_value: growth(v) as f64,
+                        })
+                        .collect(),
                 }
             })
             .collect())

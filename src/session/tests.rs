@@ -254,3 +254,22 @@ fn a_functions_source_lines_are_pprof_lists() {
     s.view(id, &ViewRequest { focus: "nothing-matches-this".into(), ..Default::default() }).unwrap();
     assert!(s.source(id, 0).is_err() || s.source(id, 0).unwrap().is_empty());
 }
+
+#[test]
+fn a_series_suspect_opens_on_its_growing_line() {
+    let mut s = Session::new();
+    let ids: Vec<u32> = (1..=6)
+        .map(|i| {
+            let path = format!("{}/tests/data/go-leaky/heap.{i}.pb.gz", env!("CARGO_MANIFEST_DIR"));
+            s.load(&format!("heap.{i}.pb.gz"), &std::fs::read(path).unwrap(), &mut |_, _| {}).unwrap().id
+        })
+        .collect();
+    let r = s.source_series(&ids, "main.readDetails", None).unwrap();
+    assert_eq!(r.len(), 1);
+    let g = r[0].lines.iter().find(|l| l.line == r[0].growing).unwrap();
+    assert_eq!(r[0].growing, 52, "the 64 kB buffer");
+    assert_eq!(g.values.len(), 6);
+    assert_eq!(g.values[5], "149.94MB", "heap.6's -list value");
+    assert!(g.growth.starts_with('+'));
+    assert!(s.source_series(&ids, "no.such", None).is_err());
+}

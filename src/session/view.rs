@@ -95,6 +95,8 @@ pub(super) struct Current {
     pub(super) no_percentages: bool,
     /// The pivot flame graphs of one function, when asked for.
     pub(super) pivot: Option<super::explore::Pivot>,
+    /// The view at lines granularity (the Source panel), made on first use.
+    pub(super) lines: OnceCell<Prepared>,
 }
 
 impl Current {
@@ -327,6 +329,7 @@ impl Session {
             sides: OnceCell::new(),
             no_percentages,
             pivot: None,
+            lines: OnceCell::new(),
         });
         Ok(info)
     }

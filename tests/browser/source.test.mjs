@@ -115,3 +115,45 @@ test('a changed file says so instead of showing wrong lines; the offline file re
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('a folder dropped on the page becomes a source folder', async () => {
+  const { context, page } = await openPage(env.browser, env.url);
+  await load(page, data('go-leaky/heap.6.pb.gz'));
+  // A real drag of a directory, through the browser's own drag and drop.
+  const cdp = await context.newCDPSession(page);
+  const drag = { items: [], files: [SRC], dragOperationsMask: 1 };
+  for (const type of ['dragEnter', 'dragOver', 'drop']) await cdp.send('Input.dispatchDragEvent', { type, x: 100, y: 300, data: drag });
+  await page.waitForFunction(() => /Source folders: src/.test(document.getElementById('sourceRoots').textContent));
+  assert.equal(await page.evaluate(() => window.pprofLens.tabs().length), 1, 'no profile tab for a folder');
+  assert.ok(await page.$eval('#sourceBox', (d) => d.open), 'the panel opens');
+  await selectRow(page, 'main.(*Cache).Put');
+  assert.deepEqual(await shown(page), oracle(data('go-leaky/expected/list.main.heap.txt'), 'main.(*Cache).Put'));
+  assert.match(page.url(), /src=1/, 'the link says a source view is open, nothing more');
+  assert.doesNotMatch(decodeURIComponent(page.url()), /example\.com|main\.go/);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('a series suspect opens on the line that keeps growing, with its value per snapshot', async () => {
+  const { context, page } = await openPage(env.browser, env.url, { width: 1400, height: 1000 });
+  await load(page, ...[1, 2, 3, 4, 5, 6].map((i) => data(`go-leaky/heap.${i}.pb.gz`)));
+  await page.setInputFiles('#sourceInput', SRC);
+  await page.click('#seriesBtn');
+  await page.waitForFunction(() => document.body.dataset.series && document.querySelectorAll('#suspects tbody tr').length > 0);
+  await page.click('#suspects tbody tr:has-text("main.readDetails")');
+  await page.click('#suspectPeek button:has-text("Source of main.readDetails")');
+  await page.waitForFunction(() => document.getElementById('suspectSource').dataset.ready);
+  const row = await page.$eval('#suspectSource tr.growing', (tr) => ({ line: tr.dataset.line, cells: [...tr.cells].map((c) => c.textContent) }));
+  assert.equal(row.line, '52');
+  assert.equal(row.cells[5], '149.94MB', 'the last snapshot\'s value, as -list prints it');
+  assert.match(row.cells[6], /^\+/, 'growth');
+  assert.match(row.cells.at(-1), /data := make\(\[\]byte, 64<<10\)/);
+  assert.ok(await page.$eval('#suspectSource tr.growing', (tr) => {
+    const r = tr.getBoundingClientRect();
+    const box = tr.closest('.suspect-source').getBoundingClientRect();
+    return r.top >= box.top && r.bottom <= box.bottom;
+  }), 'scrolled into view');
+  await page.screenshot({ path: `${shots}/series-source.png` });
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

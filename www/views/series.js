@@ -4,8 +4,8 @@
 import { drawLine, sparkline } from '../render/chart.js';
 
 export class SeriesView {
-  constructor(el, client, { onMessage, onGrowth }) {
-    Object.assign(this, { el, client, onMessage, onGrowth });
+  constructor(el, client, { onMessage, onGrowth, onSource }) {
+    Object.assign(this, { el, client, onMessage, onGrowth, onSource });
     this.keys = [];
   }
 
@@ -73,12 +73,16 @@ export class SeriesView {
     growth.type = 'button'; growth.className = 'growth';
     growth.textContent = `Growth flame graph of ${name} (last − first snapshot)`;
     growth.addEventListener('click', () => this.onGrowth?.(this.keys[0], last, name));
+    const source = document.createElement('button');
+    source.type = 'button'; source.className = 'growth';
+    source.textContent = `Source of ${name}, line by line`;
+    source.addEventListener('click', () => this.onSource?.(this.keys, name));
     try {
       const text = await this.client.peek(last, `^${esc}$`);
-      this.el.peek.replaceChildren(growth,
+      this.el.peek.replaceChildren(growth, ' ', source,
         `\n\nCallers and callees of ${name} in the last snapshot (as go tool pprof -peek):\n\n${text}`);
     } catch (e) {
-      this.el.peek.replaceChildren(growth, `\n\n${e.message}`);
+      this.el.peek.replaceChildren(growth, ' ', source, `\n\n${e.message}`);
     }
     this.el.peek.hidden = false;
   }

@@ -137,6 +137,64 @@ export class SourceView {
   }
 }
 
+// A leak suspect's lines across the snapshots of a series, each line's value
+// per snapshot and its growth, scrolled to the line that grew most.
+export async function renderSeriesSource(container, client, roots, keys, name) {
+  container.replaceChildren(hint(`Reading the lines of ${name}…`));
+  let routines;
+  try {
+    routines = await client.sourceSeries(keys, name);
+  } catch (e) {
+    container.replaceChildren(hint(e.message));
+    return;
+  }
+  const parts = [];
+  for (const r of routines) {
+    const div = document.createElement('div');
+    div.className = 'routine';
+    const head = document.createElement('div');
+    head.className = 'routine-head';
+    head.textContent = `${r.name} in ${r.file}: each line's value per snapshot and its growth (first → last)`;
+    div.append(head);
+    let src = null;
+    try { src = await roots.lines(r.file); } catch (e) { div.append(hint(`${e.message} Add a source folder in the profile view to see the code.`)); }
+    const values = new Map(r.lines.map((l) => [l.line, l]));
+    const last = Math.max(...r.lines.map((l) => l.line));
+    if (src && last > src.lines.length) {
+      div.append(hint(`${src.rel} has ${src.lines.length} lines, but the profiles have costs on line ${last}: the file has changed since they were taken.`));
+      src = null;
+    }
+    const n = keys.length;
+    const max = Math.max(1, ...r.lines.map((l) => l.weight));
+    const table = document.createElement('table');
+    table.className = 'source';
+    const hr = document.createElement('tr');
+    for (const h of [...keys.map((_, i) => `#${i + 1}`), 'growth', '', 'line', 'code']) { const th = document.createElement('th'); th.textContent = h; hr.append(th); }
+    table.append(hr);
+    const numbers = src ? range(r.start, Math.min(r.end, src.lines.length)) : r.lines.map((l) => l.line);
+    for (const ln of numbers) {
+      const v = values.get(ln);
+      const tr = document.createElement('tr');
+      tr.dataset.line = String(ln);
+      if (v) tr.className = ln === r.growing ? 'hot growing' : 'hot';
+      for (const c of [...(v ? v.values : Array(n).fill('.')), v?.growth ?? '.']) {
+        const td = document.createElement('td'); td.className = 'num'; td.textContent = c; tr.append(td);
+      }
+      const heat = document.createElement('td'); heat.className = 'heat';
+      if (v && v.weight > 0) { const bar = document.createElement('span'); bar.style.width = `${Math.max(2, (100 * v.weight) / max)}%`; heat.append(bar); }
+      const no = document.createElement('td'); no.className = 'num lineno'; no.textContent = String(ln);
+      const code = document.createElement('td'); code.className = 'code'; code.textContent = src ? src.lines[ln - 1] : '';
+      tr.append(heat, no, code);
+      table.append(tr);
+    }
+    div.append(table);
+    parts.push(div);
+  }
+  container.replaceChildren(...parts);
+  container.querySelector('tr.growing')?.scrollIntoView({ block: 'center' });
+  container.dataset.ready = String(Date.now());
+}
+
 function range(a, b) {
   const out = [];
   for (let i = a; i <= b; i++) out.push(i);
