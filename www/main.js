@@ -65,6 +65,7 @@ views.explore = new ExploreView({
 });
 views.source = new SourceView({
   box: $('sourceBox'), title: $('sourceTitle'), pick: $('sourcePick'), roots: $('sourceRoots'), input: $('sourceInput'), body: $('sourceBody'),
+  remember: $('sourceRemember'), remembered: $('sourceRemembered'),
 }, client, new SourceRoots(), { onMessage: say, onChange: () => tabs.writeHash() });
 views.goroutines = new GoroutinesView({ box: $('goroutinesBox'), tbody: document.querySelector('#goroutines tbody') }, client);
 views.compare = new CompareView({
@@ -169,6 +170,8 @@ $('themeBtn').addEventListener('click', () => {
   setTheme(theme);
 });
 
+// The Remember box only where folders can be remembered (File System Access API).
+$('sourceRememberBox').hidden = !window.showDirectoryPicker;
 window.pprofLens = testSurface({ tabs, views, client });
 
 client.start().then((mode) => { document.body.dataset.core = mode; }).catch((e) => {

@@ -122,3 +122,44 @@ export class SourceRoots {
     return this.roots.map((r) => `${r.name} (${r.files.size} files, ${r.resolved.size} found)`).join(' · ');
   }
 }
+
+// Folders remembered in this browser (File System Access API handles kept in
+// IndexedDB): the next visit only asks for permission again. Nothing but the
+// handle (the browser's own reference to the folder) is stored.
+const DB = 'pprof-lens';
+const STORE = 'source-folders';
+
+function db() {
+  return new Promise((resolve, reject) => {
+    const req = indexedDB.open(DB, 1);
+    req.onupgradeneeded = () => req.result.createObjectStore(STORE);
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+async function tx(mode, f) {
+  const d = await db();
+  return new Promise((resolve, reject) => {
+    const t = d.transaction(STORE, mode);
+    const out = f(t.objectStore(STORE));
+    t.oncomplete = () => { d.close(); resolve(out?.result); };
+    t.onerror = () => { d.close(); reject(t.error); };
+  });
+}
+
+export const remembered = {
+  async list() {
+    try {
+      const d = await db();
+      return await new Promise((resolve, reject) => {
+        const out = [];
+        const req = d.transaction(STORE).objectStore(STORE).openCursor();
+        req.onsuccess = () => { const c = req.result; if (c) { out.push(c.value); c.continue(); } else { d.close(); resolve(out); } };
+        req.onerror = () => { d.close(); reject(req.error); };
+      });
+    } catch { return []; } // storage refused (a private window, a policy): nothing remembered
+  },
+  async add(handle) { try { await tx('readwrite', (s) => s.put(handle, handle.name)); return true; } catch { return false; } },
+  async forget(name) { try { await tx('readwrite', (s) => s.delete(name)); } catch { /* nothing kept */ } },
+};

@@ -20,6 +20,9 @@
 //   zoomInfo(side)  the tooltip facts of the box a flame graph is zoomed to
 //   zoomTo(side, box) / zoomOut(side)   drive a flame graph (benchmark)
 //   loadFiles(files), compare(baseKeys, newKeys)   as the page's own buttons do
+//   addSourceHandle(handle)   a source folder as the directory picker gives it
+//                 (a FileSystemDirectoryHandle; tests use the origin's private
+//                 file system, since a headless browser shows no picker)
 import { SIDE } from './client.js';
 import { ROOT } from './views/flame.js';
 
@@ -64,6 +67,7 @@ export function testSurface({ tabs, views, client }) {
     zoomTo: (side, box) => flameView(side).zoomTo(box),
     zoomOut: (side) => flameView(side).zoomTo(ROOT),
     loadFiles: (files) => tabs.loadFiles(files),
+    addSourceHandle: (h) => views.source.addHandle(h),
     compare: (baseKeys, newKeys) => tabs.createComparison(baseKeys, newKeys),
   });
 }

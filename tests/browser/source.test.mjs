@@ -157,3 +157,36 @@ test('a series suspect opens on the line that keeps growing, with its value per 
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('a remembered folder comes back on the next visit with one click', async () => {
+  const { context, page } = await openPage(env.browser, env.url);
+  const text = readFileSync(`${SRC}/example.com/leaky/main.go`, 'utf8');
+  // The picker cannot be driven headless: the origin's private file system
+  // gives the same kind of handle the picker returns.
+  await page.evaluate(async (t) => {
+    const root = await navigator.storage.getDirectory();
+    const dir = await root.getDirectoryHandle('leaky-src', { create: true });
+    const leaky = await (await dir.getDirectoryHandle('example.com', { create: true })).getDirectoryHandle('leaky', { create: true });
+    const w = await (await leaky.getFileHandle('main.go', { create: true })).createWritable();
+    await w.write(t); await w.close();
+    document.getElementById('sourceRemember').checked = true;
+    await window.pprofLens.addSourceHandle(dir);
+  }, text);
+  await page.reload();
+  await page.waitForFunction(() => document.body.dataset.core && document.body.dataset.core !== 'none');
+  await load(page, data('go-leaky/heap.6.pb.gz'));
+  await page.waitForSelector('#sourceRemembered button:has-text("Reopen leaky-src")');
+  await page.click('#sourceRemembered button:has-text("Reopen leaky-src")');
+  await page.waitForFunction(() => /leaky-src/.test(document.getElementById('sourceRoots').textContent));
+  await selectRow(page, 'main.(*Cache).Put');
+  assert.deepEqual(await shown(page), oracle(data('go-leaky/expected/list.main.heap.txt'), 'main.(*Cache).Put'));
+  // Forgetting it removes it for the next visit.
+  await page.reload();
+  await page.waitForFunction(() => document.body.dataset.core && document.body.dataset.core !== 'none');
+  await load(page, data('go-leaky/heap.6.pb.gz'));
+  await page.waitForSelector('#sourceRemembered button[title^="Forget"]');
+  await page.click('#sourceRemembered button[title^="Forget"]');
+  await page.waitForFunction(() => !document.querySelector('#sourceRemembered button'));
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

@@ -4,6 +4,7 @@
 // comparison each line's base → new in the diff colours. The code comes
 // from the source folders the user picked (sources.js); nothing is sent.
 import { diffColor } from '../render/flame.js';
+import { remembered } from '../sources.js';
 
 export class SourceView {
   constructor(el, client, roots, { onMessage, onChange }) {
@@ -15,6 +16,46 @@ export class SourceView {
       e.target.value = '';
     });
     el.box.addEventListener('toggle', () => { this.onChange?.(); if (el.box.open) this.refresh(); });
+    this.showRemembered();
+  }
+
+  // Buttons to reopen the folders remembered in this browser (one click:
+  // the browser asks for permission again, nothing else).
+  async showRemembered() {
+    const handles = await remembered.list();
+    const loaded = new Set(this.roots.roots.map((r) => r.name));
+    this.el.remembered.replaceChildren(...handles.filter((h) => !loaded.has(h.name)).map((h) => {
+      const span = document.createElement('span');
+      span.className = 'chip';
+      const open = document.createElement('button');
+      open.type = 'button'; open.textContent = `Reopen ${h.name}`;
+      open.title = 'A source folder you chose to remember in this browser';
+      open.addEventListener('click', async () => {
+        try {
+          if ((await h.requestPermission?.({ mode: 'read' })) === 'denied') throw new Error('permission refused');
+          await this.roots.addHandle(h);
+          this.open = true;
+          await this.showRemembered();
+          await this.refresh();
+        } catch (e) {
+          this.onMessage?.(`Source folder ${h.name}: ${e.message}`);
+        }
+      });
+      const forget = document.createElement('button');
+      forget.type = 'button'; forget.textContent = '×'; forget.title = `Forget ${h.name}`;
+      forget.addEventListener('click', async () => { await remembered.forget(h.name); await this.showRemembered(); });
+      span.append(open, forget);
+      return span;
+    }));
+  }
+
+  // A folder from the File System Access API; kept for the next visit when
+  // the user asked to.
+  async addHandle(h) {
+    await this.roots.addHandle(h);
+    if (this.el.remember.checked) await remembered.add(h);
+    await this.showRemembered();
+    await this.refresh();
   }
 
   get open() { return this.el.box.open; }
@@ -26,8 +67,7 @@ export class SourceView {
     if (window.showDirectoryPicker) {
       try {
         const h = await window.showDirectoryPicker({ id: 'pprof-lens-sources' });
-        await this.roots.addHandle(h);
-        await this.refresh();
+        await this.addHandle(h);
         return;
       } catch (e) {
         if (e.name === 'AbortError') return;
