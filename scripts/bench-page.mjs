@@ -41,7 +41,8 @@ function treePss(pid) {
 const SPECS = { medium: '100000:20000', large: '1000000:50000' };
 const { server, url } = await startServer();
 for (const size of sizes.filter((s) => s.startsWith('compare-'))) await benchCompare(size.slice(8));
-for (const size of sizes.filter((s) => !s.startsWith('compare-'))) {
+if (sizes.includes('sources')) await benchSources();
+for (const size of sizes.filter((s) => !s.startsWith('compare-') && s !== 'sources')) {
   const file = `${root}/bench-data/${size}.pb.gz`;
   if (!existsSync(file)) execFileSync(`${root}/target/release/pprof-lens-gen`, [size, file], { stdio: 'inherit' });
   const bytes = readFileSync(file).length;
@@ -89,6 +90,55 @@ for (const size of sizes.filter((s) => !s.startsWith('compare-'))) {
     + `zoom in: redrawn ${median(r.zoom).toFixed(1)}ms, exact layout request ${median(r.layout).toFixed(1)}ms + draw ${median(r.draw).toFixed(1)}ms; zoom out (request + draw) ${median(r.zoomOut).toFixed(1)}ms; hover ${median(r.hover).toFixed(2)}ms; browser PSS ${median(r.rss).toFixed(0)} MB (wasm memory ${median(r.wasm).toFixed(0)} MB)`);
 }
 server.close();
+
+// The Source panel on a big folder: 20,000 files (a module cache's worth,
+// generated once into bench-data/sources/) with the corpus program among
+// them; times choosing the folder → the first function's lines shown, and
+// switching to another function once its file is read.
+async function benchSources() {
+  const { mkdirSync, writeFileSync, copyFileSync } = await import('node:fs');
+  const dir = `${root}/bench-data/sources`;
+  if (!existsSync(`${dir}/example.com/leaky/main.go`)) {
+    for (let i = 0; i < 20000; i++) {
+      const d = `${dir}/mod${i % 200}/pkg${i % 37}`;
+      mkdirSync(d, { recursive: true });
+      writeFileSync(`${d}/file${i}.go`, `package pkg${i % 37}\n\nfunc F${i}() int { return ${i} }\n`);
+    }
+    mkdirSync(`${dir}/example.com/leaky`, { recursive: true });
+    copyFileSync(`${root}/tests/data/go-leaky/src/example.com/leaky/main.go`, `${dir}/example.com/leaky/main.go`);
+  }
+  const r = { first: [], next: [] };
+  for (let i = 0; i < runs; i++) {
+    const browser = await launch();
+    const { page } = await openPage(browser, url, { width: 1400, height: 900 });
+    await page.setInputFiles('#file', `${root}/tests/data/go-leaky/heap.6.pb.gz`);
+    await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 60000 });
+    await page.click('#sourceBox summary');
+    const pick = async (name) => page.evaluate((n) => {
+      const row = window.pprofLens.table().name.indexOf(n);
+      document.getElementById('tableBox').scrollTop = row * 20;
+      return row;
+    }, name);
+    const row = await pick('main.readDetails');
+    await page.waitForSelector(`#top tbody tr[data-row="${row}"]`);
+    await page.click(`#top tbody tr[data-row="${row}"]`);
+    // The folder: from the input's change event (the browser has listed the
+    // folder) to the code on screen.
+    await page.evaluate(() => document.getElementById('sourceInput').addEventListener('change', () => { window.changedAt = performance.now(); }, { capture: true }));
+    await page.setInputFiles('#sourceInput', dir);
+    await page.waitForFunction(() => document.querySelector('#sourceBody td.code')?.textContent, null, { timeout: 120000, polling: 'raf' });
+    r.first.push(await page.evaluate(() => performance.now() - window.changedAt));
+    const row2 = await pick('main.(*Cache).Put');
+    await page.waitForSelector(`#top tbody tr[data-row="${row2}"]`);
+    const t1 = await page.evaluate(() => performance.now());
+    await page.click(`#top tbody tr[data-row="${row2}"]`);
+    await page.waitForFunction(() => /Put/.test(document.getElementById('sourceTitle').textContent), null, { polling: 'raf' });
+    r.next.push((await page.evaluate(() => performance.now())) - t1);
+    await browser.close();
+  }
+  console.log(`sources (20,000 files): choose the folder → first function's lines shown ${median(r.first).toFixed(0)}ms `
+    + `[${r.first.map((x) => x.toFixed(0)).join(', ')}]; switch function (click → lines shown) ${median(r.next).toFixed(0)}ms`);
+}
 
 async function benchCompare(size) {
   const a = `${root}/bench-data/${size}.pb.gz`;

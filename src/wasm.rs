@@ -402,6 +402,7 @@ impl Session {
                             ("base", l.base.into()),
                             ("new", l.new.into()),
                             ("change", num(l.change)),
+                            ("inlined", l.inlined.iter().map(JsValue::from).collect::<Array>().into()),
                         ])
                     })
                     .collect();

@@ -66,7 +66,7 @@ views.explore = new ExploreView({
 views.source = new SourceView({
   box: $('sourceBox'), title: $('sourceTitle'), pick: $('sourcePick'), roots: $('sourceRoots'), input: $('sourceInput'), body: $('sourceBody'),
   remember: $('sourceRemember'), remembered: $('sourceRemembered'),
-}, client, new SourceRoots(), { onMessage: say, onChange: () => tabs.writeHash() });
+}, client, new SourceRoots(), { onMessage: say, onChange: () => tabs.writeHash(), names: () => views.flame.names });
 views.goroutines = new GoroutinesView({ box: $('goroutinesBox'), tbody: document.querySelector('#goroutines tbody') }, client);
 views.compare = new CompareView({
   tabs, client, messages, onSelect: (node) => { views.top.select(node); selected(node); }, onZoom: zoomed,

@@ -29,6 +29,8 @@ pub struct LineFacts {
     pub new: String,
     /// The change of cum relative to the larger side.
     pub change: f64,
+    /// Functions inlined at this line (its call sites the compiler inlined).
+    pub inlined: Vec<String>,
 }
 
 /// A function's lines in one file.
@@ -88,6 +90,7 @@ impl Session {
         });
         let fv = |v: i64| crate::report::format_value(lines, v, &lines.query.unit);
         let dot = |v: i64| if v == 0 { ".".to_string() } else { fv(v) };
+        let inlined = inlined_call_sites(lines, name);
         let routines = list::routines(lines, &rx)?.into_iter().flat_map(|(_, r)| r);
         Ok(routines
             .map(|r| {
@@ -111,6 +114,7 @@ impl Session {
                             base: if split.is_some() { dot(b) } else { String::new() },
                             new: if split.is_some() { dot(n) } else { String::new() },
                             change: if big > 0.0 { (n - b) as f64 / big } else { 0.0 },
+                            inlined: inlined.get(&(r.file.clone(), line)).cloned().unwrap_or_default(),
                         }
                     })
                     .collect();
@@ -128,6 +132,31 @@ impl Session {
             })
             .collect())
     }
+}
+
+/// The functions inlined at each line (file as the view names files, line)
+/// of function `name`: a location's frame of `name` whose inner neighbour
+/// is another function is a call site the compiler inlined.
+fn inlined_call_sites(pr: &Prepared, name: &str) -> std::collections::HashMap<(String, i64), Vec<String>> {
+    let p = &pr.profile;
+    let mut out: std::collections::HashMap<(String, i64), Vec<String>> = Default::default();
+    let fname = |f: usize| p.str(p.functions.name[p.frames.func[f] as usize]);
+    for l in 0..p.locations.len() {
+        let frames: Vec<usize> = p.locations.frames(l).collect();
+        for w in frames.windows(2) {
+            let (inner, outer) = (w[0], w[1]);
+            if fname(outer) != name || fname(inner) == name {
+                continue;
+            }
+            let file = p.str(p.functions.filename[p.frames.func[outer] as usize]);
+            let file = crate::paths::clean_path(&pr.query.paths.trim(file));
+            let callees = out.entry((file, p.frames.line[outer])).or_default();
+            if !callees.iter().any(|c| c == fname(inner)) {
+                callees.push(fname(inner).to_string());
+            }
+        }
+    }
+    out
 }
 
 /// (file, first line, last line, cum per snapshot of each line with a value).

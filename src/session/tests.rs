@@ -273,3 +273,17 @@ fn a_series_suspect_opens_on_its_growing_line() {
     assert!(g.growth.starts_with('+'));
     assert!(s.source_series(&ids, "no.such", None).is_err());
 }
+
+#[test]
+fn inlined_call_sites_are_marked_on_their_line() {
+    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/listing/listing.cpu.pb.gz")).unwrap();
+    let mut s = Session::new();
+    let id = s.load("listing", &bytes, &mut |_, _| {}).unwrap().id;
+    s.view(id, &ViewRequest::default()).unwrap();
+    let node = s.node_names(id).unwrap().iter().position(|n| n == "main.work").unwrap() as u32;
+    let r = s.source(id, node).unwrap();
+    let at = |line: i64| r[0].lines.iter().find(|l| l.line == line).map(|l| l.inlined.clone()).unwrap_or_default();
+    assert_eq!(at(8), ["example.com/app/util.Sum"]);
+    assert_eq!(at(10), ["main.helper"]);
+    assert!(at(7).is_empty());
+}

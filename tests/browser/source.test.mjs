@@ -26,9 +26,10 @@ function oracle(path, name) {
 }
 
 async function shown(page) {
-  return page.$$eval('#sourceBody table.source tr[data-line]', (trs) => trs.map((tr) => {
+  // The routine's own lines (not an expanded inlined callee's), the code without its buttons.
+  return page.$$eval('#sourceBody > .routine > table.source > tr[data-line], #sourceBody > .routine > table.source > tbody > tr[data-line]', (trs) => trs.map((tr) => {
     const td = [...tr.cells].map((c) => c.textContent);
-    return [td[0], td[1], td[3], td[4]];
+    return [td[0], td[1], td[3], tr.querySelector('.src').textContent];
   }));
 }
 
@@ -89,7 +90,7 @@ test('a refinement and a comparison list per line as -list does with the same fl
   await compare(page, { 'heap.1.pb.gz': 'base', 'heap.6.pb.gz': 'new' });
   await page.evaluate(() => { document.getElementById('sourceBox').open = true; });
   await selectRow(page, 'main.readDetails');
-  const rows = await page.$$eval('#sourceBody table.source tr[data-line]', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  const rows = await page.$$eval('#sourceBody > .routine > table.source tr[data-line]', (trs) => trs.map((tr) => [...tr.cells].map((c, i) => (c.classList.contains('code') ? tr.querySelector('.src').textContent : c.textContent))));
   const want = oracle(data('go-leaky/expected/list.diff.txt'), 'main.readDetails');
   assert.deepEqual(rows.map((r) => [r[2], r[3], r[5], r[6]]), want);
   const hot = rows.find((r) => r[3] !== '.');
@@ -187,6 +188,28 @@ test('a remembered folder comes back on the next visit with one click', async ()
   await page.waitForSelector('#sourceRemembered button[title^="Forget"]');
   await page.click('#sourceRemembered button[title^="Forget"]');
   await page.waitForFunction(() => !document.querySelector('#sourceRemembered button'));
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('several roots, a function in two files, and inlined call sites expanding into the callee', async () => {
+  const { context, page } = await openPage(env.browser, env.url);
+  await load(page, data('listing/listing.cpu.pb.gz'));
+  await page.setInputFiles('#sourceInput', data('listing/repo'));
+  await page.setInputFiles('#sourceInput', data('listing/lib'));
+  await page.click('#sourceBox summary');
+  await selectRow(page, 'main.helper');
+  const heads = await page.$$eval('#sourceBody .routine-head', (h) => h.map((x) => x.textContent));
+  assert.deepEqual(heads.map((h) => h.split(' · ')[0]), ['/build/ci/app/gen.go', '/build/ci/app/main.go'], 'both files of main.helper');
+  assert.deepEqual((await shown(page)).filter((r) => r[1] !== '.').map((r) => [r[1], r[2]]), [['150ms', '7'], ['200ms', '14']]);
+  await selectRow(page, 'main.work');
+  await page.click('#sourceBody button.inline-site:has-text("util.Sum")');
+  await page.waitForSelector('#sourceBody tr.inline-expansion table.source');
+  const inner = await page.$$eval('#sourceBody tr.inline-expansion tr[data-line]', (trs) => trs.filter((tr) => tr.classList.contains('hot')).map((tr) => [tr.cells[1].textContent, tr.dataset.line, tr.querySelector('.src').textContent]));
+  // As go tool pprof -list=util.Sum prints them (tests/data/listing/expected-extra/list.sum.inlined.txt).
+  assert.deepEqual(inner, [['100ms', '6', '\tfor i := 0; i < n; i++ {'], ['400ms', '7', '\t\ts += i']]);
+  assert.match(await page.textContent('#sourceRoots'), /repo \(2 files, 2 found\).*lib \(1 files, 1 found\)/);
+  await page.locator('#sourceBox').screenshot({ path: `${shots}/source.png` });
   assert.deepEqual(page.errors, []);
   await context.close();
 });

@@ -7,8 +7,9 @@ import { diffColor } from '../render/flame.js';
 import { remembered } from '../sources.js';
 
 export class SourceView {
-  constructor(el, client, roots, { onMessage, onChange }) {
-    Object.assign(this, { el, client, roots, onMessage, onChange });
+  // `names()`: the current view's node names (to find an inlined callee's node).
+  constructor(el, client, roots, { onMessage, onChange, names }) {
+    Object.assign(this, { el, client, roots, onMessage, onChange, names });
     this.key = null; this.node = -1; this.seq = 0;
     el.pick.addEventListener('click', () => this.pick());
     el.input.addEventListener('change', (e) => {
@@ -168,12 +169,50 @@ export class SourceView {
       }
       const no = document.createElement('td'); no.className = 'num lineno'; no.textContent = String(n);
       const code = document.createElement('td'); code.className = 'code';
-      code.textContent = src ? src.lines[n - 1] : '';
+      const text = document.createElement('span'); text.className = 'src';
+      text.textContent = src ? src.lines[n - 1] : '';
+      code.append(text);
       tr.append(heat, no, code);
       table.append(tr);
+      // Call sites the compiler inlined: expandable into the callee's lines.
+      for (const callee of v?.inlined || []) {
+        const b = document.createElement('button');
+        b.type = 'button'; b.className = 'inline-site';
+        b.textContent = `▸ inlined ${callee}`;
+        b.title = `Show the lines of ${callee}, inlined here`;
+        b.addEventListener('click', () => this.expand(tr, b, callee, tr.cells.length));
+        code.append(' ', b);
+      }
     }
     div.append(table);
     return div;
+  }
+
+  // Shows (or hides again) an inlined callee's own lines under its call site.
+  async expand(tr, button, callee, span) {
+    const next = tr.nextElementSibling;
+    if (next?.classList.contains('inline-expansion') && next.dataset.callee === callee) {
+      next.remove();
+      button.textContent = `▸ inlined ${callee}`;
+      return;
+    }
+    const node = (this.names?.() || []).indexOf(callee);
+    const row = document.createElement('tr');
+    row.className = 'inline-expansion';
+    row.dataset.callee = callee;
+    const td = document.createElement('td');
+    td.colSpan = span;
+    row.append(td);
+    tr.after(row);
+    button.textContent = `▾ inlined ${callee}`;
+    try {
+      if (node < 0) throw new Error(`${callee} is not in this view`);
+      const routines = await this.client.source(this.key, node);
+      td.replaceChildren(...await Promise.all(routines.map((r) => this.routine(r))));
+      this.el.roots.textContent = `Source folders: ${this.roots.summary()}`;
+    } catch (e) {
+      td.replaceChildren(hint(e.message));
+    }
   }
 }
 
