@@ -66,6 +66,8 @@ export class SourceRoots {
       if (!byBase.has(b)) byBase.set(b, []);
       byBase.get(b).push(p);
     }
+    // The same folder chosen again (after editing it, say) replaces the old one.
+    this.roots = this.roots.filter((r) => r.name !== name);
     this.roots.push({ name, files, byBase, resolved: new Set() });
     this.cache.clear(); // a new root may find what was missing
   }

@@ -159,6 +159,10 @@ test('no request leaves the page after load while profiles are dropped and explo
   const bb = await (await page.$('#flameOverlay')).boundingBox();
   await page.mouse.click(bb.x + 40, bb.y + 9);
   await page.click('#top tbody tr[data-row]');
+  // Source folders are read in the page too, never sent.
+  await page.setInputFiles('#sourceInput', data('go-leaky/src'));
+  await page.click('#sourceBox summary');
+  await page.click('#top tbody tr[data-row]');
   await page.waitForTimeout(500);
   assert.deepEqual(requests, [], `requests after load: ${requests.join(', ')}`);
   // And the policy forbids them anyway.

@@ -213,3 +213,21 @@ test('several roots, a function in two files, and inlined call sites expanding i
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('binary and huge source files are refused with a sentence', async () => {
+  const dir = `${root}/target/browser-tmp/odd/example.com/leaky`;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(`${dir}/main.go`, Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 0, 1, 2, 3]));
+  const { context, page } = await openPage(env.browser, env.url);
+  await load(page, data('go-leaky/heap.6.pb.gz'));
+  await page.setInputFiles('#sourceInput', `${root}/target/browser-tmp/odd`);
+  await page.click('#sourceBox summary');
+  await selectRow(page, 'main.readDetails');
+  assert.match(await page.textContent('#sourceBody'), /example\.com\/leaky\/main\.go is not a text file/);
+  writeFileSync(`${dir}/main.go`, Buffer.alloc(11 * 1024 * 1024, 0x61));
+  await page.setInputFiles('#sourceInput', `${root}/target/browser-tmp/odd`);
+  await selectRow(page, 'main.(*Cache).Put');
+  assert.match(await page.textContent('#sourceBody'), /main\.go is 11\.5 MB: source files over 10 MB are not shown/);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
