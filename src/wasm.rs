@@ -9,7 +9,6 @@ use crate::report::flame::{BoxKey, Layout};
 use crate::session::{self, Side, TopSort, ViewRequest};
 use crate::Error;
 use js_sys::{Array, Float32Array, Float64Array, Object, Reflect, Uint32Array, Uint8Array};
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -86,23 +85,34 @@ fn key_out(k: Option<BoxKey>) -> JsValue {
     k.map_or(JsValue::NULL, |k| Uint32Array::from(&[k.lo, k.hi, k.depth][..]).into())
 }
 
-/// The page's view request (camelCase), as the session's [`ViewRequest`].
-#[derive(Deserialize, Default)]
-#[serde(default, rename_all = "camelCase")]
-struct Request {
-    sample_index: Option<u32>,
-    granularity: Option<String>,
-    noinlines: bool,
-    focus: String,
-    ignore: String,
-    hide: String,
-    show: String,
-    show_from: String,
-    tagfocus: String,
-    tagignore: String,
-    /// "base" for percentages of the net change (pprof's `-base`).
-    mode: String,
-    normalize: bool,
+/// A field of the page's view request object (absent fields are empty).
+fn text_field(o: &JsValue, k: &str) -> String {
+    Reflect::get(o, &k.into()).ok().and_then(|v| v.as_string()).unwrap_or_default()
+}
+
+fn bool_field(o: &JsValue, k: &str) -> bool {
+    Reflect::get(o, &k.into()).ok().and_then(|v| v.as_bool()).unwrap_or(false)
+}
+
+/// The page's view request (camelCase keys), as the session's [`ViewRequest`].
+fn view_request(o: &JsValue) -> ViewRequest {
+    let index = Reflect::get(o, &"sampleIndex".into()).ok().and_then(|v| v.as_f64());
+    let granularity = text_field(o, "granularity");
+    ViewRequest {
+        sample_index: index.filter(|i| *i >= 0.0).map(|i| i as u32),
+        granularity: (!granularity.is_empty()).then_some(granularity),
+        noinlines: bool_field(o, "noinlines"),
+        focus: text_field(o, "focus"),
+        ignore: text_field(o, "ignore"),
+        hide: text_field(o, "hide"),
+        show: text_field(o, "show"),
+        show_from: text_field(o, "showFrom"),
+        tagfocus: text_field(o, "tagfocus"),
+        tagignore: text_field(o, "tagignore"),
+        // "base": percentages of the net change (pprof's -base).
+        net_percentages: text_field(o, "mode") == "base",
+        normalize: bool_field(o, "normalize"),
+    }
 }
 
 fn info_out(i: session::ProfileInfo) -> JsValue {
@@ -186,21 +196,7 @@ impl Session {
 
     /// Applies a view request; returns the header facts.
     pub fn view(&mut self, id: u32, request: JsValue) -> R<JsValue> {
-        let r: Request = serde_wasm_bindgen::from_value(request).map_err(|e| JsValue::from(e.to_string()))?;
-        let req = ViewRequest {
-            sample_index: r.sample_index,
-            granularity: r.granularity,
-            noinlines: r.noinlines,
-            focus: r.focus,
-            ignore: r.ignore,
-            hide: r.hide,
-            show: r.show,
-            show_from: r.show_from,
-            tagfocus: r.tagfocus,
-            tagignore: r.tagignore,
-            net_percentages: r.mode == "base",
-            normalize: r.normalize,
-        };
+        let req = view_request(&request);
         let v = self.inner.view(id, &req).map_err(err)?;
         Ok(object(vec![
             ("header", v.header.iter().map(JsValue::from).collect::<Array>().into()),
