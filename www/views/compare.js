@@ -132,7 +132,10 @@ export class CompareView {
   }
 
   setPalette(pal) {
-    for (const f of [this.tabs.views.flame, this.sides[SIDE.BASE], this.sides[SIDE.NEW]]) { f.palette = pal; f.paint(); }
+    // Only a change of palette repaints (a plain profile's view never does).
+    for (const f of [this.tabs.views.flame, this.sides[SIDE.BASE], this.sides[SIDE.NEW]]) {
+      if (f.palette !== pal) { f.palette = pal; f.paint(); }
+    }
     document.body.classList.toggle('cb', pal === 'cb');
     this.renderLegend(pal);
   }
