@@ -287,3 +287,16 @@ fn inlined_call_sites_are_marked_on_their_line() {
     assert_eq!(at(10), ["main.helper"]);
     assert!(at(7).is_empty());
 }
+
+/// Splits the decode stage's time (not a test; `--ignored --nocapture`).
+#[test]
+#[ignore]
+fn decode_timing() {
+    let Ok(bytes) = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/bench-data/medium.pb.gz")) else { return };
+    let t = std::time::Instant::now();
+    let raw = crate::decode::gunzip_bytes(&bytes, 1 << 31).unwrap();
+    let t1 = t.elapsed();
+    let _ = crate::decode::decode(&raw, &Default::default()).unwrap();
+    let t2 = t.elapsed();
+    eprintln!("inflate {t1:?} parse {:?} ({} MB)", t2 - t1, raw.len() / 1_000_000);
+}
