@@ -300,3 +300,23 @@ fn decode_timing() {
     let t2 = t.elapsed();
     eprintln!("inflate {t1:?} parse {:?} ({} MB)", t2 - t1, raw.len() / 1_000_000);
 }
+
+/// Splits the aggregate stage's time (not a test; `--ignored --nocapture`).
+#[test]
+#[ignore]
+fn aggregate_timing() {
+    let Ok(bytes) = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/bench-data/medium.pb.gz")) else { return };
+    let p = crate::load(&bytes, &Default::default(), &Default::default()).unwrap();
+    let q = crate::Query::default();
+    let t = std::time::Instant::now();
+    let vi = p.sample_index(&q.sample_index).unwrap();
+    let _ = crate::aggregate::compute_total(&p, vi);
+    let t1 = t.elapsed();
+    let view = crate::aggregate::filter::apply(&p, &q).unwrap();
+    let t2 = t.elapsed();
+    let nodes = crate::aggregate::graph::nodes(&p, &view, q.granularity, q.noinlines, &q.paths);
+    let t3 = t.elapsed();
+    let st = crate::aggregate::graph::stacks(&p, &view, &nodes);
+    let t4 = t.elapsed();
+    eprintln!("total {t1:?} filter {:?} nodes {:?} stacks {:?} ({} entries)", t2 - t1, t3 - t2, t4 - t3, st.nodes.len());
+}
