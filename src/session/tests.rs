@@ -318,5 +318,11 @@ fn aggregate_timing() {
     let t3 = t.elapsed();
     let st = crate::aggregate::graph::stacks(&p, &view, &nodes);
     let t4 = t.elapsed();
-    eprintln!("total {t1:?} filter {:?} nodes {:?} stacks {:?} ({} entries)", t2 - t1, t3 - t2, t4 - t3, st.nodes.len());
+    eprintln!(
+        "total {t1:?} filter {:?} nodes {:?} stacks {:?} ({} entries)",
+        t2 - t1,
+        t3 - t2,
+        t4 - t3,
+        st.nodes.len()
+    );
 }
