@@ -284,3 +284,18 @@ test('the pivot flame graph: callers drawn upward from the function, callees dow
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('a link of the first hash format (no version) still opens its view; the new one carries v=2 and the table order', async () => {
+  const { context, page } = await openPage(env.browser, `${env.url}#file=cpu.pb.gz&type=samples&focus=sortRecords&search=partition`);
+  assert.match(await page.textContent('#waiting'), /This link shows a view of cpu\.pb\.gz/);
+  await load(page, data('go-leaky/cpu.pb.gz'));
+  await page.waitForFunction(() => /Type: samples/.test(document.getElementById('header').textContent));
+  assert.match(await page.textContent('#chips'), /focus=sortRecords/);
+  assert.equal(await page.inputValue('#search'), 'partition');
+  await page.click('#top thead th[data-sort=cum]');
+  await page.waitForFunction(() => /sort=cum/.test(location.hash));
+  const hash = new URLSearchParams((await page.evaluate(() => location.hash)).slice(1));
+  assert.equal(hash.get('v'), '2');
+  assert.equal(hash.get('focus'), 'sortRecords');
+  await context.close();
+});
