@@ -48,8 +48,14 @@ pub struct Routine {
 /// file, as pprof's `printSource` groups them; `None` entries are
 /// functions without any file ("No source information").
 pub fn routines(pr: &Prepared, rx: &regex::Regex) -> Result<Vec<(String, Vec<Routine>)>> {
+    let g = graph::build(&pr.profile, &pr.stacks, pr.nodes.len(), pr.value_index, None, false);
+    routines_with(pr, &g, rx)
+}
+
+/// [`routines`] from the view's node values, already computed (the page
+/// keeps them while the user goes from function to function).
+pub fn routines_with(pr: &Prepared, g: &graph::Graph, rx: &regex::Regex) -> Result<Vec<(String, Vec<Routine>)>> {
     let nodes = &pr.nodes;
-    let g = graph::build(&pr.profile, &pr.stacks, nodes.len(), pr.value_index, None, false);
     let mut by_name: Vec<(String, Vec<usize>)> = Vec::new();
     let mut index: HashMap<u32, usize> = HashMap::new();
     for n in 0..nodes.len() {
@@ -86,7 +92,7 @@ pub fn routines(pr: &Prepared, rx: &regex::Regex) -> Result<Vec<(String, Vec<Rou
                 }
             }
             files.sort_by(|a, b| a.0.cmp(&b.0));
-            let routines = files.into_iter().map(|(file, ns)| routine(&name, file, &ns, pr, &g)).collect();
+            let routines = files.into_iter().map(|(file, ns)| routine(&name, file, &ns, pr, g)).collect();
             (name, routines)
         })
         .collect())

@@ -11,6 +11,15 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::query::Granularity;
 use crate::report::list;
 
+/// A view at lines granularity and its values, kept while the Source panel
+/// goes from function to function.
+pub(super) struct LinesView {
+    prepared: Prepared,
+    values: graph::Graph,
+    /// A comparison's (base, new) values.
+    split: Option<(graph::Graph, graph::Graph)>,
+}
+
 /// One line with a value.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LineFacts {
@@ -73,25 +82,26 @@ impl Session {
                 "this view groups by file, not by function: choose the functions granularity to see a function's source",
             ));
         }
-        // The same view at lines granularity, made once per view (switching
-        // functions then costs one pass over its nodes).
-        let lines = match c.lines.get() {
+        // The same view at lines granularity with its values, made once per
+        // view: switching functions then costs one pass over its nodes.
+        let LinesView { prepared: lines, values, split } = match c.lines.get() {
             Some(l) => l,
             None => {
                 let mut q = pr.query.clone();
                 q.granularity = Granularity::Lines;
                 let l = Prepared::from_profile(pr.profile.clone(), q)?;
-                c.lines.get_or_init(|| l)
+                let values = graph::build(&l.profile, &l.stacks, l.nodes.len(), l.value_index, None, false);
+                let split = c
+                    .compare
+                    .then(|| graph::split_values(&l.profile, &l.stacks, l.nodes.len(), l.value_index, &c.is_base));
+                c.lines.get_or_init(|| LinesView { prepared: l, values, split })
             }
         };
         let rx = regex::Regex::new(&format!("^{}$", regex::escape(name))).expect("an escaped name is a regex");
-        let split = c.compare.then(|| {
-            graph::split_values(&lines.profile, &lines.stacks, lines.nodes.len(), lines.value_index, &c.is_base)
-        });
         let fv = |v: i64| crate::report::format_value(lines, v, &lines.query.unit);
         let dot = |v: i64| if v == 0 { ".".to_string() } else { fv(v) };
         let inlined = inlined_call_sites(lines, name);
-        let routines = list::routines(lines, &rx)?.into_iter().flat_map(|(_, r)| r);
+        let routines = list::routines_with(lines, values, &rx)?.into_iter().flat_map(|(_, r)| r);
         Ok(routines
             .map(|r| {
                 let mut ls: Vec<LineFacts> = r

@@ -96,7 +96,7 @@ pub(super) struct Current {
     /// The pivot flame graphs of one function, when asked for.
     pub(super) pivot: Option<super::explore::Pivot>,
     /// The view at lines granularity (the Source panel), made on first use.
-    pub(super) lines: OnceCell<Prepared>,
+    pub(super) lines: OnceCell<super::source::LinesView>,
 }
 
 impl Current {
