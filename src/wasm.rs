@@ -63,6 +63,16 @@ fn object(pairs: Vec<(&str, JsValue)>) -> JsValue {
     o.into()
 }
 
+/// A JS array of `f` of each item.
+fn array<T>(items: impl IntoIterator<Item = T>, f: impl FnMut(T) -> JsValue) -> JsValue {
+    items.into_iter().map(f).collect::<Array>().into()
+}
+
+/// Strings as a JS array.
+fn strings(v: &[String]) -> JsValue {
+    array(v, JsValue::from)
+}
+
 /// Strings joined by newlines.
 fn lines(v: &[String]) -> JsValue {
     v.join("\n").into()
@@ -116,19 +126,18 @@ fn view_request(o: &JsValue) -> ViewRequest {
 }
 
 fn info_out(i: session::ProfileInfo) -> JsValue {
-    let types: Array =
-        i.sample_types.iter().map(|(t, u)| object(vec![("type", t.into()), ("unit", u.into())])).collect();
+    let types = array(&i.sample_types, |(t, u)| object(vec![("type", t.into()), ("unit", u.into())]));
     object(vec![
         ("id", num(i.id)),
         ("name", i.name.into()),
-        ("sampleTypes", types.into()),
+        ("sampleTypes", types),
         ("defaultIndex", num(i.default_index)),
         ("samples", num(i.samples)),
         ("locations", num(i.locations)),
         ("functions", num(i.functions)),
         ("timeNanos", num(i.time_nanos as f64)),
         ("durationNanos", num(i.duration_nanos as f64)),
-        ("comments", i.comments.iter().map(JsValue::from).collect::<Array>().into()),
+        ("comments", strings(&i.comments)),
         ("producer", i.producer.into()),
     ])
 }
@@ -199,7 +208,7 @@ impl Session {
         let req = view_request(&request);
         let v = self.inner.view(id, &req).map_err(err)?;
         Ok(object(vec![
-            ("header", v.header.iter().map(JsValue::from).collect::<Array>().into()),
+            ("header", strings(&v.header)),
             ("total", num(v.total as f64)),
             ("totalText", v.total_text.into()),
             ("unit", v.unit.into()),
@@ -209,9 +218,9 @@ impl Session {
             ("compare", v.compare.into()),
             ("baseTotalText", v.base_total_text.into()),
             ("newTotalText", v.new_total_text.into()),
-            ("notes", v.notes.iter().map(JsValue::from).collect::<Array>().into()),
+            ("notes", strings(&v.notes)),
             ("showing", v.showing.into()),
-            ("filters", v.filters.iter().map(JsValue::from).collect::<Array>().into()),
+            ("filters", strings(&v.filters)),
         ]))
     }
 
@@ -383,71 +392,54 @@ impl Session {
     /// The source listing of a function: routines with their lines' values.
     pub fn source(&self, id: u32, node: u32) -> R<JsValue> {
         let routines = self.inner.source(id, node).map_err(err)?;
-        Ok(routines
-            .into_iter()
-            .map(|r| {
-                let lines: Array = r
-                    .lines
-                    .into_iter()
-                    .map(|l| {
-                        object(vec![
-                            ("line", num(l.line as f64)),
-                            ("flat", l.flat.into()),
-                            ("cum", l.cum.into()),
-                            ("weight", num(l.weight)),
-                            ("base", l.base.into()),
-                            ("new", l.new.into()),
-                            ("change", num(l.change)),
-                            ("inlined", l.inlined.iter().map(JsValue::from).collect::<Array>().into()),
-                        ])
-                    })
-                    .collect();
+        Ok(array(routines, |r| {
+            let lines = array(r.lines, |l| {
                 object(vec![
-                    ("name", r.name.into()),
-                    ("file", r.file.into()),
-                    ("flat", r.flat.into()),
-                    ("cum", r.cum.into()),
-                    ("pct", r.pct.into()),
-                    ("start", num(r.start as f64)),
-                    ("end", num(r.end as f64)),
-                    ("lines", lines.into()),
+                    ("line", num(l.line as f64)),
+                    ("flat", l.flat.into()),
+                    ("cum", l.cum.into()),
+                    ("weight", num(l.weight)),
+                    ("base", l.base.into()),
+                    ("new", l.new.into()),
+                    ("change", num(l.change)),
+                    ("inlined", strings(&l.inlined)),
                 ])
-            })
-            .collect::<Array>()
-            .into())
+            });
+            object(vec![
+                ("name", r.name.into()),
+                ("file", r.file.into()),
+                ("flat", r.flat.into()),
+                ("cum", r.cum.into()),
+                ("pct", r.pct.into()),
+                ("start", num(r.start as f64)),
+                ("end", num(r.end as f64)),
+                ("lines", lines),
+            ])
+        }))
     }
 
     /// Function `name`'s lines across the snapshots `ids`.
     #[wasm_bindgen(js_name = sourceSeries)]
     pub fn source_series(&self, ids: &[u32], name: &str, sample_index: Option<u32>) -> R<JsValue> {
         let routines = self.inner.source_series(ids, name, sample_index).map_err(err)?;
-        Ok(routines
-            .into_iter()
-            .map(|r| {
-                let lines: Array = r
-                    .lines
-                    .into_iter()
-                    .map(|l| {
-                        let values: Array = l.values.iter().map(JsValue::from).collect();
-                        object(vec![
-                            ("line", num(l.line as f64)),
-                            ("values", values.into()),
-                            ("growth", l.growth.into()),
-                            ("weight", num(l.growth_value.abs())),
-                        ])
-                    })
-                    .collect();
+        Ok(array(routines, |r| {
+            let lines = array(r.lines, |l| {
                 object(vec![
-                    ("name", r.name.into()),
-                    ("file", r.file.into()),
-                    ("start", num(r.start as f64)),
-                    ("end", num(r.end as f64)),
-                    ("growing", num(r.growing as f64)),
-                    ("lines", lines.into()),
+                    ("line", num(l.line as f64)),
+                    ("values", strings(&l.values)),
+                    ("growth", l.growth.into()),
+                    ("weight", num(l.growth_value.abs())),
                 ])
-            })
-            .collect::<Array>()
-            .into())
+            });
+            object(vec![
+                ("name", r.name.into()),
+                ("file", r.file.into()),
+                ("start", num(r.start as f64)),
+                ("end", num(r.end as f64)),
+                ("growing", num(r.growing as f64)),
+                ("lines", lines),
+            ])
+        }))
     }
 
     /// The current view as a raw profile.proto.
@@ -459,25 +451,17 @@ impl Session {
     /// Label keys of the view with their values.
     pub fn labels(&self, id: u32) -> R<JsValue> {
         let keys = self.inner.labels(id).map_err(err)?;
-        Ok(keys
-            .into_iter()
-            .map(|k| {
-                let values: Array = k
-                    .values
-                    .into_iter()
-                    .map(|v| {
-                        object(vec![
-                            ("text", v.text.into()),
-                            ("value", v.value.into()),
-                            ("pct", v.pct.into()),
-                            ("share", num(v.share)),
-                            ("tagfocus", v.tagfocus.into()),
-                        ])
-                    })
-                    .collect();
-                object(vec![("key", k.key.into()), ("numeric", k.numeric.into()), ("values", values.into())])
-            })
-            .collect::<Array>()
-            .into())
+        Ok(array(keys, |k| {
+            let values = array(k.values, |v| {
+                object(vec![
+                    ("text", v.text.into()),
+                    ("value", v.value.into()),
+                    ("pct", v.pct.into()),
+                    ("share", num(v.share)),
+                    ("tagfocus", v.tagfocus.into()),
+                ])
+            });
+            object(vec![("key", k.key.into()), ("numeric", k.numeric.into()), ("values", values)])
+        }))
     }
 }

@@ -118,63 +118,22 @@ export class SourceView {
 
   // One routine: the function's lines in one file.
   async routine(r) {
-    const div = document.createElement('div');
-    div.className = 'routine';
-    const head = document.createElement('div');
-    head.className = 'routine-head';
-    head.textContent = `${r.file} · flat ${r.flat}, cum ${r.cum} (${r.pct} of the total)`;
-    div.append(head);
-    let src = null;
-    try {
-      src = await this.roots.lines(r.file);
-    } catch (e) {
-      const p = hint(e.message);
-      const add = document.createElement('button');
-      add.type = 'button'; add.textContent = 'Add a source folder…';
-      add.addEventListener('click', () => this.pick());
-      p.append(' ', add);
-      div.append(p);
-    }
-    const values = new Map(r.lines.map((l) => [l.line, l]));
-    const last = Math.max(...r.lines.map((l) => l.line));
-    if (src && last > src.lines.length) {
-      div.append(hint(`${src.rel} has ${src.lines.length} lines, but the profile has costs on line ${last}: the file has changed since the profile was taken, so its lines are not shown.`));
-      src = null;
-    }
     const diff = r.lines.some((l) => l.base !== '');
-    const max = Math.max(1, ...r.lines.map((l) => l.weight));
-    const table = document.createElement('table');
-    table.className = 'source';
-    const headRow = document.createElement('tr');
-    for (const h of diff ? ['base', 'new', 'Δ flat', 'Δ cum', '', 'line', 'code'] : ['flat', 'cum', '', 'line', 'code']) {
-      const th = document.createElement('th'); th.textContent = h; headRow.append(th);
-    }
-    table.append(headRow);
-    // Without the file, the lines with values; with it, pprof's range.
-    const numbers = src ? range(r.start, Math.min(r.end, src.lines.length)) : r.lines.map((l) => l.line);
-    for (const n of numbers) {
-      const v = values.get(n);
-      const tr = document.createElement('tr');
-      if (v) tr.className = 'hot';
-      tr.dataset.line = String(n);
-      const cells = diff ? [v?.base ?? '.', v?.new ?? '.', v?.flat ?? '.', v?.cum ?? '.'] : [v?.flat ?? '.', v?.cum ?? '.'];
-      for (const c of cells) { const td = document.createElement('td'); td.className = 'num'; td.textContent = c; tr.append(td); }
-      const heat = document.createElement('td');
-      heat.className = 'heat';
-      if (v) {
-        const bar = document.createElement('span');
-        bar.style.width = `${Math.max(2, (100 * v.weight) / max)}%`;
-        if (diff) bar.style.background = diffColor(v.change);
-        heat.append(bar);
-      }
-      const no = document.createElement('td'); no.className = 'num lineno'; no.textContent = String(n);
-      const code = document.createElement('td'); code.className = 'code';
-      const text = document.createElement('span'); text.className = 'src';
-      text.textContent = src ? src.lines[n - 1] : '';
-      code.append(text);
-      tr.append(heat, no, code);
-      table.append(tr);
-      // Call sites the compiler inlined: expandable into the callee's lines.
+    const { div, rows } = await listing(this.roots, r, {
+      head: `${r.file} · flat ${r.flat}, cum ${r.cum} (${r.pct} of the total)`,
+      heads: diff ? ['base', 'new', 'Δ flat', 'Δ cum'] : ['flat', 'cum'],
+      cells: (v) => (diff ? [v?.base ?? '.', v?.new ?? '.', v?.flat ?? '.', v?.cum ?? '.'] : [v?.flat ?? '.', v?.cum ?? '.']),
+      colour: (v) => (diff ? diffColor(v.change) : ''),
+      missing: (p) => {
+        const add = document.createElement('button');
+        add.type = 'button'; add.textContent = 'Add a source folder…';
+        add.addEventListener('click', () => this.pick());
+        p.append(' ', add);
+      },
+      stale: 'the profile has costs on line {last}: the file has changed since the profile was taken, so its lines are not shown.',
+    });
+    // Call sites the compiler inlined: expandable into the callee's lines.
+    for (const { tr, code, v } of rows) {
       for (const callee of v?.inlined || []) {
         const b = document.createElement('button');
         b.type = 'button'; b.className = 'inline-site';
@@ -184,7 +143,6 @@ export class SourceView {
         code.append(' ', b);
       }
     }
-    div.append(table);
     return div;
   }
 
@@ -227,51 +185,77 @@ export async function renderSeriesSource(container, client, roots, keys, name) {
     container.replaceChildren(hint(e.message));
     return;
   }
-  const parts = [];
-  for (const r of routines) {
-    const div = document.createElement('div');
-    div.className = 'routine';
-    const head = document.createElement('div');
-    head.className = 'routine-head';
-    head.textContent = `${r.name} in ${r.file}: each line's value per snapshot and its growth (first → last)`;
-    div.append(head);
-    let src = null;
-    try { src = await roots.lines(r.file); } catch (e) { div.append(hint(`${e.message} Add a source folder in the profile view to see the code.`)); }
-    const values = new Map(r.lines.map((l) => [l.line, l]));
-    const last = Math.max(...r.lines.map((l) => l.line));
-    if (src && last > src.lines.length) {
-      div.append(hint(`${src.rel} has ${src.lines.length} lines, but the profiles have costs on line ${last}: the file has changed since they were taken.`));
-      src = null;
-    }
-    const n = keys.length;
-    const max = Math.max(1, ...r.lines.map((l) => l.weight));
-    const table = document.createElement('table');
-    table.className = 'source';
-    const hr = document.createElement('tr');
-    for (const h of [...keys.map((_, i) => `#${i + 1}`), 'growth', '', 'line', 'code']) { const th = document.createElement('th'); th.textContent = h; hr.append(th); }
-    table.append(hr);
-    const numbers = src ? range(r.start, Math.min(r.end, src.lines.length)) : r.lines.map((l) => l.line);
-    for (const ln of numbers) {
-      const v = values.get(ln);
-      const tr = document.createElement('tr');
-      tr.dataset.line = String(ln);
-      if (v) tr.className = ln === r.growing ? 'hot growing' : 'hot';
-      for (const c of [...(v ? v.values : Array(n).fill('.')), v?.growth ?? '.']) {
-        const td = document.createElement('td'); td.className = 'num'; td.textContent = c; tr.append(td);
-      }
-      const heat = document.createElement('td'); heat.className = 'heat';
-      if (v && v.weight > 0) { const bar = document.createElement('span'); bar.style.width = `${Math.max(2, (100 * v.weight) / max)}%`; heat.append(bar); }
-      const no = document.createElement('td'); no.className = 'num lineno'; no.textContent = String(ln);
-      const code = document.createElement('td'); code.className = 'code'; code.textContent = src ? src.lines[ln - 1] : '';
-      tr.append(heat, no, code);
-      table.append(tr);
-    }
-    div.append(table);
-    parts.push(div);
-  }
+  const parts = await Promise.all(routines.map(async (r) => (await listing(roots, r, {
+    head: `${r.name} in ${r.file}: each line's value per snapshot and its growth (first → last)`,
+    heads: [...keys.map((_, i) => `#${i + 1}`), 'growth'],
+    cells: (v) => [...(v ? v.values : Array(keys.length).fill('.')), v?.growth ?? '.'],
+    rowClass: (v, n) => (n === r.growing ? 'hot growing' : 'hot'),
+    bar: (v) => v.weight > 0,
+    missing: (p) => p.append(' Add a source folder in the profile view to see the code.'),
+    stale: 'the profiles have costs on line {last}: the file has changed since they were taken.',
+  })).div));
   container.replaceChildren(...parts);
   container.querySelector('tr.growing')?.scrollIntoView({ block: 'center' });
   container.dataset.ready = String(Date.now());
+}
+
+// A routine's lines as a table: its head, the file read from the source
+// folders (or why not), then one row per line with `cells(v)` (v: the
+// line's values, if any), a heat bar, the line number and the code. Without
+// the file only the lines with values are listed; with it, pprof's range.
+async function listing(roots, r, { head, heads, cells, colour = () => '', rowClass = () => 'hot', bar: hasBar = () => true, missing, stale }) {
+  const div = document.createElement('div');
+  div.className = 'routine';
+  const h = document.createElement('div');
+  h.className = 'routine-head';
+  h.textContent = head;
+  div.append(h);
+  let src = null;
+  try {
+    src = await roots.lines(r.file);
+  } catch (e) {
+    const p = hint(e.message);
+    missing(p);
+    div.append(p);
+  }
+  const values = new Map(r.lines.map((l) => [l.line, l]));
+  const last = Math.max(...r.lines.map((l) => l.line));
+  if (src && last > src.lines.length) {
+    div.append(hint(`${src.rel} has ${src.lines.length} lines, but ${stale.replace('{last}', last)}`));
+    src = null;
+  }
+  const max = Math.max(1, ...r.lines.map((l) => l.weight));
+  const table = document.createElement('table');
+  table.className = 'source';
+  const headRow = document.createElement('tr');
+  for (const t of [...heads, '', 'line', 'code']) { const th = document.createElement('th'); th.textContent = t; headRow.append(th); }
+  table.append(headRow);
+  const rows = [];
+  for (const n of src ? range(r.start, Math.min(r.end, src.lines.length)) : r.lines.map((l) => l.line)) {
+    const v = values.get(n);
+    const tr = document.createElement('tr');
+    if (v) tr.className = rowClass(v, n);
+    tr.dataset.line = String(n);
+    for (const c of cells(v)) { const td = document.createElement('td'); td.className = 'num'; td.textContent = c; tr.append(td); }
+    const heat = document.createElement('td');
+    heat.className = 'heat';
+    if (v && hasBar(v)) {
+      const bar = document.createElement('span');
+      bar.style.width = `${Math.max(2, (100 * v.weight) / max)}%`;
+      if (colour(v)) bar.style.background = colour(v);
+      heat.append(bar);
+    }
+    const no = document.createElement('td'); no.className = 'num lineno'; no.textContent = String(n);
+    const code = document.createElement('td'); code.className = 'code';
+    const text = document.createElement('span'); text.className = 'src';
+    text.textContent = src ? src.lines[n - 1] : '';
+    code.append(text);
+    tr.append(heat, no, code);
+    table.append(tr);
+    rows.push({ tr, code, v });
+  }
+  div.append(table);
+  return { div, rows };
 }
 
 function range(a, b) {
