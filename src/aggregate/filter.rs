@@ -95,7 +95,8 @@ fn compile(name: &'static str, v: &str) -> Result<Option<Regex>> {
     })
 }
 
-fn one_line(s: &str) -> String {
+/// A multi-line message (a regex error) on one line.
+pub(crate) fn one_line(s: &str) -> String {
     s.lines().map(str::trim).filter(|l| !l.is_empty()).collect::<Vec<_>>().join(" ")
 }
 

@@ -168,7 +168,8 @@ pub fn diff(base: Profile, new: Profile, q: &Query) -> Result<Diff> {
     rows.sort_by(|a, b| {
         b.delta_cum().unsigned_abs().cmp(&a.delta_cum().unsigned_abs()).then_with(|| a.name.cmp(&b.name))
     });
-    let output_unit = crate::report::unpruned_output_unit(&pr);
+    // The compared view's net values are new − base: no second pass for the unit.
+    let output_unit = crate::report::output_unit_of(&pr, &graph::net_of(&b, &n));
     let st = pr.sample_type();
     Ok(Diff { rows, base_total, new_total, sample_type: st.ty.clone(), unit: st.unit.clone(), output_unit })
 }

@@ -17,5 +17,7 @@ pub mod traces;
 
 pub use goroutines::{goroutine_groups, GoroutineGroup};
 pub use peek::peek_text;
-pub use top::{format_value, profile_labels, top, top_from, top_text, unpruned_output_unit, Top, TopRow};
+pub use top::{
+    format_value, output_unit_of, profile_labels, top, top_from, top_text, unpruned_output_unit, Top, TopRow,
+};
 pub use traces::traces_text;

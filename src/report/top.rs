@@ -156,6 +156,11 @@ fn sort_nodes(present: &mut [u32], g: &graph::Graph, names: &[String], nodes: &N
 /// `selectOutputUnit` over all nodes, from one value pass (no edges).
 pub fn unpruned_output_unit(pr: &Prepared) -> String {
     let g = graph::build(&pr.profile, &pr.stacks, pr.nodes.len(), pr.value_index, None, false);
+    output_unit_of(pr, &g)
+}
+
+/// [`unpruned_output_unit`] from the view's node values, already computed.
+pub fn output_unit_of(pr: &Prepared, g: &graph::Graph) -> String {
     let vals: Vec<(i64, i64)> = g.present().iter().map(|&n| (g.flat[n as usize], g.cum[n as usize])).collect();
     select_unit(&vals, pr.total, &pr.query.unit, &pr.sample_type().unit)
 }

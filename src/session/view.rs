@@ -198,9 +198,8 @@ pub struct SearchResult {
 /// A regex from the page, with the error naming the field.
 pub(super) fn regex(pattern: &str, field: &'static str) -> Result<regex::Regex> {
     regex::Regex::new(pattern).map_err(|e| {
-        let text = e.to_string();
-        let lines: Vec<&str> = text.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-        Error::new(ErrorKind::BadQuery, format!("invalid regex: {}", lines.join(" "))).in_field(field)
+        let text = aggregate::filter::one_line(&e.to_string());
+        Error::new(ErrorKind::BadQuery, format!("invalid regex: {text}")).in_field(field)
     })
 }
 
@@ -290,13 +289,14 @@ impl Session {
         let names: Vec<String> = (0..prepared.nodes.len()).map(|n| prepared.nodes.printable_name(n)).collect();
         let weights = if is_compare { flame::Weights::Diff(&is_base) } else { flame::Weights::Plain };
         let fl = flame::Flame::with_weights(&prepared, &names, weights);
-        let unit = report::unpruned_output_unit(&prepared);
+        // One value pass for the unit and what a refined view shows.
+        let g = graph::build(&prepared.profile, &prepared.stacks, names.len(), prepared.value_index, None, false);
+        let unit = report::output_unit_of(&prepared, &g);
         let fv = |v: i64| report::format_value(&prepared, v, &unit);
         let filters = prepared.query.active_filters();
         let showing = if filters.is_empty() {
             String::new()
         } else {
-            let g = graph::build(&prepared.profile, &prepared.stacks, names.len(), prepared.value_index, None, false);
             let shown = g.flat.iter().fold(0i64, |a, &v| a.wrapping_add(v));
             let pct =
                 if no_percentages { "n/a".into() } else { units::percentage(shown, prepared.total).trim().to_string() };
