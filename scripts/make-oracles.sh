@@ -87,6 +87,25 @@ gen $L diff_base.normalize.all.txt "-top -nodecount=0 -nodefraction=0 -normalize
 gen_bases $L diff_base.merged.all.txt "-top -nodecount=0 -nodefraction=0" "heap.1.pb.gz heap.2.pb.gz" "heap.5.pb.gz heap.6.pb.gz"
 gen $L heap.6.all.txt "-top -nodecount=0 -nodefraction=0" heap.6.pb.gz
 gen $L mutex.all.txt "-top -nodecount=0 -nodefraction=0" mutex.pb.gz
+# The call graph beyond the corpus's: granularities, inlining, fractions,
+# residual edges (hidden, focused and unselected nodes), merged profiles,
+# -base, goroutines compared.
+gen $L dot.cpu.lines.txt "-dot -lines" cpu.pb.gz
+gen $L dot.cpu.noinlines.txt "-dot -noinlines" cpu.pb.gz
+gen $L dot.cpu.files.txt "-dot -files" cpu.pb.gz
+gen $L dot.cpu.addresses.txt "-dot -addresses -nodecount=40" cpu.pb.gz
+gen $L dot.cpu.edgefraction.txt "-dot -edgefraction=0.02 -nodefraction=0.001" cpu.pb.gz
+gen $L dot.cpu.hide.txt "-dot -hide=sort\\.(insertionSort|choosePivot)" cpu.pb.gz
+gen $L dot.cpu.nodecount10.txt "-dot -nodecount=10" cpu.pb.gz
+gen $L dot.cpu.all.txt "-dot -nodecount=0 -nodefraction=0 -edgefraction=0" cpu.pb.gz
+gen $L dot.cpu.tagfocus.txt "-dot -tagfocus=handler=/api/users" cpu.pb.gz
+gen $L dot.cpu.merged.txt "-dot" "cpu.pb.gz cpu.pb.gz"
+gen $L dot.heap.6.alloc.txt "-dot -sample_index=alloc_space" heap.6.pb.gz
+gen $L dot.heap.6.objects.cum.txt "-dot -sample_index=inuse_objects -cum" heap.6.pb.gz
+gen $L dot.heap.6.base.txt "-dot -base=heap.1.pb.gz" heap.6.pb.gz
+gen $L dot.allocs.txt "-dot -sample_index=alloc_space" allocs.pb.gz
+gen $L dot.goroutine.diff.txt "-dot -diff_base=goroutine.start.pb.gz" goroutine.end.pb.gz
+gen $L dot.mutex.txt "-dot" mutex.pb.gz
 
 N=node
 gen $N node.cpu.lines.txt "-top -lines" node.cpu.pb.gz
@@ -97,6 +116,7 @@ gen $N node.heap.traces.txt "-traces" node.heap.pb.gz
 gen $N node.cpu.hide.txt "-top -hide=anonymous" node.cpu.pb.gz
 gen $N node.cpu.peek.txt "-peek=." node.cpu.pb.gz
 gen $N node.cpu.all.txt "-top -nodecount=0 -nodefraction=0" node.cpu.pb.gz
+gen $N dot.node.cpu.lines.txt "-dot -lines -nodecount=30" node.cpu.pb.gz
 gen $N node.heap.all.txt "-top -nodecount=0 -nodefraction=0" node.heap.pb.gz
 
 S=synth
@@ -108,6 +128,10 @@ gen $S small.cpu.tagfocus.txt "-top -tagfocus=bytes=1kb:2kb" small.cpu.pb.gz
 gen $S small.cpu.tagfocus-handler.txt "-top -tagfocus=handler=/api/search -tagignore=bytes=64" small.cpu.pb.gz
 gen $S small.heap.default.txt "-top" small.heap.pb.gz
 gen $S small.heap.files.txt "-top -files" small.heap.pb.gz
+gen $S dot.small.cpu.txt "-dot" small.cpu.pb.gz
+gen $S dot.small.cpu.nodecount8.txt "-dot -nodecount=8" small.cpu.pb.gz
+gen $S dot.small.heap.txt "-dot" small.heap.pb.gz
+gen $S dot.small.heap.objects.txt "-dot -sample_index=alloc_objects -nodefraction=0" small.heap.pb.gz
 gen $S small.heap.diff.txt "-top -diff_base=small.heap.pb.gz -sample_index=alloc_space" small.heap.pb.gz
 # Source listings beyond the corpus's: several roots, -trim_path, the
 # -source_path heuristic, a function in two files, inlined callees

@@ -15,6 +15,7 @@ pprof-lens: read pprof profiles (gzipped or raw protobuf) like `go tool pprof`.
 USAGE:
     pprof-lens top    [FLAGS] PROFILE...   flat/cum table, as `go tool pprof -top`
     pprof-lens traces [FLAGS] PROFILE...   every sample's stack, as `go tool pprof -traces`
+    pprof-lens dot    [FLAGS] PROFILE...   the call graph in DOT, as `go tool pprof -dot` (-nodecount default 80)
     pprof-lens peek REGEX [FLAGS] PROFILE...  callers and callees of matching functions,
                                            as `go tool pprof -peek=REGEX`
     pprof-lens list REGEX [FLAGS] PROFILE...  source lines of matching functions with flat and
@@ -277,9 +278,9 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool, i32)> {
     if a.help || a.command.is_empty() || a.command == "help" {
         return Ok((USAGE.to_string(), Timings::default(), false, 0));
     }
-    if !matches!(a.command.as_str(), "top" | "traces" | "peek" | "list" | "series" | "goroutines" | "diff") {
+    if !matches!(a.command.as_str(), "top" | "traces" | "peek" | "list" | "dot" | "series" | "goroutines" | "diff") {
         return Err(bad(format!(
-            "unknown command \"{}\" (commands: top, traces, peek, list, diff, series, goroutines; see pprof-lens --help)",
+            "unknown command \"{}\" (commands: top, traces, peek, list, dot, diff, series, goroutines; see pprof-lens --help)",
             a.command
         )));
     }
@@ -367,6 +368,7 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool, i32)> {
     let t1 = Instant::now();
     let out = match (a.command.as_str(), &peek_rx) {
         ("top", _) => report::top_text(&pr),
+        ("dot", _) => report::dot::dot_text(&pr),
         ("peek", Some(rx)) => report::peek_text(&pr, rx)?,
         ("list", Some(rx)) => {
             // The sources are looked for under -source_path, else the current directory.

@@ -66,26 +66,7 @@ impl Nodes {
     /// pprof's `NameComponents`.
     pub fn name_components(&self, n: usize) -> Vec<String> {
         let k = &self.keys[n];
-        let mut v = Vec::with_capacity(2);
-        if k.address != 0 {
-            v.push(format!("{:016x}", k.address));
-        }
-        let name = self.str(k.name);
-        if !name.is_empty() {
-            v.push(name.to_string());
-        }
-        if k.line != 0 {
-            v.push(format!("{}:{}", self.str(k.file), k.line));
-        } else if k.file != 0 {
-            v.push(self.str(k.file).to_string());
-        } else if !name.is_empty() {
-        } else if k.objfile != 0 {
-            let o = self.str(k.objfile);
-            v.push(format!("[{}]", o.rsplit('/').next().unwrap_or(o)));
-        } else {
-            v.push("<unknown>".to_string());
-        }
-        v
+        name_components(k.address, self.str(k.name), self.str(k.file), k.line, self.str(k.objfile))
     }
     /// `fmt.Sprint(NodeInfo)` in Go, pprof's last-resort tie break.
     pub fn go_sprint(&self, n: usize) -> String {
@@ -101,6 +82,29 @@ impl Nodes {
             self.str(k.objfile)
         )
     }
+}
+
+/// pprof's `NameComponents` of a node's parts: the address, the name, the
+/// file (with the line, when there is one), else the binary, else `<unknown>`.
+pub fn name_components(address: u64, name: &str, file: &str, line: i64, objfile: &str) -> Vec<String> {
+    let mut v = Vec::with_capacity(2);
+    if address != 0 {
+        v.push(format!("{address:016x}"));
+    }
+    if !name.is_empty() {
+        v.push(name.to_string());
+    }
+    if line != 0 {
+        v.push(format!("{file}:{line}"));
+    } else if !file.is_empty() {
+        v.push(file.to_string());
+    } else if !name.is_empty() {
+    } else if !objfile.is_empty() {
+        v.push(format!("[{}]", objfile.rsplit('/').next().unwrap_or(objfile)));
+    } else {
+        v.push("<unknown>".to_string());
+    }
+    v
 }
 
 struct Interner {

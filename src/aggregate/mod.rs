@@ -4,6 +4,7 @@
 //! the [`graph::Nodes`] of the chosen granularity; [`graph::build`] turns
 //! them into flat/cum values.
 
+pub mod callgraph;
 pub mod combine;
 pub mod filter;
 pub mod graph;

@@ -1,11 +1,12 @@
 //! Stage 4: what a view shows, one file per report: the top table
 //! (`top.rs`), peek (`peek.rs`), traces (`traces.rs`), source listings
-//! (`list.rs`), goroutine groups
+//! (`list.rs`), the call graph (`dot.rs`), goroutine groups
 //! (`goroutines.rs`), the comparison text (`diff.rs`), the explore panels
 //! (`explore.rs`), the flame graph layout (`flame.rs`) and leak series
 //! (`series.rs`). Text output is byte-compatible with `go tool pprof`.
 
 pub mod diff;
+pub mod dot;
 pub mod explore;
 pub mod flame;
 pub mod goroutines;

@@ -171,7 +171,7 @@ fn select_output_unit(rows: &[TopRow], total: i64, unit: &str, sample_unit: &str
     select_unit(&vals, total, unit, sample_unit)
 }
 
-fn select_unit(rows: &[(i64, i64)], total: i64, unit: &str, sample_unit: &str) -> String {
+pub(crate) fn select_unit(rows: &[(i64, i64)], total: i64, unit: &str, sample_unit: &str) -> String {
     if unit != "minimum" || rows.is_empty() {
         return unit.to_string();
     }
@@ -244,8 +244,36 @@ pub fn profile_labels(pr: &Prepared, unit: &str) -> Vec<String> {
 /// pprof's `reportLabels` for a table: the profile's facts, active filters,
 /// what the shown nodes account for, and what pruning dropped.
 pub(crate) fn report_labels(pr: &Prepared, t: &Top) -> Vec<String> {
-    let fv = |v: i64| format_value(pr, v, &t.output_unit);
-    let mut labels = profile_labels(pr, &t.output_unit);
+    let flat_sum: i64 = t.rows.iter().map(|r| r.flat).fold(0, |a, b| a.wrapping_add(b));
+    let shown = Shown {
+        flat_sum,
+        nodes: t.rows.len(),
+        orig_count: t.orig_count,
+        dropped_nodes: t.dropped_nodes,
+        dropped_edges: 0,
+    };
+    legend(pr, &t.output_unit, &shown)
+}
+
+/// What a pruned report shows, for its legend.
+pub(crate) struct Shown {
+    /// Sum of the shown nodes' flat values.
+    pub flat_sum: i64,
+    /// Nodes shown.
+    pub nodes: usize,
+    /// Nodes before the node count was applied.
+    pub orig_count: usize,
+    /// Nodes dropped by the node fraction.
+    pub dropped_nodes: usize,
+    /// Edges dropped by the edge fraction.
+    pub dropped_edges: usize,
+}
+
+/// pprof's `reportLabels`: the profile's facts, active filters, what the
+/// shown nodes account for, and what pruning dropped.
+pub(crate) fn legend(pr: &Prepared, unit: &str, s: &Shown) -> Vec<String> {
+    let fv = |v: i64| format_value(pr, v, unit);
+    let mut labels = profile_labels(pr, unit);
     let filters = pr.query.active_filters();
     if !filters.is_empty() {
         labels.push("Active filters:".to_string());
@@ -262,21 +290,26 @@ pub(crate) fn report_labels(pr: &Prepared, t: &Top) -> Vec<String> {
             labels.push(format!("   {f}"));
         }
     }
-    let flat_sum: i64 = t.rows.iter().map(|r| r.flat).fold(0, |a, b| a.wrapping_add(b));
     labels.push(format!(
         "Showing nodes accounting for {}, {} of {} total",
-        fv(flat_sum),
-        units::percentage(flat_sum, t.total).trim(),
-        fv(t.total)
+        fv(s.flat_sum),
+        units::percentage(s.flat_sum, pr.total).trim(),
+        fv(pr.total)
     ));
-    if t.total != 0 {
-        if t.dropped_nodes > 0 {
-            let cut = ((t.total as f64 * pr.query.nodefraction) as i64).wrapping_abs();
-            let plural = if t.dropped_nodes > 1 { "nodes" } else { "node" };
-            labels.push(format!("Dropped {} {} (cum <= {})", t.dropped_nodes, plural, fv(cut)));
+    if pr.total != 0 {
+        let dropped = |n: usize, what: &str, by: &str, fraction: f64| {
+            let cut = ((pr.total as f64 * fraction) as i64).wrapping_abs();
+            let plural = if n > 1 { "s" } else { "" };
+            format!("Dropped {n} {what}{plural} ({by} <= {})", fv(cut))
+        };
+        if s.dropped_nodes > 0 {
+            labels.push(dropped(s.dropped_nodes, "node", "cum", pr.query.nodefraction));
         }
-        if !t.rows.is_empty() && t.rows.len() < t.orig_count {
-            labels.push(format!("Showing top {} nodes out of {}", t.rows.len(), t.orig_count));
+        if s.dropped_edges > 0 {
+            labels.push(dropped(s.dropped_edges, "edge", "freq", pr.query.edgefraction));
+        }
+        if s.nodes > 0 && s.nodes < s.orig_count {
+            labels.push(format!("Showing top {} nodes out of {}", s.nodes, s.orig_count));
         }
     }
     labels
