@@ -366,6 +366,41 @@ impl Session {
         ]))
     }
 
+    /// The call graph of the view: `{ dot, of, nodes: [{ node, name, flat,
+    /// cum, flatPct, cumPct, baseCum, newCum, mark }], edges: [{ src, dst
+    /// (positions in nodes, -1 for none), caller, callee, weight, pct,
+    /// inline, residual }] }`. `nodecount` 0 is pprof's 80, 2^32-1 all.
+    pub fn graph(&self, id: u32, nodecount: u32) -> R<JsValue> {
+        let g = self.inner.graph(id, nodecount).map_err(err)?;
+        let nodes = array(g.nodes, |n| {
+            object(vec![
+                ("node", num(n.node)),
+                ("name", n.name.into()),
+                ("flat", n.flat.into()),
+                ("cum", n.cum.into()),
+                ("flatPct", n.flat_pct.into()),
+                ("cumPct", n.cum_pct.into()),
+                ("baseCum", n.base_cum.into()),
+                ("newCum", n.new_cum.into()),
+                ("mark", n.mark.into()),
+            ])
+        });
+        let pos = |p: Option<u32>| num(p.map_or(-1.0, f64::from));
+        let edges = array(g.edges, |e| {
+            object(vec![
+                ("src", pos(e.src)),
+                ("dst", pos(e.dst)),
+                ("caller", e.caller.into()),
+                ("callee", e.callee.into()),
+                ("weight", e.weight.into()),
+                ("pct", e.pct.into()),
+                ("inline", e.inline.into()),
+                ("residual", e.residual.into()),
+            ])
+        });
+        Ok(object(vec![("dot", g.dot.into()), ("of", num(g.of)), ("nodes", nodes), ("edges", edges)]))
+    }
+
     /// Callers and callees of graph node `node`.
     pub fn neighbours(&self, id: u32, node: u32) -> R<JsValue> {
         let n = self.inner.neighbours(id, node).map_err(err)?;

@@ -283,16 +283,45 @@ fn mask(nodes: &[u32], n: usize) -> Vec<bool> {
     m
 }
 
+/// How much of the graph is kept: pprof's `-nodecount` (0 for no limit),
+/// `-nodefraction` and `-edgefraction`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Trim {
+    /// Most nodes shown (tag boxes count); 0 for all.
+    pub nodecount: usize,
+    /// Nodes whose |cum| is below this fraction of the total go.
+    pub nodefraction: f64,
+    /// Edges lighter than this fraction of the total go.
+    pub edgefraction: f64,
+}
+
+impl Trim {
+    /// The query's flags, with pprof's default node count for graphs.
+    pub fn of(q: &crate::Query) -> Trim {
+        Trim {
+            nodecount: q.nodecount.unwrap_or(DEFAULT_NODECOUNT),
+            nodefraction: q.nodefraction,
+            edgefraction: q.edgefraction,
+        }
+    }
+}
+
 /// The call graph pprof's `-dot` report draws (`newTrimmedGraph` in visual
-/// mode), with its legend.
+/// mode), with its legend, trimmed as the query's flags say.
 pub fn dot(pr: &Prepared) -> Dot {
+    dot_trimmed(pr, Trim::of(&pr.query))
+}
+
+/// [`dot`] with explicit trimming (the page's graph, whose view shows
+/// every node elsewhere).
+pub fn dot_trimmed(pr: &Prepared, trim: Trim) -> Dot {
     let q = &pr.query;
     let names = Names::new(pr);
     let nn = pr.nodes.len();
     let mut w = Work::new(pr, None);
     let total_value = w.nodes.iter().fold(0i64, |a, &n| a.wrapping_add(w.g.flat[n as usize]));
-    let node_cutoff = ((total_value as f64 * q.nodefraction) as i64).wrapping_abs();
-    let edge_cutoff = ((total_value as f64 * q.edgefraction) as i64).wrapping_abs();
+    let node_cutoff = ((total_value as f64 * trim.nodefraction) as i64).wrapping_abs();
+    let edge_cutoff = ((total_value as f64 * trim.edgefraction) as i64).wrapping_abs();
     let mut dropped_nodes = 0;
     if node_cutoff > 0 {
         let kept: Vec<u32> =
@@ -304,7 +333,7 @@ pub fn dot(pr: &Prepared) -> Dot {
     }
     let orig_count = w.nodes.len();
     w.sort(&names);
-    let nodecount = q.nodecount.unwrap_or(DEFAULT_NODECOUNT);
+    let nodecount = trim.nodecount;
     if nodecount > 0 {
         w.trim_tags(node_cutoff);
         w.trim_edges(edge_cutoff);
@@ -322,7 +351,15 @@ pub fn dot(pr: &Prepared) -> Dot {
     let vals: Vec<(i64, i64)> = w.nodes.iter().map(|&n| (w.g.flat[n as usize], w.g.cum[n as usize])).collect();
     let output_unit = select_unit(&vals, pr.total, &q.unit, &pr.sample_type().unit);
     let flat_sum = vals.iter().fold(0i64, |a, v| a.wrapping_add(v.0));
-    let shown = Shown { flat_sum, nodes: w.nodes.len(), orig_count, dropped_nodes, dropped_edges };
+    let shown = Shown {
+        flat_sum,
+        nodes: w.nodes.len(),
+        orig_count,
+        dropped_nodes,
+        dropped_edges,
+        nodefraction: trim.nodefraction,
+        edgefraction: trim.edgefraction,
+    };
     let mut legend = legend(pr, &output_unit, &shown);
     legend.push("\nSee https://git.io/JfYMW for how to read the graph".to_string());
 

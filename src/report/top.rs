@@ -251,6 +251,8 @@ pub(crate) fn report_labels(pr: &Prepared, t: &Top) -> Vec<String> {
         orig_count: t.orig_count,
         dropped_nodes: t.dropped_nodes,
         dropped_edges: 0,
+        nodefraction: pr.query.nodefraction,
+        edgefraction: pr.query.edgefraction,
     };
     legend(pr, &t.output_unit, &shown)
 }
@@ -267,6 +269,10 @@ pub(crate) struct Shown {
     pub dropped_nodes: usize,
     /// Edges dropped by the edge fraction.
     pub dropped_edges: usize,
+    /// The node fraction applied.
+    pub nodefraction: f64,
+    /// The edge fraction applied.
+    pub edgefraction: f64,
 }
 
 /// pprof's `reportLabels`: the profile's facts, active filters, what the
@@ -303,10 +309,10 @@ pub(crate) fn legend(pr: &Prepared, unit: &str, s: &Shown) -> Vec<String> {
             format!("Dropped {n} {what}{plural} ({by} <= {})", fv(cut))
         };
         if s.dropped_nodes > 0 {
-            labels.push(dropped(s.dropped_nodes, "node", "cum", pr.query.nodefraction));
+            labels.push(dropped(s.dropped_nodes, "node", "cum", s.nodefraction));
         }
         if s.dropped_edges > 0 {
-            labels.push(dropped(s.dropped_edges, "edge", "freq", pr.query.edgefraction));
+            labels.push(dropped(s.dropped_edges, "edge", "freq", s.edgefraction));
         }
         if s.nodes > 0 && s.nodes < s.orig_count {
             labels.push(format!("Showing top {} nodes out of {}", s.nodes, s.orig_count));

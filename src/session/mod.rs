@@ -2,7 +2,7 @@
 //! comparison, the current view of each (sample type, granularity,
 //! refinements), its flame graphs (the view's own, a comparison's two sides,
 //! a pivot's callers and callees), the tooltip's facts, callers and callees,
-//! labels, series and goroutine groups. `src/wasm.rs` only converts these
+//! labels, series and goroutine groups, source listings and the call graph. `src/wasm.rs` only converts these
 //! calls and results to and from JavaScript; `cargo test` runs them natively.
 //!
 //! Results are plain structs: small facts as strings formatted the way
@@ -11,6 +11,7 @@
 
 mod explore;
 mod flame;
+mod graph;
 mod series;
 mod source;
 #[cfg(test)]
@@ -19,6 +20,7 @@ mod view;
 
 pub use explore::{LabelKeyFacts, LabelValueFacts, NeighbourFacts, Neighbours, PivotFacts};
 pub use flame::BoxFacts;
+pub use graph::{GraphEdge, GraphFacts, GraphNode};
 pub use series::{GoroutineRow, SeriesFacts};
 pub use source::{LineFacts, SeriesLine, SeriesRoutine, SourceRoutine};
 pub use view::{SearchResult, TopSort, TopTable, ViewInfo, ViewRequest};

@@ -326,3 +326,45 @@ fn aggregate_timing() {
         st.nodes.len()
     );
 }
+
+#[test]
+fn the_call_graph_is_pprof_lens_dot_with_facts_per_node_and_edge() {
+    let mut s = Session::new();
+    let id = open(&mut s, "a.pb.gz", "main;f;g 300\nmain;f 100\nmain;h 600\nmain;f;h 5");
+    s.view(id, &ViewRequest::default()).unwrap();
+    let g = s.graph(id, 0).unwrap();
+    // The same text as the CLI's dot for the same profile and defaults.
+    let p = crate::load(
+        &folded_profile("main;f;g 300\nmain;f 100\nmain;h 600\nmain;f;h 5", &[("alloc_space", "bytes")]),
+        &Default::default(),
+        &Default::default(),
+    )
+    .unwrap();
+    let pr = crate::aggregate::Prepared::new(vec![p], vec![], crate::Query::default()).unwrap();
+    assert_eq!(g.dot, crate::report::dot::dot_text(&pr));
+    let names: Vec<&str> = g.nodes.iter().map(|n| n.name.as_str()).collect();
+    assert_eq!(names.len(), 4, "{names:?}");
+    let h = g.nodes.iter().position(|n| n.name == "h").unwrap();
+    assert_eq!((g.nodes[h].flat.as_str(), g.nodes[h].cum_pct.as_str()), ("605B", "60.20%"));
+    assert!(g.dot.contains(&format!("N{} [label=\"h\\n605B (60.20%)\"", h + 1)), "{}", g.dot);
+    let e = g.edges.iter().find(|e| e.caller == "main" && e.callee == "h").unwrap();
+    assert_eq!((e.weight.as_str(), e.src.is_some(), e.residual), ("600B", true, false));
+    // A node count of 2 keeps two nodes; the edge between kept nodes that
+    // went through a dropped one is residual.
+    let two = s.graph(id, 2).unwrap();
+    assert!(two.nodes.len() <= 2 && two.of == 4, "{:?}", two.nodes);
+    // A comparison's nodes carry base → new and the new/gone marks.
+    let b = open(&mut s, "b.pb.gz", "main;f;g 300\nmain;gone 100");
+    let n = open(&mut s, "n.pb.gz", "main;f;g 500\nmain;fresh 50");
+    let c = s.compare(&[b], &[n], "b → n").unwrap().id;
+    s.view(c, &ViewRequest::default()).unwrap();
+    let cg = s.graph(c, 0).unwrap();
+    let node = |name: &str| cg.nodes.iter().find(|x| x.name == name).unwrap();
+    assert_eq!(
+        (node("g").base_cum.as_str(), node("g").new_cum.as_str(), node("g").mark.as_str()),
+        ("300B", "500B", "")
+    );
+    assert_eq!((node("gone").mark.as_str(), node("fresh").mark.as_str()), ("gone", "new"));
+    assert!(cg.dot.contains("tooltip=\"gone (-100B)\" color=\"#3cb200\""), "shrinkage is green: {}", cg.dot);
+    assert!(s.graph(99, 0).is_err());
+}
