@@ -64,12 +64,25 @@ const core = ['pkg/pprof_lens.js', 'www/host.js'];
 // no import.meta there, and the wasm arrives by message anyway.
 const workerSource = bundle([...core, 'www/worker.js']).replaceAll('import.meta.url', 'self.location.href');
 const wasmB64 = readFileSync(`${dist}/pkg/pprof_lens_bg.wasm`).toString('base64');
+// The Graph view's layout worker: Graphviz's module (its closing export
+// list turned into the module table's entry) and layout-worker.js, one
+// classic script kept as base64 and started only when the Graph view opens.
+const gv = read('vendor/graphviz.js');
+const gvExport = /export\s*\{([^}]*)\};?\s*(\/\/# sourceMappingURL=\S*\s*)?$/.exec(gv);
+if (!gvExport) throw new Error('single-file: vendor/graphviz.js has no closing export list');
+const gvNames = gvExport[1].split(',').map((n) => n.trim().split(/\s+as\s+/)).map(([a, b]) => `${b ?? a}: ${a}`);
+const layoutSource = `const __m = {};
+__m["vendor/graphviz.js"] = (() => {\n${gv.slice(0, gvExport.index)}\nreturn { ${gvNames.join(', ')} };\n})();
+${wrap('www/layout-worker.js')}`;
+const layoutB64 = Buffer.from(layoutSource, 'utf8').toString('base64');
 const main = `${bundle(core)}
 globalThis.__pprofLensBundle = {
   modules: { 'host.js': __m['www/host.js'] },
   workerSource: ${JSON.stringify(workerSource)},
-  wasm() {
-    const s = atob(document.getElementById('pprof-lens-wasm').textContent.trim());
+  wasm() { return this.bytes('pprof-lens-wasm'); },
+  layoutWorkerSource() { return new TextDecoder().decode(this.bytes('pprof-lens-layout')); },
+  bytes(id) {
+    const s = atob(document.getElementById(id).textContent.trim());
     const u = new Uint8Array(s.length);
     for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
     return u;
@@ -89,6 +102,7 @@ const replaceOnce = (re, to) => {
 replaceOnce(/<meta http-equiv="Content-Security-Policy" content="[^"]*">/, `<meta http-equiv="Content-Security-Policy" content="${csp}">`);
 replaceOnce(/<link rel="stylesheet" href="www\/style.css">/, `<style>${css}</style>`);
 replaceOnce(/<script type="module" src="www\/main.js"><\/script>/,
-  `<script type="application/octet-stream" id="pprof-lens-wasm">${wasmB64}</script>\n<script type="module">${main}</script>`);
+  `<script type="application/octet-stream" id="pprof-lens-wasm">${wasmB64}</script>
+<script type="application/octet-stream" id="pprof-lens-layout">${layoutB64}</script>\n<script type="module">${main}</script>`);
 writeFileSync(`${dist}/pprof-lens.html`, html);
 console.log(`single-file: ${dist}/pprof-lens.html (${(html.length / 1024).toFixed(0)} KiB)`);

@@ -81,6 +81,9 @@ export class Client {
   labels(key) { return this.call('labels', { key }); }
   pivot(key, node) { return this.call('pivot', { key, node }); }
   source(key, node) { return this.call('source', { key, node }); }
+  // The view's call graph: { dot, of, nodes, edges } (src/session/graph.rs);
+  // `nodecount` 0 is pprof's 80, 0xffffffff every node.
+  graph(key, nodecount) { return this.call('graph', { key, nodecount }); }
   sourceSeries(keys, name, sampleIndex) { return this.call('sourceSeries', { keys, name, sampleIndex }); }
   exportProfile(key) { return this.call('exportProfile', { key }); }
   stats() { return this.call('stats', {}); }

@@ -7,7 +7,7 @@ import { shortName } from './tabs.js';
 
 const $ = (id) => document.getElementById(id);
 
-function download(name, blob) {
+export function download(name, blob) {
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
   a.download = name;

@@ -41,6 +41,7 @@ const ops = {
   labels: ({ key }) => session.labels(id(key)),
   pivot: ({ key, node }) => session.pivot(id(key), node),
   source: ({ key, node }) => session.source(id(key), node),
+  graph: ({ key, nodecount }) => session.graph(id(key), nodecount >>> 0),
   sourceSeries: ({ keys, name, sampleIndex }) => session.sourceSeries(Uint32Array.from(keys, id), name, sampleIndex),
   exportProfile: ({ key }) => session.exportProfile(id(key)),
   findPath: ({ key, side, path }) => {

@@ -3,7 +3,7 @@
 // state.js). Holds no state of its own and no profile data.
 import { Client, SIDE } from './client.js';
 import { Messages } from './messages.js';
-import { Tabs } from './tabs.js';
+import { Tabs, shortName } from './tabs.js';
 import { FlameView, ROOT } from './views/flame.js';
 import { TopView } from './views/top.js';
 import { SeriesView } from './views/series.js';
@@ -11,6 +11,7 @@ import { GoroutinesView } from './views/goroutines.js';
 import { ExploreView } from './views/explore.js';
 import { CompareView } from './views/compare.js';
 import { SourceView, renderSeriesSource } from './views/source.js';
+import { GraphView } from './views/graph.js';
 import { SourceRoots } from './sources.js';
 import { wireExports } from './export.js';
 import { wireKeys } from './keys.js';
@@ -35,6 +36,7 @@ function selected(node) {
   const t = tabs.current();
   if (t) t.state.selected = node >= 0 ? (views.flame.names[node] ?? '') : '';
   tabs.writeHash();
+  views.graph.select(node);
   views.source.show(tabs.active, node);
 }
 
@@ -67,6 +69,16 @@ views.source = new SourceView({
   box: $('sourceBox'), title: $('sourceTitle'), pick: $('sourcePick'), roots: $('sourceRoots'), input: $('sourceInput'), body: $('sourceBody'),
   remember: $('sourceRemember'), remembered: $('sourceRemembered'),
 }, client, new SourceRoots(), { onMessage: say, onChange: () => tabs.writeHash(), names: () => views.flame.names });
+views.graph = new GraphView({
+  box: $('graphBox'), nodes: $('graphNodes'), info: $('graphInfo'), fit: $('graphFit'), exportSvg: $('graphSvg'),
+  exportDot: $('graphDot'), canvas: $('graphCanvas'), tip: $('graphTip'),
+  stem: () => shortName(tabs.current()?.name || 'profile').replace(/[^\w.-]+/g, '_'),
+}, client, {
+  onSelect: (node) => { views.flame.select(node); views.top.select(node); views.explore.peek(node); selected(node); },
+  onMenu: (node, x, y) => views.explore.menu(node, x, y),
+  onMessage: say,
+  onChange: () => tabs.writeHash(),
+});
 views.goroutines = new GoroutinesView({ box: $('goroutinesBox'), tbody: document.querySelector('#goroutines tbody') }, client);
 views.compare = new CompareView({
   tabs, client, messages, onSelect: (node) => { views.top.select(node); selected(node); }, onZoom: zoomed,

@@ -20,6 +20,8 @@
 //   flip         boolean  flame (root at the bottom) instead of icicle
 //   source       boolean  the Source panel is open (for the selected function;
 //                         nothing else about sources is kept or linked)
+//   graph        boolean  the Graph view is open
+//   graphNodes   number   its node count (0: pprof's 80; 4294967295: all)
 //   compare      object   comparisons only, else null: { baseKeys, newKeys,
 //                         mode: 'diff_base'|'base', normalize, sideBySide,
 //                         palette: 'rg'|'cb' }
@@ -45,6 +47,8 @@ export function newTabState({ sampleIndex = 0, compare = null, query = {} } = {}
     scroll: 0,
     flip: false,
     source: false,
+    graph: false,
+    graphNodes: 0,
     compare: compare && { mode: 'diff_base', normalize: false, sideBySide: false, palette: 'rg', ...compare },
   };
 }
@@ -75,6 +79,7 @@ export function toHash(state, { name, sampleTypes }) {
   if (state.selected) h.set('sel', state.selected);
   if (state.search) h.set('search', state.search);
   if (state.source) h.set('src', '1');
+  if (state.graph) h.set('graph', String(state.graphNodes || 1));
   if (state.sort.by !== 'flat' || !state.sort.desc) h.set('sort', `${state.sort.by}${state.sort.desc ? '' : '-asc'}`);
   return h.toString();
 }
@@ -102,6 +107,10 @@ export function fromHash(hash) {
       state.selected = h.get('sel') || '';
       state.search = h.get('search') || '';
       state.source = h.get('src') === '1';
+      // graph=1 opens the Graph view; another number is its node count.
+      const graph = Number(h.get('graph') || 0);
+      state.graph = graph > 0;
+      state.graphNodes = graph > 1 ? graph : 0;
       // Version 2 added the table's order.
       const sort = version >= 2 ? h.get('sort') : null;
       if (sort) {

@@ -97,6 +97,8 @@ export class Tabs {
     t.state.search = $('search').value;
     t.state.flip = flame.flip;
     t.state.source = this.views.source.open;
+    t.state.graph = this.views.graph.open;
+    t.state.graphNodes = this.views.graph.nodecount;
   }
 
   async activate(key) {
@@ -267,6 +269,10 @@ export class Tabs {
     }
     this.views.source.open = s.source;
     await this.views.source.show(t.key, node);
+    // The graph is laid out in its own worker: the other views do not wait for it.
+    const g = this.views.graph;
+    g.selected = node; g.open = s.graph; g.nodecount = s.graphNodes;
+    g.show(t.key);
   }
 
   // The flame graph on screen: the merged one, or in side by side the new side (the base follows).

@@ -19,6 +19,10 @@
 //   stats()       the core's memory ({ wasmMemory } in bytes)
 //   zoomInfo(side)  the tooltip facts of the box a flame graph is zoomed to
 //   zoomTo(side, box) / zoomOut(side)   drive a flame graph (benchmark)
+//   graph()       the Graph view: { state ('layout', 'drawn', 'failed', 'ask'
+//                 or undefined), facts ({ dot, of, nodes, edges } as the core
+//                 gave them, or null), svg (the laid-out text), timings
+//                 ({ graphMs, loadMs, layoutMs, totalMs }) }
 //   loadFiles(files), compare(baseKeys, newKeys)   as the page's own buttons do
 //   addSourceHandle(handle)   a source folder as the directory picker gives it
 //                 (a FileSystemDirectoryHandle; tests use the origin's private
@@ -63,6 +67,10 @@ export function testSurface({ tabs, views, client }) {
       return { ...tabs.timings, layoutMs: f.layoutMs, paintMs: f.paintMs, overlayMs: f.overlayMs, zoomDrawMs: f.zoomDrawMs };
     },
     stats: () => client.stats(),
+    graph: () => {
+      const g = views.graph;
+      return { state: g.el.box.dataset.state, facts: g.facts, svg: g.svgText, timings: { ...g.timings } };
+    },
     zoomInfo: (side) => { const f = flameView(side); return f.info(f.zoom); },
     zoomTo: (side, box) => flameView(side).zoomTo(box),
     zoomOut: (side) => flameView(side).zoomTo(ROOT),

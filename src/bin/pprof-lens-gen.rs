@@ -1,16 +1,23 @@
 //! `pprof-lens-gen SIZE OUT`: writes a deterministic synthetic profile
 //! (gzipped) for benchmarks. SIZE is small, medium or large, or
-//! STACKS:FUNCTIONS[:SEED].
+//! STACKS:FUNCTIONS[:SEED], or chain:N (one sample whose stack is N
+//! distinct functions deep: a call graph of N nodes).
 
 use prost::Message;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.len() != 2 {
-        eprintln!("usage: pprof-lens-gen small|medium|large|STACKS:FUNCTIONS[:SEED] OUT.pb.gz");
+        eprintln!("usage: pprof-lens-gen small|medium|large|STACKS:FUNCTIONS[:SEED]|chain:N OUT.pb.gz");
         std::process::exit(2);
     }
-    use pprof_lens::synth::{generate, gzip, Spec};
+    use pprof_lens::synth::{generate, Spec};
+    if let Some(n) = args[0].strip_prefix("chain:").and_then(|n| n.parse::<usize>().ok()) {
+        let stack: Vec<String> = (0..n).map(|i| format!("main.f{i}")).collect();
+        let raw = pprof_lens::synth::folded_profile(&format!("{} 1", stack.join(";")), &[("samples", "count")]);
+        write(&args[1], &raw);
+        return;
+    }
     let spec = match args[0].as_str() {
         "small" => Spec::SMALL,
         "medium" => Spec::MEDIUM,
@@ -24,11 +31,14 @@ fn main() {
             Spec { stacks: n[0] as usize, functions: n[1] as usize, seed: n.get(2).copied().unwrap_or(7) }
         }
     };
-    let raw = generate(spec).encode_to_vec();
-    let gz = gzip(&raw, 6);
-    if let Err(e) = std::fs::write(&args[1], &gz) {
-        eprintln!("pprof-lens-gen: {}: {e}", args[1]);
+    write(&args[1], &generate(spec).encode_to_vec());
+}
+
+fn write(path: &str, raw: &[u8]) {
+    let gz = pprof_lens::synth::gzip(raw, 6);
+    if let Err(e) = std::fs::write(path, &gz) {
+        eprintln!("pprof-lens-gen: {path}: {e}");
         std::process::exit(1);
     }
-    eprintln!("pprof-lens-gen: wrote {} ({} bytes raw, {} gzipped)", args[1], raw.len(), gz.len());
+    eprintln!("pprof-lens-gen: wrote {path} ({} bytes raw, {} gzipped)", raw.len(), gz.len());
 }
