@@ -1,12 +1,15 @@
 // Benchmark of the page in headless Chromium: time from drop to painted flame
 // graph and table, redraw times for zoom and hover on the flame graph, and
 // the browser's memory. Median of RUNS runs.
-// usage: node scripts/bench-page.mjs [RUNS] [medium|large|compare-medium|compare-large...]
+// usage: node scripts/bench-page.mjs [RUNS] [medium|large|compare-medium|compare-large|graph-medium|graph-large|sources...]
 // (after scripts/build.sh; the profiles come from scripts/bench.sh's
 // bench-data/, generated if missing). compare-SIZE loads SIZE and a second
 // profile of the same size and program (the generator's seed 8: mostly
 // different stacks, a worst case for the merged tree) and times the
 // comparison from the click to the painted diff flame graph and table.
+// graph-SIZE times the Graph view: opening it (the core's graph, Graphviz's
+// first load, the layout, the SVG drawn), then a 500-node graph and the
+// default 80-node one again, with the longest main-thread stall meanwhile.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { launch, startServer, openPage, root } from '../tests/browser/helpers.mjs';
@@ -41,8 +44,9 @@ function treePss(pid) {
 const SPECS = { medium: '100000:20000', large: '1000000:50000' };
 const { server, url } = await startServer();
 for (const size of sizes.filter((s) => s.startsWith('compare-'))) await benchCompare(size.slice(8));
+for (const size of sizes.filter((s) => s.startsWith('graph-'))) await benchGraph(size.slice(6));
 if (sizes.includes('sources')) await benchSources();
-for (const size of sizes.filter((s) => !s.startsWith('compare-') && s !== 'sources')) {
+for (const size of sizes.filter((s) => !s.startsWith('compare-') && !s.startsWith('graph-') && s !== 'sources')) {
   const file = `${root}/bench-data/${size}.pb.gz`;
   if (!existsSync(file)) execFileSync(`${root}/target/release/pprof-lens-gen`, [size, file], { stdio: 'inherit' });
   const bytes = readFileSync(file).length;
@@ -172,4 +176,45 @@ async function benchCompare(size) {
   console.log(`compare ${size}: loading one profile (drop → table ready) ${s(r.one)}s; comparing two (click → diff flame graph painted) `
     + `${s(r.cmpFlame)}s, → table ready ${s(r.cmp)}s [${r.cmp.map((x) => (x / 1000).toFixed(2)).join(', ')}] = ${(median(r.cmp) / median(r.one)).toFixed(2)}x one load; `
     + `browser PSS ${median(r.pss).toFixed(0)} MB (wasm memory ${median(r.wasm).toFixed(0)} MB)`);
+}
+
+async function benchGraph(size) {
+  const file = `${root}/bench-data/${size}.pb.gz`;
+  if (!existsSync(file)) execFileSync(`${root}/target/release/pprof-lens-gen`, [size, file], { stdio: 'inherit' });
+  const r = { open: [], load: [], core: [], layout: [], n500: [], n500layout: [], n500nodes: [], stall: [], n80: [], n80layout: [] };
+  for (let i = 0; i < runs; i++) {
+    const browser = await launch();
+    const { page } = await openPage(browser, url, { width: 1400, height: 900 });
+    await page.setInputFiles('#file', file);
+    await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 300000 });
+    // Waits for the Graph view to be drawn after `act`; returns its timings
+    // and the longest gap between animation frames meanwhile (a frozen page
+    // shows as one long gap).
+    const drawn = async (act) => {
+      const before = await page.$eval('#graphBox', (b) => b.dataset.drawn || '');
+      await page.evaluate(() => {
+        window.benchGap = 0; let last = performance.now();
+        const tick = (t) => { window.benchGap = Math.max(window.benchGap, t - last); last = t; window.benchRaf = requestAnimationFrame(tick); };
+        window.benchRaf = requestAnimationFrame(tick);
+      });
+      await act();
+      await page.waitForFunction((b) => (document.getElementById('graphBox').dataset.drawn || '') !== b, before, { timeout: 300000 });
+      return page.evaluate(() => {
+        cancelAnimationFrame(window.benchRaf);
+        const g = window.pprofLens.graph();
+        return { ...g.timings, nodes: g.facts.nodes.length, gap: window.benchGap };
+      });
+    };
+    const first = await drawn(() => page.click('#graphBox summary'));
+    r.open.push(first.totalMs); r.load.push(first.loadMs); r.core.push(first.graphMs); r.layout.push(first.layoutMs);
+    const big = await drawn(() => page.selectOption('#graphNodes', '500'));
+    r.n500.push(big.totalMs); r.n500layout.push(big.layoutMs); r.n500nodes.push(big.nodes); r.stall.push(big.gap);
+    const again = await drawn(() => page.selectOption('#graphNodes', '0'));
+    r.n80.push(again.totalMs); r.n80layout.push(again.layoutMs);
+    await browser.close();
+  }
+  const ms = (xs) => `${median(xs).toFixed(0)}ms`;
+  console.log(`graph ${size}: open the Graph view → drawn ${ms(r.open)} (the core's graph ${ms(r.core)}, Graphviz's first load ${ms(r.load)}, layout ${ms(r.layout)}); `
+    + `${median(r.n500nodes)}-node graph ${ms(r.n500)} (layout ${ms(r.n500layout)}; longest main-thread stall meanwhile ${ms(r.stall)}); `
+    + `default 80-node graph after the first load ${ms(r.n80)} (layout ${ms(r.n80layout)}) [${r.n80.map((x) => x.toFixed(0)).join(', ')}]`);
 }

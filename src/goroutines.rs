@@ -67,7 +67,9 @@ pub fn parse(text: &str) -> Result<Dump> {
         return Err(Error::new(ErrorKind::NotAProfile, "not a goroutine dump: no goroutine found in the text"));
     }
     d.total = d.groups.iter().map(|g| g.count).sum();
-    d.groups.sort_by(|a, b| b.count.cmp(&a.count).then(b.max_wait_minutes.cmp(&a.max_wait_minutes)));
+    crate::order::sort_by(&mut d.groups, |a, b| {
+        b.count.cmp(&a.count).then(b.max_wait_minutes.cmp(&a.max_wait_minutes))
+    });
     Ok(d)
 }
 

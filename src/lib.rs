@@ -20,6 +20,7 @@ pub mod error;
 pub mod frames;
 pub mod goroutines;
 pub mod model;
+pub mod order;
 pub mod paths;
 pub mod proto;
 pub mod query;

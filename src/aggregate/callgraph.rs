@@ -219,20 +219,18 @@ pub fn call_graph(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, kept: Opti
             add_tags(&mut acc, parent as usize, s.sample, w, true);
         }
     }
-    let mut list: Vec<(u32, CallEdge)> = edges
-        .into_iter()
-        .map(|(key, e)| {
-            let edge = CallEdge {
-                src: (key >> 32) as u32,
-                dst: key as u32,
-                weight: e.weight,
-                residual: e.residual,
-                inline: e.inline,
-            };
-            (e.order, edge)
-        })
-        .collect();
-    list.sort_unstable_by_key(|e| e.0);
+    // Edges in first-seen order.
+    let mut list: Vec<Option<CallEdge>> = vec![None; edges.len()];
+    for (key, e) in edges {
+        let edge = CallEdge {
+            src: (key >> 32) as u32,
+            dst: key as u32,
+            weight: e.weight,
+            residual: e.residual,
+            inline: e.inline,
+        };
+        list[e.order as usize] = Some(edge);
+    }
     let tags = match &tags {
         None => Vec::new(),
         Some(t) => acc
@@ -268,5 +266,5 @@ pub fn call_graph(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, kept: Opti
             })
             .collect(),
     };
-    CallGraph { flat, cum, edges: list.into_iter().map(|e| e.1).collect(), tags }
+    CallGraph { flat, cum, edges: list.into_iter().flatten().collect(), tags }
 }

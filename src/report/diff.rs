@@ -165,7 +165,7 @@ pub fn diff(base: Profile, new: Profile, q: &Query) -> Result<Diff> {
     for r in &mut rows {
         r.mark = Mark::of((r.base_flat, r.base_cum), (r.new_flat, r.new_cum)).text();
     }
-    rows.sort_by(|a, b| {
+    crate::order::sort_by(&mut rows, |a, b| {
         b.delta_cum().unsigned_abs().cmp(&a.delta_cum().unsigned_abs()).then_with(|| a.name.cmp(&b.name))
     });
     // The compared view's net values are new − base: no second pass for the unit.

@@ -7,6 +7,7 @@ use super::top::{format_value, legend, select_unit, Shown};
 use crate::aggregate::callgraph::{call_graph, CallEdge, CallGraph, NodeTags, Tag};
 use crate::aggregate::graph::name_components;
 use crate::aggregate::Prepared;
+use crate::order::sort_ids;
 use crate::units;
 use std::fmt::Write;
 use std::sync::OnceLock;
@@ -121,17 +122,20 @@ impl Work {
 
     /// pprof's `SortNodes` for visual reports: the entropy order.
     fn sort(&mut self, names: &Names) {
-        let score: Vec<(u32, i64)> = self.nodes.iter().map(|&n| (n, self.entropy_score(n))).collect();
-        let mut by: Vec<(i64, u32)> = score.iter().map(|&(n, s)| (s, n)).collect();
-        by.sort_by(|&(sa, a), &(sb, b)| {
-            let (fa, fb) = (self.g.flat[a as usize].wrapping_abs(), self.g.flat[b as usize].wrapping_abs());
-            sb.wrapping_abs()
-                .cmp(&sa.wrapping_abs())
+        let mut score = vec![0i64; self.g.flat.len()];
+        for &n in &self.nodes {
+            score[n as usize] = self.entropy_score(n);
+        }
+        let flat = &self.g.flat;
+        sort_ids(&mut self.nodes, &|a, b| {
+            let (fa, fb) = (flat[a as usize].wrapping_abs(), flat[b as usize].wrapping_abs());
+            score[b as usize]
+                .wrapping_abs()
+                .cmp(&score[a as usize].wrapping_abs())
                 .then_with(|| names.printable(a).cmp(names.printable(b)))
                 .then_with(|| fb.cmp(&fa))
                 .then_with(|| names.sprint(a).cmp(names.sprint(b)))
         });
-        self.nodes = by.into_iter().map(|x| x.1).collect();
     }
 
     /// pprof's `entropyScore`: nodes whose calls fan in or out score higher
@@ -169,9 +173,9 @@ impl Work {
     fn remove_redundant_edges(&mut self, names: &Names) {
         for i in (0..self.nodes.len()).rev() {
             let n = self.nodes[i] as usize;
-            let mut ins: Vec<usize> = self.ins[n].iter().copied().filter(|&e| self.alive[e]).collect();
+            let mut ins: Vec<u32> = self.ins[n].iter().filter(|&&e| self.alive[e]).map(|&e| e as u32).collect();
             sort_edges(&mut ins, &self.g.edges, names);
-            for &e in ins.iter().rev() {
+            for e in ins.iter().rev().map(|&e| e as usize) {
                 if !self.g.edges[e].residual {
                     break;
                 }
@@ -240,9 +244,9 @@ fn edge_entropy(weights: &[i64], own: i64) -> f64 {
 }
 
 /// pprof's edge order: heavier first, then by the callers' and callees' names.
-fn sort_edges(list: &mut [usize], edges: &[CallEdge], names: &Names) {
-    list.sort_by(|&a, &b| {
-        let (x, y) = (&edges[a], &edges[b]);
+fn sort_edges(list: &mut [u32], edges: &[CallEdge], names: &Names) {
+    sort_ids(list, &|a, b| {
+        let (x, y) = (&edges[a as usize], &edges[b as usize]);
         if x.weight != y.weight {
             return y.weight.wrapping_abs().cmp(&x.weight.wrapping_abs());
         }
@@ -368,13 +372,13 @@ pub fn dot_trimmed(pr: &Prepared, trim: Trim) -> Dot {
     for (i, &n) in w.nodes.iter().enumerate() {
         pos[n as usize] = Some(i);
     }
-    let mut out: Vec<usize> = w.nodes.iter().flat_map(|&n| w.outs[n as usize].iter().copied()).collect();
-    out.retain(|&e| w.alive[e]);
+    let mut out: Vec<u32> = w.nodes.iter().flat_map(|&n| w.outs[n as usize].iter().map(|&e| e as u32)).collect();
+    out.retain(|&e| w.alive[e as usize]);
     sort_edges(&mut out, &w.g.edges, &names);
     let edges = out
         .into_iter()
         .map(|e| {
-            let edge = w.g.edges[e];
+            let edge = w.g.edges[e as usize];
             DotEdge { src: pos[edge.src as usize], dst: pos[edge.dst as usize], edge }
         })
         .collect();
@@ -484,7 +488,7 @@ pub fn dot_color(score: f64, background: bool) -> String {
 
 /// Go's `sort` of tags (`SortTags`): by |cum| unless flat, then |flat|, then name.
 fn sort_tags(v: &mut [Tag], flat: bool) {
-    v.sort_by(|a, b| {
+    crate::order::sort_by(v, |a, b| {
         if !flat && a.cum != b.cum {
             return b.cum.wrapping_abs().cmp(&a.cum.wrapping_abs());
         }

@@ -64,7 +64,9 @@ pub fn neighbours(pr: &Prepared, node: u32) -> Neighbours {
             .filter(|(_, &x)| x != 0)
             .map(|(n, &x)| Neighbour { node: n as u32, value: x })
             .collect();
-        l.sort_by(|a, b| b.value.unsigned_abs().cmp(&a.value.unsigned_abs()).then(a.node.cmp(&b.node)));
+        crate::order::sort_by(&mut l, |a, b| {
+            b.value.unsigned_abs().cmp(&a.value.unsigned_abs()).then(a.node.cmp(&b.node))
+        });
         l
     };
     Neighbours { callers: list(&into), callees: list(&out), flat, cum }
@@ -187,9 +189,9 @@ pub fn label_summary(pr: &Prepared) -> Vec<LabelKey> {
     }
     let mut out: Vec<LabelKey> = keys.into_values().collect();
     for k in &mut out {
-        k.values.sort_by(|a, b| b.value.cmp(&a.value).then_with(|| a.text.cmp(&b.text)));
+        crate::order::sort_by(&mut k.values, |a, b| b.value.cmp(&a.value).then_with(|| a.text.cmp(&b.text)));
     }
-    out.sort_by(|a, b| a.key.cmp(&b.key));
+    crate::order::sort_by(&mut out, |a, b| a.key.cmp(&b.key));
     out
 }
 

@@ -132,7 +132,7 @@ impl Flame {
 
     fn build(st: &Stacks, names: &[String], w: Weights, value: impl Fn(usize) -> i64) -> Flame {
         let mut by_name: Vec<u32> = (0..names.len() as u32).collect();
-        by_name.sort_unstable_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
+        crate::order::sort_by(&mut by_name, |&a, &b| names[a as usize].cmp(&names[b as usize]));
         let mut rank = vec![0u32; names.len()];
         for (r, &n) in by_name.iter().enumerate() {
             rank[n as usize] = r as u32;

@@ -78,7 +78,7 @@ pub fn goroutine_groups(p: &crate::Profile) -> Vec<GoroutineGroup> {
             }
         })
         .collect();
-    out.sort_by(|a, b| b.count.cmp(&a.count).then(b.wait_minutes.cmp(&a.wait_minutes)));
+    crate::order::sort_by(&mut out, |a, b| b.count.cmp(&a.count).then(b.wait_minutes.cmp(&a.wait_minutes)));
     out
 }
 

@@ -76,7 +76,7 @@ pub fn routines_with(pr: &Prepared, g: &graph::Graph, rx: &regex::Regex) -> Resu
     if by_name.is_empty() {
         return Err(Error::new(ErrorKind::BadQuery, format!("no matches found for regexp: {}", rx.as_str())));
     }
-    by_name.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::order::sort_by(&mut by_name, |a, b| a.0.cmp(&b.0));
     Ok(by_name
         .into_iter()
         .map(|(name, ns)| {
@@ -91,7 +91,7 @@ pub fn routines_with(pr: &Prepared, g: &graph::Graph, rx: &regex::Regex) -> Resu
                     None => files.push((file.to_string(), vec![n])),
                 }
             }
-            files.sort_by(|a, b| a.0.cmp(&b.0));
+            crate::order::sort_by(&mut files, |a, b| a.0.cmp(&b.0));
             let routines = files.into_iter().map(|(file, ns)| routine(&name, file, &ns, pr, g)).collect();
             (name, routines)
         })

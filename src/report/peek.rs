@@ -25,7 +25,7 @@ pub fn peek_text(pr: &Prepared, rx: &regex::Regex) -> crate::Result<String> {
     }
     let names: Vec<String> = (0..nodes.len()).map(|n| nodes.printable_name(n)).collect();
     let sort_edges = |v: &mut Vec<usize>| {
-        v.sort_by(|&a, &b| {
+        crate::order::sort_by(v, |&a, &b| {
             let (x, y) = (&g.edges[a], &g.edges[b]);
             if x.weight != y.weight {
                 return y.weight.unsigned_abs().cmp(&x.weight.unsigned_abs());

@@ -207,7 +207,7 @@ pub fn series_in_order(mut snaps: Vec<(String, Profile)>, q: &Query, keep_order:
     // Suspects are the program's own code (where a fix goes); growth that no
     // own frame explains (the runtime's goroutine stacks, say) ranks after.
     let any_own = out.iter().any(|r| r.score > 0.0 && is_own_code(&r.name));
-    out.sort_by(|a, b| {
+    crate::order::sort_by(&mut out, |a, b| {
         let key = |r: &SeriesRow| (any_own && !is_own_code(&r.name), -r.score);
         let (ka, kb) = (key(a), key(b));
         ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1)).then_with(|| a.name.cmp(&b.name))
@@ -246,7 +246,7 @@ fn goroutine_stacks(snaps: &[(String, Profile)]) -> Vec<StackRow> {
         r.only_grows =
             r.counts.windows(2).all(|w| w[1] >= w[0]) && r.counts[n - 1] > r.counts[0] && !r.blocked_on.is_empty();
     }
-    rows.sort_by(|a, b| {
+    crate::order::sort_by(&mut rows, |a, b| {
         b.only_grows.cmp(&a.only_grows).then((b.counts[n - 1] - b.counts[0]).cmp(&(a.counts[n - 1] - a.counts[0])))
     });
     rows

@@ -139,7 +139,7 @@ fn mask_of(keep: &[u32], n: usize) -> Vec<bool> {
 }
 
 fn sort_nodes(present: &mut [u32], g: &graph::Graph, names: &[String], nodes: &Nodes, cum: bool) {
-    present.sort_unstable_by(|&a, &b| {
+    crate::order::sort_by(present, |&a, &b| {
         let (a, b) = (a as usize, b as usize);
         let (fa, fb) = (g.flat[a].wrapping_abs(), g.flat[b].wrapping_abs());
         let (ca, cb) = (g.cum[a].wrapping_abs(), g.cum[b].wrapping_abs());

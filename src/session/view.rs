@@ -350,9 +350,11 @@ impl Session {
         });
         let mut rows: Vec<&report::TopRow> = t.rows.iter().collect();
         match sort {
-            TopSort::Cum => rows.sort_by(|a, b| b.cum.abs().cmp(&a.cum.abs()).then_with(|| a.name.cmp(&b.name))),
+            TopSort::Cum => {
+                crate::order::sort_by(&mut rows, |a, b| b.cum.abs().cmp(&a.cum.abs()).then_with(|| a.name.cmp(&b.name)))
+            }
             // Descending means Z first for names, as for numbers the biggest first.
-            TopSort::Name => rows.sort_by(|a, b| b.name.cmp(&a.name)),
+            TopSort::Name => crate::order::sort_by(&mut rows, |a, b| b.name.cmp(&a.name)),
             TopSort::Flat => {}
         }
         if !desc {

@@ -11,10 +11,10 @@ import { useBrowser, shots, openPage, load, data, dist } from './helpers.mjs';
 
 const env = useBrowser();
 
-// Opens the Graph view (or changes its node count) and waits for `state`.
-async function graph(page, { open = true, state = 'drawn' } = {}) {
+// Opens the Graph view (or does `act`, say a new node count) and waits for `state`.
+async function graph(page, { act = () => page.click('#graphBox summary'), state = 'drawn' } = {}) {
   const before = await page.$eval('#graphBox', (b) => b.dataset.drawn || '');
-  if (open) await page.click('#graphBox summary');
+  await act();
   await page.waitForFunction(([s, b]) => {
     const box = document.getElementById('graphBox');
     return box.dataset.state === s && (s !== 'drawn' || (box.dataset.drawn || '') !== b);
@@ -55,9 +55,8 @@ test('the Graph view draws go tool pprof -dot\'s graph, loading Graphviz only wh
   assert.match(await page.textContent('#graphTip'), /sort\.partition.*flat 3\.34s \(56\.04%\) · cum 4\.39s \(73\.66%\)/s);
   await page.evaluate(() => document.getElementById('graphBox').scrollIntoView());
   await page.screenshot({ path: `${shots}/graph.png` });
-  // The node count: 10 boxes (label boxes count too, as in pprof).
-  await page.selectOption('#graphNodes', '200');
-  const more = await graph(page, { open: false });
+  // A bigger node count: every node above pprof's node fraction fits in 200.
+  const more = await graph(page, { act: () => page.selectOption('#graphNodes', '200') });
   assert.equal(more.facts.nodes.length, g.facts.nodes.length, 'all 53 nodes fit in 200');
   assert.deepEqual(page.errors, []);
   await context.close();
@@ -129,13 +128,11 @@ test('beyond 2,000 nodes the view asks before laying out; the other views keep w
   await load(page, data('synth/chain2500.pb.gz'));
   const first = await graph(page);
   assert.ok(first.facts.nodes.length <= 80, 'pprof\'s 80 nodes by default');
-  await page.selectOption('#graphNodes', '4294967295');
-  await graph(page, { open: false, state: 'ask' });
+  await graph(page, { act: () => page.selectOption('#graphNodes', '4294967295'), state: 'ask' });
   assert.match(await page.textContent('#graphInfo'), /This graph has 2,500 nodes/);
   // Meanwhile the table and the flame graph are there.
   assert.equal((await page.evaluate(() => window.pprofLens.table())).name.length, 2500);
-  await page.selectOption('#graphNodes', '500');
-  const g = await graph(page, { open: false });
+  const g = await graph(page, { act: () => page.selectOption('#graphNodes', '500') });
   assert.ok(g.facts.nodes.length > 400 && g.facts.nodes.length <= 500, `${g.facts.nodes.length} nodes`);
   assert.deepEqual(page.errors, []);
   await context.close();
