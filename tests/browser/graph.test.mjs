@@ -48,13 +48,16 @@ test('the Graph view draws go tool pprof -dot\'s graph, loading Graphviz only wh
   const between = drawn.filter(([t]) => /^N\d+->N\d+$/.test(t));
   assert.equal(between.length, want.size);
   for (const [t, label] of between) assert.equal(label, want.get(t), t);
-  // Hovering a node shows its facts.
+  // Hovering a node shows its facts (the graph opens on its top, readable).
+  await page.$eval('#graphCanvas', (c) => c.scrollIntoView({ block: 'end' }));
+  const top = g.facts.nodes.findIndex((n) => n.name === 'main.tick.func3');
+  await page.hover(`#graphCanvas g.node[data-pos="${top}"] polygon`);
+  assert.match(await page.textContent('#graphTip'), /main\.tick\.func3.*cum 5\.54s \(92\.95%\)/s);
+  await page.screenshot({ path: `${shots}/graph.png` });
   await page.click('#graphFit');
   const pos = g.facts.nodes.findIndex((n) => n.name === 'sort.partition');
   await page.hover(`#graphCanvas g.node[data-pos="${pos}"] polygon`);
   assert.match(await page.textContent('#graphTip'), /sort\.partition.*flat 3\.34s \(56\.04%\) · cum 4\.39s \(73\.66%\)/s);
-  await page.evaluate(() => document.getElementById('graphBox').scrollIntoView());
-  await page.screenshot({ path: `${shots}/graph.png` });
   // A bigger node count: every node above pprof's node fraction fits in 200.
   const more = await graph(page, { act: () => page.selectOption('#graphNodes', '200') });
   assert.equal(more.facts.nodes.length, g.facts.nodes.length, 'all 53 nodes fit in 200');
