@@ -148,10 +148,23 @@ struct TagAcc {
     numeric: FxMap<(u32, u32), (i64, i64, i64)>,
 }
 
-/// Builds pprof's graph over the kept stacks, value column `vi`, treating
-/// nodes outside `kept` (when given) as absent.
-pub fn call_graph(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, kept: Option<&[bool]>) -> CallGraph {
-    let tags = sample_tags(p);
+/// What a pass over the stacks builds besides flat and cum.
+#[derive(Clone, Copy, Debug)]
+pub struct Build<'a> {
+    /// Nodes present (all when `None`); the others are absent, and edges
+    /// that jump over them are residual.
+    pub kept: Option<&'a [bool]>,
+    /// Build the edges.
+    pub edges: bool,
+    /// Build the tags of these nodes (none when `None`).
+    pub tags_for: Option<&'a [bool]>,
+}
+
+/// Builds pprof's graph over the kept stacks, value column `vi`, as `b` says.
+pub fn call_graph(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, b: Build) -> CallGraph {
+    let kept = b.kept;
+    let tags_for = b.tags_for.unwrap_or(&[]);
+    let tags = if b.tags_for.is_some() { sample_tags(p) } else { None };
     let mut flat = vec![0i64; nn];
     let mut cum = vec![0i64; nn];
     let mut acc: Vec<TagAcc> = if tags.is_some() { (0..nn).map(|_| TagAcc::default()).collect() } else { Vec::new() };
@@ -167,6 +180,9 @@ pub fn call_graph(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, kept: Opti
     let is_kept = |n: usize| kept.is_none_or(|k| k[n]);
     let add_tags = |acc: &mut Vec<TagAcc>, n: usize, s: usize, w: i64, is_flat: bool| {
         let Some(t) = &tags else { return };
+        if !tags_for[n] {
+            return;
+        }
         let a = &mut acc[n];
         let set = t.set[s];
         let pick = |fc: (i64, i64)| if is_flat { (fc.0.wrapping_add(w), fc.1) } else { (fc.0, fc.1.wrapping_add(w)) };
@@ -194,7 +210,7 @@ pub fn call_graph(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, kept: Opti
                 cum[n as usize] = cum[n as usize].wrapping_add(w);
                 add_tags(&mut acc, n as usize, s.sample, w, false);
             }
-            if parent != NONE && n != parent {
+            if b.edges && parent != NONE && n != parent {
                 let key = ((parent as u64) << 32) | n as u64;
                 let next = edges.len() as u32;
                 let e = edges.entry(key).or_insert(E {

@@ -4,7 +4,8 @@
 //! for byte. The page lays out the same text with Graphviz.
 
 use super::top::{format_value, legend, select_unit, Shown};
-use crate::aggregate::callgraph::{call_graph, CallEdge, CallGraph, NodeTags, Tag};
+use crate::aggregate::callgraph::{call_graph, Build, CallEdge, CallGraph, NodeTags, Tag};
+use crate::aggregate::graph;
 use crate::aggregate::graph::name_components;
 use crate::aggregate::Prepared;
 use crate::order::sort_ids;
@@ -70,9 +71,11 @@ struct Work {
 }
 
 impl Work {
-    fn new(pr: &Prepared, kept: Option<&[bool]>) -> Work {
+    /// The graph over the nodes `kept` (all when `None`), with the tags of
+    /// the nodes in `tags_for`.
+    fn new(pr: &Prepared, kept: Option<&[bool]>, tags_for: Option<&[bool]>) -> Work {
         let nn = pr.nodes.len();
-        let g = call_graph(&pr.profile, &pr.stacks, nn, pr.value_index, kept);
+        let g = call_graph(&pr.profile, &pr.stacks, nn, pr.value_index, Build { kept, edges: true, tags_for });
         let nodes = g.present();
         let mut ins = vec![Vec::new(); nn];
         let mut outs = vec![Vec::new(); nn];
@@ -134,7 +137,7 @@ impl Work {
                 .cmp(&score[a as usize].wrapping_abs())
                 .then_with(|| names.printable(a).cmp(names.printable(b)))
                 .then_with(|| fb.cmp(&fa))
-                .then_with(|| names.sprint(a).cmp(names.sprint(b)))
+                .then_with(|| names.sprint(a).cmp(&names.sprint(b)))
         });
     }
 
@@ -257,25 +260,34 @@ fn sort_edges(list: &mut [u32], edges: &[CallEdge], names: &Names) {
     });
 }
 
-/// Printable names (and Go's `Sprint` of the node info) computed once.
-struct Names {
+/// Printable names of the nodes a graph holds (and its edges' ends),
+/// computed once each; Go's `Sprint` of a node's info only for ties.
+struct Names<'a> {
+    pr: &'a Prepared,
     printable: Vec<String>,
-    sprint: Vec<String>,
+    done: Vec<bool>,
 }
 
-impl Names {
-    fn new(pr: &Prepared) -> Names {
+impl<'a> Names<'a> {
+    fn new(pr: &'a Prepared) -> Names<'a> {
         let n = pr.nodes.len();
-        Names {
-            printable: (0..n).map(|i| pr.nodes.printable_name(i)).collect(),
-            sprint: (0..n).map(|i| pr.nodes.go_sprint(i)).collect(),
+        Names { pr, printable: vec![String::new(); n], done: vec![false; n] }
+    }
+    /// Names every node of `w` and every end of its edges.
+    fn cover(&mut self, w: &Work) {
+        let ends = w.g.edges.iter().flat_map(|e| [e.src, e.dst]);
+        for n in w.nodes.iter().copied().chain(ends) {
+            if !self.done[n as usize] {
+                self.done[n as usize] = true;
+                self.printable[n as usize] = self.pr.nodes.printable_name(n as usize);
+            }
         }
     }
     fn printable(&self, n: u32) -> &str {
         &self.printable[n as usize]
     }
-    fn sprint(&self, n: u32) -> &str {
-        &self.sprint[n as usize]
+    fn sprint(&self, n: u32) -> String {
+        self.pr.nodes.go_sprint(n as usize)
     }
 }
 
@@ -320,31 +332,58 @@ pub fn dot(pr: &Prepared) -> Dot {
 /// every node elsewhere).
 pub fn dot_trimmed(pr: &Prepared, trim: Trim) -> Dot {
     let q = &pr.query;
-    let names = Names::new(pr);
+    let mut names = Names::new(pr);
     let nn = pr.nodes.len();
-    let mut w = Work::new(pr, None);
-    let total_value = w.nodes.iter().fold(0i64, |a, &n| a.wrapping_add(w.g.flat[n as usize]));
+    // Which nodes stay: one value pass (pprof builds the whole graph for it).
+    let g0 = graph::build(&pr.profile, &pr.stacks, nn, pr.value_index, None, false);
+    let present = g0.present();
+    let total_value = present.iter().fold(0i64, |a, &n| a.wrapping_add(g0.flat[n as usize]));
     let node_cutoff = ((total_value as f64 * trim.nodefraction) as i64).wrapping_abs();
     let edge_cutoff = ((total_value as f64 * trim.edgefraction) as i64).wrapping_abs();
     let mut dropped_nodes = 0;
+    let mut kept = None;
     if node_cutoff > 0 {
-        let kept: Vec<u32> =
-            w.nodes.iter().copied().filter(|&n| w.g.cum[n as usize].wrapping_abs() >= node_cutoff).collect();
-        if kept.len() != w.nodes.len() {
-            dropped_nodes = w.nodes.len() - kept.len();
-            w = Work::new(pr, Some(&mask(&kept, nn)));
+        let keep: Vec<u32> =
+            present.iter().copied().filter(|&n| g0.cum[n as usize].wrapping_abs() >= node_cutoff).collect();
+        if keep.len() != present.len() {
+            dropped_nodes = present.len() - keep.len();
+            kept = Some(mask(&keep, nn));
         }
     }
+    let nodecount = trim.nodecount;
+    // The graph of the kept nodes, their tags only where they count: all of
+    // them without a node count, else the candidates for it (each shown
+    // node counts at least one towards it).
+    let all: Vec<bool>;
+    let tags_for = match (&kept, nodecount) {
+        (_, 1..) => None,
+        (Some(k), 0) => Some(&k[..]),
+        (None, 0) => {
+            all = vec![true; nn];
+            Some(&all[..])
+        }
+    };
+    let mut w = Work::new(pr, kept.as_deref(), tags_for);
+    names.cover(&w);
     let orig_count = w.nodes.len();
     w.sort(&names);
-    let nodecount = trim.nodecount;
     if nodecount > 0 {
+        let candidates = mask(&w.nodes[..nodecount.min(w.nodes.len())], nn);
+        let tagged = call_graph(
+            &pr.profile,
+            &pr.stacks,
+            nn,
+            pr.value_index,
+            Build { kept: kept.as_deref(), edges: false, tags_for: Some(&candidates) },
+        );
+        w.g.tags = tagged.tags;
         w.trim_tags(node_cutoff);
         w.trim_edges(edge_cutoff);
         let top = w.select_top(nodecount);
         if top != w.nodes.len() {
-            let kept = mask(&w.nodes[..top], nn);
-            w = Work::new(pr, Some(&kept));
+            let shown = mask(&w.nodes[..top], nn);
+            w = Work::new(pr, Some(&shown), Some(&shown));
+            names.cover(&w);
             w.sort(&names);
         }
     }
