@@ -72,8 +72,10 @@ impl CallGraph {
 }
 
 /// What each sample contributes to tags: its label set (index into the set
-/// names, 0 for none) and its numeric tags (name index, value).
-struct SampleTags {
+/// names, 0 for none) and its numeric tags (name index, value). Made once
+/// per graph ([`sample_tags`]) and read by each pass that builds tags.
+#[derive(Debug)]
+pub struct SampleTags {
     set_names: Vec<String>,
     set: Vec<u32>,
     num_names: Vec<String>,
@@ -82,9 +84,11 @@ struct SampleTags {
     bytes_unit: String,
 }
 
-/// pprof's graph keeps the `bytes` numeric label only, and drops the
-/// comparison's base marker from the label sets.
-fn sample_tags(p: &Profile) -> Option<SampleTags> {
+/// The tags of every sample, `None` when no sample has labels. pprof's
+/// graph keeps the `bytes` numeric label only, and drops the comparison's
+/// base marker from the label sets. Names are made once per distinct set
+/// or value: a set is found by its label ids, a value by itself.
+pub fn sample_tags(p: &Profile) -> Option<SampleTags> {
     let l = &p.samples.labels;
     if l.key.is_empty() {
         return None;
@@ -100,38 +104,53 @@ fn sample_tags(p: &Profile) -> Option<SampleTags> {
         num: Vec::new(),
         bytes_unit,
     };
-    let mut sets: FxMap<String, u32> = FxMap::default();
-    let mut nums: FxMap<String, u32> = FxMap::default();
-    let mut pairs: Vec<String> = Vec::new();
+    // Sets and values are identified by their formatted names, as in pprof;
+    // the id maps only spare formatting them again.
+    let mut set_by_ids: FxMap<Vec<(u32, u32)>, u32> = FxMap::default();
+    let mut set_by_name: FxMap<String, u32> = FxMap::default();
+    let mut num_by_value: FxMap<i64, u32> = FxMap::default();
+    let mut num_by_name: FxMap<String, u32> = FxMap::default();
+    let mut ids: Vec<(u32, u32)> = Vec::new();
     for s in 0..p.samples.len() {
-        pairs.clear();
+        ids.clear();
         for i in p.samples.label_range(s) {
             if l.str[i] != 0 {
                 if l.key[i] != base {
-                    pairs.push(format!("{}:{}", p.str(l.key[i]), p.str(l.str[i])));
+                    ids.push((l.key[i], l.str[i]));
                 }
             } else if l.key[i] == bytes && bytes != NONE {
                 let v = l.num[i];
-                // Tags are keyed by their formatted name, as in pprof.
-                let name = units::scaled_label(v, &st.bytes_unit, "minimum");
-                let next = st.num_names.len() as u32;
-                let id = *nums.entry(name.clone()).or_insert_with(|| {
-                    st.num_names.push(name);
-                    next
+                let id = *num_by_value.entry(v).or_insert_with(|| {
+                    let name = units::scaled_label(v, &st.bytes_unit, "minimum");
+                    let next = st.num_names.len() as u32;
+                    *num_by_name.entry(name.clone()).or_insert_with(|| {
+                        st.num_names.push(name);
+                        next
+                    })
                 });
                 st.num.push((id, v));
             }
         }
-        let set = if pairs.is_empty() {
+        let set = if ids.is_empty() {
             0
         } else {
-            pairs.sort();
-            let name = pairs.join("\\n");
-            let next = st.set_names.len() as u32;
-            *sets.entry(name.clone()).or_insert_with(|| {
-                st.set_names.push(name);
-                next
-            })
+            ids.sort_unstable();
+            match set_by_ids.get(&ids[..]) {
+                Some(&id) => id,
+                None => {
+                    let mut pairs: Vec<String> =
+                        ids.iter().map(|&(k, v)| format!("{}:{}", p.str(k), p.str(v))).collect();
+                    pairs.sort();
+                    let name = pairs.join("\\n");
+                    let next = st.set_names.len() as u32;
+                    let id = *set_by_name.entry(name.clone()).or_insert_with(|| {
+                        st.set_names.push(name);
+                        next
+                    });
+                    set_by_ids.insert(ids.clone(), id);
+                    id
+                }
+            }
         };
         st.set.push(set);
         st.num_start.push(st.num.len() as u32);
@@ -156,15 +175,21 @@ pub struct Build<'a> {
     pub kept: Option<&'a [bool]>,
     /// Build the edges.
     pub edges: bool,
-    /// Build the tags of these nodes (none when `None`).
-    pub tags_for: Option<&'a [bool]>,
+    /// Build the tags of these nodes (none when `None`), from these
+    /// samples' tags ([`sample_tags`]).
+    pub tags_for: Option<(&'a [bool], &'a Option<SampleTags>)>,
 }
 
 /// Builds pprof's graph over the kept stacks, value column `vi`, as `b` says.
 pub fn call_graph(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, b: Build) -> CallGraph {
     let kept = b.kept;
-    let tags_for = b.tags_for.unwrap_or(&[]);
-    let tags = if b.tags_for.is_some() { sample_tags(p) } else { None };
+    let (tags_for, tags): (&[bool], Option<&SampleTags>) = match b.tags_for {
+        Some((nodes, Some(t))) => (nodes, Some(t)),
+        _ => (&[], None),
+    };
+    if !b.edges && tags.is_none() {
+        return CallGraph { flat: vec![0; nn], cum: vec![0; nn], edges: Vec::new(), tags: Vec::new() };
+    }
     let mut flat = vec![0i64; nn];
     let mut cum = vec![0i64; nn];
     let mut acc: Vec<TagAcc> = if tags.is_some() { (0..nn).map(|_| TagAcc::default()).collect() } else { Vec::new() };
@@ -179,7 +204,7 @@ pub fn call_graph(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, b: Build) 
     let mut once = OncePerSample::new(nn);
     let is_kept = |n: usize| kept.is_none_or(|k| k[n]);
     let add_tags = |acc: &mut Vec<TagAcc>, n: usize, s: usize, w: i64, is_flat: bool| {
-        let Some(t) = &tags else { return };
+        let Some(t) = tags else { return };
         if !tags_for[n] {
             return;
         }
@@ -247,7 +272,7 @@ pub fn call_graph(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, b: Build) 
         };
         list[e.order as usize] = Some(edge);
     }
-    let tags = match &tags {
+    let tags = match tags {
         None => Vec::new(),
         Some(t) => acc
             .into_iter()

@@ -4,7 +4,7 @@
 //! for byte. The page lays out the same text with Graphviz.
 
 use super::top::{format_value, legend, select_unit, Shown};
-use crate::aggregate::callgraph::{call_graph, Build, CallEdge, CallGraph, NodeTags, Tag};
+use crate::aggregate::callgraph::{call_graph, sample_tags, Build, CallEdge, CallGraph, NodeTags, SampleTags, Tag};
 use crate::aggregate::graph;
 use crate::aggregate::graph::name_components;
 use crate::aggregate::Prepared;
@@ -73,7 +73,7 @@ struct Work {
 impl Work {
     /// The graph over the nodes `kept` (all when `None`), with the tags of
     /// the nodes in `tags_for`.
-    fn new(pr: &Prepared, kept: Option<&[bool]>, tags_for: Option<&[bool]>) -> Work {
+    fn new(pr: &Prepared, kept: Option<&[bool]>, tags_for: Option<(&[bool], &Option<SampleTags>)>) -> Work {
         let nn = pr.nodes.len();
         let g = call_graph(&pr.profile, &pr.stacks, nn, pr.value_index, Build { kept, edges: true, tags_for });
         let nodes = g.present();
@@ -363,7 +363,8 @@ pub fn dot_trimmed(pr: &Prepared, trim: Trim) -> Dot {
             Some(&all[..])
         }
     };
-    let mut w = Work::new(pr, kept.as_deref(), tags_for);
+    let st = sample_tags(&pr.profile);
+    let mut w = Work::new(pr, kept.as_deref(), tags_for.map(|t| (t, &st)));
     names.cover(&w);
     let orig_count = w.nodes.len();
     w.sort(&names);
@@ -374,15 +375,17 @@ pub fn dot_trimmed(pr: &Prepared, trim: Trim) -> Dot {
             &pr.stacks,
             nn,
             pr.value_index,
-            Build { kept: kept.as_deref(), edges: false, tags_for: Some(&candidates) },
+            Build { kept: kept.as_deref(), edges: false, tags_for: Some((&candidates, &st)) },
         );
-        w.g.tags = tagged.tags;
+        if st.is_some() {
+            w.g.tags = tagged.tags;
+        }
         w.trim_tags(node_cutoff);
         w.trim_edges(edge_cutoff);
         let top = w.select_top(nodecount);
         if top != w.nodes.len() {
             let shown = mask(&w.nodes[..top], nn);
-            w = Work::new(pr, Some(&shown), Some(&shown));
+            w = Work::new(pr, Some(&shown), Some((&shown, &st)));
             names.cover(&w);
             w.sort(&names);
         }
