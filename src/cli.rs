@@ -275,6 +275,8 @@ fn prefix(path: &str, e: Error) -> Error {
 /// `diff --fail-above` gate failed.
 pub fn run(argv: &[String]) -> Result<(String, Timings, bool, i32)> {
     let mut a = parse_args(argv)?;
+    // Strings that are not UTF-8 keep their bytes: the output is pprof's.
+    a.model.raw_strings = true;
     if a.help || a.command.is_empty() || a.command == "help" {
         return Ok((USAGE.to_string(), Timings::default(), false, 0));
     }

@@ -328,7 +328,7 @@ impl Importer {
             return i;
         }
         let i = self.h.string_table.len() as i64;
-        self.h.string_table.push(s.to_string());
+        self.h.string_table.push(s.as_bytes().to_vec());
         self.strings.insert(s.to_string(), i);
         i
     }

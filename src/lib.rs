@@ -24,6 +24,7 @@ pub mod order;
 pub mod paths;
 pub mod proto;
 pub mod query;
+pub mod rawtext;
 pub mod report;
 pub mod session;
 pub mod synth;

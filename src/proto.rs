@@ -149,9 +149,10 @@ pub struct ProfileHeader {
     /// Functions.
     #[prost(message, repeated, tag = "5")]
     pub function: Vec<Function>,
-    /// The string table; entry 0 must be "".
-    #[prost(string, repeated, tag = "6")]
-    pub string_table: Vec<String>,
+    /// The string table; entry 0 must be "". Bytes: producers write strings
+    /// that are not valid UTF-8, and pprof reads them (see `rawtext`).
+    #[prost(bytes = "vec", repeated, tag = "6")]
+    pub string_table: Vec<Vec<u8>>,
     /// Index into the string table.
     #[prost(int64, tag = "7")]
     pub drop_frames: i64,

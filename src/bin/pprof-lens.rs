@@ -10,7 +10,8 @@ fn main() {
     match pprof_lens::cli::run(&argv) {
         Ok((out, t, timings, status)) => {
             let mut so = std::io::stdout().lock();
-            if so.write_all(out.as_bytes()).and_then(|_| so.flush()).is_err() {
+            // Invalid UTF-8 the profile holds goes out as the bytes it was.
+            if so.write_all(&pprof_lens::rawtext::to_bytes(&out)).and_then(|_| so.flush()).is_err() {
                 std::process::exit(1);
             }
             if timings {

@@ -200,11 +200,15 @@ pub struct ModelOptions {
     /// profile loads; memory is bounded by the file's size anyway, since
     /// each location of a stack costs at least one byte of it).
     pub max_stack_depth: usize,
+    /// Strings that are not valid UTF-8 keep their bytes, escaped (the
+    /// CLI, whose output must be pprof's byte for byte: `rawtext`); else
+    /// invalid bytes read as U+FFFD (the page).
+    pub raw_strings: bool,
 }
 
 impl Default for ModelOptions {
     fn default() -> Self {
-        ModelOptions { max_stack_depth: 1 << 24 }
+        ModelOptions { max_stack_depth: 1 << 24, raw_strings: false }
     }
 }
 
@@ -256,7 +260,8 @@ impl Profile {
     /// Validates and interns a decoded profile.
     pub fn from_proto(p: proto::Profile, opts: &ModelOptions) -> Result<Profile> {
         let proto::Profile { header: h, samples: sc } = p;
-        let strings = h.string_table;
+        let mut strings: Vec<String> =
+            h.string_table.into_iter().map(|b| crate::rawtext::from_bytes(b, opts.raw_strings)).collect();
         // pprof refuses a string table that does not start with "" (index 0
         // means "no string" everywhere).
         match strings.first() {
@@ -436,6 +441,24 @@ impl Profile {
         let default_sample_type = string(h.default_sample_type, &|| "the default sample type".into())?;
         let drop_frames = string(h.drop_frames, &|| "drop_frames".into())?;
         let keep_frames = string(h.keep_frames, &|| "keep_frames".into())?;
+        // pprof's symbolizer names a function by its system name when the
+        // name is empty or the same, simplified by its C++ heuristics.
+        let mut added: std::collections::HashMap<String, u32> = Default::default();
+        for i in 0..functions.name.len() {
+            let (n, sn) = (functions.name[i] as usize, functions.system_name[i] as usize);
+            if n != 0 && strings[n] != strings[sn] {
+                continue;
+            }
+            let name = crate::frames::symbolizer_name(&strings[sn]);
+            if name != strings[n] {
+                let name = name.into_owned();
+                let next = strings.len() as u32;
+                functions.name[i] = *added.entry(name.clone()).or_insert_with(|| {
+                    strings.push(name);
+                    next
+                });
+            }
+        }
         Ok(Profile {
             strings,
             sample_types,
