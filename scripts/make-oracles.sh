@@ -23,7 +23,7 @@ gen_bases() { # DIR OUTPUT FLAGS BASES INPUTS
   rm -f "$tmp"
   printf '%s\t%s\t%s\n' "$out" "$flags $(printf -- '-diff_base=%s ' $bases)" "$inputs" >> "$dir/expected-extra/MANIFEST.tsv"
 }
-for d in go-leaky node synth; do rm -rf "$d/expected-extra"; done
+for d in go-leaky node synth names; do rm -rf "$d/expected-extra"; done
 
 L=go-leaky
 gen $L cpu.lines.default.txt "-top -lines" cpu.pb.gz
@@ -150,6 +150,14 @@ gen $LI list.unit.txt "-list=work -unit=s -source_path=repo:lib -trim_path=$T" l
 gen $LI list.missing.txt "-list=main.work -source_path=nowhere:elsewhere -trim_path=$T" listing.cpu.pb.gz
 gen $L list.cpu.lines.tagfocus.txt "-list=main.handle -tagfocus=handler=/api/users -source_path=src" cpu.pb.gz
 gen $L list.alloc_objects.base.txt "-list=^main\\. -sample_index=alloc_objects -base=heap.1.pb.gz -source_path=src" heap.6.pb.gz
+# pprof's name rule and strings that are not UTF-8
+# (scripts/make-names-fixture.py writes the profile).
+NA=names
+gen $NA names.top.txt "-top -nodecount=0 -nodefraction=0" names.cpu.pb.gz
+gen $NA names.lines.txt "-top -lines -nodecount=0 -nodefraction=0" names.cpu.pb.gz
+gen $NA names.traces.txt "-traces" names.cpu.pb.gz
+gen $NA names.dot.txt "-dot" names.cpu.pb.gz
+gen $NA names.peek.txt "-peek=caf" names.cpu.pb.gz
 # A heap profile with no samples (an empty base for the comparison tests).
 (cd $L && go tool pprof -proto -focus=no-such-function heap.1.pb.gz > heap.empty.pb.gz 2>/dev/null)
 echo "make-oracles: $(cat */expected-extra/MANIFEST.tsv | wc -l) cases written"

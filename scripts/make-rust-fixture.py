@@ -5,35 +5,10 @@ the page's colour-by-crate and menu/tooltip placement tests. Deterministic;
 no dependency but Python's standard library."""
 import gzip, os, sys
 
-def varint(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pbwrite import msg, num, packed, Strings
 
-def field(num, wire, payload):
-    return varint(num << 3 | wire) + payload
-
-def msg(num, body):
-    return field(num, 2, varint(len(body)) + body)
-
-def num(n, v):
-    return field(n, 0, varint(v))
-
-def packed(n, vals):
-    body = b"".join(varint(v) for v in vals)
-    return msg(n, body)
-
-strings = [""]
-def s(x):
-    if x not in strings:
-        strings.append(x)
-    return strings.index(x)
+s = Strings()
 
 funcs = {}
 def func(name, file):
@@ -66,8 +41,7 @@ for fid, lid in locs.items():
 for name, (fid, file) in funcs.items():
     body += msg(5, num(1, fid) + num(2, s(name)) + num(3, s(name)) + num(4, s(file)))
 tail = msg(11, num(1, s("cpu")) + num(2, s("nanoseconds"))) + num(12, 10_000_000)
-for x in strings:
-    body += msg(6, x.encode())
+body += s.encode()
 body += tail
 out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "tests", "data", "rust", "rust.cpu.pb.gz")
 with open(out, "wb") as f:

@@ -30,10 +30,12 @@ fn run_manifest(dir: &Path, sub: &str, failures: &mut Vec<String>) -> usize {
         argv.extend(args);
         argv.extend(inputs.split_whitespace().map(String::from));
         let got = Command::new(env!("CARGO_BIN_EXE_pprof-lens")).args(&argv).current_dir(dir).output().unwrap();
-        let want = std::fs::read_to_string(dir.join(sub).join(out)).unwrap();
+        // Bytes, not text: profiles hold strings that are not UTF-8.
+        let want_bytes = std::fs::read(dir.join(sub).join(out)).unwrap();
+        let want = String::from_utf8_lossy(&want_bytes);
         let got_text = String::from_utf8_lossy(&got.stdout);
         n += 1;
-        if !got.status.success() || got_text != want {
+        if !got.status.success() || got.stdout != want_bytes {
             let diff: Vec<String> = want
                 .lines()
                 .zip(got_text.lines().chain(std::iter::repeat("<missing>")))
