@@ -158,6 +158,31 @@ gen $NA names.lines.txt "-top -lines -nodecount=0 -nodefraction=0" names.cpu.pb.
 gen $NA names.traces.txt "-traces" names.cpu.pb.gz
 gen $NA names.dot.txt "-dot" names.cpu.pb.gz
 gen $NA names.peek.txt "-peek=caf" names.cpu.pb.gz
+# Go's ?debug=1 text profiles (tests/data/text/, written by program.go.txt):
+# pprof names their frames <unknown>, pprof-lens takes the text's names, so
+# tests/text_profiles.rs compares the values, labels, types and totals only.
+rm -rf text/expected-text && mkdir -p text/expected-text
+gen_text() { # OUTPUT FLAGS INPUT
+  (cd text && go tool pprof $2 $3 > "expected-text/$1" 2>/dev/null) || { echo "failed: text $1"; exit 1; }
+  printf '%s\t%s\t%s\n' "$1" "$2" "$3" >> text/expected-text/MANIFEST.tsv
+}
+for f in heap allocs leaky.heap; do
+  for t in alloc_objects alloc_space inuse_objects inuse_space; do
+    u=B; case $t in *objects) u=count;; esac
+    gen_text "$f.$t.traces.txt" "-traces -unit=$u -sample_index=$t" $f.debug1.txt
+    gen_text "$f.$t.top.txt" "-top -nodecount=1 -unit=$u -sample_index=$t" $f.debug1.txt
+  done
+done
+for f in mutex block; do
+  gen_text "$f.delay.traces.txt" "-traces -unit=ns -sample_index=delay" $f.debug1.txt
+  gen_text "$f.contentions.traces.txt" "-traces -sample_index=contentions" $f.debug1.txt
+  gen_text "$f.delay.top.txt" "-top -nodecount=1 -unit=ns -sample_index=delay" $f.debug1.txt
+  gen_text "$f.contentions.top.txt" "-top -nodecount=1 -sample_index=contentions" $f.debug1.txt
+done
+# pprof refuses threadcreate.debug1.txt (a stack of no address); the same
+# profile without that sample is compared.
+gen_text threadcreate.traces.txt "-traces" threadcreate.readable.debug1.txt
+gen_text threadcreate.top.txt "-top -nodecount=1" threadcreate.readable.debug1.txt
 # A heap profile with no samples (an empty base for the comparison tests).
 (cd $L && go tool pprof -proto -focus=no-such-function heap.1.pb.gz > heap.empty.pb.gz 2>/dev/null)
 echo "make-oracles: $(cat */expected-extra/MANIFEST.tsv | wc -l) cases written"

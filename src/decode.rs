@@ -83,6 +83,19 @@ fn decode_raw(data: &[u8], opts: &DecodeOptions) -> Result<Profile> {
         }
         return Ok(p);
     }
+    if crate::legacy::looks_like_text_profile(data) {
+        // A Go ?debug=1 heap, allocs, mutex, block or threadcreate profile.
+        if let Some(p) = crate::legacy::parse(&String::from_utf8_lossy(data)) {
+            let p = p?;
+            if p.samples.loc_start.len() as u64 > opts.max_samples.saturating_add(1) {
+                return Err(Error::new(
+                    ErrorKind::TooLarge,
+                    format!("the text profile has more samples than the limit of {}", opts.max_samples),
+                ));
+            }
+            return Ok(p);
+        }
+    }
     if let Some(what) = sniff_foreign(data) {
         return Err(Error::new(ErrorKind::NotAProfile, format!("not a pprof profile: {what}")));
     }

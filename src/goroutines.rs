@@ -313,17 +313,19 @@ pub fn to_proto(d: &Dump) -> proto::Profile {
     proto::Profile { header: b.h, samples: s }
 }
 
-/// Interns strings, functions and locations while a dump is imported.
+/// Interns strings, functions and locations while a text profile (a
+/// goroutine dump, a Go `?debug=1` profile) is imported.
 #[derive(Default)]
-struct Importer {
-    h: proto::ProfileHeader,
+pub(crate) struct Importer {
+    pub(crate) h: proto::ProfileHeader,
     strings: HashMap<String, i64>,
     functions: HashMap<(String, String), u64>,
     locations: HashMap<(u64, i64), u64>,
 }
 
 impl Importer {
-    fn str(&mut self, s: &str) -> i64 {
+    /// The string's index, added to the table the first time.
+    pub(crate) fn str(&mut self, s: &str) -> i64 {
         if let Some(&i) = self.strings.get(s) {
             return i;
         }
@@ -333,19 +335,22 @@ impl Importer {
         i
     }
 
+    /// The function of a name and file, added the first time.
+    pub(crate) fn function(&mut self, func: &str, file: &str) -> u64 {
+        let key = (func.to_string(), file.to_string());
+        if let Some(&id) = self.functions.get(&key) {
+            return id;
+        }
+        let id = self.h.function.len() as u64 + 1;
+        let (name, filename) = (self.str(func), self.str(file));
+        self.h.function.push(Function { id, name, system_name: name, filename, start_line: 1 });
+        self.functions.insert(key, id);
+        id
+    }
+
     /// The location of one frame (a dump names no binary: no mapping, no address).
     fn location(&mut self, f: &Frame) -> u64 {
-        let key = (f.func.clone(), f.file.clone());
-        let func = match self.functions.get(&key) {
-            Some(&id) => id,
-            None => {
-                let id = self.h.function.len() as u64 + 1;
-                let (name, filename) = (self.str(&f.func), self.str(&f.file));
-                self.h.function.push(Function { id, name, system_name: name, filename, start_line: 1 });
-                self.functions.insert(key, id);
-                id
-            }
-        };
+        let func = self.function(&f.func, &f.file);
         *self.locations.entry((func, f.line)).or_insert_with(|| {
             let id = self.h.location.len() as u64 + 1;
             self.h.location.push(Location {

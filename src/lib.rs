@@ -19,6 +19,7 @@ pub mod encode;
 pub mod error;
 pub mod frames;
 pub mod goroutines;
+pub mod legacy;
 pub mod model;
 pub mod order;
 pub mod paths;
