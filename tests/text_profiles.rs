@@ -52,7 +52,7 @@ fn values_types_and_totals_are_pprofs() {
         assert!(got.status.success(), "{out}: {}", String::from_utf8_lossy(&got.stderr));
         let got = facts(&String::from_utf8_lossy(&got.stdout));
         let want = facts(&std::fs::read_to_string(dir.join("expected-text").join(out)).unwrap());
-        assert!(!want.1.is_empty() || want.2.len() > 1, "{out}: the oracle has a total or samples");
+        assert!(!want.1.is_empty() || !want.2.is_empty(), "{out}: the oracle has a total or samples");
         assert_eq!(got.0, want.0, "{out}: sample type");
         assert_eq!(got.1, want.1, "{out}: total");
         assert_eq!(got.2, want.2, "{out}: samples (labels and values)");
