@@ -17,3 +17,31 @@ test('strings that are not UTF-8 open, and names follow pprof\'s rule', async ()
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('Go ?debug=1 text profiles open with their own names, and several form a series', async () => {
+  let { context, page } = await openPage(env.browser, env.url, { width: 1280, height: 1000 });
+  await load(page, data('text/leaky.heap.debug1.txt'));
+  const rows = await tableRows(page);
+  // The text's names (pprof would print <unknown>), pprof's values.
+  const read = rows.find((r) => r[5] === 'main.readDetails');
+  assert.ok(read, rows.map((r) => r[5]).join(', '));
+  assert.deepEqual(read.slice(0, 2), ['153536.02kB', '68.33%']); // 149.94MB in the page's unit
+  assert.match(await page.textContent('#header'), /Type: inuse_space/);
+  // The mutex profile, and a series of two heap texts.
+  await load(page, data('text/mutex.debug1.txt'));
+  assert.ok((await tableRows(page)).some((r) => r[5] === 'main.contend'));
+  assert.deepEqual(page.errors, []);
+  await context.close();
+  // How many people collect snapshots: several debug=1 heap texts.
+  ({ context, page } = await openPage(env.browser, env.url, { width: 1280, height: 1000 }));
+  await load(page, data('text/heap.debug1.txt'), data('text/allocs.debug1.txt'));
+  await page.click('#seriesBtn');
+  await page.waitForFunction(() => document.body.dataset.series || document.querySelector('#messages .msg'));
+  const msgs = await page.evaluate(() => [...document.querySelectorAll('#messages .msg span')].map((s) => s.textContent));
+  assert.ok(await page.evaluate(() => !!document.body.dataset.series), `series: ${msgs}`);
+  // No timestamps in debug=1 texts: file order, and the page says so.
+  assert.match(await page.textContent('#seriesNotes'), /no time: kept in file order/);
+  assert.deepEqual(await page.$$eval('#snapshots tbody tr', (rs) => rs.map((r) => r.children[1].textContent)), ['heap.debug1.txt', 'allocs.debug1.txt']);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
