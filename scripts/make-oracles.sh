@@ -23,7 +23,7 @@ gen_bases() { # DIR OUTPUT FLAGS BASES INPUTS
   rm -f "$tmp"
   printf '%s\t%s\t%s\n' "$out" "$flags $(printf -- '-diff_base=%s ' $bases)" "$inputs" >> "$dir/expected-extra/MANIFEST.tsv"
 }
-for d in go-leaky node synth names; do rm -rf "$d/expected-extra"; done
+for d in go-leaky node synth names legacy; do rm -rf "$d/expected-extra"; done
 
 L=go-leaky
 gen $L cpu.lines.default.txt "-top -lines" cpu.pb.gz
@@ -158,6 +158,19 @@ gen $NA names.lines.txt "-top -lines -nodecount=0 -nodefraction=0" names.cpu.pb.
 gen $NA names.traces.txt "-traces" names.cpu.pb.gz
 gen $NA names.dot.txt "-dot" names.cpu.pb.gz
 gen $NA names.peek.txt "-peek=caf" names.cpu.pb.gz
+# Legacy formats: gperftools' CPU and heap profiles (program.c.txt with
+# Debian's google-perftools), and growthz, C++ contentionz and a 32-bit
+# big-endian CPU profile (scripts/make-legacy-fixtures.py). No binary is
+# read: addresses and [binary] names, as pprof shows them without symbols.
+LG=legacy
+for f in cpu.prof heap.prof growth.prof contentionz.prof cpu32be.prof; do
+  gen $LG legacy.$f.top.txt "-top -symbolize=none" $f
+  gen $LG legacy.$f.addresses.txt "-top -addresses -symbolize=none -nodecount=0 -nodefraction=0" $f
+  gen $LG legacy.$f.traces.txt "-traces -symbolize=none" $f
+done
+gen $LG legacy.heap.objects.txt "-top -sample_index=objects -symbolize=none" heap.prof
+gen $LG legacy.contentionz.contentions.txt "-top -sample_index=contentions -symbolize=none" contentionz.prof
+gen $LG legacy.cpu.dot.txt "-dot -symbolize=none" cpu.prof
 # Go's ?debug=1 text profiles (tests/data/text/, written by program.go.txt):
 # pprof names their frames <unknown>, pprof-lens takes the text's names, so
 # tests/text_profiles.rs compares the values, labels, types and totals only.

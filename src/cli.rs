@@ -174,6 +174,9 @@ fn parse_args(argv: &[String]) -> Result<Args> {
             "tagignore" => q.tagignore = value,
             "normalize" => q.normalize = parse_bool(&name, &value)?,
             "source_path" => q.paths.search = value,
+            // pprof-lens never symbolizes (no binaries are read): pprof's
+            // -symbolize is accepted for its spellings and has no effect.
+            "symbolize" => {}
             "trim_path" => q.paths.trim = value,
             "diff_base" | "base" => {
                 let mode = if name == "diff_base" { BaseMode::Diff } else { BaseMode::Subtract };

@@ -83,6 +83,10 @@ fn decode_raw(data: &[u8], opts: &DecodeOptions) -> Result<Profile> {
         }
         return Ok(p);
     }
+    if crate::legacy::looks_like_cpu_profile(data) {
+        // gperftools' CPUPROFILE (and Go's before 1.9).
+        return crate::legacy::parse_cpu(data);
+    }
     if crate::legacy::looks_like_text_profile(data) {
         // A Go ?debug=1 heap, allocs, mutex, block or threadcreate profile.
         if let Some(p) = crate::legacy::parse(&String::from_utf8_lossy(data)) {

@@ -7,6 +7,9 @@
 //! lines the text prints in its `#` lines (and the addresses it names no
 //! frame for, which Go left out of its listing, are left out of the stack).
 
+mod cpu;
+mod maps;
+
 use crate::error::{Error, ErrorKind, Result};
 use crate::goroutines::Importer;
 use crate::proto::{self, Label, Line, Location, Mapping, ValueType};
@@ -39,12 +42,24 @@ fn kind_of(first: &str) -> Option<Kind> {
     if first.starts_with("heap profile:") {
         return Some(Kind::Heap);
     }
-    if ["--- mutex:", "--- contention:", "--- contentionz "].iter().any(|p| first.starts_with(p)) {
+    // (`first` is trimmed: pprof's "--- contentionz " may end the line.)
+    let contentionz = first == "--- contentionz" || first.starts_with("--- contentionz ");
+    if contentionz || ["--- mutex:", "--- contention:"].iter().any(|p| first.starts_with(p)) {
         return Some(Kind::Contention);
     }
     let (name, total) = first.split_once(" profile: total ")?;
     (!name.is_empty() && !name.contains(char::is_whitespace) && total.bytes().all(|b| b.is_ascii_digit()))
         .then_some(Kind::Count)
+}
+
+/// True when `data` starts like a legacy binary CPU profile.
+pub fn looks_like_cpu_profile(data: &[u8]) -> bool {
+    cpu::looks_like(data)
+}
+
+/// Reads a legacy binary CPU profile.
+pub fn parse_cpu(data: &[u8]) -> Result<proto::Profile> {
+    cpu::parse(data)
 }
 
 /// True when `data` starts like one of the text profiles read here.
@@ -95,6 +110,8 @@ struct Builder {
     symbols: HashMap<u64, Vec<(String, String, i64)>>,
     locations: HashMap<u64, u64>,
     s: proto::SampleColumns,
+    /// The profile's memory map, when it has one.
+    maps: Vec<maps::MapEntry>,
 }
 
 impl Builder {
@@ -105,7 +122,7 @@ impl Builder {
         s.loc_start.push(0);
         s.val_start.push(0);
         s.label_start.push(0);
-        Builder { im, symbols: symbols(text), locations: HashMap::new(), s }
+        Builder { im, symbols: symbols(text), locations: HashMap::new(), s, maps: Vec::new() }
     }
 
     fn types(&mut self, types: &[(&str, &str)], period: (&str, &str), p: i64) {
@@ -117,15 +134,30 @@ impl Builder {
         self.im.h.period = p;
     }
 
-    /// One sample: values, and the return addresses of its stack, leaf first.
+    /// Reads the memory map section, if `lines` reach one.
+    fn read_maps<'a>(&mut self, lines: &mut impl Iterator<Item = &'a str>) {
+        if lines.any(maps::is_sentinel) {
+            self.maps = maps::parse(lines);
+        }
+    }
+
+    /// One sample: values, and the return addresses of its stack, leaf
+    /// first, each adjusted by −1 to land on its call.
     /// Where the text names frames, an address it does not name is one Go
     /// chose not to print (`runtime.goexit` at the root, the runtime's own
     /// frames at the leaf): it is left out, so that the stack is the one the
     /// text shows (and pprof's frame pruning sees the program's frames).
     fn sample(&mut self, values: &[i64], addrs: &[u64], bytes_label: Option<i64>) {
+        self.sample_adjusted(values, addrs, bytes_label, Adjust::All);
+    }
+
+    fn sample_adjusted(&mut self, values: &[i64], addrs: &[u64], bytes_label: Option<i64>, adjust: Adjust) {
         for &a in addrs {
             // pprof: "Adjust by -1 to land somewhere on the actual call."
-            let addr = a.wrapping_sub(1);
+            let addr = match adjust {
+                Adjust::All => a.wrapping_sub(1),
+                Adjust::None => a,
+            };
             if !self.symbols.is_empty() && !self.symbols.contains_key(&addr) {
                 continue;
             }
@@ -137,7 +169,7 @@ impl Builder {
                     .iter()
                     .map(|(f, file, l)| Line { function_id: self.im.function(f, file), line: *l })
                     .collect();
-                self.im.h.location.push(Location { id, mapping_id: 1, address: addr, line, is_folded: false });
+                self.im.h.location.push(Location { id, mapping_id: 0, address: addr, line, is_folded: false });
             }
             self.s.location_ids.push(id);
         }
@@ -152,14 +184,41 @@ impl Builder {
     }
 
     fn finish(mut self, drop: &str, keep: &str) -> proto::Profile {
-        // pprof gives legacy profiles one mapping covering every address.
-        self.im.h.mapping.push(Mapping { id: 1, memory_limit: u64::MAX, ..Default::default() });
+        // Each address's mapping from the memory map; without one, pprof's
+        // mapping covering every address.
+        let addrs: Vec<u64> = self.im.h.location.iter().map(|l| l.address).collect();
+        let (maps, at) = maps::assign(std::mem::take(&mut self.maps), &addrs);
+        for (l, m) in self.im.h.location.iter_mut().zip(at) {
+            l.mapping_id = m.map_or(0, |i| i as u64 + 1);
+        }
+        for (i, m) in maps.iter().enumerate() {
+            let (filename, build_id) = (self.im.str(&m.file), self.im.str(&m.build_id));
+            self.im.h.mapping.push(Mapping {
+                id: i as u64 + 1,
+                memory_start: m.start,
+                memory_limit: m.limit,
+                file_offset: m.offset,
+                filename,
+                build_id,
+                ..Default::default()
+            });
+        }
         self.im.h.drop_frames = self.im.str(drop);
         self.im.h.keep_frames = if keep.is_empty() { 0 } else { self.im.str(keep) };
-        let c = self.im.str("converted from a Go text profile (?debug=1): frames named from its # lines");
-        self.im.h.comment.push(c);
+        if !self.symbols.is_empty() {
+            let c = self.im.str("converted from a Go text profile (?debug=1): frames named from its # lines");
+            self.im.h.comment.push(c);
+        }
         proto::Profile { header: self.im.h, samples: self.s }
     }
+}
+
+/// Which return addresses are moved back onto their call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Adjust {
+    All,
+    /// None (the caller adjusted them).
+    None,
 }
 
 /// The addresses after `@` (pprof's `parseHexAddresses`).
@@ -251,11 +310,13 @@ fn heap(text: &str) -> Result<proto::Profile> {
     } else {
         b.types(&[("objects", "count"), ("space", "bytes")], ("space", "bytes"), period);
     }
-    for line in lines.map(str::trim) {
+    let mut lines = lines.map(str::trim);
+    while let Some(line) = lines.next() {
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        if line.contains("--- Memory map: ---") || line.contains("MAPPED_LIBRARIES:") {
+        if maps::is_sentinel(line) {
+            b.maps = maps::parse(lines.by_ref());
             break;
         }
         let (nums, addrs) = line.split_once('@').ok_or_else(|| malformed(line, "a sample without '@'"))?;
@@ -307,8 +368,13 @@ fn contention(text: &str) -> Result<proto::Profile> {
     let mut b = Builder::new(text);
     b.types(&[("contentions", "count"), ("delay", "nanoseconds")], ("contentions", "count"), period);
     b.im.h.duration_nanos = duration;
-    for line in lines {
+    while let Some(line) = lines.next() {
+        if maps::is_sentinel(line) {
+            b.maps = maps::parse(lines.by_ref());
+            break;
+        }
         if line.starts_with("---") {
+            b.read_maps(&mut lines);
             break;
         }
         if line.is_empty() || line.starts_with('#') {
@@ -338,8 +404,13 @@ fn count(text: &str) -> Result<proto::Profile> {
     let name = first.split_once(" profile: total ").map_or("", |x| x.0);
     let mut b = Builder::new(text);
     b.types(&[(name, "count")], (name, "count"), 1);
-    for line in lines {
+    while let Some(line) = lines.next() {
+        if maps::is_sentinel(line) {
+            b.maps = maps::parse(lines.by_ref());
+            break;
+        }
         if line.starts_with("---") {
+            b.read_maps(&mut lines);
             break;
         }
         if line.is_empty() || line.starts_with('#') {

@@ -1,0 +1,35 @@
+#!/usr/bin/env python3
+"""Writes the legacy profiles of tests/data/legacy/ that no producer on this
+machine writes, from the gperftools ones there (cpu.prof, heap.prof: from
+program.c.txt with Debian's google-perftools, see tests/data/CORPUS.md):
+  growth.prof       heap.prof's samples under a growthz header
+  contentionz.prof  a C++ contentionz text (cycles/second, sampling period,
+                    ms since reset) over heap.prof's stacks and memory map
+  cpu32be.prof      a 32-bit big-endian CPU profile (Go's before 1.9 on
+                    such machines) with two mappings
+Deterministic; Python's standard library only."""
+import os, re, struct
+
+d = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "data", "legacy")
+heap = open(os.path.join(d, "heap.prof")).read()
+head, _, maps = heap.partition("MAPPED_LIBRARIES:")
+lines = [l for l in head.splitlines()[1:] if l.strip()]
+growth = "heap profile: %s @ growthz\n" % re.match(r"heap profile:\s*(.*?)\s*@", heap).group(1)
+growth += "\n".join(lines) + "\n\nMAPPED_LIBRARIES:" + maps
+open(os.path.join(d, "growth.prof"), "w").write(growth)
+
+cz = "--- contentionz \ncycles/second = 2000000000\nsampling period = 100\nms since reset = 60000\n"
+for i, l in enumerate(lines):
+    stack = l.split("@", 1)[1].strip()
+    cz += "%d %d @ %s\n" % (1000000 * (i + 1), 3 * (i + 1), stack)
+cz += "--- Memory map: ---\n" + maps.lstrip("\n")
+open(os.path.join(d, "contentionz.prof"), "w").write(cz)
+
+w = lambda *xs: b"".join(struct.pack(">I", x) for x in xs)
+cpu = w(0, 3, 0, 10000, 0)
+for count, stack in [(7, [0x10001010, 0x10002020, 0x10003030]), (3, [0x10001050, 0x10002020, 0x10003030]),
+                     (2, [0x20001000, 0x10002060, 0x10003030]), (1, [0x10003031])]:
+    cpu += w(count, len(stack), *stack)
+cpu += w(0, 1, 0)
+cpu += b"10000000-10010000 r-xp 00000000 08:01 1 /usr/bin/server\n20000000-20010000 r-xp 00000000 08:01 2 /lib/libc.so.6\n"
+open(os.path.join(d, "cpu32be.prof"), "wb").write(cpu)
