@@ -189,8 +189,6 @@ fn sniff_text(data: &[u8]) -> Option<String> {
     let first: String = first.chars().take(60).collect();
     let kind = if first.starts_with("goroutine profile:") || first.starts_with("goroutine ") {
         "a text goroutine dump (debug=1 or debug=2 output)"
-    } else if first.starts_with("heap profile:") {
-        "a legacy text heap profile (debug=1 output)"
     } else if first.starts_with('{') || first.starts_with('[') {
         "a JSON file"
     } else if first.starts_with('<') {

@@ -126,8 +126,13 @@ fn non_profiles_are_named() {
     let e = full(b"Lorem ipsum dolor sit amet\n").unwrap_err();
     assert!(e.message.contains("a text file, starting with \"Lorem ipsum"), "{}", e.message);
 
-    let e = full(&corpus("go-leaky/heap.debug1.txt")).unwrap_err();
-    assert!(e.message.contains("legacy text heap profile"), "{}", e.message);
+    // Go's ?debug=1 heap text is read (as pprof reads it), names from its # lines.
+    let text = full(&corpus("go-leaky/heap.debug1.txt")).unwrap();
+    assert!(text.contains("of 224685.61kB total") && text.contains("main.readDetails"), "{text}");
+    let e = full(b"heap profile: 1: 2 [3: 4] @ heap/8
+1: x [1: 2] @ 0x1
+").unwrap_err();
+    assert!(e.message.contains("\"x\" is not a number"), "{}", e.message);
 }
 
 #[test]
