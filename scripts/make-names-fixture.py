@@ -43,3 +43,19 @@ out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file_
 os.makedirs(os.path.dirname(out), exist_ok=True)
 with open(out, "wb") as f:
     f.write(gzip.compress(body, mtime=0))
+
+# A label value with a double quote: pprof writes label boxes unescaped, so
+# the DOT of this profile is not valid and Graphviz refuses it (the page
+# must say so and keep its other views).
+s = Strings()
+body = msg(1, num(1, s("samples")) + num(2, s("count")))
+body += msg(1, num(1, s("cpu")) + num(2, s("nanoseconds")))
+label = msg(3, num(1, s("handler")) + num(2, s('/api/"quoted"')))
+body += msg(2, packed(1, [2, 1]) + packed(2, [5, 50_000_000]) + label)
+for i in range(2):
+    body += msg(4, num(1, i + 1) + msg(4, num(1, i + 1) + num(2, 3 + i)))
+for i, n in enumerate(["main.main", "main.handle"]):
+    body += msg(5, num(1, i + 1) + num(2, s(n)) + num(3, s(n)) + num(4, s("/src/main.go")))
+body += s.encode()
+with open(os.path.join(os.path.dirname(out), "quoted-label.cpu.pb.gz"), "wb") as f:
+    f.write(gzip.compress(body, mtime=0))

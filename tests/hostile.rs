@@ -129,9 +129,7 @@ fn non_profiles_are_named() {
     // Go's ?debug=1 heap text is read (as pprof reads it), names from its # lines.
     let text = full(&corpus("go-leaky/heap.debug1.txt")).unwrap();
     assert!(text.contains("of 224685.61kB total") && text.contains("main.readDetails"), "{text}");
-    let e = full(b"heap profile: 1: 2 [3: 4] @ heap/8
-1: x [1: 2] @ 0x1
-").unwrap_err();
+    let e = full(b"heap profile: 1: 2 [3: 4] @ heap/8\n1: x [1: 2] @ 0x1\n").unwrap_err();
     assert!(e.message.contains("\"x\" is not a number"), "{}", e.message);
 }
 

@@ -140,3 +140,19 @@ test('beyond 2,000 nodes the view asks before laying out; the other views keep w
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('a graph Graphviz refuses says so, and the other views keep working', async () => {
+  const { context, page } = await openPage(env.browser, env.url);
+  // A label value with a quote: pprof writes label boxes unescaped, so this
+  // DOT is not valid (go tool pprof -http fails on it the same way).
+  await load(page, data('names/quoted-label.cpu.pb.gz'));
+  await graph(page, { state: 'failed' });
+  assert.match(await page.textContent('#graphInfo'), /could not be laid out \(.+\); the other views still work/);
+  assert.equal((await page.evaluate(() => window.pprofLens.table())).name.length, 2);
+  // The next profile's graph is drawn (the layout worker started afresh).
+  await load(page, data('go-leaky/mutex.pb.gz'));
+  const g = await graph(page);
+  assert.ok(g.facts.nodes.length > 0 && g.state === 'drawn');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

@@ -75,7 +75,7 @@ export class GraphView {
       out = await layout(facts.dot);
     } catch (e) {
       if (seq !== this.seq) return;
-      this.clear(`The graph could not be laid out (${e.message}); the other views still work.`);
+      this.clear(`The graph could not be laid out (Graphviz: ${e.message.trim()}); the other views still work.`);
       this.el.box.dataset.state = 'failed';
       return;
     }
