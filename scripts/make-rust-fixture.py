@@ -38,8 +38,11 @@ for frames, v in stacks:
     body += msg(2, packed(1, ids) + packed(2, [v, v * 10_000_000]))
 for fid, lid in locs.items():
     body += msg(4, num(1, lid) + msg(4, num(1, fid) + num(2, 10 + fid)))
+# The long name keeps its demangled form as it is: its system name is the
+# mangled symbol (pprof simplifies a name only when it is its system name).
+MANGLED = {LONG: "_ZN5alloc11collections5btree3map25BTreeMap$LT$K$C$V$C$A$GT$4drop17h0123456789abcdefE"}
 for name, (fid, file) in funcs.items():
-    body += msg(5, num(1, fid) + num(2, s(name)) + num(3, s(name)) + num(4, s(file)))
+    body += msg(5, num(1, fid) + num(2, s(name)) + num(3, s(MANGLED.get(name, name))) + num(4, s(file)))
 tail = msg(11, num(1, s("cpu")) + num(2, s("nanoseconds"))) + num(12, 10_000_000)
 body += s.encode()
 body += tail

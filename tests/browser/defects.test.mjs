@@ -177,7 +177,8 @@ test('7. tooltips and the right-click menu stay inside the window', async () => 
   await page.click(`#top tbody tr[data-row="${row}"]`, { button: 'right', position: { x: Math.min(w, 1000) - 20, y: 5 } });
   await page.waitForSelector('#ctxMenu:not([hidden])');
   assert.match(await page.textContent('#ctxMenu'), /Focus on <alloc::collections::btree/);
-  assert.ok(await inside('#ctxMenu'));
+  const where = await page.$eval('#ctxMenu', (e) => JSON.stringify([e.getBoundingClientRect(), innerWidth, innerHeight]));
+  assert.ok(await inside('#ctxMenu'), `menu inside the window: ${where}`);
   await page.screenshot({ path: `${shots}/menu-long-name.png` });
   await context.close();
 });

@@ -127,7 +127,8 @@ test('bad files get a clear message naming them, and open profiles stay usable',
   writeFileSync(`${tmp}/image.png`, Buffer.from('89504e470d0a1a0a0000000d4948445200000001', 'hex'));
   const gz = readFileSync(data('go-leaky/cpu.pb.gz'));
   writeFileSync(`${tmp}/truncated.pb.gz`, gz.subarray(0, gz.length / 2));
-  writeFileSync(`${tmp}/heap.txt`, readFileSync(data('go-leaky/heap.debug1.txt')));
+  // A Go ?debug=1 heap text with a broken line (good ones open: formats.test.mjs).
+  writeFileSync(`${tmp}/heap.txt`, 'heap profile: 1: 2 [3: 4] @ heap/8192\n1: x [1: 2] @ 0x1\n');
   await drop(page, [`${tmp}/empty.pb.gz`, `${tmp}/image.png`, `${tmp}/truncated.pb.gz`, `${tmp}/heap.txt`]);
   // Three are shown, the oldest collapses into "1 more", which expands.
   await page.waitForFunction(() => document.querySelector('#messages .msg-more')?.textContent === '1 more', null, { timeout: 20000 });
@@ -138,7 +139,7 @@ test('bad files get a clear message naming them, and open profiles stay usable',
   assert.match(msgs[0], /^empty\.pb\.gz: empty file/);
   assert.match(msgs[1], /^image\.png: not a pprof profile: this is a PNG image/);
   assert.match(msgs[2], /^truncated\.pb\.gz: truncated gzip stream after/);
-  assert.match(msgs[3], /^heap\.txt: not a pprof profile: this looks like a legacy text heap profile/);
+  assert.match(msgs[3], /^heap\.txt: not a readable Go text profile: "x" is not a number in line "1: x \[1: 2\] @ 0x1"/);
   // The heap profile is still open and its view intact.
   assert.equal(await page.$$eval('#tabs .tab', (t) => t.length), 1);
   assert.equal((await tableRows(page)).length, rows);

@@ -112,6 +112,9 @@ export class ExploreView {
       b.addEventListener('click', () => { m.hidden = true; act().catch((e) => { if (!e.shown) this.onMessage?.(e.message); }); });
       return b;
     }));
+    // Measured at the window's corner, where it takes its natural width (at
+    // its last place, near an edge, it would wrap narrow and tall).
+    m.style.left = '0px'; m.style.top = '0px';
     m.hidden = false;
     // Inside the window, whatever the length of the name (the menu's width
     // is capped by the stylesheet; long names wrap).
