@@ -27,7 +27,9 @@ USAGE:
                                            exits 3 when a function's cum grew by more than
                                            PCT% of the base total: a regression gate for CI
     pprof-lens series [FLAGS] SNAPSHOT...  leak suspects across heap or goroutine snapshots
-                                           (-nodecount=N rows, default 20)
+                                           (-nodecount=N rows, default 20), with a finding per
+                                           suspect: what kind of leak it looks like and why;
+                                           --format=json for scripts
     pprof-lens goroutines DUMP             group a goroutine dump (debug=1 or 2) or goroutine profile by stack
     pprof-lens help                        this text
 
@@ -93,6 +95,8 @@ struct Args {
     timings: bool,
     help: bool,
     fail_above: Option<f64>,
+    /// `--format`: "text" (default) or "json" (series).
+    format: String,
 }
 
 const BOOL_FLAGS: &[&str] = &[
@@ -191,6 +195,10 @@ fn parse_args(argv: &[String]) -> Result<Args> {
             "max_stack_depth" => a.model.max_stack_depth = parse_num(&name, &value)?,
             "timings" => a.timings = parse_bool(&name, &value)?,
             "fail_above" => a.fail_above = Some(parse_num(&name, value.trim_end_matches('%'))?),
+            "format" => match value.as_str() {
+                "text" | "json" => a.format = value,
+                _ => return Err(bad(format!("unknown --format \"{value}\" (text or json)"))),
+            },
             "help" | "h" => a.help = true,
             _ => return Err(bad(format!("unknown flag -{name} (see pprof-lens --help)"))),
         }
@@ -198,6 +206,9 @@ fn parse_args(argv: &[String]) -> Result<Args> {
     let mut pos = positional.into_iter();
     a.command = pos.next().unwrap_or_default();
     a.files = pos.collect();
+    if a.format == "json" && a.command != "series" {
+        return Err(bad(format!("--format=json is not available for {} yet (series only)", a.command)));
+    }
     if a.query.normalize && a.bases.is_empty() && a.command != "diff" {
         return Err(bad("-normalize needs -base or -diff_base"));
     }
@@ -357,7 +368,13 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool, i32)> {
             snaps.push((f.rsplit('/').next().unwrap_or(f).to_string(), load_file(f, &a.decode, &a.model, &mut t)?));
         }
         let s = report::series::series(snaps, &a.query)?;
-        return Ok((report::series::series_text(&s, a.query.nodecount.unwrap_or(20)), t, a.timings, 0));
+        let limit = a.query.nodecount.unwrap_or(20);
+        let out = if a.format == "json" {
+            report::series::series_json(&s, limit)
+        } else {
+            report::series::series_text(&s, limit)
+        };
+        return Ok((out, t, a.timings, 0));
     }
     let mut sources = Vec::with_capacity(a.files.len());
     for f in &a.files {

@@ -343,6 +343,19 @@ impl Session {
             ("stackFunction", lines(&f.stack_function)),
             ("stackCounts", lines(&f.stack_counts)),
             ("stacks", num(f.stack_counts.len() as u32)),
+            (
+                "findings",
+                array(&f.findings, |x| {
+                    object(vec![
+                        ("name", x.name.as_str().into()),
+                        ("pattern", x.pattern.id().into()),
+                        ("title", x.pattern.title().into()),
+                        ("sentence", x.sentence.as_str().into()),
+                        ("evidence", strings(&x.evidence)),
+                        ("certain", x.certain.into()),
+                    ])
+                }),
+            ),
         ]))
     }
 

@@ -8,6 +8,7 @@
 pub mod diff;
 pub mod dot;
 pub mod explore;
+pub mod findings;
 pub mod flame;
 pub mod goroutines;
 pub mod list;

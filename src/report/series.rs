@@ -78,6 +78,8 @@ pub struct Series {
     pub per_hour: bool,
     /// For goroutine profiles: every distinct stack's counts, growing ones first.
     pub stacks: Vec<StackRow>,
+    /// What kind of leak each top suspect looks like, and the churn that is not one.
+    pub findings: Vec<super::findings::Finding>,
 }
 
 /// Builds the ranked series from named snapshots, in time order.
@@ -142,6 +144,9 @@ pub fn series_in_order(mut snaps: Vec<(String, Profile)>, q: &Query, keep_order:
     let mut fingerprints: Vec<(i64, usize)> = Vec::new();
     let goroutine = first_types.len() == 1 && first_types[0].ty == "goroutine";
     let stacks = if goroutine { goroutine_stacks(&snaps) } else { Vec::new() };
+    // The first and last snapshots' sites, for the findings (heap profiles).
+    let mut sites: Vec<std::collections::BTreeMap<String, super::findings::Site>> = Vec::new();
+    let mut in_use = (0i64, 0i64);
     for (i, (name, p)) in snaps.into_iter().enumerate() {
         let pr = Prepared::new(vec![p], vec![], q.clone())
             .map_err(|e| Error::new(e.kind, format!("{name}: {}", e.message)))?;
@@ -153,6 +158,16 @@ pub fn series_in_order(mut snaps: Vec<(String, Profile)>, q: &Query, keep_order:
         let names: Vec<String> = (0..pr.nodes.len()).map(|n| pr.nodes.printable_name(n)).collect();
         let own_code: Vec<bool> = names.iter().map(|n| is_own_code(n)).collect();
         let own = own_values(&pr, &own_code, pr.value_index);
+        let is_heap = pr.profile.sample_types.iter().any(|t| t.ty == "inuse_space");
+        if is_heap && (i == 0 || i == n - 1) {
+            let target = |st: &[u32]| charged(st, &own_code);
+            sites.push(super::findings::heap_sites(&pr, &names, &target));
+            let col = |t: &str| pr.profile.sample_types.iter().position(|x| x.ty == t);
+            if let (Some(o), Some(b)) = (col("inuse_objects"), col("inuse_space")) {
+                let sum = |c: usize| (0..pr.profile.samples.len()).map(|s| pr.profile.value(s, c)).sum::<i64>();
+                in_use = (sum(b), sum(o));
+            }
+        }
         // The allocation column matching an inuse_ column, if any.
         let ty = &pr.sample_type().ty;
         let alloc_index = ty
@@ -213,7 +228,26 @@ pub fn series_in_order(mut snaps: Vec<(String, Profile)>, q: &Query, keep_order:
         ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1)).then_with(|| a.name.cmp(&b.name))
     });
     times.shrink_to_fit();
-    Ok(Series { files, times, totals, sample_type, unit, rows: out, notes, per_hour, stacks })
+    let mut s =
+        Series { files, times, totals, sample_type, unit, rows: out, notes, per_hour, stacks, findings: Vec::new() };
+    s.findings = if goroutine {
+        super::findings::goroutine_findings(&s, &s.stacks, FINDINGS)
+    } else if let [first, last] = &sites[..] {
+        super::findings::heap_findings(&s, first, last, in_use, FINDINGS)
+    } else {
+        Vec::new()
+    };
+    Ok(s)
+}
+
+/// How many top suspects get a finding.
+const FINDINGS: usize = 10;
+
+/// The node a sample is charged to: its innermost frame of the program's
+/// own code, else its leaf.
+fn charged(st: &[u32], own_code: &[bool]) -> Option<usize> {
+    let node = |raw: u32| (raw & !graph::INLINED) as usize;
+    st.iter().rev().map(|&r| node(r)).find(|&n| own_code[n]).or_else(|| st.last().map(|&r| node(r)))
 }
 
 /// Counts per distinct goroutine stack (by function names) in each snapshot.
@@ -257,11 +291,8 @@ fn goroutine_stacks(snaps: &[(String, Profile)]) -> Vec<StackRow> {
 fn own_values(pr: &Prepared, own_code: &[bool], column: usize) -> Vec<i64> {
     let mut out = vec![0i64; own_code.len()];
     for x in pr.stacks.weighted(&pr.profile, column) {
-        let (w, st) = (x.value, x.stack);
-        let node = |raw: u32| (raw & !graph::INLINED) as usize;
-        let target = st.iter().rev().map(|&r| node(r)).find(|&n| own_code[n]).or_else(|| st.last().map(|&r| node(r)));
-        if let Some(t) = target {
-            out[t] = out[t].wrapping_add(w);
+        if let Some(t) = charged(x.stack, own_code) {
+            out[t] = out[t].wrapping_add(x.value);
         }
     }
     out
@@ -375,6 +406,16 @@ pub fn series_text(s: &Series, limit: usize) -> String {
             s.values_text(r)
         );
     }
+    if !s.findings.is_empty() {
+        let _ = writeln!(out, "Findings:");
+        for f in &s.findings {
+            let maybe = if f.certain { "" } else { " (uncertain)" };
+            let _ = writeln!(out, "  {}{}: {}", f.pattern.title(), maybe, f.sentence);
+            for e in &f.evidence {
+                let _ = writeln!(out, "      - {e}");
+            }
+        }
+    }
     if !s.stacks.is_empty() {
         let _ = writeln!(out, "Goroutine stacks whose count only grows (leaking), then the rest:");
         for r in s.stacks.iter().take(limit) {
@@ -390,4 +431,74 @@ pub fn series_text(s: &Series, limit: usize) -> String {
         }
     }
     out
+}
+
+/// A JSON string literal.
+fn json_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `pprof-lens series --format=json`: the snapshots, the suspects with
+/// their values (raw numbers in the sample type's unit) and the findings,
+/// for scripts and CI.
+pub fn series_json(s: &Series, limit: usize) -> String {
+    let strs = |v: &[String]| format!("[{}]", v.iter().map(|x| json_str(x)).collect::<Vec<_>>().join(","));
+    let nums = |v: &[i64]| format!("[{}]", v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(","));
+    let snapshots: Vec<String> = (0..s.files.len())
+        .map(|i| {
+            format!("{{\"file\":{},\"time_nanos\":{},\"total\":{}}}", json_str(&s.files[i]), s.times[i], s.totals[i])
+        })
+        .collect();
+    let suspects: Vec<String> = s
+        .suspects(limit)
+        .map(|r| {
+            format!(
+                "{{\"name\":{},\"growth\":{},\"slope\":{:.3},\"slope_per\":{},\"consistency\":{:.4},\"kept\":{:.4},\"score\":{:.6},\"values\":{}}}",
+                json_str(&r.name),
+                r.growth,
+                r.slope,
+                json_str(if s.per_hour { "hour" } else { "snapshot" }),
+                r.consistency,
+                r.retention,
+                r.score,
+                nums(&r.own)
+            )
+        })
+        .collect();
+    let findings: Vec<String> = s
+        .findings
+        .iter()
+        .map(|f| {
+            format!(
+                "{{\"name\":{},\"pattern\":{},\"title\":{},\"certain\":{},\"sentence\":{},\"evidence\":{}}}",
+                json_str(&f.name),
+                json_str(f.pattern.id()),
+                json_str(f.pattern.title()),
+                f.certain,
+                json_str(&f.sentence),
+                strs(&f.evidence)
+            )
+        })
+        .collect();
+    format!(
+        "{{\"sample_type\":{},\"unit\":{},\"notes\":{},\"snapshots\":[{}],\"suspects\":[{}],\"findings\":[{}]}}\n",
+        json_str(&s.sample_type),
+        json_str(&s.unit),
+        strs(&s.notes),
+        snapshots.join(","),
+        suspects.join(","),
+        findings.join(",")
+    )
 }

@@ -47,6 +47,9 @@ pub struct SeriesFacts {
     pub stack_function: Vec<String>,
     /// Each stack's counts.
     pub stack_counts: Vec<String>,
+    /// What kind of leak the top suspects look like (and the churn that is
+    /// not one), as the CLI prints them.
+    pub findings: Vec<crate::report::findings::Finding>,
 }
 
 /// One goroutine group as the page's table shows it.
@@ -111,6 +114,7 @@ impl Session {
             stack_blocked: scol(&|r| r.blocked_on.clone()),
             stack_function: scol(&|r| r.function()),
             stack_counts: scol(&|r| r.counts.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" ")),
+            findings: s.findings.clone(),
         })
     }
 

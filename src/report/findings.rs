@@ -1,0 +1,370 @@
+//! What kind of leak a series shows, in plain words: for each top suspect
+//! a finding (the pattern, one sentence, the evidence), read from the shape
+//! of the data and from the runtime's and standard library's frames, never
+//! from the names of the program's own functions.
+//!
+//! Heap series: a growing map or slice (object sizes that double at one
+//! site, or the runtime's map and slice growth frames), unstopped tickers or
+//! timers (`time.NewTicker` and friends whose objects keep rising), large
+//! buffers kept alive (few, large objects, nearly all still held), memory
+//! held by goroutines that keep starting, `defer` in a long loop (the
+//! runtime's defer frames), and steady churn, said not to be a leak.
+//! Goroutine series: stacks whose count only grows, blocked in one place.
+
+use super::series::{Series, StackRow};
+use crate::aggregate::graph::INLINED;
+use crate::aggregate::Prepared;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The kinds of finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pattern {
+    /// A map or slice that keeps growing.
+    GrowingMap,
+    /// Goroutines that pile up, blocked in one place.
+    GoroutineLeak,
+    /// Memory allocated by goroutines that keep starting.
+    GoroutineMemory,
+    /// Tickers or timers never stopped.
+    Tickers,
+    /// Large buffers kept alive (by small slices of them, often).
+    PinnedBuffers,
+    /// `defer` piling up inside a long loop.
+    DeferInLoop,
+    /// Much allocated, nothing kept: not a leak.
+    Churn,
+}
+
+impl Pattern {
+    /// The pattern's short name, as the CLI and the page show it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Pattern::GrowingMap => "growing map or slice",
+            Pattern::GoroutineLeak => "goroutine leak",
+            Pattern::GoroutineMemory => "memory held by goroutines that keep starting",
+            Pattern::Tickers => "unstopped tickers or timers",
+            Pattern::PinnedBuffers => "large buffers kept alive",
+            Pattern::DeferInLoop => "defer inside a long loop",
+            Pattern::Churn => "steady churn (not a leak)",
+        }
+    }
+    /// A stable identifier for scripts (`--format=json`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Pattern::GrowingMap => "growing-map",
+            Pattern::GoroutineLeak => "goroutine-leak",
+            Pattern::GoroutineMemory => "goroutine-memory",
+            Pattern::Tickers => "tickers",
+            Pattern::PinnedBuffers => "pinned-buffers",
+            Pattern::DeferInLoop => "defer-in-loop",
+            Pattern::Churn => "churn",
+        }
+    }
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    /// The function it is about (a suspect, or a churning site).
+    pub name: String,
+    /// What it looks like.
+    pub pattern: Pattern,
+    /// One sentence in plain words.
+    pub sentence: String,
+    /// What triggered it: frames, counts, sizes, per-snapshot values.
+    pub evidence: Vec<String>,
+    /// False when the data only suggests it (the sentence says so).
+    pub certain: bool,
+}
+
+/// What one site (a function charged with its samples, as the series
+/// charges them) holds in one snapshot.
+#[derive(Clone, Debug, Default)]
+pub struct Site {
+    /// In-use objects and bytes (0 when the profile has no such column).
+    pub objects: i64,
+    /// In-use bytes.
+    pub space: i64,
+    /// Allocated objects and bytes since the program started.
+    pub alloc_objects: i64,
+    /// Allocated bytes.
+    pub alloc_space: i64,
+    /// Bytes allocated (else in use) and in use per object size (the
+    /// `bytes` label): growth shows in what was allocated, the old storage
+    /// freed and the newest still held.
+    pub sizes: BTreeMap<i64, (i64, i64)>,
+    /// Frames below the site (its callees in the samples), by name.
+    pub below: BTreeSet<String>,
+    /// The frames just above it (its callers in the samples).
+    pub above: BTreeSet<String>,
+    /// True when every sample's stack starts at a goroutine's own function
+    /// (not at `runtime.main`): memory of goroutines started with `go`.
+    pub goroutine_root: bool,
+}
+
+/// Sites of one heap snapshot, by function name: each sample goes to the
+/// function the series charges (`target` of its stack).
+pub fn heap_sites(pr: &Prepared, names: &[String], target: &dyn Fn(&[u32]) -> Option<usize>) -> BTreeMap<String, Site> {
+    let p = &pr.profile;
+    let col = |t: &str| p.sample_types.iter().position(|x| x.ty == t);
+    let (io, is, ao, asp) = (col("inuse_objects"), col("inuse_space"), col("alloc_objects"), col("alloc_space"));
+    let bytes_key = p.strings.iter().position(|s| s == "bytes").map(|i| i as u32);
+    let mut out: BTreeMap<String, Site> = BTreeMap::new();
+    for (k, &s) in pr.stacks.samples.iter().enumerate() {
+        let s = s as usize;
+        let st = pr.stacks.stack(k);
+        let Some(t) = target(st) else { continue };
+        let site = out.entry(names[t].clone()).or_insert_with(|| Site { goroutine_root: true, ..Default::default() });
+        let v = |c: Option<usize>| c.map_or(0, |c| p.value(s, c));
+        site.objects += v(io);
+        site.space += v(is);
+        site.alloc_objects += v(ao);
+        site.alloc_space += v(asp);
+        if let Some(b) = bytes_key {
+            let l = &p.samples.labels;
+            if let Some(i) = p.samples.label_range(s).find(|&i| l.key[i] == b && l.str[i] == 0) {
+                let e = site.sizes.entry(l.num[i]).or_default();
+                e.0 += if asp.is_some() { v(asp) } else { v(is) };
+                e.1 += v(is);
+            }
+        }
+        let node = |r: u32| (r & !INLINED) as usize;
+        if let Some(at) = st.iter().rposition(|&r| node(r) == t) {
+            site.below.extend(st[at + 1..].iter().map(|&r| names[node(r)].clone()));
+            if at > 0 {
+                site.above.insert(names[node(st[at - 1])].clone());
+            }
+        }
+        let root = st.first().map(|&r| names[node(r)].as_str()).unwrap_or("");
+        if root == "runtime.main" || root == "main.main" || root.is_empty() {
+            site.goroutine_root = false;
+        }
+    }
+    out
+}
+
+fn any_frame(site: &Site, prefixes: &[&str]) -> Option<String> {
+    site.below.iter().find(|f| prefixes.iter().any(|p| f.starts_with(p))).cloned()
+}
+
+/// Storage that doubles at one site: three or more object sizes, each 1.2
+/// to 2.5 times the one before, the largest still held (map bucket arrays
+/// and growing slices: each growth frees the storage before it).
+fn doubling(site: &Site) -> Option<Vec<i64>> {
+    let sizes: Vec<i64> = site.sizes.iter().filter(|(_, v)| v.0 > 0).map(|(&s, _)| s).filter(|&s| s > 0).collect();
+    let mut best: Vec<i64> = Vec::new();
+    let mut run: Vec<i64> = Vec::new();
+    for &s in &sizes {
+        match run.last() {
+            Some(&prev) if (s as f64 / prev as f64) >= 1.2 && (s as f64 / prev as f64) <= 2.5 => run.push(s),
+            _ => run = vec![s],
+        }
+        if run.len() > best.len() {
+            best = run.clone();
+        }
+    }
+    let held = best.last().is_some_and(|top| site.sizes.get(top).is_some_and(|v| v.1 > 0));
+    (best.len() >= 3 && held).then_some(best)
+}
+
+/// Map or slice growth at a site: the runtime's growth frames below it, or
+/// object sizes that double.
+fn grows(site: &Site) -> Option<Vec<String>> {
+    let frame = any_frame(
+        site,
+        &["runtime.mapassign", "runtime.hashGrow", "runtime.growWork", "runtime.makeBucketArray", "runtime.growslice"],
+    );
+    let sizes = doubling(site);
+    if frame.is_none() && sizes.is_none() {
+        return None;
+    }
+    let label = |v: i64| crate::units::label(v, "bytes");
+    let mut ev = Vec::new();
+    if let Some(g) = frame {
+        ev.push(format!("allocated below it: {g}"));
+    }
+    if let Some(d) = sizes {
+        ev.push(format!("object sizes double: {}", d.iter().map(|&x| label(x)).collect::<Vec<_>>().join(", ")));
+    }
+    Some(ev)
+}
+
+/// The findings of a heap series: `first` and `last` are the sites of the
+/// first and last snapshot; `in_use` the last snapshot's in-use (bytes,
+/// objects) over the whole profile.
+pub fn heap_findings(
+    s: &Series,
+    first: &BTreeMap<String, Site>,
+    last: &BTreeMap<String, Site>,
+    in_use: (i64, i64),
+    limit: usize,
+) -> Vec<Finding> {
+    let label = |v: i64| crate::units::label(v, "bytes");
+    let per_step = |a: i64, b: i64| {
+        let steps = (s.files.len() - 1).max(1) as i64;
+        (b - a) / steps
+    };
+    let mut out = Vec::new();
+    for r in s.suspects(limit) {
+        let (Some(l), f) = (last.get(&r.name), first.get(&r.name)) else { continue };
+        let f0 = f.cloned().unwrap_or_default();
+        let objects_rise = l.objects > f0.objects;
+        let mut ev = vec![format!("in use: {} → {} over {} snapshots", label(f0.space), label(l.space), s.files.len())];
+        if l.objects > 0 {
+            ev.push(format!(
+                "objects: {} → {} (+{} per snapshot)",
+                f0.objects,
+                l.objects,
+                per_step(f0.objects, l.objects)
+            ));
+        }
+        let finding = |pattern, sentence: String, ev: Vec<String>, certain| Finding {
+            name: r.name.clone(),
+            pattern,
+            sentence,
+            evidence: ev,
+            certain,
+        };
+        if let Some(t) =
+            any_frame(l, &["time.NewTicker", "time.Tick", "time.AfterFunc", "time.NewTimer", "time.startTimer"])
+        {
+            if objects_rise {
+                ev.push(format!("allocated below it: {t}"));
+                out.push(finding(
+                    Pattern::Tickers,
+                    format!(
+                        "{} creates tickers or timers that are never stopped: their objects keep rising (+{} per snapshot). Call Stop on each (defer t.Stop()) or reuse one.",
+                        r.name,
+                        per_step(f0.objects, l.objects)
+                    ),
+                    ev,
+                    true,
+                ));
+                continue;
+            }
+        }
+        if let Some(d) = any_frame(l, &["runtime.deferproc", "runtime.newdefer"]) {
+            ev.push(format!("allocated below it: {d}"));
+            out.push(finding(
+                Pattern::DeferInLoop,
+                format!("{} allocates in the runtime's defer machinery and keeps it: a defer inside a long loop runs only when the function returns. Move the loop body into its own function.", r.name),
+                ev,
+                true,
+            ));
+            continue;
+        }
+        // A map or slice that grows here, or next to it under the same caller
+        // (the cache that keeps what this function allocates).
+        let near = |site: &Site| !site.above.is_disjoint(&l.above) && objects_rise;
+        let grown = grows(l).map(|e| (e, None)).or_else(|| {
+            last.iter()
+                .filter(|(n, x)| **n != r.name && near(x))
+                .find_map(|(n, x)| grows(x).map(|e| (e, Some(n.clone()))))
+        });
+        if let Some((gev, beside)) = grown {
+            let sentence = match &beside {
+                None => format!("{} keeps growing a map or slice: its retained bytes rise through growth that doubles the backing storage, and nothing removes entries. Bound it (an LRU, a size limit) or delete what is no longer needed.", r.name),
+                Some(b) => format!("{} allocates what a growing map or cache keeps: its objects rise (+{} per snapshot) while {b}, under the same caller, grows its storage. Nothing evicts: bound the cache or delete entries.", r.name, per_step(f0.objects, l.objects)),
+            };
+            if let Some(b) = &beside {
+                ev.push(format!(
+                    "the map grows in {b}, called from {}",
+                    l.above.iter().cloned().collect::<Vec<_>>().join(", ")
+                ));
+            }
+            ev.extend(gev);
+            out.push(finding(Pattern::GrowingMap, sentence, ev, beside.is_none()));
+            continue;
+        }
+        let avg = if l.objects > 0 { l.space as f64 / l.objects as f64 } else { 0.0 };
+        // What the rest of the profile holds per object.
+        let (rest_space, rest_objects) = (in_use.0 - l.space, in_use.1 - l.objects);
+        let average_object = if rest_objects > 0 { rest_space as f64 / rest_objects as f64 } else { 0.0 };
+        // An uncertain finding only for growth that matters (1% of the total).
+        let matters = (l.space - f0.space) * 100 >= s.totals[s.totals.len() - 1];
+        if l.goroutine_root && objects_rise && matters {
+            ev.push("every stack starts at the goroutine's own function (started with go), not at main".into());
+            if avg > 0.0 {
+                ev.push(format!("{} per object", label(avg as i64)));
+            }
+            out.push(finding(
+                Pattern::GoroutineMemory,
+                format!("{} runs in goroutines that keep starting, and what they allocate stays: if those goroutines never exit, this is a goroutine leak (open goroutine profiles of the same times to see where they block).", r.name),
+                ev,
+                false,
+            ));
+            continue;
+        }
+        if avg >= 16384.0 && avg >= 8.0 * average_object && r.retention >= 0.9 {
+            ev.push(format!(
+                "{} per object, against {} in the rest of the profile",
+                label(avg as i64),
+                label(average_object as i64)
+            ));
+            ev.push(format!("kept: {} of what it allocated", r.kept_text()));
+            out.push(finding(
+                Pattern::PinnedBuffers,
+                format!("{} keeps a few large objects alive ({} each): a small sub-slice or slice header can pin a whole array. Copy what is kept (bytes.Clone, or append to a new slice) so the big buffer can be freed.", r.name, label(avg as i64)),
+                ev,
+                avg >= 32768.0 && r.retention >= 0.95,
+            ));
+        }
+    }
+    // Churn: the biggest allocators that keep (almost) nothing, and have no
+    // finding of their own.
+    let allocated = |name: &String, site: &Site| site.alloc_space - first.get(name).map_or(0, |x| x.alloc_space);
+    let total: i64 = last.iter().map(|(n, x)| allocated(n, x).max(0)).sum();
+    let found: BTreeSet<String> = out.iter().map(|f| f.name.clone()).collect();
+    let mut churn: Vec<(&String, &Site, i64)> = last
+        .iter()
+        .map(|(n, x)| (n, x, allocated(n, x)))
+        .filter(|(name, site, a)| {
+            let kept = site.space.saturating_sub(first.get(*name).map_or(0, |x| x.space));
+            *a > 0 && *a * 100 >= total && kept * 20 < *a && !found.contains(*name)
+        })
+        .collect();
+    churn.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
+    for (name, site, a) in churn.into_iter().take(5) {
+        let f = first.get(name).cloned().unwrap_or_default();
+        out.push(Finding {
+            name: name.clone(),
+            pattern: Pattern::Churn,
+            sentence: format!("{name} allocates a lot ({} over the series) and keeps almost none of it: steady churn costs GC time but does not leak. Not a suspect.", label(a)),
+            evidence: vec![
+                format!("allocated: {} → {}", label(f.alloc_space), label(site.alloc_space)),
+                format!("in use: {} → {}", label(f.space), label(site.space)),
+            ],
+            certain: true,
+        });
+    }
+    out
+}
+
+/// The findings of a goroutine series: stacks whose count only grows.
+pub fn goroutine_findings(s: &Series, stacks: &[StackRow], limit: usize) -> Vec<Finding> {
+    let steps = (s.files.len() - 1).max(1) as i64;
+    stacks
+        .iter()
+        .filter(|r| r.only_grows)
+        .take(limit)
+        .map(|r| {
+            let (a, b) = (r.counts[0], r.counts[r.counts.len() - 1]);
+            let f = r.function();
+            Finding {
+                name: f.clone(),
+                pattern: Pattern::GoroutineLeak,
+                sentence: format!(
+                    "Goroutines in {f} pile up blocked on {}: {a} → {b}, +{} per snapshot, and none ends. Something must close the channel, cancel the context or release the lock they wait for.",
+                    r.blocked_on,
+                    (b - a) / steps
+                ),
+                evidence: vec![
+                    format!("count per snapshot: {}", r.counts.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" ")),
+                    format!("blocked in: {}", r.frames.first().cloned().unwrap_or_default()),
+                    format!("stack: {}", r.frames.join(" ← ")),
+                ],
+                certain: true,
+            }
+        })
+        .collect()
+}
