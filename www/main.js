@@ -125,7 +125,7 @@ $('top').addEventListener('contextmenu', (e) => {
 });
 
 views.series = new SeriesView({
-  notes: $('seriesNotes'), snapshots: document.querySelector('#snapshots tbody'), chart: $('seriesChart'),
+  notes: $('seriesNotes'), snapshots: document.querySelector('#snapshots tbody'), chart: $('seriesChart'), findings: $('findings'),
   suspects: document.querySelector('#suspects tbody'), peek: $('suspectPeek'),
   stacksBox: $('stacksBox'), stacks: document.querySelector('#stacks tbody'),
 }, client, {

@@ -257,6 +257,14 @@ test('leak hunting: a series of heap snapshots ranks the real leaks first, with 
     const at = names.indexOf(churn);
     assert.ok(at === -1 || at >= 4, `${churn} ranks ${at}`);
   }
+  // The diagnosis: each real leak's finding (the CLI's), churn said not to be one.
+  const found = await page.$$eval('#findings .finding', (fs) => fs.map((f) => `${f.dataset.name} ${f.dataset.pattern}`));
+  for (const want of ['main.readDetails pinned-buffers', 'main.loadUser growing-map', 'main.pollStatus tickers',
+    'main.startTask.func1 goroutine-memory', 'main.sortRecords churn']) assert.ok(found.includes(want), `${want} in ${found}`);
+  await page.click('#findings .finding[data-name="main.pollStatus"] summary');
+  assert.match(await page.textContent('#findings .finding[data-name="main.pollStatus"]'), /allocated below it: time\.NewTicker/);
+  await page.$eval('#findings', (f) => f.scrollIntoView());
+  await page.screenshot({ path: `${shots}/diagnosis.png` });
   // Clicking a suspect shows its call paths.
   await page.click('#suspects tbody tr:nth-child(2)');
   await page.waitForFunction(() => !document.getElementById('suspectPeek').hidden);

@@ -51,6 +51,7 @@ export class SeriesView {
       tr.addEventListener('click', () => this.peek(name, tr));
       return tr;
     }));
+    this.showFindings(r.findings || []);
     this.el.peek.hidden = true;
     const nStacks = r.stacks;
     this.el.stacksBox.hidden = nStacks === 0;
@@ -62,6 +63,30 @@ export class SeriesView {
         return tr;
       }));
     }
+  }
+
+  // One card per finding: the pattern, the sentence, the evidence.
+  showFindings(findings) {
+    const box = this.el.findings;
+    if (!findings.length) {
+      const p = document.createElement('p');
+      p.className = 'muted'; p.textContent = 'No finding: no suspect looks like a known kind of leak.';
+      box.replaceChildren(p);
+      return;
+    }
+    box.replaceChildren(...findings.map((f) => {
+      const card = document.createElement('details');
+      card.className = `finding ${f.pattern}`;
+      card.dataset.pattern = f.pattern; card.dataset.name = f.name;
+      const sum = document.createElement('summary');
+      const title = document.createElement('strong');
+      title.textContent = f.title + (f.certain ? '' : ' (uncertain)');
+      sum.append(title, ' ', f.sentence);
+      const ul = document.createElement('ul');
+      ul.append(...f.evidence.map((e) => { const li = document.createElement('li'); li.textContent = e; return li; }));
+      card.append(sum, ul);
+      return card;
+    }));
   }
 
   async peek(name, tr) {
