@@ -33,3 +33,38 @@ for count, stack in [(7, [0x10001010, 0x10002020, 0x10003030]), (3, [0x10001050,
 cpu += w(0, 1, 0)
 cpu += b"10000000-10010000 r-xp 00000000 08:01 1 /usr/bin/server\n20000000-20010000 r-xp 00000000 08:01 2 /lib/libc.so.6\n"
 open(os.path.join(d, "cpu32be.prof"), "wb").write(cpu)
+
+# The older Java agents' profiles: heapz and contentionz texts, and the
+# binary CPU profile whose header says Java (third word 1), each ending with
+# the frames of its addresses.
+frames = """0x00000001 com.example.Cache.put (Cache.java:42)
+0x00000002 com.example.Server.handle (Server.java:17)
+0x00000003 com.example.Main.main (Main.java:9)
+0x00000004 java.util.HashMap.resize (HashMap.java:704)
+0x00000005 com.example.Json.parse (/src/com/example/Json.java)
+0x00000006 generated stub/JIT
+0x00000007 java.lang.Object.wait
+"""
+heapz = """--- heapz 1 ---
+format = java
+resolution = bytes
+ 7340032 112 @ 0x00000004 0x00000001 0x00000002 0x00000003
+ 1048576 16 @ 0x00000005 0x00000002 0x00000003
+ 65536 1 @ 0x00000006 0x00000003
+""" + frames
+open(os.path.join(d, "java.heapz.prof"), "w").write(heapz)
+contentionz = """--- contentionz 1 ---
+format = java
+resolution = microseconds
+sampling period = 100
+ms since reset = 6000
+ 2000 10 @ 0x00000007 0x00000001 0x00000002 0x00000003
+ 500 4 @ 0x00000007 0x00000005 0x00000002 0x00000003
+""" + frames
+open(os.path.join(d, "java.contentionz.prof"), "w").write(contentionz)
+w64 = lambda *xs: b"".join(struct.pack("<Q", x) for x in xs)
+jcpu = w64(0, 3, 1, 10000, 0)
+for count, stack in [(40, [1, 2, 3]), (25, [4, 1, 2, 3]), (10, [5, 2, 3]), (3, [6, 3])]:
+    jcpu += w64(count, len(stack), *stack)
+jcpu += w64(0, 1, 0) + frames.encode()
+open(os.path.join(d, "java.cpu.prof"), "wb").write(jcpu)

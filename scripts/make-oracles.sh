@@ -171,6 +171,12 @@ done
 gen $LG legacy.heap.objects.txt "-top -sample_index=objects -symbolize=none" heap.prof
 gen $LG legacy.contentionz.contentions.txt "-top -sample_index=contentions -symbolize=none" contentionz.prof
 gen $LG legacy.cpu.dot.txt "-dot -symbolize=none" cpu.prof
+for f in java.heapz.prof java.contentionz.prof java.cpu.prof; do
+  gen $LG legacy.$f.top.txt "-top -symbolize=none" $f
+  gen $LG legacy.$f.lines.txt "-top -lines -symbolize=none -nodecount=0 -nodefraction=0" $f
+  gen $LG legacy.$f.traces.txt "-traces -symbolize=none" $f
+done
+gen $LG legacy.java.heapz.objects.txt "-top -sample_index=inuse_objects -symbolize=none" java.heapz.prof
 # Go's ?debug=1 text profiles (tests/data/text/, written by program.go.txt):
 # pprof names their frames <unknown>, pprof-lens takes the text's names, so
 # tests/text_profiles.rs compares the values, labels, types and totals only.

@@ -52,12 +52,6 @@ fn corrupt(why: &str) -> Error {
 /// Reads a legacy CPU profile.
 pub fn parse(data: &[u8]) -> Result<proto::Profile> {
     let (word, period_us, java, mut b) = header(data).ok_or_else(|| corrupt("no header"))?;
-    if java {
-        return Err(Error::new(
-            ErrorKind::NotAProfile,
-            "a Java legacy CPU profile: pprof-lens does not read this format yet (convert it with go tool pprof -proto)",
-        ));
-    }
     let period = (period_us as i64).wrapping_mul(1000);
     let mut samples: Vec<(u64, Vec<u64>)> = Vec::new();
     loop {
@@ -79,11 +73,17 @@ pub fn parse(data: &[u8]) -> Result<proto::Profile> {
         if count == 0 && depth == 1 && addrs[0] == 0 {
             break; // the end-of-data marker
         }
-        // Every address but the leaf is a return address: back onto its call.
-        for a in addrs.iter_mut().skip(1) {
-            *a = a.wrapping_sub(1);
+        // Every address but the leaf is a return address: back onto its call
+        // (Java's are not adjusted: its frames name each address as written).
+        if !java {
+            for a in addrs.iter_mut().skip(1) {
+                *a = a.wrapping_sub(1);
+            }
         }
         samples.push((count, addrs));
+    }
+    if java {
+        return super::java::parse_cpu(period, &samples, &String::from_utf8_lossy(b));
     }
     // pprof: when (nearly) every sample has the same second frame, it is the
     // signal handler's: removed, up to twice.

@@ -8,6 +8,7 @@
 //! frame for, which Go left out of its listing, are left out of the stack).
 
 mod cpu;
+mod java;
 mod maps;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -16,13 +17,13 @@ use crate::proto::{self, Label, Line, Location, Mapping, ValueType};
 use std::collections::HashMap;
 
 /// pprof's `allocRxStr`: allocator frames a heap profile drops.
-const ALLOC_RX: &str = r"calloc|cfree|malloc|free|memalign|do_memalign|(__)?posix_memalign|pvalloc|valloc|realloc|tcmalloc::.*|tc_calloc|tc_cfree|tc_malloc|tc_free|tc_memalign|tc_posix_memalign|tc_pvalloc|tc_valloc|tc_realloc|tc_new|tc_delete|tc_newarray|tc_deletearray|tc_new_nothrow|tc_newarray_nothrow|malloc_zone_malloc|malloc_zone_calloc|malloc_zone_valloc|malloc_zone_realloc|malloc_zone_memalign|malloc_zone_free|runtime\..*|BaseArena::.*|(::)?do_malloc_no_errno|(::)?do_malloc_pages|(::)?do_malloc|DoSampledAllocation|MallocedMemBlock::MallocedMemBlock|_M_allocate|__builtin_(vec_)?delete|__builtin_(vec_)?new|__gnu_cxx::new_allocator::allocate|__libc_malloc|__malloc_alloc_template::allocate|allocate|cpp_alloc|operator new(\[\])?|simple_alloc::allocate";
+pub(crate) const ALLOC_RX: &str = r"calloc|cfree|malloc|free|memalign|do_memalign|(__)?posix_memalign|pvalloc|valloc|realloc|tcmalloc::.*|tc_calloc|tc_cfree|tc_malloc|tc_free|tc_memalign|tc_posix_memalign|tc_pvalloc|tc_valloc|tc_realloc|tc_new|tc_delete|tc_newarray|tc_deletearray|tc_new_nothrow|tc_newarray_nothrow|malloc_zone_malloc|malloc_zone_calloc|malloc_zone_valloc|malloc_zone_realloc|malloc_zone_memalign|malloc_zone_free|runtime\..*|BaseArena::.*|(::)?do_malloc_no_errno|(::)?do_malloc_pages|(::)?do_malloc|DoSampledAllocation|MallocedMemBlock::MallocedMemBlock|_M_allocate|__builtin_(vec_)?delete|__builtin_(vec_)?new|__gnu_cxx::new_allocator::allocate|__libc_malloc|__malloc_alloc_template::allocate|allocate|cpp_alloc|operator new(\[\])?|simple_alloc::allocate";
 /// pprof's `allocSkipRxStr`: runtime frames a heap profile keeps.
-const ALLOC_SKIP_RX: &str = r"runtime\.panic|runtime\.reflectcall|runtime\.call[0-9]*";
+pub(crate) const ALLOC_SKIP_RX: &str = r"runtime\.panic|runtime\.reflectcall|runtime\.call[0-9]*";
 /// pprof's `lockRxStr`: lock frames a contention profile drops.
-const LOCK_RX: &str = r"RecordLockProfileData|(base::)?RecordLockProfileData.*|(base::)?SubmitMutexProfileData.*|(base::)?SubmitSpinLockProfileData.*|(base::Mutex::)?AwaitCommon.*|(base::Mutex::)?Unlock.*|(base::Mutex::)?UnlockSlow.*|(base::Mutex::)?ReaderUnlock.*|(base::MutexLock::)?~MutexLock.*|(Mutex::)?AwaitCommon.*|(Mutex::)?Unlock.*|(Mutex::)?UnlockSlow.*|(Mutex::)?ReaderUnlock.*|(MutexLock::)?~MutexLock.*|(SpinLock::)?Unlock.*|(SpinLock::)?SlowUnlock.*|(SpinLockHolder::)?~SpinLockHolder.*";
+pub(crate) const LOCK_RX: &str = r"RecordLockProfileData|(base::)?RecordLockProfileData.*|(base::)?SubmitMutexProfileData.*|(base::)?SubmitSpinLockProfileData.*|(base::Mutex::)?AwaitCommon.*|(base::Mutex::)?Unlock.*|(base::Mutex::)?UnlockSlow.*|(base::Mutex::)?ReaderUnlock.*|(base::MutexLock::)?~MutexLock.*|(Mutex::)?AwaitCommon.*|(Mutex::)?Unlock.*|(Mutex::)?UnlockSlow.*|(Mutex::)?ReaderUnlock.*|(MutexLock::)?~MutexLock.*|(SpinLock::)?Unlock.*|(SpinLock::)?SlowUnlock.*|(SpinLockHolder::)?~SpinLockHolder.*";
 /// pprof's `cpuProfilerRxStr`: profiler frames other profiles drop.
-const CPU_PROFILER_RX: &str =
+pub(crate) const CPU_PROFILER_RX: &str =
     r"ProfileData::Add|ProfileData::prof_handler|CpuProfiler::prof_handler|__pthread_sighandler|__restore";
 
 /// The kinds of text profile this module reads.
@@ -31,6 +32,7 @@ enum Kind {
     Heap,
     Contention,
     Count,
+    Java,
 }
 
 /// The first line that is neither blank nor a comment.
@@ -39,6 +41,9 @@ fn first_line(text: &str) -> &str {
 }
 
 fn kind_of(first: &str) -> Option<Kind> {
+    if java::is_java_header(first) && first.contains("heapz") {
+        return Some(Kind::Java);
+    }
     if first.starts_with("heap profile:") {
         return Some(Kind::Heap);
     }
@@ -239,6 +244,7 @@ pub fn parse(text: &str) -> Option<Result<proto::Profile>> {
         Kind::Heap => heap(text),
         Kind::Contention => contention(text),
         Kind::Count => count(text),
+        Kind::Java => java::parse_text(text),
     })
 }
 
@@ -361,6 +367,8 @@ fn contention(text: &str) -> Result<proto::Profile> {
             "sampling period" => period = num()?,
             "ms since reset" => duration = num()?.wrapping_mul(1_000_000),
             "discarded samples" => {}
+            // As pprof: a format or resolution makes it a Java profile.
+            "format" | "resolution" => return java::parse_text(text),
             k => return Err(malformed(line, &format!("unknown attribute \"{k}\""))),
         }
         lines.next();
