@@ -68,3 +68,23 @@ for count, stack in [(40, [1, 2, 3]), (25, [4, 1, 2, 3]), (10, [5, 2, 3]), (3, [
     jcpu += w64(count, len(stack), *stack)
 jcpu += w64(0, 1, 0) + frames.encode()
 open(os.path.join(d, "java.cpu.prof"), "wb").write(jcpu)
+
+# A thread profile (threadz): stacks per thread, "same as previous thread"
+# counting into the one before, and a memory map.
+threadz = """--- threadz 3 ---
+# 3 threads
+
+--- Thread 7f00a1 (name: main/100) stack: ---
+  PC: 0x10001010 0x10002020 0x10003030
+--- Thread 7f00a2 (name: worker/101) stack: ---
+  PC: 0x10001050 0x10001050 0x10003031 0x10003030
+--- Thread 7f00a3 (name: worker/102) stack: ---
+  same as previous thread
+--- Thread 7f00a4 (name: io/103) stack: ---
+  PC: 0x20001000 0x10002060
+  0x10003030
+--- Memory map: ---
+10000000-10010000 r-xp 00000000 08:01 1 /usr/bin/server
+20000000-20010000 r-xp 00000000 08:01 2 /lib/libc.so.6
+"""
+open(os.path.join(d, "threadz.prof"), "w").write(threadz)

@@ -176,6 +176,9 @@ for f in java.heapz.prof java.contentionz.prof java.cpu.prof; do
   gen $LG legacy.$f.lines.txt "-top -lines -symbolize=none -nodecount=0 -nodefraction=0" $f
   gen $LG legacy.$f.traces.txt "-traces -symbolize=none" $f
 done
+for c in "-top" "-traces" "-top -addresses -nodecount=0 -nodefraction=0"; do
+  gen $LG "legacy.threadz$(echo $c | tr -d ' =' ).txt" "$c -symbolize=none" threadz.prof
+done
 gen $LG legacy.java.heapz.objects.txt "-top -sample_index=inuse_objects -symbolize=none" java.heapz.prof
 # Go's ?debug=1 text profiles (tests/data/text/, written by program.go.txt):
 # pprof names their frames <unknown>, pprof-lens takes the text's names, so

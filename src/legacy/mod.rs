@@ -33,6 +33,7 @@ enum Kind {
     Contention,
     Count,
     Java,
+    Thread,
 }
 
 /// The first line that is neither blank nor a comment.
@@ -41,6 +42,9 @@ fn first_line(text: &str) -> &str {
 }
 
 fn kind_of(first: &str) -> Option<Kind> {
+    if is_threadz_header(first) || thread_start(first).is_some() {
+        return Some(Kind::Thread);
+    }
     if java::is_java_header(first) && first.contains("heapz") {
         return Some(Kind::Java);
     }
@@ -245,6 +249,7 @@ pub fn parse(text: &str) -> Option<Result<proto::Profile>> {
         Kind::Contention => contention(text),
         Kind::Count => count(text),
         Kind::Java => java::parse_text(text),
+        Kind::Thread => thread(text),
     })
 }
 
@@ -472,4 +477,109 @@ mod tests {
         let e = parse("--- mutex:\ncycles/second=1\nwhat=2\n").unwrap().unwrap_err();
         assert!(e.message.contains("unknown attribute \"what\""), "{}", e.message);
     }
+}
+
+/// `--- threadz N ---`, the header of a thread profile.
+fn is_threadz_header(line: &str) -> bool {
+    line.strip_prefix("--- threadz ")
+        .and_then(|r| r.strip_suffix(" ---"))
+        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// `--- Thread ID (name: NAME/N) stack: ---`: the thread's id when the line is one.
+fn thread_start(line: &str) -> Option<&str> {
+    let rest = line.strip_prefix("--- Thread ")?;
+    let (id, rest) = rest.split_once(" (name: ")?;
+    let body = rest.strip_suffix(") stack: ---")?;
+    let (_, n) = body.rsplit_once('/')?;
+    (!id.is_empty()
+        && id.bytes().all(|b| b.is_ascii_hexdigit())
+        && !n.is_empty()
+        && n.bytes().all(|b| b.is_ascii_digit()))
+    .then_some(id)
+}
+
+/// The hex numbers of a line (pprof's `parseHexAddresses` over `0x…` words).
+fn hex_numbers(line: &str) -> Vec<u64> {
+    let mut out = Vec::new();
+    let mut rest = line;
+    while let Some(i) = rest.find("0x") {
+        let digits: String =
+            rest[i + 2..].chars().take_while(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()).collect();
+        if let Ok(v) = u64::from_str_radix(&digits, 16) {
+            out.push(v);
+        }
+        rest = &rest[i + 2 + digits.len()..];
+    }
+    out
+}
+
+/// A thread profile (pprof's `parseThread`): one sample per thread stack,
+/// "same as previous thread" counting into the one before.
+fn thread(text: &str) -> Result<proto::Profile> {
+    let mut lines = text.lines().map(str::trim).skip_while(|l| l.is_empty() || l.starts_with('#')).peekable();
+    let first = lines.next().unwrap_or("");
+    let mut line = first.to_string();
+    if is_threadz_header(first) {
+        // Past the header's comments to the first stack.
+        line = String::new();
+        for l in lines.by_ref() {
+            if maps::is_sentinel(l) || l.starts_with('-') {
+                line = l.to_string();
+                break;
+            }
+        }
+    }
+    let mut b = Builder::new("");
+    b.types(&[("thread", "count")], ("thread", "count"), 1);
+    let mut samples: Vec<(i64, Vec<u64>)> = Vec::new();
+    while !maps::is_sentinel(&line) && !line.is_empty() {
+        if line.starts_with("---- no stack trace for") {
+            line.clear();
+            break;
+        }
+        if thread_start(&line).is_none() {
+            return Err(malformed(&line, "not a thread's header"));
+        }
+        let (mut addrs, mut same) = (Vec::new(), false);
+        line.clear();
+        for l in lines.by_ref() {
+            if l.is_empty() {
+                continue;
+            }
+            if l.starts_with("---") {
+                line = l.to_string();
+                break;
+            }
+            if l.contains("same as previous thread") {
+                same = true;
+                continue;
+            }
+            addrs.extend(hex_numbers(l));
+        }
+        if same || addrs.is_empty() {
+            if let Some(last) = samples.last_mut() {
+                last.0 += 1;
+            }
+            continue;
+        }
+        // All but the leaf are return addresses: back onto their calls.
+        for a in addrs.iter_mut().skip(1) {
+            *a = a.wrapping_sub(1);
+        }
+        // pprof: a leaf found twice (signal context and unwinder) is kept once.
+        if addrs.len() > 1 && addrs[0] == addrs[1].wrapping_add(1) {
+            addrs.remove(1);
+        }
+        samples.push((1, addrs));
+    }
+    if maps::is_sentinel(&line) {
+        b.maps = maps::parse(lines.by_ref());
+    } else {
+        b.read_maps(&mut lines);
+    }
+    for (n, addrs) in &samples {
+        b.sample_adjusted(&[*n], addrs, None, Adjust::None);
+    }
+    Ok(b.finish(CPU_PROFILER_RX, ""))
 }
