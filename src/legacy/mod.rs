@@ -437,48 +437,6 @@ fn count(text: &str) -> Result<proto::Profile> {
     Ok(b.finish(CPU_PROFILER_RX, ""))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::{looks_like_text_profile, parse, scale_heap};
-
-    #[test]
-    fn kinds_are_told_by_content() {
-        for (text, yes) in [
-            ("heap profile: 1: 2 [3: 4] @ heap/1024\n", true),
-            ("--- mutex:\ncycles/second=1\n", true),
-            ("--- contention:\n", true),
-            ("# a comment\nthreadcreate profile: total 3\n", true),
-            ("goroutine profile: total 3\n", true),
-            ("hello world\n", false),
-            ("heap: 1\n", false),
-        ] {
-            assert_eq!(looks_like_text_profile(text.as_bytes()), yes, "{text}");
-        }
-    }
-
-    #[test]
-    fn frames_take_the_names_of_the_hash_lines() {
-        let text = "heap profile: 1: 1024 [2: 2048] @ heap/1024\n1: 1024 [2: 2048] @ 0x11 0x21\n#\t0x10\tmain.leaf+0x4\t\tex.com/a.go:7\n#\t0x20\tmain.main+0x8\tex.com/a.go:12\n";
-        let p = parse(text).unwrap().unwrap();
-        let names: Vec<String> =
-            p.header.string_table.iter().map(|b| String::from_utf8_lossy(b).into_owned()).collect();
-        assert!(names.contains(&"main.leaf".to_string()) && names.contains(&"ex.com/a.go".to_string()), "{names:?}");
-        assert_eq!(p.header.location[0].address, 0x10);
-        assert_eq!(p.header.location[0].line[0].line, 7);
-        assert_eq!(p.header.period, 512);
-        assert_eq!(p.samples.values.len(), 4);
-        assert_eq!(scale_heap(1, 1024, 512), (1, 1184));
-    }
-
-    #[test]
-    fn bad_lines_say_what_is_wrong() {
-        let e = parse("heap profile: 1: 2 [3: 4] @ heap/8\n1: x [1: 2] @ 0x1\n").unwrap().unwrap_err();
-        assert!(e.message.contains("\"x\" is not a number"), "{}", e.message);
-        let e = parse("--- mutex:\ncycles/second=1\nwhat=2\n").unwrap().unwrap_err();
-        assert!(e.message.contains("unknown attribute \"what\""), "{}", e.message);
-    }
-}
-
 /// `--- threadz N ---`, the header of a thread profile.
 fn is_threadz_header(line: &str) -> bool {
     line.strip_prefix("--- threadz ")
@@ -582,4 +540,46 @@ fn thread(text: &str) -> Result<proto::Profile> {
         b.sample_adjusted(&[*n], addrs, None, Adjust::None);
     }
     Ok(b.finish(CPU_PROFILER_RX, ""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{looks_like_text_profile, parse, scale_heap};
+
+    #[test]
+    fn kinds_are_told_by_content() {
+        for (text, yes) in [
+            ("heap profile: 1: 2 [3: 4] @ heap/1024\n", true),
+            ("--- mutex:\ncycles/second=1\n", true),
+            ("--- contention:\n", true),
+            ("# a comment\nthreadcreate profile: total 3\n", true),
+            ("goroutine profile: total 3\n", true),
+            ("hello world\n", false),
+            ("heap: 1\n", false),
+        ] {
+            assert_eq!(looks_like_text_profile(text.as_bytes()), yes, "{text}");
+        }
+    }
+
+    #[test]
+    fn frames_take_the_names_of_the_hash_lines() {
+        let text = "heap profile: 1: 1024 [2: 2048] @ heap/1024\n1: 1024 [2: 2048] @ 0x11 0x21\n#\t0x10\tmain.leaf+0x4\t\tex.com/a.go:7\n#\t0x20\tmain.main+0x8\tex.com/a.go:12\n";
+        let p = parse(text).unwrap().unwrap();
+        let names: Vec<String> =
+            p.header.string_table.iter().map(|b| String::from_utf8_lossy(b).into_owned()).collect();
+        assert!(names.contains(&"main.leaf".to_string()) && names.contains(&"ex.com/a.go".to_string()), "{names:?}");
+        assert_eq!(p.header.location[0].address, 0x10);
+        assert_eq!(p.header.location[0].line[0].line, 7);
+        assert_eq!(p.header.period, 512);
+        assert_eq!(p.samples.values.len(), 4);
+        assert_eq!(scale_heap(1, 1024, 512), (1, 1184));
+    }
+
+    #[test]
+    fn bad_lines_say_what_is_wrong() {
+        let e = parse("heap profile: 1: 2 [3: 4] @ heap/8\n1: x [1: 2] @ 0x1\n").unwrap().unwrap_err();
+        assert!(e.message.contains("\"x\" is not a number"), "{}", e.message);
+        let e = parse("--- mutex:\ncycles/second=1\nwhat=2\n").unwrap().unwrap_err();
+        assert!(e.message.contains("unknown attribute \"what\""), "{}", e.message);
+    }
 }
