@@ -124,7 +124,7 @@ test('refusals: a bad regex or an unknown label is named next to its field; no m
   await page.fill('#refineForm input[name=focus]', 'sort(');
   await page.click('#refineForm button[type=submit]');
   await page.waitForFunction(() => document.querySelector('.ferr[data-for=focus]').textContent);
-  assert.match(await page.textContent('.ferr[data-for=focus]'), /^parsing focus regexp: .*unclosed group/);
+  assert.match(await page.textContent('.ferr[data-for=focus]'), /^parsing focus regexp: .*open group without closing/);
   assert.deepEqual(await tableRows(page), before, 'the view is as it was');
   assert.equal(await page.textContent('#chips'), '');
   await page.fill('#refineForm input[name=focus]', '');
