@@ -342,6 +342,8 @@ impl Session {
             ("stackBlocked", lines(&f.stack_blocked)),
             ("stackFunction", lines(&f.stack_function)),
             ("stackCounts", lines(&f.stack_counts)),
+            ("offsets", lines(&f.offsets)),
+            ("span", f.span.as_str().into()),
             ("stacks", num(f.stack_counts.len() as u32)),
             (
                 "findings",

@@ -67,7 +67,7 @@ fn steady_growth_outranks_bigger_churn() {
         ));
     }
     let s = series(snaps, &Query::default()).unwrap();
-    assert!(s.per_hour);
+    assert!(s.timed);
     let leak = s.rows.iter().find(|r| r.name == "main.leak").unwrap();
     assert_eq!(s.rows[0].name, "main.leak", "{:?}", s.rows.iter().map(|r| (&r.name, r.score)).collect::<Vec<_>>());
     assert!((leak.slope - 10.0).abs() < 1e-9, "10 bytes per hour, got {}", leak.slope);

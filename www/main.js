@@ -126,11 +126,13 @@ $('top').addEventListener('contextmenu', (e) => {
 
 views.series = new SeriesView({
   notes: $('seriesNotes'), snapshots: document.querySelector('#snapshots tbody'), chart: $('seriesChart'), findings: $('findings'),
+  pick: $('seriesPick'), type: $('seriesType'),
   suspects: document.querySelector('#suspects tbody'), peek: $('suspectPeek'),
   stacksBox: $('stacksBox'), stacks: document.querySelector('#stacks tbody'),
 }, client, {
   onMessage: say,
   onSource: (keys, name) => renderSeriesSource($('suspectSource'), client, views.source.roots, keys, name),
+  listTabs: () => tabs.plain().map((t) => ({ key: t.key, name: t.name, types: t.info.sampleTypes })),
   onGrowth: (first, last, name) => {
     const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     return tabs.createComparison([first], [last], { focus: `^${esc}$`, name: `growth of ${name}` });
@@ -138,7 +140,7 @@ views.series = new SeriesView({
 });
 $('seriesBtn').addEventListener('click', async () => {
   try {
-    await views.series.show(tabs.plain().map((t) => t.key));
+    await views.series.open();
     $('view').hidden = true;
     $('seriesView').hidden = false;
     document.body.dataset.series = String(Date.now());

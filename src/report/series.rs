@@ -74,8 +74,16 @@ pub struct Series {
     pub rows: Vec<SeriesRow>,
     /// Things the user should know (reordering, duplicates).
     pub notes: Vec<String>,
-    /// True when x is hours (all times known and distinct).
-    pub per_hour: bool,
+    /// True when every snapshot has a time and they are distinct: slopes are
+    /// per unit of time ([`Series::per`]), else per snapshot.
+    pub timed: bool,
+    /// The unit slopes are per: "s", "min" or "h" (the one that fits the
+    /// span), or "snapshot".
+    pub per: &'static str,
+    /// Each snapshot's offset from the first ("+0 s", "+1 h 10 min"; "" when unknown).
+    pub offsets: Vec<String>,
+    /// The span from first to last snapshot ("" when unknown).
+    pub span: String,
     /// For goroutine profiles: every distinct stack's counts, growing ones first.
     pub stacks: Vec<StackRow>,
     /// What kind of leak each top suspect looks like, and the churn that is not one.
@@ -128,9 +136,9 @@ pub fn series_in_order(mut snaps: Vec<(String, Profile)>, q: &Query, keep_order:
         notes.push("some snapshots have no time: kept in file order".into());
     }
     let mut times: Vec<i64> = snaps.iter().map(|(_, p)| p.time_nanos).collect();
-    let per_hour = all_timed && times.windows(2).all(|w| w[1] > w[0]);
-    if all_timed && !per_hour && !keep_order {
-        notes.push("several snapshots share a time: slopes are per snapshot, not per hour".into());
+    let timed = all_timed && times.windows(2).all(|w| w[1] > w[0]);
+    if all_timed && !timed && !keep_order {
+        notes.push("several snapshots share a time: slopes are per snapshot, not per unit of time".into());
     }
     let files: Vec<String> = snaps.iter().map(|(n, _)| n.clone()).collect();
     let n = snaps.len();
@@ -195,11 +203,24 @@ pub fn series_in_order(mut snaps: Vec<(String, Profile)>, q: &Query, keep_order:
             notes.push(format!("{} looks like a duplicate of {} (same total and samples)", files[i], files[i - 1]));
         }
     }
-    let x: Vec<f64> = if per_hour {
-        times.iter().map(|&t| (t - times[0]) as f64 / 3.6e12).collect()
+    // Slopes per the unit that fits the observed span (never beyond it).
+    let span_ns = if timed { times[n - 1] - times[0] } else { 0 };
+    let (per, unit_ns) = match span_ns {
+        _ if !timed => ("snapshot", 1.0),
+        s if s < 120_000_000_000 => ("s", 1e9),
+        s if s < 7_200_000_000_000 => ("min", 6e10),
+        _ => ("h", 3.6e12),
+    };
+    let x: Vec<f64> = if timed {
+        times.iter().map(|&t| (t - times[0]) as f64 / unit_ns).collect()
     } else {
         (0..n).map(|i| i as f64).collect()
     };
+    let offsets: Vec<String> = times
+        .iter()
+        .map(|&t| if all_timed { format!("+{}", duration_text(t - times[0])) } else { String::new() })
+        .collect();
+    let span = if all_timed { duration_text(times[n - 1] - times[0]) } else { String::new() };
     let max_total = totals.iter().map(|t| t.unsigned_abs()).max().unwrap_or(0).max(1) as f64;
     let mut out: Vec<SeriesRow> = rows
         .into_iter()
@@ -228,8 +249,21 @@ pub fn series_in_order(mut snaps: Vec<(String, Profile)>, q: &Query, keep_order:
         ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1)).then_with(|| a.name.cmp(&b.name))
     });
     times.shrink_to_fit();
-    let mut s =
-        Series { files, times, totals, sample_type, unit, rows: out, notes, per_hour, stacks, findings: Vec::new() };
+    let mut s = Series {
+        files,
+        times,
+        totals,
+        sample_type,
+        unit,
+        rows: out,
+        notes,
+        timed,
+        per,
+        offsets,
+        span,
+        stacks,
+        findings: Vec::new(),
+    };
     s.findings = if goroutine {
         super::findings::goroutine_findings(&s, &s.stacks, FINDINGS)
     } else if let [first, last] = &sites[..] {
@@ -248,6 +282,23 @@ const FINDINGS: usize = 10;
 fn charged(st: &[u32], own_code: &[bool]) -> Option<usize> {
     let node = |raw: u32| (raw & !graph::INLINED) as usize;
     st.iter().rev().map(|&r| node(r)).find(|&n| own_code[n]).or_else(|| st.last().map(|&r| node(r)))
+}
+
+/// A time span as people say it: "0.6 s", "5 min 3 s", "1 h 10 min".
+pub fn duration_text(ns: i64) -> String {
+    let s = ns as f64 / 1e9;
+    if s < 60.0 {
+        let t = format!("{s:.1}");
+        return format!("{} s", t.strip_suffix(".0").unwrap_or(&t));
+    }
+    let total = s.round() as i64;
+    let (h, m, sec) = (total / 3600, total % 3600 / 60, total % 60);
+    match (h, m, sec) {
+        (0, m, 0) => format!("{m} min"),
+        (0, m, sec) => format!("{m} min {sec} s"),
+        (h, 0, _) => format!("{h} h"),
+        (h, m, _) => format!("{h} h {m} min"),
+    }
 }
 
 /// Counts per distinct goroutine stack (by function names) in each snapshot.
@@ -343,10 +394,10 @@ impl Series {
     pub fn value_text(&self, v: i64) -> String {
         crate::units::label(v, &self.unit)
     }
-    /// A suspect's slope with its step: "/h" when the snapshots have times, else "/snapshot".
+    /// A suspect's slope with its step: "/s", "/min" or "/h" (the unit that
+    /// fits the span) when the snapshots have times, else "/snapshot".
     pub fn slope_text(&self, r: &SeriesRow) -> String {
-        let per = if self.per_hour { "/h" } else { "/snapshot" };
-        format!("{}{per}", self.value_text(r.slope.round() as i64))
+        format!("{}/{}", self.value_text(r.slope.round() as i64), self.per)
     }
     /// A suspect's own values, one per snapshot, space-separated.
     pub fn values_text(&self, r: &SeriesRow) -> String {
@@ -382,10 +433,14 @@ pub fn series_text(s: &Series, limit: usize) -> String {
     for note in &s.notes {
         let _ = writeln!(out, "Note: {note}");
     }
-    let _ = writeln!(out, "Snapshots:");
+    if s.span.is_empty() {
+        let _ = writeln!(out, "Snapshots:");
+    } else {
+        let _ = writeln!(out, "Snapshots (over {}):", s.span);
+    }
     for (i, f) in s.files.iter().enumerate() {
         let t = if s.times[i] != 0 { crate::units::format_time(s.times[i]) } else { "time unknown".into() };
-        let _ = writeln!(out, "  {:>2}  {:<24} {:>12}  {}", i + 1, f, fmt(s.totals[i]), t);
+        let _ = writeln!(out, "  {:>2}  {:<24} {:>12}  {}  {}", i + 1, f, fmt(s.totals[i]), t, s.offsets[i]);
     }
     let _ = writeln!(
         out,
@@ -469,7 +524,7 @@ pub fn series_json(s: &Series, limit: usize) -> String {
                 json_str(&r.name),
                 r.growth,
                 r.slope,
-                json_str(if s.per_hour { "hour" } else { "snapshot" }),
+                json_str(s.per),
                 r.consistency,
                 r.retention,
                 r.score,

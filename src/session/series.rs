@@ -20,6 +20,10 @@ pub struct SeriesFacts {
     pub totals_text: Vec<String>,
     /// Notes about the series.
     pub notes: Vec<String>,
+    /// Each snapshot's offset from the first ("+1 h 10 min"; "" when unknown).
+    pub offsets: Vec<String>,
+    /// The span from first to last ("" when unknown).
+    pub span: String,
     /// The sample type ranked.
     pub sample_type: String,
     /// Per suspect: name, growth, slope, consistency, kept, values as text.
@@ -80,17 +84,34 @@ impl Session {
         limit: usize,
         keep_order: bool,
     ) -> Result<SeriesFacts> {
+        // Profiles of another kind than most of the chosen ones are skipped
+        // (and said so), not a reason to refuse the series.
+        let kind =
+            |id: u32| -> Result<Vec<crate::model::ValueType>> { Ok(self.get(id)?.profile().sample_types.clone()) };
+        let kinds: Vec<Vec<crate::model::ValueType>> = ids.iter().map(|&id| kind(id)).collect::<Result<_>>()?;
+        let count = |k: &Vec<crate::model::ValueType>| kinds.iter().filter(|x| *x == k).count();
+        let main =
+            kinds.iter().max_by_key(|k| (count(k), std::cmp::Reverse(kinds.iter().position(|x| x == *k)))).cloned();
+        let mut skipped = Vec::new();
         let mut snaps = Vec::with_capacity(ids.len());
         let mut names: Vec<String> = Vec::with_capacity(ids.len());
         for (i, &id) in ids.iter().enumerate() {
             let l = self.get(id)?;
+            if Some(&kinds[i]) != main.as_ref() {
+                let t: Vec<String> = kinds[i].iter().map(|t| t.to_string()).collect();
+                skipped.push(format!("skipped {}: another kind of profile ({})", l.name, t.join(" ")));
+                // Keeps names aligned with `ids` (the order maps back through them).
+                names.push(String::from("\0"));
+                continue;
+            }
             // Names must be unique to follow the order back: suffix duplicates.
             let name = if names.contains(&l.name) { format!("{} ({})", l.name, i + 1) } else { l.name.clone() };
             names.push(name.clone());
             snaps.push((name, l.profile().clone()));
         }
         let q = Query { sample_index: sample_index.map(|i| i.to_string()).unwrap_or_default(), ..Query::default() };
-        let s = series::series_in_order(snaps, &q, keep_order)?;
+        let mut s = series::series_in_order(snaps, &q, keep_order)?;
+        s.notes.extend(skipped);
         let rows: Vec<&series::SeriesRow> = s.suspects(limit).collect();
         let stacks = &s.stacks[..s.stacks.len().min(limit)];
         let col = |f: &dyn Fn(&series::SeriesRow) -> String| rows.iter().map(|r| f(r)).collect();
@@ -101,6 +122,8 @@ impl Session {
             times: s.times.iter().map(|&t| t as f64).collect(),
             totals: s.totals.iter().map(|&t| t as f64).collect(),
             totals_text: s.totals.iter().map(|&t| s.value_text(t)).collect(),
+            offsets: s.offsets.clone(),
+            span: s.span.clone(),
             notes: s.notes.clone(),
             sample_type: s.sample_type.clone(),
             name: col(&|r| r.name.clone()),

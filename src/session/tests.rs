@@ -194,7 +194,7 @@ fn series_facts_word_the_slope_as_the_cli_does() {
     let f = s.series(&ids, None, 10, false).unwrap();
     assert_eq!(f.files.len(), 4);
     assert_eq!(f.name[0], "main.leak");
-    assert!(f.slope[0].ends_with("/h"), "{}", f.slope[0]);
+    assert!(f.slope[0].ends_with("/h"), "a span of hours: {}", f.slope[0]);
     assert_eq!(f.values_text[0], "1000B 1.95kB 2.93kB 3.91kB");
     // Without times, the step is a snapshot, as in `pprof-lens series`.
     let mut s2 = Session::new();
@@ -367,4 +367,17 @@ fn the_call_graph_is_pprof_lens_dot_with_facts_per_node_and_edge() {
     assert_eq!((node("gone").mark.as_str(), node("fresh").mark.as_str()), ("gone", "new"));
     assert!(cg.dot.contains("tooltip=\"gone (-100B)\" color=\"#3cb200\""), "shrinkage is green: {}", cg.dot);
     assert!(s.graph(99, 0).is_err());
+}
+
+#[test]
+fn a_series_skips_profiles_of_another_kind_and_says_so() {
+    let mut s = Session::new();
+    let a = snapshot(&mut s, "heap.1.pb.gz", "main;main.leak 1000", 0);
+    let cpu = open(&mut s, "cpu.pb.gz", "main;main.work 5");
+    let b = snapshot(&mut s, "heap.2.pb.gz", "main;main.leak 3000", 60);
+    let f = s.series(&[a, cpu, b], None, 10, false).unwrap();
+    assert_eq!(f.files, ["heap.1.pb.gz", "heap.2.pb.gz"]);
+    assert_eq!(f.order, [0, 2], "the order maps back to the ids given");
+    assert!(f.notes.iter().any(|n| n.starts_with("skipped cpu.pb.gz: another kind of profile")), "{:?}", f.notes);
+    assert_eq!((f.offsets[1].as_str(), f.span.as_str()), ("+1 h", "1 h"));
 }

@@ -269,16 +269,29 @@ test('leak hunting: a series of heap snapshots ranks the real leaks first, with 
   await page.click('#suspects tbody tr:nth-child(2)');
   await page.waitForFunction(() => !document.getElementById('suspectPeek').hidden);
   assert.match(await page.textContent('#suspectPeek'), /Callers and callees of main\.loadUser[\s\S]*main\.handleUsers/);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: `${shots}/series.png` });
   // The user can reorder: move heap.3 before heap.2; the series follows.
   await page.click('#snapshots tbody tr:nth-child(3) .move-up');
   await page.waitForFunction(() => document.querySelector('#snapshots tbody tr:nth-child(2) td:nth-child(2)').textContent === 'heap.3.pb.gz');
   assert.match(await page.textContent('#seriesNotes'), /in the order you chose/);
-  // A profile of another kind in the series is refused with a clear message.
+  // A profile of another kind among the open ones is skipped, and said so.
   await load(page, data('go-leaky/cpu.pb.gz'));
+  const before = await page.evaluate(() => document.body.dataset.series);
   await page.click('#seriesBtn');
-  await page.waitForFunction(() => document.querySelectorAll('#messages .msg').length > 0);
-  assert.match((await messages(page))[0], /^Series: .* is not the same kind of profile as/);
+  await page.waitForFunction((b) => document.body.dataset.series !== b, before);
+  assert.match(await page.textContent('#seriesNotes'), /skipped cpu\.pb\.gz: another kind of profile/);
+  assert.equal(await page.$$eval('#snapshots tbody tr', (r) => r.length), 6);
+  // The snapshots in the series and the sample type are the user's: fewer
+  // snapshots and allocated bytes re-rank in place.
+  const boxes = await page.$$('#seriesPick input');
+  assert.equal(boxes.length, 7, 'every open profile has a box');
+  await page.click('#seriesPick label:has-text("heap.1.pb.gz") input');
+  await page.waitForFunction(() => document.querySelectorAll('#snapshots tbody tr').length === 5);
+  await page.selectOption('#seriesType', { label: 'alloc_space (bytes)' });
+  await page.waitForFunction(() => /alloc_space/.test(document.getElementById('seriesType').selectedOptions[0]?.textContent)
+    && document.querySelector('#suspects tbody tr td:nth-child(2)')?.textContent === 'main.sortRecords');
+  assert.match(await page.textContent('#seriesNotes'), /5 snapshots over/);
   assert.deepEqual(page.errors, []);
   await context.close();
 });

@@ -4,14 +4,63 @@
 import { drawLine, sparkline } from '../render/chart.js';
 
 export class SeriesView {
-  constructor(el, client, { onMessage, onGrowth, onSource }) {
-    Object.assign(this, { el, client, onMessage, onGrowth, onSource });
+  // `listTabs()`: the open profiles, [{ key, name, types: [{ type, unit }] }].
+  constructor(el, client, { onMessage, onGrowth, onSource, listTabs }) {
+    Object.assign(this, { el, client, onMessage, onGrowth, onSource, listTabs });
     this.keys = [];
+    this.chosen = null; // keys the user checked (null: every open profile)
+    this.sampleIndex = undefined;
+    el.type.addEventListener('change', () => {
+      this.sampleIndex = Number(el.type.value);
+      this.rerank();
+    });
+  }
+
+  // Opens the series on every open profile (those of another kind are skipped, and said so).
+  async open() {
+    this.chosen = null; this.sampleIndex = undefined;
+    await this.rerank();
+  }
+
+  // Ranks the checked profiles again (a box or the sample type changed), in place.
+  async rerank() {
+    const tabs = this.listTabs();
+    const keys = tabs.filter((t) => !this.chosen || this.chosen.has(t.key)).map((t) => t.key);
+    await this.show(keys);
+    this.renderChoices(tabs);
+  }
+
+  // A checkbox per open profile, and the sample types of the series' kind.
+  renderChoices(tabs) {
+    const inSeries = new Set(this.keys);
+    this.el.pick.replaceChildren(...tabs.map((t) => {
+      const label = document.createElement('label');
+      label.className = 'chip';
+      const box = document.createElement('input');
+      box.type = 'checkbox'; box.checked = inSeries.has(t.key); box.dataset.key = String(t.key);
+      box.addEventListener('change', () => {
+        this.chosen = new Set([...this.el.pick.querySelectorAll('input:checked')].map((b) => Number(b.dataset.key)));
+        this.rerank().catch((e) => this.onMessage?.(`Series: ${e.message}`));
+      });
+      label.append(box, ' ', t.name);
+      if (!inSeries.has(t.key) && (!this.chosen || this.chosen.has(t.key))) label.title = 'Skipped: another kind of profile';
+      return label;
+    }));
+    const first = tabs.find((t) => inSeries.has(t.key));
+    const types = first ? first.types : [];
+    const current = this.sampleIndex ?? this.data?.sampleIndex;
+    this.el.type.replaceChildren(...types.map((st, i) => {
+      const o = document.createElement('option');
+      o.value = String(i); o.textContent = `${st.type} (${st.unit})`;
+      if (st.type === this.data?.sampleType) o.selected = true;
+      return o;
+    }));
+    if (current !== undefined && current < types.length) this.el.type.value = String(current);
   }
 
   // Ranks the snapshots `keys`; in time order unless `keepOrder` (the user moved one).
   async show(keys, keepOrder = false) {
-    const r = await this.client.series(keys, { limit: 50, keepOrder });
+    const r = await this.client.series(keys, { limit: 50, keepOrder, sampleIndex: this.sampleIndex });
     this.keys = Array.from(r.order, (i) => keys[i]);
     this.data = r;
     const split = (s) => (s ? s.split('\n') : []);
@@ -19,8 +68,12 @@ export class SeriesView {
     const totals = split(r.totalsText);
     this.el.notes.textContent = r.notes ? split(r.notes).map((n) => `Note: ${n}`).join('  ') : '';
     const time = (ns) => (ns ? new Date(ns / 1e6).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : 'unknown');
+    const offsets = split(r.offsets);
+    // Each snapshot's time and its offset from the first; the span in the notes.
+    if (r.span) this.el.notes.textContent = `${files.length} snapshots over ${r.span}.  ${this.el.notes.textContent}`;
     this.el.snapshots.replaceChildren(...files.map((f, i) => {
-      const tr = row([String(i + 1), f, time(r.times[i]), totals[i], ''], [0, 3]);
+      const when = offsets[i] ? `${time(r.times[i])} (${offsets[i]})` : time(r.times[i]);
+      const tr = row([String(i + 1), f, when, totals[i], ''], [0, 3]);
       if (i > 0) {
         const up = document.createElement('button');
         up.type = 'button'; up.textContent = '↑'; up.title = `Move ${f} earlier`; up.className = 'move-up';
