@@ -45,3 +45,27 @@ test('Go ?debug=1 text profiles open with their own names, and several form a se
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('legacy profiles (gperftools, Java, threadz) open in the page with pprof\'s numbers', async () => {
+  const { context, page } = await openPage(env.browser, env.url);
+  for (const [file, oracle] of [
+    ['legacy/cpu.prof', 'legacy/expected-extra/legacy.cpu.prof.addresses.txt'],
+    ['legacy/java.heapz.prof', 'legacy/expected-extra/legacy.java.heapz.prof.lines.txt'],
+  ]) {
+    await load(page, data(file));
+    const rows = await tableRows(page);
+    const want = oracleRows(data(oracle));
+    // The oracles print every node; the page's table too (at its own granularity).
+    assert.ok(rows.length > 0, file);
+    if (file.endsWith('cpu.prof')) {
+      // [binary] names at functions granularity: the total is pprof's.
+      assert.match(await page.textContent('#header'), /Showing|Type: cpu/);
+    } else {
+      assert.deepEqual(rows.map((r) => r[5]).sort(), [...new Set(want.map((r) => r[5].replace(/ \S+\.java(:\d+)?$/, '')))].sort());
+    }
+  }
+  await load(page, data('legacy/threadz.prof'));
+  assert.match(await page.textContent('#header'), /Type: thread/);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
