@@ -206,8 +206,8 @@ fn parse_args(argv: &[String]) -> Result<Args> {
     let mut pos = positional.into_iter();
     a.command = pos.next().unwrap_or_default();
     a.files = pos.collect();
-    if a.format == "json" && a.command != "series" {
-        return Err(bad(format!("--format=json is not available for {} yet (series only)", a.command)));
+    if a.format == "json" && !matches!(a.command.as_str(), "series" | "diff" | "goroutines") {
+        return Err(bad(format!("--format=json is for series, diff and goroutines, not {}", a.command)));
     }
     if a.query.normalize && a.bases.is_empty() && a.command != "diff" {
         return Err(bad("-normalize needs -base or -diff_base"));
@@ -348,7 +348,9 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool, i32)> {
                 "{f}: not a goroutine dump or goroutine profile (the output of /debug/pprof/goroutine)"
             )));
         }
-        return Ok((report::goroutines::groups_text(&p), t, a.timings, 0));
+        let out =
+            if a.format == "json" { report::goroutines::groups_json(&p) } else { report::goroutines::groups_text(&p) };
+        return Ok((out, t, a.timings, 0));
     }
     if a.command == "diff" {
         let [base, new] = &a.files[..] else {
@@ -358,7 +360,12 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool, i32)> {
         let n = load_file(new, &a.decode, &a.model, &mut t)?;
         report::diff::check_comparable(&[(base.as_str(), &b), (new.as_str(), &n)])?;
         let d = report::diff::diff(b, n, &a.query)?;
-        let text = report::diff::diff_text(&d, a.query.nodecount.unwrap_or(25), a.fail_above);
+        let limit = a.query.nodecount.unwrap_or(25);
+        let text = if a.format == "json" {
+            report::diff::diff_json(&d, limit)
+        } else {
+            report::diff::diff_text(&d, limit, a.fail_above)
+        };
         let failed = a.fail_above.is_some_and(|p| !report::diff::regressions(&d, p).is_empty());
         return Ok((text, t, a.timings, if failed { 3 } else { 0 }));
     }

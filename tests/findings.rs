@@ -57,3 +57,30 @@ fn the_leaky_services_leaks_get_their_findings_and_churn_none() {
         "{text}"
     );
 }
+
+#[test]
+fn diff_and_goroutines_speak_json_too() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/go-leaky");
+    let run = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_pprof-lens")).args(args).current_dir(&dir).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    let d = run(&["diff", "--format=json", "heap.1.pb.gz", "heap.6.pb.gz"]);
+    assert!(
+        d.starts_with("{\"sample_type\":\"inuse_space\",\"unit\":\"bytes\",\"base_total\":")
+            && d.contains("\"name\":\"main.readDetails\""),
+        "{d}"
+    );
+    let g = run(&["goroutines", "--format=json", "goroutine.end.debug2.txt"]);
+    assert!(
+        g.contains("\"blocked_on\":\"chan receive\"") && g.contains("\"function\":\"main.startTask.func1\""),
+        "{g}"
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_pprof-lens"))
+        .args(["top", "--format=json", "heap.1.pb.gz"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--format=json is for series, diff and goroutines"));
+}

@@ -240,3 +240,34 @@ pub fn diff_text(d: &Diff, limit: usize, fail_above: Option<f64>) -> String {
     }
     out
 }
+
+/// `pprof-lens diff --format=json`: the totals and the rows (raw values in
+/// the sample type's unit), biggest change first, at most `limit`.
+pub fn diff_json(d: &Diff, limit: usize) -> String {
+    use super::json_str;
+    let rows: Vec<String> = d
+        .rows
+        .iter()
+        .take(limit)
+        .map(|r| {
+            format!(
+                "{{\"name\":{},\"base_flat\":{},\"new_flat\":{},\"base_cum\":{},\"new_cum\":{},\"delta_cum\":{},\"mark\":{}}}",
+                json_str(&r.name),
+                r.base_flat,
+                r.new_flat,
+                r.base_cum,
+                r.new_cum,
+                r.delta_cum(),
+                json_str(r.mark)
+            )
+        })
+        .collect();
+    format!(
+        "{{\"sample_type\":{},\"unit\":{},\"base_total\":{},\"new_total\":{},\"rows\":[{}]}}\n",
+        json_str(&d.sample_type),
+        json_str(&d.unit),
+        d.base_total,
+        d.new_total,
+        rows.join(",")
+    )
+}

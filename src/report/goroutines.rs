@@ -110,3 +110,29 @@ pub fn groups_text(p: &crate::Profile) -> String {
     }
     out
 }
+
+/// `pprof-lens goroutines --format=json`: every group with its frames.
+pub fn groups_json(p: &crate::Profile) -> String {
+    use super::json_str;
+    let groups: Vec<String> = goroutine_groups(p)
+        .iter()
+        .map(|g| {
+            let frames: Vec<String> = g
+                .frames
+                .iter()
+                .map(|(f, file, line)| format!("{{\"function\":{},\"file\":{},\"line\":{line}}}", json_str(f), json_str(file)))
+                .collect();
+            format!(
+                "{{\"count\":{},\"state\":{},\"blocked_on\":{},\"wait_minutes\":{},\"function\":{},\"created_by\":{},\"frames\":[{}]}}",
+                g.count,
+                json_str(&g.state),
+                json_str(&g.blocked_on),
+                g.wait_minutes,
+                json_str(&g.function),
+                json_str(&g.created_by),
+                frames.join(",")
+            )
+        })
+        .collect();
+    format!("{{\"groups\":[{}]}}\n", groups.join(","))
+}

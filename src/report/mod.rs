@@ -23,3 +23,20 @@ pub use top::{
     format_value, output_unit_of, profile_labels, top, top_from, top_text, unpruned_output_unit, Top, TopRow,
 };
 pub use traces::traces_text;
+
+/// A JSON string literal (the CLI's `--format=json`).
+pub(crate) fn json_str(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

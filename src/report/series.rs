@@ -488,27 +488,11 @@ pub fn series_text(s: &Series, limit: usize) -> String {
     out
 }
 
-/// A JSON string literal.
-fn json_str(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 /// `pprof-lens series --format=json`: the snapshots, the suspects with
 /// their values (raw numbers in the sample type's unit) and the findings,
 /// for scripts and CI.
 pub fn series_json(s: &Series, limit: usize) -> String {
+    use super::json_str;
     let strs = |v: &[String]| format!("[{}]", v.iter().map(|x| json_str(x)).collect::<Vec<_>>().join(","));
     let nums = |v: &[i64]| format!("[{}]", v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(","));
     let snapshots: Vec<String> = (0..s.files.len())
