@@ -31,6 +31,7 @@ USAGE:
                                            suspect: what kind of leak it looks like and why;
                                            --format=json for scripts
     pprof-lens goroutines DUMP             group a goroutine dump (debug=1 or 2) or goroutine profile by stack
+                                           (series, diff and goroutines: --format=json for scripts)
     pprof-lens help                        this text
 
 A text goroutine dump given where a profile is expected is read as a goroutine
