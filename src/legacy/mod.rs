@@ -222,6 +222,26 @@ impl Builder {
     }
 }
 
+/// The sample lines of a text profile, up to a `---` line or the memory
+/// map (which the builder reads), comments and blank lines left out.
+fn sample_lines<'a>(b: &mut Builder, lines: &mut impl Iterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    while let Some(line) = lines.next() {
+        if maps::is_sentinel(line) {
+            b.maps = maps::parse(lines);
+            break;
+        }
+        if line.starts_with("---") {
+            b.read_maps(lines);
+            break;
+        }
+        if !line.is_empty() && !line.starts_with('#') {
+            out.push(line);
+        }
+    }
+    out
+}
+
 /// Which return addresses are moved back onto their call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Adjust {
@@ -381,18 +401,7 @@ fn contention(text: &str) -> Result<proto::Profile> {
     let mut b = Builder::new(text);
     b.types(&[("contentions", "count"), ("delay", "nanoseconds")], ("contentions", "count"), period);
     b.im.h.duration_nanos = duration;
-    while let Some(line) = lines.next() {
-        if maps::is_sentinel(line) {
-            b.maps = maps::parse(lines.by_ref());
-            break;
-        }
-        if line.starts_with("---") {
-            b.read_maps(&mut lines);
-            break;
-        }
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
+    for line in sample_lines(&mut b, &mut lines) {
         let (nums, addrs) = line.split_once('@').ok_or_else(|| malformed(line, "a sample without '@'"))?;
         let mut it = nums.split_whitespace().map(|x| x.parse::<i64>());
         let (Some(Ok(mut cycles)), Some(Ok(mut count))) = (it.next(), it.next()) else {
@@ -417,18 +426,7 @@ fn count(text: &str) -> Result<proto::Profile> {
     let name = first.split_once(" profile: total ").map_or("", |x| x.0);
     let mut b = Builder::new(text);
     b.types(&[(name, "count")], (name, "count"), 1);
-    while let Some(line) = lines.next() {
-        if maps::is_sentinel(line) {
-            b.maps = maps::parse(lines.by_ref());
-            break;
-        }
-        if line.starts_with("---") {
-            b.read_maps(&mut lines);
-            break;
-        }
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
+    for line in sample_lines(&mut b, &mut lines) {
         let (n, addrs) = line.split_once('@').ok_or_else(|| malformed(line, "a sample without '@'"))?;
         let n: i64 = n.trim().parse().map_err(|_| malformed(line, "a bad count"))?;
         // pprof refuses a stack of no address (threadcreate writes some); it is read here.

@@ -697,16 +697,7 @@ fn nodelets(out: &mut String, n: &DotNode, id: usize, has_out: bool, fv: &dyn Fn
         if w == 0 {
             continue;
         }
-        let weight = fv(w);
-        let _ = writeln!(
-            out,
-            "N{id}_{i} [label = \"{}\" id=\"N{id}_{i}\" fontsize=8 shape=box3d tooltip=\"{weight}\"]",
-            t.name
-        );
-        let _ = writeln!(
-            out,
-            "N{id} -> N{id}_{i} [label=\" {weight}\" weight=100 tooltip=\"{weight}\" labeltooltip=\"{weight}\"]"
-        );
+        write_nodelet(out, &format!("N{id}_{i}"), &format!("N{id}"), &t.name, &fv(w), "");
         if let Some(nts) = numeric(&t.name) {
             numeric_nodelets(out, nts, flat_tags, &format!("N{id}_{i}"), fv);
         }
@@ -717,22 +708,22 @@ fn nodelets(out: &mut String, n: &DotNode, id: usize, has_out: bool, fv: &dyn Fn
     out.len() != start
 }
 
+/// One tag box and the edge to it from its node (pprof writes the label as is).
+fn write_nodelet(out: &mut String, node: &str, from: &str, label: &str, weight: &str, attr: &str) {
+    let _ = writeln!(out, "{node} [label = \"{label}\" id=\"{node}\" fontsize=8 shape=box3d tooltip=\"{weight}\"]");
+    let _ = writeln!(
+        out,
+        "{from} -> {node} [label=\" {weight}\" weight=100 tooltip=\"{weight}\" labeltooltip=\"{weight}\"{attr}]"
+    );
+}
+
 fn numeric_nodelets(out: &mut String, nts: Vec<Tag>, flat_tags: bool, source: &str, fv: &dyn Fn(i64) -> String) {
     for (j, t) in collapsed_tags(nts, MAX_NODELETS, flat_tags).iter().enumerate() {
         let (w, attr) = if flat_tags || t.flat == t.cum { (t.flat, "") } else { (t.cum, " style=\"dotted\"") };
         if w == 0 {
             continue;
         }
-        let weight = fv(w);
-        let _ = writeln!(
-            out,
-            "N{source}_{j} [label = \"{}\" id=\"N{source}_{j}\" fontsize=8 shape=box3d tooltip=\"{weight}\"]",
-            t.name
-        );
-        let _ = writeln!(
-            out,
-            "{source} -> N{source}_{j} [label=\" {weight}\" weight=100 tooltip=\"{weight}\" labeltooltip=\"{weight}\"{attr}]"
-        );
+        write_nodelet(out, &format!("N{source}_{j}"), source, &t.name, &fv(w), attr);
     }
 }
 
