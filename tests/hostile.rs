@@ -341,3 +341,23 @@ fn ids_beyond_32_bits_are_fine() {
     let out = full(&m.encode_to_vec()).unwrap();
     assert!(out.contains("Showing nodes accounting for 7, 100% of 7 total"), "{out}");
 }
+
+#[test]
+fn hostile_text_and_legacy_profiles_get_sentences_not_panics() {
+    // Division overflow in the heap text's block size, a Java heap sample of
+    // count -1, a legacy CPU stack longer than the file, a thread header only.
+    let cases: [&[u8]; 6] = [
+        b"heap profile: 1: 2 [3: 4] @ heap/8\n-1: -9223372036854775808 [1: 2] @ 0x1\n",
+        b"--- heapz 1 ---\nformat = java\nresolution = bytes\n -9223372036854775808 -1 @ 0x1\n",
+        b"\0\0\0\0\x03\0\0\0\0\0\0\0\x10\0\0\0\0\0\0\0\x01\0\0\0\xff\xff\xff\x7f",
+        b"--- threadz 1 ---\n--- Thread zz (name: x/1) stack: ---\n",
+        b"--- mutex:\ncycles/second=99999999999999999999\n",
+        b"heap profile: 1: 2 [3: 4] @ heapprofile\n1: 2 [3: 4] @ 0x10\n\nMAPPED_LIBRARIES:\nffffffff-00000001 r-xp 00000000 00:00 0 /x\n",
+    ];
+    for c in cases {
+        // Either read or refused with a sentence; never a panic.
+        if let Err(e) = full(c) {
+            assert!(!e.message.is_empty());
+        }
+    }
+}

@@ -124,7 +124,7 @@ pub fn parse_text(text: &str) -> Result<proto::Profile> {
             if a == 0 {
                 return Err(bad("", "a heap sample with a zero count"));
             }
-            bytes = Some(c / a);
+            bytes = Some(c.wrapping_div(a));
             (a, c) = super::scale_heap(a, c, 524288);
         } else if period != 0 {
             (a, c) = (a.wrapping_mul(period), c.wrapping_mul(period));

@@ -75,7 +75,9 @@ pub fn parse<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<MapEntry> {
     for m in all {
         if let Some(last) = out.last_mut() {
             let same = |a: &str, b: &str| a.is_empty() || b.is_empty() || a == b;
-            let offsets = last.offset == 0 || m.offset == 0 || last.offset + (last.limit - last.start) == m.offset;
+            let offsets = last.offset == 0
+                || m.offset == 0
+                || last.offset.wrapping_add(last.limit.wrapping_sub(last.start)) == m.offset;
             if same(&last.file, &m.file) && same(&last.build_id, &m.build_id) && last.limit == m.start && offsets {
                 last.limit = m.limit;
                 if !m.file.is_empty() {

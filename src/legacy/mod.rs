@@ -362,7 +362,7 @@ fn heap(text: &str) -> Result<proto::Profile> {
             }
             let (mut c, mut s) = (count, size);
             if count != 0 {
-                blocksize = size / count;
+                blocksize = size.wrapping_div(count);
                 if sampling_v2 {
                     (c, s) = scale_heap(count, size, period);
                 }

@@ -202,7 +202,7 @@ pub fn heap_findings(
     let label = |v: i64| crate::units::label(v, "bytes");
     let per_step = |a: i64, b: i64| {
         let steps = (s.files.len() - 1).max(1) as i64;
-        (b - a) / steps
+        b.wrapping_sub(a) / steps
     };
     let mut out = Vec::new();
     for r in s.suspects(limit) {
@@ -356,7 +356,7 @@ pub fn goroutine_findings(s: &Series, stacks: &[StackRow], limit: usize) -> Vec<
                 sentence: format!(
                     "Goroutines in {f} pile up blocked on {}: {a} → {b}, +{} per snapshot, and none ends. Something must close the channel, cancel the context or release the lock they wait for.",
                     r.blocked_on,
-                    (b - a) / steps
+                    b.wrapping_sub(a) / steps
                 ),
                 evidence: vec![
                     format!("count per snapshot: {}", r.counts.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" ")),
