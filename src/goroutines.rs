@@ -33,6 +33,8 @@ pub struct Group {
     pub created_by: String,
     /// What they are blocked on, named from the state or the stack.
     pub blocked_on: String,
+    /// Their pprof labels (`# labels: {...}` in debug=1 dumps), sorted.
+    pub labels: Vec<(String, String)>,
 }
 
 /// A parsed dump.
@@ -84,6 +86,10 @@ fn parse_debug1(text: &str) -> Dump {
         if let Some(rest) = t.strip_prefix('#') {
             let fields: Vec<&str> = rest.split_whitespace().collect();
             if fields.first() == Some(&"labels:") {
+                // `# labels: {"handler":"/api/users", "k":"v"}`
+                if let Some(g) = &mut cur {
+                    g.labels = parse_labels(rest.trim_start().trim_start_matches("labels:").trim());
+                }
                 continue;
             }
             match (&mut cur, fields.len()) {
@@ -109,6 +115,7 @@ fn parse_debug1(text: &str) -> Dump {
                         frames: vec![],
                         created_by: String::new(),
                         blocked_on: String::new(),
+                        labels: Vec::new(),
                     })
                 }
                 Err(_) => d.warnings.push(format!("line {}: bad goroutine count: {}", i + 1, short(t))),
@@ -174,6 +181,7 @@ fn parse_debug2(text: &str) -> Dump {
                         frames: vec![],
                         created_by: String::new(),
                         blocked_on: String::new(),
+                        labels: Vec::new(),
                     });
                 }
                 None => d.warnings.push(format!("line {}: goroutine header without a state: {}", i + 1, short(t))),
@@ -214,6 +222,23 @@ fn parse_debug2(text: &str) -> Dump {
     }
     d.groups = groups;
     d
+}
+
+/// The pairs of a `{"k":"v", …}` label list, sorted.
+fn parse_labels(text: &str) -> Vec<(String, String)> {
+    let body = text.trim().trim_start_matches('{').trim_end_matches('}');
+    let mut out: Vec<(String, String)> = body
+        .split("\", \"")
+        .filter_map(|kv| {
+            let (k, v) = kv.split_once("\":\"")?;
+            Some((
+                k.trim_matches(|c| c == '"' || c == ' ').to_string(),
+                v.trim_matches(|c| c == '"' || c == ' ').to_string(),
+            ))
+        })
+        .collect();
+    out.sort();
+    out
 }
 
 fn finish(mut g: Group) -> Group {
@@ -294,9 +319,11 @@ pub fn to_proto(d: &Dump) -> proto::Profile {
             s.location_ids.push(id);
         }
         s.values.push(g.count as i64);
-        for (k, v) in
-            [("state", g.state.as_str()), ("blocked on", g.blocked_on.as_str()), ("created by", g.created_by.as_str())]
-        {
+        for (k, v) in g.labels.iter().map(|(k, v)| (k.as_str(), v.as_str())).chain([
+            ("state", g.state.as_str()),
+            ("blocked on", g.blocked_on.as_str()),
+            ("created by", g.created_by.as_str()),
+        ]) {
             if !v.is_empty() {
                 let (key, str) = (b.str(k), b.str(v));
                 s.labels.push(Label { key, str, ..Default::default() });

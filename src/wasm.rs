@@ -377,6 +377,7 @@ impl Session {
             ("wait", col(|x| &x.wait).into()),
             ("function", col(|x| &x.function).into()),
             ("createdBy", col(|x| &x.created_by).into()),
+            ("labels", col(|x| &x.labels).into()),
             ("groups", num(g.len() as u32)),
         ]))
     }

@@ -89,3 +89,27 @@ fn the_cli_groups_dumps_and_goroutine_profiles_alike_and_refuses_others() {
     let e = run("heap.6.pb.gz").unwrap_err();
     assert!(e.message.contains("not a goroutine dump or goroutine profile"), "{}", e.message);
 }
+
+#[test]
+fn debug1_labels_become_a_column_and_twins_say_so() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/go-leaky");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_pprof-lens"))
+        .args(["goroutines", "labels.debug1.txt"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        text.contains("labels: handler=/api/users, tenant=a (the same stack as 1 other group, told apart by labels)"),
+        "{text}"
+    );
+    assert!(text.contains("labels: handler=/api/report"), "{text}");
+    // A label can be focused on, as in any profile (-tagfocus).
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_pprof-lens"))
+        .args(["top", "-tagfocus=handler=/api/report", "labels.debug1.txt"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let top = String::from_utf8(o.stdout).unwrap();
+    assert!(top.contains("Showing nodes accounting for 2, 28.57% of 7 total"), "{top}");
+}

@@ -21,6 +21,11 @@ pub struct GoroutineGroup {
     pub created_by: String,
     /// The stack, innermost frame first: (function, file, line).
     pub frames: Vec<(String, String, i64)>,
+    /// Its pprof labels ("handler=/api/users, …"; "" when none).
+    pub labels: String,
+    /// How many other groups have the same stack and state, told apart only
+    /// by their labels (0: none).
+    pub same_stack: usize,
 }
 
 impl GoroutineGroup {
@@ -67,7 +72,17 @@ pub fn goroutine_groups(p: &crate::Profile) -> Vec<GoroutineGroup> {
                 .unwrap_or_default();
             let named = frames::blocked_on(&names);
             let from_stack = (!named.is_empty()).then_some(named);
+            // The program's own labels (the dump importer's are facts shown apart).
+            let mut labels: Vec<String> = p
+                .samples
+                .label_range(s)
+                .filter(|&i| l.str[i] != 0 && !["state", "blocked on", "created by"].contains(&p.str(l.key[i])))
+                .map(|i| format!("{}={}", p.str(l.key[i]), p.str(l.str[i])))
+                .collect();
+            labels.sort();
             GoroutineGroup {
+                labels: labels.join(", "),
+                same_stack: 0,
                 count: p.value(s, vi),
                 state: label("state").map(|x| x.0).unwrap_or_default(),
                 blocked_on: label("blocked on").map(|x| x.0).or(from_stack).unwrap_or_default(),
@@ -79,6 +94,15 @@ pub fn goroutine_groups(p: &crate::Profile) -> Vec<GoroutineGroup> {
         })
         .collect();
     crate::order::sort_by(&mut out, |a, b| b.count.cmp(&a.count).then(b.wait_minutes.cmp(&a.wait_minutes)));
+    // Groups that differ only by their labels say so.
+    let key = |g: &GoroutineGroup| format!("{:?}\n{}", g.frames, g.state);
+    let mut same: std::collections::HashMap<String, usize> = Default::default();
+    for g in &out {
+        *same.entry(key(g)).or_default() += 1;
+    }
+    for g in &mut out {
+        g.same_stack = same[&key(g)] - 1;
+    }
     out
 }
 
@@ -101,6 +125,16 @@ pub fn groups_text(p: &crate::Profile) -> String {
         let wait = if g.wait_minutes > 0 { format!(", longest {} minutes", g.wait_minutes) } else { String::new() };
         let blocked = if g.blocked_on.is_empty() { "-" } else { &g.blocked_on };
         let _ = writeln!(out, "{:>8}  {blocked}{wait}  in {}", g.count, g.function);
+        if !g.labels.is_empty() {
+            let twins = match g.same_stack {
+                0 => String::new(),
+                n => format!(
+                    " (the same stack as {n} other group{}, told apart by labels)",
+                    if n > 1 { "s" } else { "" }
+                ),
+            };
+            let _ = writeln!(out, "{:>10}labels: {}{twins}", "", g.labels);
+        }
         for (func, file, line) in &g.frames {
             let _ = writeln!(out, "{:>10}{func}  {file}:{line}", "");
         }
@@ -123,8 +157,9 @@ pub fn groups_json(p: &crate::Profile) -> String {
                 .map(|(f, file, line)| format!("{{\"function\":{},\"file\":{},\"line\":{line}}}", json_str(f), json_str(file)))
                 .collect();
             format!(
-                "{{\"count\":{},\"state\":{},\"blocked_on\":{},\"wait_minutes\":{},\"function\":{},\"created_by\":{},\"frames\":[{}]}}",
+                "{{\"count\":{},\"labels\":{},\"state\":{},\"blocked_on\":{},\"wait_minutes\":{},\"function\":{},\"created_by\":{},\"frames\":[{}]}}",
                 g.count,
+                json_str(&g.labels),
                 json_str(&g.state),
                 json_str(&g.blocked_on),
                 g.wait_minutes,

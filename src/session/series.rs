@@ -71,6 +71,8 @@ pub struct GoroutineRow {
     pub function: String,
     /// Who started them.
     pub created_by: String,
+    /// Their pprof labels, and a note when another group has the same stack.
+    pub labels: String,
 }
 
 impl Session {
@@ -153,6 +155,14 @@ impl Session {
                 blocked_on: g.blocked_on,
                 function: g.function,
                 created_by: g.created_by,
+                labels: match g.same_stack {
+                    0 => g.labels,
+                    n => format!(
+                        "{} (same stack as {n} other group{}, told apart by labels)",
+                        g.labels,
+                        if n > 1 { "s" } else { "" }
+                    ),
+                },
             })
             .collect())
     }

@@ -69,3 +69,13 @@ test('legacy profiles (gperftools, Java, threadz) open in the page with pprof\'s
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('goroutine groups show their labels, and groups told apart only by labels say so', async () => {
+  const { context, page } = await openPage(env.browser, env.url);
+  await load(page, data('go-leaky/labels.debug1.txt'));
+  const rows = await page.$$eval('#goroutines tbody tr', (trs) => trs.map((tr) => tr.lastChild.textContent));
+  assert.equal(rows[0], 'handler=/api/users, tenant=a (same stack as 1 other group, told apart by labels)');
+  assert.equal(rows[2], '');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

@@ -10,10 +10,10 @@ export class GoroutinesView {
     if (!isGoroutine) return;
     const r = await this.client.goroutines(key);
     const col = (s) => s.split('\n');
-    const [count, state, blocked, wait, fn, created] = [r.count, r.state, r.blockedOn, r.wait, r.function, r.createdBy].map(col);
+    const [count, state, blocked, wait, fn, created, labels] = [r.count, r.state, r.blockedOn, r.wait, r.function, r.createdBy, r.labels].map(col);
     this.el.tbody.replaceChildren(...count.slice(0, r.groups).map((c, i) => {
       const tr = document.createElement('tr');
-      for (const [text, cls] of [[c, 'num'], [state[i], ''], [blocked[i], ''], [wait[i], 'num'], [fn[i], ''], [created[i], '']]) {
+      for (const [text, cls] of [[c, 'num'], [state[i], ''], [blocked[i], ''], [wait[i], 'num'], [fn[i], ''], [created[i], ''], [labels[i], 'labels']]) {
         const td = document.createElement('td'); td.className = cls; td.textContent = text; tr.append(td);
       }
       return tr;
