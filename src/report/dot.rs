@@ -3,7 +3,7 @@
 //! boxes, edge fraction, redundant residual edges) and its DOT text, byte
 //! for byte. The page lays out the same text with Graphviz.
 
-use super::top::{format_value, legend, select_unit, Shown};
+use super::top::{format_value, fraction_cut, legend, mask_of, select_unit, Shown};
 use crate::aggregate::callgraph::{call_graph, sample_tags, Build, CallEdge, CallGraph, NodeTags, SampleTags, Tag};
 use crate::aggregate::graph;
 use crate::aggregate::graph::name_components;
@@ -291,14 +291,6 @@ impl<'a> Names<'a> {
     }
 }
 
-fn mask(nodes: &[u32], n: usize) -> Vec<bool> {
-    let mut m = vec![false; n];
-    for &k in nodes {
-        m[k as usize] = true;
-    }
-    m
-}
-
 /// How much of the graph is kept: pprof's `-nodecount` (0 for no limit),
 /// `-nodefraction` and `-edgefraction`.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -336,20 +328,9 @@ pub fn dot_trimmed(pr: &Prepared, trim: Trim) -> Dot {
     let nn = pr.nodes.len();
     // Which nodes stay: one value pass (pprof builds the whole graph for it).
     let g0 = graph::build(&pr.profile, &pr.stacks, nn, pr.value_index, None, false);
-    let present = g0.present();
-    let total_value = present.iter().fold(0i64, |a, &n| a.wrapping_add(g0.flat[n as usize]));
-    let node_cutoff = ((total_value as f64 * trim.nodefraction) as i64).wrapping_abs();
-    let edge_cutoff = ((total_value as f64 * trim.edgefraction) as i64).wrapping_abs();
-    let mut dropped_nodes = 0;
-    let mut kept = None;
-    if node_cutoff > 0 {
-        let keep: Vec<u32> =
-            present.iter().copied().filter(|&n| g0.cum[n as usize].wrapping_abs() >= node_cutoff).collect();
-        if keep.len() != present.len() {
-            dropped_nodes = present.len() - keep.len();
-            kept = Some(mask(&keep, nn));
-        }
-    }
+    let cut = fraction_cut(&g0, nn, trim.nodefraction, trim.edgefraction);
+    let (node_cutoff, edge_cutoff, dropped_nodes, kept) =
+        (cut.node_cutoff, cut.edge_cutoff, cut.dropped_nodes, cut.kept);
     let nodecount = trim.nodecount;
     // The graph of the kept nodes, their tags only where they count: all of
     // them without a node count, else the candidates for it (each shown
@@ -369,7 +350,7 @@ pub fn dot_trimmed(pr: &Prepared, trim: Trim) -> Dot {
     let orig_count = w.nodes.len();
     w.sort(&names);
     if nodecount > 0 {
-        let candidates = mask(&w.nodes[..nodecount.min(w.nodes.len())], nn);
+        let candidates = mask_of(&w.nodes[..nodecount.min(w.nodes.len())], nn);
         let tagged = call_graph(
             &pr.profile,
             &pr.stacks,
@@ -384,7 +365,7 @@ pub fn dot_trimmed(pr: &Prepared, trim: Trim) -> Dot {
         w.trim_edges(edge_cutoff);
         let top = w.select_top(nodecount);
         if top != w.nodes.len() {
-            let shown = mask(&w.nodes[..top], nn);
+            let shown = mask_of(&w.nodes[..top], nn);
             w = Work::new(pr, Some(&shown), Some((&shown, &st)));
             names.cover(&w);
             w.sort(&names);
@@ -618,6 +599,10 @@ pub fn compose(pr: &Prepared, d: &Dot) -> String {
     }
     let max_flat = d.nodes.iter().map(|n| n.flat.wrapping_abs()).max().unwrap_or(0) as f64;
     let mut has_nodelets = vec![false; d.nodes.len()];
+    let mut has_out = vec![false; d.nodes.len()];
+    for s in d.edges.iter().filter_map(|e| e.src) {
+        has_out[s] = true;
+    }
     for (i, n) in d.nodes.iter().enumerate() {
         let id = i + 1;
         let flat_value = fv(n.flat);
@@ -646,7 +631,7 @@ pub fn compose(pr: &Prepared, d: &Dot) -> String {
             dot_color(score, false),
             dot_color(score, true)
         );
-        has_nodelets[i] = nodelets(&mut out, n, id, d.edges.iter().any(|e| e.src == Some(i)), &fv);
+        has_nodelets[i] = nodelets(&mut out, n, id, has_out[i], &fv);
     }
     for e in &d.edges {
         let (from, to) = (e.src.map_or(0, |i| i + 1), e.dst.map_or(0, |i| i + 1));

@@ -95,13 +95,14 @@ pub fn goroutine_groups(p: &crate::Profile) -> Vec<GoroutineGroup> {
         .collect();
     crate::order::sort_by(&mut out, |a, b| b.count.cmp(&a.count).then(b.wait_minutes.cmp(&a.wait_minutes)));
     // Groups that differ only by their labels say so.
-    let key = |g: &GoroutineGroup| format!("{:?}\n{}", g.frames, g.state);
-    let mut same: std::collections::HashMap<String, usize> = Default::default();
+    type Stack<'a> = (&'a [(String, String, i64)], &'a str);
+    let mut same: std::collections::HashMap<Stack, usize> = Default::default();
     for g in &out {
-        *same.entry(key(g)).or_default() += 1;
+        *same.entry((&g.frames, &g.state)).or_default() += 1;
     }
-    for g in &mut out {
-        g.same_stack = same[&key(g)] - 1;
+    let twins: Vec<usize> = out.iter().map(|g| same[&(&g.frames[..], g.state.as_str())] - 1).collect();
+    for (g, n) in out.iter_mut().zip(twins) {
+        g.same_stack = n;
     }
     out
 }

@@ -57,22 +57,9 @@ pub fn top_from(pr: &Prepared, g: graph::Graph) -> Top {
     // the samples through the node either way, and flat still goes to the
     // leaf only when the leaf itself is kept. So one value pass suffices;
     // only the edges (for the inline labels) need a pass over the final set.
-    let present0 = g.present();
-    let total_value: i64 = present0.iter().map(|&n| g.flat[n as usize]).fold(0i64, |a, b| a.wrapping_add(b));
-    let node_cutoff = ((total_value as f64 * q.nodefraction) as i64).wrapping_abs();
-    let edge_cutoff = ((total_value as f64 * q.edgefraction) as i64).wrapping_abs();
-    let mut kept: Option<Vec<bool>> = None;
-    let mut dropped_nodes = 0;
-    let mut present = present0;
-    if node_cutoff > 0 {
-        let keep: Vec<u32> =
-            present.iter().copied().filter(|&n| g.cum[n as usize].wrapping_abs() >= node_cutoff).collect();
-        if keep.len() != present.len() {
-            dropped_nodes = present.len() - keep.len();
-            kept = Some(mask_of(&keep, nodes.len()));
-            present = keep;
-        }
-    }
+    let f = fraction_cut(&g, nodes.len(), q.nodefraction, q.edgefraction);
+    let (edge_cutoff, dropped_nodes) = (f.edge_cutoff, f.dropped_nodes);
+    let (mut kept, mut present) = (f.kept, f.present);
     let orig_count = present.len();
     let names: Vec<String> = {
         // Printable names of every node that can appear.
@@ -130,7 +117,43 @@ pub fn top_from(pr: &Prepared, g: graph::Graph) -> Top {
     Top { rows, output_unit, total: pr.total, dropped_nodes, orig_count }
 }
 
-fn mask_of(keep: &[u32], n: usize) -> Vec<bool> {
+/// pprof's first pruning step: the graph's nodes that the node fraction
+/// keeps, the node and edge cutoffs (fractions of the flat total), and how
+/// many nodes the cut drops.
+pub(crate) struct FractionCut {
+    /// The nodes kept, in id order.
+    pub present: Vec<u32>,
+    /// Them as a mask over every node id, when the cut dropped any.
+    pub kept: Option<Vec<bool>>,
+    /// Nodes dropped.
+    pub dropped_nodes: usize,
+    /// |cum| below which a node goes.
+    pub node_cutoff: i64,
+    /// |weight| below which an edge goes.
+    pub edge_cutoff: i64,
+}
+
+/// [`FractionCut`] of the node values `g` over `n` node ids.
+pub(crate) fn fraction_cut(g: &graph::Graph, n: usize, nodefraction: f64, edgefraction: f64) -> FractionCut {
+    let mut present = g.present();
+    let total_value: i64 = present.iter().map(|&n| g.flat[n as usize]).fold(0i64, |a, b| a.wrapping_add(b));
+    let node_cutoff = ((total_value as f64 * nodefraction) as i64).wrapping_abs();
+    let edge_cutoff = ((total_value as f64 * edgefraction) as i64).wrapping_abs();
+    let (mut kept, mut dropped_nodes) = (None, 0);
+    if node_cutoff > 0 {
+        let keep: Vec<u32> =
+            present.iter().copied().filter(|&n| g.cum[n as usize].wrapping_abs() >= node_cutoff).collect();
+        if keep.len() != present.len() {
+            dropped_nodes = present.len() - keep.len();
+            kept = Some(mask_of(&keep, n));
+            present = keep;
+        }
+    }
+    FractionCut { present, kept, dropped_nodes, node_cutoff, edge_cutoff }
+}
+
+/// The nodes `keep` as a mask over `n` node ids.
+pub(crate) fn mask_of(keep: &[u32], n: usize) -> Vec<bool> {
     let mut m = vec![false; n];
     for &k in keep {
         m[k as usize] = true;
