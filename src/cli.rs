@@ -344,7 +344,7 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool, i32)> {
         // A text dump (through its importer) or a pprof goroutine profile:
         // the same groups the page shows.
         let p = load_file(f, &a.decode, &a.model, &mut t)?;
-        if p.sample_types.first().map(|t| t.ty.as_str()) != Some("goroutine") {
+        if !report::goroutines::is_goroutine_profile(&p) {
             return Err(bad(format!(
                 "{f}: not a goroutine dump or goroutine profile (the output of /debug/pprof/goroutine)"
             )));

@@ -48,18 +48,26 @@ pub struct Dump {
     pub total: u64,
     /// Lines that could not be read, with their number (the rest still loads).
     pub warnings: Vec<String>,
+    /// A `goroutineleak profile` (Go 1.26): every goroutine in it was found
+    /// leaked by the runtime.
+    pub leak: bool,
 }
 
 /// True when `data` starts like a goroutine dump.
 pub fn looks_like_dump(data: &[u8]) -> bool {
     let head = &data[..data.len().min(64)];
-    head.starts_with(b"goroutine profile: total ") || (head.starts_with(b"goroutine ") && head.contains(&b'['))
+    head.starts_with(b"goroutine profile: total ")
+        || head.starts_with(b"goroutineleak profile: total ")
+        || (head.starts_with(b"goroutine ") && head.contains(&b'['))
 }
 
 /// Parses a debug=1 or debug=2 dump.
 pub fn parse(text: &str) -> Result<Dump> {
     let first = text.lines().next().unwrap_or("");
-    let mut d = if first.starts_with("goroutine profile: total ") { parse_debug1(text) } else { parse_debug2(text) };
+    let leak = first.starts_with("goroutineleak profile: total ");
+    let mut d =
+        if leak || first.starts_with("goroutine profile: total ") { parse_debug1(text) } else { parse_debug2(text) };
+    d.leak = leak;
     let before = d.groups.len();
     d.groups.retain(|g| !g.frames.is_empty());
     if d.groups.len() < before {
@@ -296,11 +304,12 @@ fn short(s: &str) -> String {
 pub fn to_proto(d: &Dump) -> proto::Profile {
     let mut b = Importer::default();
     b.str("");
-    let ty = ValueType { r#type: b.str("goroutine"), unit: b.str("count") };
+    let ty = ValueType { r#type: b.str(if d.leak { "goroutineleak" } else { "goroutine" }), unit: b.str("count") };
     b.h.sample_type.push(ty.clone());
     b.h.period_type = Some(ty);
     b.h.period = 1;
-    let mut comments = vec![format!("converted from a debug={} goroutine dump", d.debug)];
+    let what = if d.leak { "goroutine leak profile" } else { "goroutine dump" };
+    let mut comments = vec![format!("converted from a debug={} {what}", d.debug)];
     comments.extend(d.warnings.iter().take(5).map(|w| format!("warning: {w}")));
     if d.warnings.len() > 5 {
         comments.push(format!("warning: {} more unreadable lines", d.warnings.len() - 5));

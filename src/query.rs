@@ -73,6 +73,9 @@ pub struct Query {
     pub tagfocus: String,
     /// `-tagignore`: drop samples with a matching label.
     pub tagignore: String,
+    /// Keep only this sample (by its index in the combined profile): one
+    /// goroutine group of a goroutine profile. Not a pprof flag.
+    pub group: Option<usize>,
     /// `-nodecount`: the most nodes shown; `None` for the report's default.
     pub nodecount: Option<usize>,
     /// `-nodefraction`: hide nodes below this fraction of the total.
@@ -105,6 +108,7 @@ impl Default for Query {
             show_from: String::new(),
             tagfocus: String::new(),
             tagignore: String::new(),
+            group: None,
             nodecount: None,
             nodefraction: 0.005,
             edgefraction: 0.001,
@@ -132,6 +136,7 @@ impl Query {
         .iter()
         .filter(|(_, v)| !v.is_empty())
         .map(|(k, v)| format!("{k}={v}"))
+        .chain(self.group.map(|g| format!("group={g}")))
         .collect()
     }
 }

@@ -119,6 +119,7 @@ fn view_request(o: &JsValue) -> ViewRequest {
         show_from: text_field(o, "showFrom"),
         tagfocus: text_field(o, "tagfocus"),
         tagignore: text_field(o, "tagignore"),
+        group: text_field(o, "group"),
         // "base": percentages of the net change (pprof's -base).
         net_percentages: text_field(o, "mode") == "base",
         normalize: bool_field(o, "normalize"),
@@ -378,6 +379,8 @@ impl Session {
             ("function", col(|x| &x.function).into()),
             ("createdBy", col(|x| &x.created_by).into()),
             ("labels", col(|x| &x.labels).into()),
+            ("sample", g.iter().map(|x| x.sample.to_string()).collect::<Vec<_>>().join("\n").into()),
+            ("leaked", g.iter().map(|x| if x.leaked { "leaked" } else { "" }).collect::<Vec<_>>().join("\n").into()),
             ("groups", num(g.len() as u32)),
         ]))
     }

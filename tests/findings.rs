@@ -84,3 +84,83 @@ fn diff_and_goroutines_speak_json_too() {
         .unwrap();
     assert!(String::from_utf8_lossy(&o.stderr).contains("--format=json is for series, diff and goroutines"));
 }
+
+/// One generated series per pattern (tests/data/patterns/program.go.txt,
+/// run with Go 1.19 and MemProfileRate=1): each gets its finding, and no
+/// other but churn for the profile writer's own allocations (main.snapshot
+/// writes each profile: it allocates megabytes and keeps nothing, which is
+/// what churn is).
+#[test]
+fn every_patterns_fixture_gets_its_finding_and_no_wrong_one() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/patterns");
+    let cases = [
+        ("growmap", "main.register", "growing-map"),
+        ("goroutines", "main.worker", "goroutine-leak"),
+        ("tickers", "main.poll", "tickers"),
+        ("pinned", "main.readHeader", "pinned-buffers"),
+        ("defer", "main.processAll", "defer-in-loop"),
+        ("churn", "main.encode", "churn"),
+    ];
+    for (pattern, name, id) in cases {
+        let files: Vec<String> = (1..=4).map(|i| format!("{pattern}.{i}.pb.gz")).collect();
+        let o = Command::new(env!("CARGO_BIN_EXE_pprof-lens"))
+            .args(["series", "--format=json"])
+            .args(&files)
+            .current_dir(&dir)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let f = findings(&String::from_utf8(o.stdout).unwrap());
+        assert!(f.contains(&(name.to_string(), id.to_string())), "{pattern}: {f:?}");
+        for (n, p) in &f {
+            let expected = (n == name && p == id) || (n == "main.snapshot" && p == "churn");
+            assert!(expected, "{pattern}: a wrong finding {p} for {n}: {f:?}");
+        }
+    }
+}
+
+/// The goroutine series says where the goroutines were started.
+#[test]
+fn a_goroutine_leak_names_where_they_start() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/patterns");
+    let files: Vec<String> = (1..=4).map(|i| format!("goroutines.{i}.pb.gz")).collect();
+    let o =
+        Command::new(env!("CARGO_BIN_EXE_pprof-lens")).arg("series").args(&files).current_dir(&dir).output().unwrap();
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        text.contains(
+            "goroutine leak: Goroutines in main.worker pile up blocked on chan send: 50 → 200, +50 per snapshot"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("started as: go main.worker"), "{text}");
+}
+
+/// Go 1.26's goroutine leak profile, as protobuf and as debug=1 text
+/// (scripts/make-goroutineleak-fixture.py): read like a goroutine profile,
+/// every group flagged as leaked by the runtime's detector.
+#[test]
+fn the_goroutineleak_profile_is_read_and_flagged() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/patterns");
+    for file in ["goroutineleak.pb.gz", "goroutineleak.debug1.txt"] {
+        let run = |args: &[&str]| {
+            let o = Command::new(env!("CARGO_BIN_EXE_pprof-lens")).args(args).current_dir(&dir).output().unwrap();
+            assert!(o.status.success(), "{file}: {}", String::from_utf8_lossy(&o.stderr));
+            String::from_utf8(o.stdout).unwrap()
+        };
+        let text = run(&["goroutines", file]);
+        assert!(
+            text.contains("Goroutines: 8 in 2 groups") && text.contains("Leaked: the runtime's leak detector"),
+            "{text}"
+        );
+        assert!(
+            text.contains("6  chan send  in app.(*Server[go.shape.int,go.shape.int]).AggregateResults.func1 (leaked)")
+                && text.contains("2  select  in app.(*Watcher).loop (leaked)"),
+            "{text}"
+        );
+        let json = run(&["goroutines", "--format=json", file]);
+        assert!(json.starts_with("{\"groups\":[{\"count\":6,\"leaked\":true,"), "{json}");
+        let top = run(&["top", file]);
+        assert!(top.contains("Type: goroutineleak") && top.contains("accounting for 8, 100% of 8 total"), "{top}");
+    }
+}

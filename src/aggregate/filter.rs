@@ -29,6 +29,8 @@ pub struct View {
     show_from: Option<Vec<bool>>,
     tagfocus: Option<TagFilter>,
     tagignore: Option<TagFilter>,
+    /// The one sample kept (a goroutine group), when set.
+    only: Option<usize>,
     label_units: HashMap<String, String>,
 }
 
@@ -44,6 +46,9 @@ impl View {
     pub fn for_each_sample(&self, p: &Profile, mut f: impl FnMut(usize, &[u32])) {
         let mut buf: Vec<u32> = Vec::with_capacity(256);
         for s in 0..p.samples.len() {
+            if self.only.is_some_and(|o| o != s) {
+                continue;
+            }
             let st = p.samples.stack(s);
             // pprof's focusedAndNotIgnored.
             let mut focused = false;
@@ -314,6 +319,7 @@ pub fn apply(p: &Profile, q: &Query) -> Result<View> {
         show_from: show_from.map(|_| show_from_loc),
         tagfocus,
         tagignore,
+        only: q.group,
         label_units,
     })
 }

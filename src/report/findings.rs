@@ -93,6 +93,11 @@ pub struct Site {
     /// `bytes` label): growth shows in what was allocated, the old storage
     /// freed and the newest still held.
     pub sizes: BTreeMap<i64, (i64, i64)>,
+    /// In-use objects allocated by the site itself (no frame below it), per
+    /// object size: Go's heap profiles hide the runtime's frames above the
+    /// first frame of other code, so what the runtime allocates for the site
+    /// (defer records, map buckets) shows here.
+    pub flat_sizes: BTreeMap<i64, i64>,
     /// Frames below the site (its callees in the samples), by name.
     pub below: BTreeSet<String>,
     /// The frames just above it (its callers in the samples).
@@ -120,15 +125,18 @@ pub fn heap_sites(pr: &Prepared, names: &[String], target: &dyn Fn(&[u32]) -> Op
         site.space += v(is);
         site.alloc_objects += v(ao);
         site.alloc_space += v(asp);
+        let node = |r: u32| (r & !INLINED) as usize;
         if let Some(b) = bytes_key {
             let l = &p.samples.labels;
             if let Some(i) = p.samples.label_range(s).find(|&i| l.key[i] == b && l.str[i] == 0) {
                 let e = site.sizes.entry(l.num[i]).or_default();
                 e.0 += if asp.is_some() { v(asp) } else { v(is) };
                 e.1 += v(is);
+                if st.last().is_some_and(|&r| node(r) == t) {
+                    *site.flat_sizes.entry(l.num[i]).or_default() += v(io);
+                }
             }
         }
-        let node = |r: u32| (r & !INLINED) as usize;
         if let Some(at) = st.iter().rposition(|&r| node(r) == t) {
             site.below.extend(st[at + 1..].iter().map(|&r| names[node(r)].clone()));
             if at > 0 {
@@ -148,15 +156,20 @@ fn any_frame(site: &Site, prefixes: &[&str]) -> Option<String> {
 }
 
 /// Storage that doubles at one site: three or more object sizes, each 1.2
-/// to 2.5 times the one before, the largest still held (map bucket arrays
-/// and growing slices: each growth frees the storage before it).
+/// to 2.5 times the one before, the largest still held and the others
+/// mostly freed (map bucket arrays and growing slices: each growth frees the
+/// storage before it). Needs the allocation columns: a profile of in-use
+/// values alone cannot tell replaced storage from kept objects.
 fn doubling(site: &Site) -> Option<Vec<i64>> {
     let sizes: Vec<i64> = site.sizes.iter().filter(|(_, v)| v.0 > 0).map(|(&s, _)| s).filter(|&s| s > 0).collect();
+    let freed = |s: i64| site.sizes.get(&s).is_some_and(|v| v.1 * 2 <= v.0);
     let mut best: Vec<i64> = Vec::new();
     let mut run: Vec<i64> = Vec::new();
     for &s in &sizes {
         match run.last() {
-            Some(&prev) if (s as f64 / prev as f64) >= 1.2 && (s as f64 / prev as f64) <= 2.5 => run.push(s),
+            Some(&prev) if (s as f64 / prev as f64) >= 1.2 && (s as f64 / prev as f64) <= 2.5 && freed(prev) => {
+                run.push(s)
+            }
             _ => run = vec![s],
         }
         if run.len() > best.len() {
@@ -165,6 +178,19 @@ fn doubling(site: &Site) -> Option<Vec<i64>> {
     }
     let held = best.last().is_some_and(|top| site.sizes.get(top).is_some_and(|v| v.1 > 0));
     (best.len() >= 3 && held).then_some(best)
+}
+
+/// Defer records at a site: in-use objects of the runtime's `_defer` size
+/// (80 bytes in Go 1.13 to 1.21, 48 from Go 1.22) allocated by the function
+/// itself, rising by at least 100 and making up a third of what it holds (a
+/// deferred closure adds one object of its own per record):
+/// (size, first count, last count).
+fn defer_records(first: &Site, last: &Site) -> Option<(i64, i64, i64)> {
+    [80, 48].into_iter().find_map(|size| {
+        let b = last.flat_sizes.get(&size).copied().unwrap_or(0);
+        let a = first.flat_sizes.get(&size).copied().unwrap_or(0);
+        (b - a >= 100 && b * 3 >= last.objects).then_some((size, a, b))
+    })
 }
 
 /// Map or slice growth at a site: the runtime's growth frames below it, or
@@ -255,7 +281,11 @@ pub fn heap_findings(
         }
         // A map or slice that grows here, or next to it under the same caller
         // (the cache that keeps what this function allocates).
-        let near = |site: &Site| !site.above.is_disjoint(&l.above) && objects_rise;
+        // An uncertain finding only for growth that matters: 1% of the total
+        // and 64 kB.
+        let grew = l.space - f0.space;
+        let matters = grew * 100 >= s.totals[s.totals.len() - 1] && grew >= 65536;
+        let near = |site: &Site| !site.above.is_disjoint(&l.above) && objects_rise && matters;
         let grown = grows(l).map(|e| (e, None)).or_else(|| {
             last.iter()
                 .filter(|(n, x)| **n != r.name && near(x))
@@ -276,13 +306,27 @@ pub fn heap_findings(
             out.push(finding(Pattern::GrowingMap, sentence, ev, beside.is_none()));
             continue;
         }
+        // Go's heap profiles hide the runtime's frames: defer records show
+        // as objects of their size allocated by the function itself.
+        if let Some((size, a, b)) = defer_records(&f0, l) {
+            ev.push(format!(
+                "objects of {size} B (the size of the runtime's defer record, Go {}) allocated in {} itself: {a} → {b}",
+                if size == 80 { "1.13 to 1.21" } else { "1.22 and later" },
+                r.name
+            ));
+            out.push(finding(
+                Pattern::DeferInLoop,
+                format!("{} keeps allocating objects of the runtime's defer record size, and keeps them: a defer inside a long loop runs only when the function returns (it may also be another {size}-byte object). Move the loop body into its own function.", r.name),
+                ev,
+                false,
+            ));
+            continue;
+        }
         let avg = if l.objects > 0 { l.space as f64 / l.objects as f64 } else { 0.0 };
         // What the rest of the profile holds per object.
         let (rest_space, rest_objects) = (in_use.0 - l.space, in_use.1 - l.objects);
         let average_object = if rest_objects > 0 { rest_space as f64 / rest_objects as f64 } else { 0.0 };
-        // An uncertain finding only for growth that matters (1% of the total).
-        let matters = (l.space - f0.space) * 100 >= s.totals[s.totals.len() - 1];
-        if l.goroutine_root && objects_rise && matters {
+        if l.goroutine_root && objects_rise && matters && !r.name.starts_with("runtime.") {
             ev.push("every stack starts at the goroutine's own function (started with go), not at main".into());
             if avg > 0.0 {
                 ev.push(format!("{} per object", label(avg as i64)));
@@ -361,6 +405,11 @@ pub fn goroutine_findings(s: &Series, stacks: &[StackRow], limit: usize) -> Vec<
                 evidence: vec![
                     format!("count per snapshot: {}", r.counts.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" ")),
                     format!("blocked in: {}", r.frames.first().cloned().unwrap_or_default()),
+                    if r.created_by.is_empty() {
+                        format!("started as: go {}", r.frames.last().cloned().unwrap_or_default())
+                    } else {
+                        format!("created by: {}", r.created_by)
+                    },
                     format!("stack: {}", r.frames.join(" ← ")),
                 ],
                 certain: true,

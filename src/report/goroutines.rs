@@ -15,7 +15,7 @@ pub struct GoroutineGroup {
     pub blocked_on: String,
     /// Longest wait in minutes (dumps only).
     pub wait_minutes: i64,
-    /// The innermost frame of the program's own code (else the leaf).
+    /// The innermost frame of the program's own code (else the outermost frame: the goroutine's entry).
     pub function: String,
     /// Creator label.
     pub created_by: String,
@@ -26,6 +26,23 @@ pub struct GoroutineGroup {
     /// How many other groups have the same stack and state, told apart only
     /// by their labels (0: none).
     pub same_stack: usize,
+    /// Its sample's index in the profile (what the page filters on).
+    pub sample: usize,
+    /// Flagged as leaked by the runtime's own detector (Go 1.26's
+    /// goroutineleak profile, or a dump's "(leaked)" state).
+    pub leaked: bool,
+}
+
+/// True for the sample types of goroutine profiles: `goroutine`, and Go
+/// 1.26's `goroutineleak` (goroutines the runtime found blocked forever).
+pub fn is_goroutine_type(ty: &str) -> bool {
+    ty == "goroutine" || ty == "goroutineleak"
+}
+
+/// True when `p` is a goroutine profile (or a converted dump): one sample
+/// type, a goroutine count.
+pub fn is_goroutine_profile(p: &crate::Profile) -> bool {
+    p.sample_types.len() == 1 && is_goroutine_type(&p.sample_types[0].ty)
 }
 
 impl GoroutineGroup {
@@ -43,6 +60,7 @@ impl GoroutineGroup {
 /// largest first.
 pub fn goroutine_groups(p: &crate::Profile) -> Vec<GoroutineGroup> {
     let vi = p.default_index();
+    let leak_profile = p.sample_types.iter().any(|t| t.ty == "goroutineleak");
     let l = &p.samples.labels;
     let mut out: Vec<GoroutineGroup> = (0..p.samples.len())
         .map(|s| {
@@ -67,7 +85,7 @@ pub fn goroutine_groups(p: &crate::Profile) -> Vec<GoroutineGroup> {
             let function = names
                 .iter()
                 .find(|n| frames::is_own_code(n))
-                .or(names.first())
+                .or(names.last())
                 .map(|n| n.to_string())
                 .unwrap_or_default();
             let named = frames::blocked_on(&names);
@@ -80,11 +98,14 @@ pub fn goroutine_groups(p: &crate::Profile) -> Vec<GoroutineGroup> {
                 .map(|i| format!("{}={}", p.str(l.key[i]), p.str(l.str[i])))
                 .collect();
             labels.sort();
+            let state = label("state").map(|x| x.0).unwrap_or_default();
             GoroutineGroup {
                 labels: labels.join(", "),
                 same_stack: 0,
+                sample: s,
+                leaked: leak_profile || state.contains("leaked"),
                 count: p.value(s, vi),
-                state: label("state").map(|x| x.0).unwrap_or_default(),
+                state,
                 blocked_on: label("blocked on").map(|x| x.0).or(from_stack).unwrap_or_default(),
                 wait_minutes: label("wait").map(|x| x.1).unwrap_or(0),
                 function,
@@ -112,20 +133,27 @@ pub fn goroutine_groups(p: &crate::Profile) -> Vec<GoroutineGroup> {
 pub fn groups_text(p: &crate::Profile) -> String {
     let groups = goroutine_groups(p);
     let total: i64 = groups.iter().map(|g| g.count).sum();
-    let source = p
-        .comments
-        .iter()
-        .find_map(|c| c.strip_prefix("converted from a ").map(str::to_string))
-        .unwrap_or_else(|| "goroutine profile".to_string());
+    let source =
+        p.comments.iter().find_map(|c| c.strip_prefix("converted from a ").map(str::to_string)).unwrap_or_else(|| {
+            let leak = p.sample_types.iter().any(|t| t.ty == "goroutineleak");
+            if leak { "goroutine leak profile" } else { "goroutine profile" }.to_string()
+        });
     let mut out = String::new();
     let _ = writeln!(out, "Goroutines: {total} in {} groups ({source})", groups.len());
+    if groups.iter().any(|g| g.leaked) {
+        let _ = writeln!(
+            out,
+            "Leaked: the runtime's leak detector found the goroutines marked (leaked) blocked forever (nothing can ever wake them)"
+        );
+    }
     for w in p.comments.iter().filter_map(|c| c.strip_prefix("warning: ")) {
         let _ = writeln!(out, "Warning: {w}");
     }
     for g in &groups {
         let wait = if g.wait_minutes > 0 { format!(", longest {} minutes", g.wait_minutes) } else { String::new() };
         let blocked = if g.blocked_on.is_empty() { "-" } else { &g.blocked_on };
-        let _ = writeln!(out, "{:>8}  {blocked}{wait}  in {}", g.count, g.function);
+        let leaked = if g.leaked { " (leaked)" } else { "" };
+        let _ = writeln!(out, "{:>8}  {blocked}{wait}  in {}{leaked}", g.count, g.function);
         if !g.labels.is_empty() {
             let twins = match g.same_stack {
                 0 => String::new(),
@@ -158,8 +186,9 @@ pub fn groups_json(p: &crate::Profile) -> String {
                 .map(|(f, file, line)| format!("{{\"function\":{},\"file\":{},\"line\":{line}}}", json_str(f), json_str(file)))
                 .collect();
             format!(
-                "{{\"count\":{},\"labels\":{},\"state\":{},\"blocked_on\":{},\"wait_minutes\":{},\"function\":{},\"created_by\":{},\"frames\":[{}]}}",
+                "{{\"count\":{},\"leaked\":{},\"labels\":{},\"state\":{},\"blocked_on\":{},\"wait_minutes\":{},\"function\":{},\"created_by\":{},\"frames\":[{}]}}",
                 g.count,
+                g.leaked,
                 json_str(&g.labels),
                 json_str(&g.state),
                 json_str(&g.blocked_on),

@@ -55,6 +55,9 @@ pub struct StackRow {
     pub only_grows: bool,
     /// What the goroutines wait on, named from the runtime frames ("" if unknown).
     pub blocked_on: String,
+    /// Where they were started: a dump's `created by` line, else "" (the
+    /// stack's outermost frame is then the function started with `go`).
+    pub created_by: String,
 }
 
 /// A ranked series.
@@ -150,7 +153,7 @@ pub fn series_in_order(mut snaps: Vec<(String, Profile)>, q: &Query, keep_order:
     let mut sample_type = String::new();
     let mut unit = String::new();
     let mut fingerprints: Vec<(i64, usize)> = Vec::new();
-    let goroutine = first_types.len() == 1 && first_types[0].ty == "goroutine";
+    let goroutine = first_types.len() == 1 && super::goroutines::is_goroutine_type(&first_types[0].ty);
     let stacks = if goroutine { goroutine_stacks(&snaps) } else { Vec::new() };
     // The first and last snapshots' sites, for the findings (heap profiles).
     let mut sites: Vec<std::collections::BTreeMap<String, super::findings::Site>> = Vec::new();
@@ -320,10 +323,22 @@ fn goroutine_stacks(snaps: &[(String, Profile)]) -> Vec<StackRow> {
                 })
                 .collect();
             let k = *index.entry(frames.clone()).or_insert_with(|| {
-                rows.push(StackRow { frames, counts: vec![0; n], only_grows: false, blocked_on: String::new() });
+                rows.push(StackRow {
+                    frames,
+                    counts: vec![0; n],
+                    only_grows: false,
+                    blocked_on: String::new(),
+                    created_by: String::new(),
+                });
                 rows.len() - 1
             });
             rows[k].counts[i] += p.value(s, vi);
+            if rows[k].created_by.is_empty() {
+                let l = &p.samples.labels;
+                if let Some(j) = p.samples.label_range(s).find(|&j| p.str(l.key[j]) == "created by") {
+                    rows[k].created_by = p.str(l.str[j]).to_string();
+                }
+            }
         }
     }
     for r in &mut rows {
@@ -417,9 +432,9 @@ impl SeriesRow {
 }
 
 impl StackRow {
-    /// The stack's innermost frame of the program's own code (else its leaf).
+    /// The stack's innermost frame of the program's own code (else its outermost frame: the goroutine's entry).
     pub fn function(&self) -> String {
-        self.frames.iter().find(|f| is_own_code(f)).or(self.frames.first()).cloned().unwrap_or_default()
+        self.frames.iter().find(|f| is_own_code(f)).or(self.frames.last()).cloned().unwrap_or_default()
     }
 }
 

@@ -73,6 +73,10 @@ pub struct GoroutineRow {
     pub created_by: String,
     /// Their pprof labels, and a note when another group has the same stack.
     pub labels: String,
+    /// The group's sample (a view's `group` refinement keeps only it).
+    pub sample: u32,
+    /// The runtime's leak detector flagged them.
+    pub leaked: bool,
 }
 
 impl Session {
@@ -149,6 +153,8 @@ impl Session {
         Ok(report::goroutine_groups(p)
             .into_iter()
             .map(|g| GoroutineRow {
+                sample: g.sample as u32,
+                leaked: g.leaked,
                 count: g.count.to_string(),
                 wait: g.wait_text(),
                 state: g.state,

@@ -36,6 +36,9 @@ pub struct ViewRequest {
     pub tagfocus: String,
     /// `-tagignore`.
     pub tagignore: String,
+    /// One goroutine group: its sample's index, then (ignored) what the page
+    /// says of it ("3 (50 goroutines in main.worker)"); "" for none.
+    pub group: String,
     /// Comparisons only: percentages of the net change (`-base`) instead of
     /// the base's total (`-diff_base`).
     pub net_percentages: bool,
@@ -226,6 +229,17 @@ impl Session {
             tagignore: req.tagignore.clone(),
             ..Query::default()
         };
+        if !req.group.is_empty() {
+            let digits: String = req.group.chars().take_while(char::is_ascii_digit).collect();
+            let samples = l.profile().samples.len();
+            match digits.parse::<usize>() {
+                Ok(g) if g < samples => q.group = Some(g),
+                _ => {
+                    let msg = format!("group: \"{}\" is not one of this profile's {samples} groups", req.group);
+                    return Err(Error::new(ErrorKind::BadQuery, msg).in_field("group"));
+                }
+            }
+        }
         q.nodefraction = 0.0;
         // Check everything that can fail before taking the profile out of its
         // slot, so a bad regex leaves the profile (and its view) as it was.
