@@ -79,7 +79,9 @@ views.graph = new GraphView({
   onMessage: say,
   onChange: () => tabs.writeHash(),
 });
-views.goroutines = new GoroutinesView({ box: $('goroutinesBox'), tbody: document.querySelector('#goroutines tbody') }, client);
+views.goroutines = new GoroutinesView({ box: $('goroutinesBox'), tbody: document.querySelector('#goroutines tbody') }, client, {
+  onPick: (group) => views.explore.run({ group }),
+});
 views.compare = new CompareView({
   tabs, client, messages, onSelect: (node) => { views.top.select(node); selected(node); }, onZoom: zoomed,
 });
@@ -126,7 +128,7 @@ $('top').addEventListener('contextmenu', (e) => {
 
 views.series = new SeriesView({
   notes: $('seriesNotes'), snapshots: document.querySelector('#snapshots tbody'), chart: $('seriesChart'), findings: $('findings'),
-  pick: $('seriesPick'), type: $('seriesType'),
+  pick: $('seriesPick'), type: $('seriesType'), chartLegend: $('seriesLegend'), chartTip: $('seriesChartTip'),
   suspects: document.querySelector('#suspects tbody'), peek: $('suspectPeek'),
   stacksBox: $('stacksBox'), stacks: document.querySelector('#stacks tbody'),
 }, client, {

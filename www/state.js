@@ -7,7 +7,8 @@
 // A tab's state (all plain data, so it can be copied and compared):
 //   sampleIndex  number   the sample type shown (index into the profile's types)
 //   query        object   refinements: focus, ignore, hide, show, show_from,
-//                         tagfocus, tagignore (pprof's syntax), granularity
+//                         tagfocus, tagignore (pprof's syntax), group (one
+//                         goroutine group: "N (what it is)"), granularity
 //                         ('functions', 'filefunctions', 'files', 'lines',
 //                         'addresses') and noinlines
 //   search       string   the flame graph's search (a regex; '' for none)
@@ -26,10 +27,10 @@
 //                         mode: 'diff_base'|'base', normalize, sideBySide,
 //                         palette: 'rg'|'cb' }
 
-export const FILTERS = ['focus', 'ignore', 'hide', 'show', 'show_from', 'tagfocus', 'tagignore'];
+export const FILTERS = ['focus', 'ignore', 'hide', 'show', 'show_from', 'tagfocus', 'tagignore', 'group'];
 
 export const emptyQuery = () => ({
-  focus: '', ignore: '', hide: '', show: '', show_from: '', tagfocus: '', tagignore: '', granularity: 'functions', noinlines: false,
+  focus: '', ignore: '', hide: '', show: '', show_from: '', tagfocus: '', tagignore: '', group: '', granularity: 'functions', noinlines: false,
 });
 
 // The refinements that narrow a view (granularity and noinlines only regroup it).

@@ -198,7 +198,7 @@ export class Tabs {
     const { flame, top, explore, goroutines, compare } = this.views;
     const request = {
       sampleIndex: s.sampleIndex, granularity: q.granularity, noinlines: q.noinlines, focus: q.focus, ignore: q.ignore,
-      hide: q.hide, show: q.show, showFrom: q.show_from, tagfocus: q.tagfocus, tagignore: q.tagignore,
+      hide: q.hide, show: q.show, showFrom: q.show_from, tagfocus: q.tagfocus, tagignore: q.tagignore, group: q.group,
     };
     if (c) Object.assign(request, { mode: c.mode, normalize: c.normalize });
     let v;
@@ -217,7 +217,7 @@ export class Tabs {
     $('view').hidden = false;
     compare.showTools(t);
     explore.show(key, q, names);
-    await goroutines.show(key, t.info);
+    await goroutines.show(key, t.info, q);
     const empty = $('flameEmpty');
     empty.hidden = v.stacks > 0;
     const active = activeFilters(q);

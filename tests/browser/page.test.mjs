@@ -248,6 +248,27 @@ test('leak hunting: a series of heap snapshots ranks the real leaks first, with 
     return n;
   });
   assert.ok(inked > 200, `red trend line drawn (${inked} px)`);
+  // The top suspects are stacked under the total, with a legend, and the
+  // values of the snapshot under the pointer show on hover.
+  assert.equal(await page.getAttribute('#seriesChart', 'data-layers'), '5');
+  const legend = await page.textContent('#seriesLegend');
+  assert.match(legend, /main\.readDetails/);
+  assert.match(legend, /everything else/);
+  const layerInk = await page.evaluate(() => {
+    const c = document.getElementById('seriesChart');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0; for (let i = 0; i < d.length; i += 4) if (d[i + 3] > 0 && d[i + 2] > 180 && d[i] < 140) n++;
+    return n;
+  });
+  assert.ok(layerInk > 200, `a blue layer is stacked under the line (${layerInk} px)`);
+  const cb = await (await page.$('#seriesChart')).boundingBox();
+  await page.mouse.move(cb.x + cb.width - 30, cb.y + cb.height / 2);
+  await page.waitForFunction(() => !document.getElementById('seriesChartTip').hidden);
+  const tip = await page.textContent('#seriesChartTip');
+  assert.match(tip, /^#6 heap\.6\.pb\.gz: total [\d.]+MB/);
+  assert.match(tip, /main\.readDetails: [\d.]+MB/);
+  await page.screenshot({ path: `${shots}/series-chart.png`, clip: { x: cb.x - 10, y: cb.y - 10, width: cb.width + 260, height: cb.height + 90 } });
+  await page.mouse.move(5, 5);
   const names = await page.$$eval('#suspects tbody tr', (rs) => rs.map((r) => r.children[1].textContent));
   const top4 = names.slice(0, 4);
   for (const leak of [['main.loadUser', 'main.(*Cache).Put'], ['main.readDetails'], ['main.startTask.func1'], ['main.pollStatus', 'time.NewTicker']]) {
@@ -318,6 +339,36 @@ test('a debug=2 goroutine dump shows its groups, and the table and flame graph w
   assert.equal((await tableRows(page))[0][5], 'main.startTask.func1');
   assert.ok(await paintedPixels(page) > 1000);
   await page.screenshot({ path: `${shots}/goroutines.png` });
+  await context.close();
+});
+
+test('goroutine groups: labels tell twins apart, a click filters the flame graph and table to the group', async () => {
+  const { context, page } = await openPage(env.browser, env.url, { width: 1280, height: 900 });
+  await load(page, data('go-leaky/labels.debug1.txt'));
+  const rows = await page.$$eval('#goroutines tbody tr', (rs) => rs.map((r) => [...r.children].map((td) => td.textContent)));
+  assert.deepEqual(rows.map((r) => r[0]), ['4', '2', '1']);
+  assert.match(rows[0][6], /handler=\/api\/users, tenant=a \(same stack as 1 other group/);
+  assert.match(await page.textContent('#header'), /Total: 7$/);
+  await page.click('#goroutines tbody tr:nth-child(2)');
+  await page.waitForFunction(() => document.querySelector('#goroutines tbody tr.picked'));
+  assert.match(await page.textContent('#header'), /group=\d+\n[^\n]*\b2\b[^\n]*28\.57% of 7 total/);
+  assert.match(await page.textContent('#chips'), /group=\d+ \(2 goroutines in main\.serve\.func1\)/);
+  const top = await tableRows(page);
+  assert.ok(top.every((r) => !r.includes('main.main')), 'main.main is not in the group');
+  assert.ok(top.some((r) => r.includes('main.serve.func1')));
+  // The link keeps it; clicking the group again shows every goroutine.
+  assert.match(await page.evaluate(() => location.hash), /group=/);
+  await page.click('#goroutines tbody tr.picked');
+  await page.waitForFunction(() => !document.querySelector('#goroutines tbody tr.picked'));
+  assert.match(await page.textContent('#header'), /Total: 7$/);
+  // Go 1.26's goroutine leak profile: every group flagged by the runtime's detector.
+  await load(page, data('patterns/goroutineleak.pb.gz'));
+  await page.waitForFunction(() => document.querySelectorAll('#goroutines .badge.leaked').length === 2);
+  const leak = await page.$$eval('#goroutines tbody tr', (rs) => rs.map((r) => r.children[2].textContent));
+  assert.deepEqual(leak, ['leaked chan send', 'leaked select']);
+  await page.$eval('#goroutinesBox', (b) => b.scrollIntoView());
+  await page.screenshot({ path: `${shots}/goroutineleak.png` });
+  assert.deepEqual(page.errors, []);
   await context.close();
 });
 

@@ -23,7 +23,7 @@ export class ExploreView {
     el.form.addEventListener('submit', (e) => {
       e.preventDefault();
       const next = {};
-      for (const f of FILTERS) next[f] = el.form.elements[f].value.trim();
+      for (const f of FILTERS) if (el.form.elements[f]) next[f] = el.form.elements[f].value.trim();
       this.run(next);
     });
     el.clear.addEventListener('click', () => this.run(emptyQuery()));
@@ -39,7 +39,7 @@ export class ExploreView {
     const el = this.el;
     el.granularity.value = query.granularity;
     el.noinlines.checked = query.noinlines;
-    for (const f of FILTERS) el.form.elements[f].value = query[f];
+    for (const f of FILTERS) if (el.form.elements[f]) el.form.elements[f].value = query[f];
     this.renderChips();
     this.node = -1;
     this.renderPeek(null);

@@ -1,7 +1,10 @@
 // The series view: snapshots in time order, the total over time, and the
 // ranked leak suspects with their trend; a click shows the suspect's
 // callers and callees in the last snapshot.
-import { drawLine, sparkline } from '../render/chart.js';
+import { LAYER_COLORS, drawStacked, sparkline } from '../render/chart.js';
+
+// Suspects stacked under the total in the chart.
+const LAYERS = 5;
 
 export class SeriesView {
   // `listTabs()`: the open profiles, [{ key, name, types: [{ type, unit }] }].
@@ -14,6 +17,8 @@ export class SeriesView {
       this.sampleIndex = Number(el.type.value);
       this.rerank();
     });
+    el.chart.addEventListener('mousemove', (e) => this.hover(e));
+    el.chart.addEventListener('mouseleave', () => { el.chartTip.hidden = true; });
   }
 
   // Opens the series on every open profile (those of another kind are skipped, and said so).
@@ -87,14 +92,35 @@ export class SeriesView {
       return tr;
     }));
     const xs = Array.from(r.times.some((t) => t === 0) ? files.map((_, i) => i) : r.times);
-    drawLine(this.el.chart.getContext('2d'), xs, Array.from(r.totals), {
+    const names = split(r.name); const vals = split(r.valuesText);
+    const n = files.length;
+    // The total, with the top suspects' own values stacked under it: which
+    // function makes the total climb.
+    const layers = names.slice(0, LAYERS).map((_, i) => Array.from(r.values.subarray(i * n, (i + 1) * n)));
+    this.chartData = {
+      files, totals, names: names.slice(0, LAYERS),
+      texts: vals.slice(0, LAYERS).map((v) => v.replace(/^\[|\]$/g, '').split(' ')),
+    };
+    this.chartXs = drawStacked(this.el.chart.getContext('2d'), xs, Array.from(r.totals), layers, {
       width: this.el.chart.width, height: this.el.chart.height,
       labels: { x: files.map((_, i) => `#${i + 1}`), maxY: totals.reduce((a, b) => (a.length > b.length ? a : b), '') },
     });
+    this.el.chartLegend.replaceChildren(...this.chartData.names.map((name, k) => {
+      const item = document.createElement('span');
+      const sw = document.createElement('i');
+      sw.style.background = LAYER_COLORS[k % LAYER_COLORS.length];
+      item.append(sw, name);
+      return item;
+    }), (() => {
+      const item = document.createElement('span');
+      const sw = document.createElement('i'); sw.className = 'rest';
+      item.append(sw, 'everything else (up to the red total)');
+      return item;
+    })());
+    this.el.chart.dataset.layers = String(layers.length);
     this.el.chart.dataset.points = String(files.length);
-    const names = split(r.name); const growth = split(r.growth); const slope = split(r.slope);
-    const cons = split(r.consistency); const kept = split(r.kept); const vals = split(r.valuesText);
-    const n = files.length;
+    const growth = split(r.growth); const slope = split(r.slope);
+    const cons = split(r.consistency); const kept = split(r.kept);
     this.el.suspects.replaceChildren(...names.map((name, i) => {
       const tr = row([String(i + 1), name, '', growth[i], slope[i], cons[i], kept[i], vals[i]], [0, 3, 4, 5, 6]);
       const c = document.createElement('canvas');
@@ -116,6 +142,24 @@ export class SeriesView {
         return tr;
       }));
     }
+  }
+
+  // The values at the snapshot nearest the pointer.
+  hover(e) {
+    const d = this.chartData; const xs = this.chartXs;
+    if (!d || !xs?.length) return;
+    const rect = this.el.chart.getBoundingClientRect();
+    const x = (e.clientX - rect.left) * (this.el.chart.width / rect.width);
+    let i = 0;
+    xs.forEach((px, j) => { if (Math.abs(px - x) < Math.abs(xs[i] - x)) i = j; });
+    const lines = [`#${i + 1} ${d.files[i]}: total ${d.totals[i]}`,
+      ...d.names.map((name, k) => `${name}: ${d.texts[k][i] ?? ''}`)];
+    const tip = this.el.chartTip;
+    tip.textContent = lines.join('\n');
+    tip.hidden = false;
+    const box = this.el.chart.parentElement.getBoundingClientRect();
+    tip.style.left = `${e.clientX - box.left + 12}px`;
+    tip.style.top = `${e.clientY - box.top + 12}px`;
   }
 
   // One card per finding: the pattern, the sentence, the evidence.
