@@ -216,6 +216,27 @@ fn goroutine_groups_of_a_dump() {
     assert_eq!(g[0].function, "main.worker");
 }
 
+#[test]
+fn a_group_refinement_keeps_one_goroutine_group() {
+    let dump = "goroutine profile: total 5\n3 @ 0x1 0x2\n#\t0x1\truntime.gopark+0x1\t/r/proc.go:1\n#\t0x2\tmain.a+0x1\t/m.go:1\n\n\
+                2 @ 0x1 0x3\n#\t0x1\truntime.gopark+0x1\t/r/proc.go:1\n#\t0x3\tmain.b+0x1\t/m.go:2\n";
+    let mut s = Session::new();
+    let id = s.load("g.txt", dump.as_bytes(), &mut |_, _| {}).unwrap().id;
+    let g = s.goroutines(id).unwrap();
+    assert_eq!((g[1].count.as_str(), g[1].function.as_str()), ("2", "main.b"));
+    let req = ViewRequest { group: format!("{} (2 goroutines in main.b)", g[1].sample), ..Default::default() };
+    let v = s.view(id, &req).unwrap();
+    assert_eq!(v.total, 5);
+    assert!(v.filters.iter().any(|f| f.starts_with("group=")), "{:?}", v.filters);
+    let top = s.top(id, TopSort::Flat, true).unwrap();
+    assert!(top.name.contains(&"main.b".to_string()) && !top.name.contains(&"main.a".to_string()), "{:?}", top.name);
+    // A group that is not there is refused, naming the field; the view stays.
+    let bad = ViewRequest { group: "9".into(), ..Default::default() };
+    let e = s.view(id, &bad).unwrap_err();
+    assert_eq!(e.field.as_deref(), Some("group"));
+    assert!(e.message.contains("not one of this profile's 2 groups"), "{}", e.message);
+}
+
 /// Times the page's path on a generated profile (not a test: run with
 /// `cargo test --release --lib session_timing -- --ignored --nocapture`
 /// after `scripts/bench.sh` made bench-data/medium.pb.gz).
