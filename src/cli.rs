@@ -74,7 +74,7 @@ OUTPUT
 LIMITS (each protects memory from hostile files)
     --max-decompressed=BYTES   largest inflated size (default 2147483648)
     --max-samples=N            most samples per profile (default 50000000)
-    --max-stack-depth=N        deepest stack, in locations (default 65536)
+    --max-stack-depth=N        deepest stack, in locations (default 16777216)
 
 DIAGNOSTICS
     --timings              print decode / model / aggregate / report times to stderr

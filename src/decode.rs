@@ -44,6 +44,10 @@ pub fn decode_with_progress(data: &[u8], opts: &DecodeOptions, progress: &mut dy
         return Err(Error::new(ErrorKind::Empty, "empty file: it has no bytes, so it holds no profile"));
     }
     if is_gzip(data) {
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(done) = pipelined::decode_gzip(data, opts, progress) {
+            return done;
+        }
         let raw = gunzip(data, opts.max_decompressed, progress)?;
         if raw.is_empty() {
             return Err(Error::new(ErrorKind::Empty, "empty profile: the gzip stream inflates to no bytes"));
@@ -107,6 +111,11 @@ fn decode_raw(data: &[u8], opts: &DecodeOptions) -> Result<Profile> {
     // The header's error first, as when they were read one after the other.
     let header = header?;
     let samples = samples?;
+    finish(header, samples)
+}
+
+/// The decoded profile, unless it holds nothing at all.
+fn finish(header: ProfileHeader, samples: SampleColumns) -> Result<Profile> {
     if header.sample_type.is_empty() && header.string_table.is_empty() && samples.is_empty() {
         return Err(Error::new(
             ErrorKind::NotAProfile,
@@ -351,6 +360,12 @@ fn too_large(limit: u64) -> Error {
 
 /// CRC-32 (IEEE), slicing by 8.
 pub fn crc32(data: &[u8]) -> u32 {
+    !crc32_update(!0, data)
+}
+
+/// Feeds `data` to a running CRC-32 whose register is `crc` (start with
+/// `!0`; the checksum is `!crc` at the end).
+fn crc32_update(mut crc: u32, data: &[u8]) -> u32 {
     static TABLES: std::sync::OnceLock<[[u32; 256]; 8]> = std::sync::OnceLock::new();
     let t = TABLES.get_or_init(|| {
         let mut t = [[0u32; 256]; 8];
@@ -369,7 +384,6 @@ pub fn crc32(data: &[u8]) -> u32 {
         }
         t
     });
-    let mut crc = !0u32;
     let mut chunks = data.chunks_exact(8);
     for c in &mut chunks {
         let lo = u32::from_le_bytes([c[0], c[1], c[2], c[3]]) ^ crc;
@@ -386,7 +400,161 @@ pub fn crc32(data: &[u8]) -> u32 {
     for &b in chunks.remainder() {
         crc = t[0][((crc ^ b as u32) & 0xff) as usize] ^ (crc >> 8);
     }
-    !crc
+    crc
+}
+
+// ---------------------------------------------------------------- pipelined (native)
+
+/// Natively, a gzipped profile of a megabyte or more is inflated on the
+/// calling thread while a second thread decodes the samples from what is
+/// already inflated and runs the CRC, so they cost little beyond the
+/// inflate itself. Whenever the pipeline does not apply (several gzip
+/// members, a size the trailer does not give, more output than it says) or
+/// anything fails, [`decode_gzip`](pipelined::decode_gzip) returns `None`
+/// and the caller takes the plain path, which gives every error its usual
+/// sentence.
+#[cfg(not(target_arch = "wasm32"))]
+mod pipelined {
+    use super::*;
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::{Condvar, Mutex};
+
+    /// Output inflated between two wake-ups of the sample thread.
+    const STEP: usize = 1 << 20;
+
+    /// True when `head` (the first 4 KiB) is none of the other formats read
+    /// here: the samples can be decoded as protobuf as they arrive.
+    fn plain_protobuf(head: &[u8]) -> bool {
+        !crate::goroutines::looks_like_dump(head)
+            && !crate::legacy::looks_like_cpu_profile(head)
+            && !crate::legacy::looks_like_text_profile(head)
+            && sniff_foreign(head).is_none()
+    }
+
+    /// What the sample thread leaves: whether the data is protobuf, the
+    /// columns, why they stopped (if they did), and the CRC register.
+    type Decoded = (bool, SampleColumns, Option<Fail>, u32);
+
+    pub(super) fn decode_gzip(
+        data: &[u8],
+        opts: &DecodeOptions,
+        progress: &mut dyn FnMut(u64, u64),
+    ) -> Option<Result<Profile>> {
+        if data.len() < 1 << 20 {
+            return None;
+        }
+        let body = gzip_header_len(data).ok()?;
+        let n = u32::from_le_bytes(data[data.len() - 4..].try_into().ok()?) as usize;
+        let plausible = n > data.len() && n as u64 <= data.len() as u64 * 1032 && n as u64 <= opts.max_decompressed;
+        if !plausible {
+            return None;
+        }
+        // One byte more than the trailer says, so output beyond it shows.
+        // Zeroed pages come from the system untouched: no cost until written.
+        let mut buf = vec![0u8; n + 1];
+        let base = buf.as_mut_ptr() as usize;
+        // Bytes below `avail` are written and never written again; the
+        // sample thread reads only those, this thread writes only above.
+        let avail = AtomicUsize::new(0);
+        let finished = AtomicBool::new(false);
+        let wake = (Mutex::new(()), Condvar::new());
+        let publish = |written: usize, last: bool| {
+            avail.store(written, Ordering::Release);
+            if last {
+                finished.store(true, Ordering::Release);
+            }
+            let _guard = wake.0.lock();
+            wake.1.notify_one();
+        };
+        let total = data.len() as u64;
+        std::thread::scope(|scope| {
+            let samples = scope.spawn(|| -> Decoded {
+                let mut dec = SampleDecoder::new(opts, (0, 0, 0, 0));
+                let (mut pos, mut crc_at, mut crc) = (0usize, 0usize, !0u32);
+                let mut protobuf: Option<bool> = None;
+                let mut failed: Option<Fail> = None;
+                loop {
+                    let last = finished.load(Ordering::Acquire);
+                    let a = avail.load(Ordering::Acquire);
+                    // SAFETY: `base` is `buf`'s allocation, alive until the
+                    // scope ends; its first `a` bytes are initialised and the
+                    // inflating thread never writes below `avail` again.
+                    let d = unsafe { std::slice::from_raw_parts(base as *const u8, a) };
+                    crc = crc32_update(crc, &d[crc_at..]);
+                    crc_at = a;
+                    if protobuf.is_none() && (a >= 4096 || last) {
+                        protobuf = Some(plain_protobuf(&d[..a.min(4096)]));
+                    }
+                    if protobuf == Some(true) && failed.is_none() {
+                        match dec.run(d, pos, last) {
+                            Ok(p) => pos = p,
+                            Err(f) => failed = Some(f),
+                        }
+                    }
+                    if last {
+                        return (protobuf == Some(true), dec.cols, failed, crc);
+                    }
+                    let guard = wake.0.lock().unwrap_or_else(|e| e.into_inner());
+                    if avail.load(Ordering::Acquire) == a && !finished.load(Ordering::Acquire) {
+                        drop(wake.1.wait(guard));
+                    }
+                }
+            });
+            // Inflate here, publishing every step.
+            let mut z = flate2::Decompress::new(false);
+            let input = &data[body..];
+            let mut written = 0usize;
+            let mut steps = 0u32;
+            let ended = loop {
+                let room = (n + 1 - written).min(STEP);
+                if room == 0 {
+                    break false;
+                }
+                // SAFETY: `[written, written + room)` lies inside `buf` and
+                // above `avail`, where the sample thread never reads.
+                let out = unsafe { std::slice::from_raw_parts_mut((base as *mut u8).add(written), room) };
+                let (i0, o0) = (z.total_in(), z.total_out());
+                let Ok(status) = z.decompress(&input[i0 as usize..], out, flate2::FlushDecompress::None) else {
+                    break false;
+                };
+                written += (z.total_out() - o0) as usize;
+                publish(written, false);
+                steps += 1;
+                if steps.is_multiple_of(16) {
+                    progress((body as u64) + z.total_in(), total);
+                }
+                if status == flate2::Status::StreamEnd {
+                    break true;
+                }
+                if z.total_in() == i0 && z.total_out() == o0 {
+                    break false;
+                }
+            };
+            publish(written, true);
+            // One member, exactly as long as its trailer says, nothing after.
+            let trailer = body + z.total_in() as usize;
+            let whole = ended && written == n && data.len() == trailer + 8;
+            // SAFETY: every write is done; both threads only read from here on.
+            let raw = unsafe { std::slice::from_raw_parts(base as *const u8, written) };
+            let header = whole.then(|| ProfileHeader::decode(raw));
+            let (protobuf, cols, failed, crc) = samples.join().ok()?;
+            if !whole || !crc != u32::from_le_bytes(data[trailer..trailer + 4].try_into().ok()?) {
+                return None;
+            }
+            progress(total, total);
+            if !protobuf {
+                return Some(decode_raw(raw, opts));
+            }
+            let header = match header? {
+                Ok(h) => h,
+                Err(e) => return Some(Err(protobuf_error(raw, &e.to_string()))),
+            };
+            if let Some(f) = failed {
+                return Some(Err(f.error(raw)));
+            }
+            Some(finish(header, cols))
+        })
+    }
 }
 
 // ---------------------------------------------------------------- samples
@@ -472,55 +640,108 @@ fn count_samples(data: &[u8]) -> Option<(usize, usize, usize, usize)> {
     Some((samples, ids, values, labels))
 }
 
-fn decode_samples(data: &[u8], opts: &DecodeOptions) -> Result<SampleColumns> {
-    let bad = |what: &str| protobuf_error(data, what);
+pub(crate) fn decode_samples(data: &[u8], opts: &DecodeOptions) -> Result<SampleColumns> {
     let (ns, ni, nv, nl) = count_samples(data).unwrap_or((0, 0, 0, 0));
     if ns as u64 > opts.max_samples {
-        return Err(Error::new(
-            ErrorKind::TooLarge,
-            format!("the profile has more than {} samples (raise the limit with --max-samples)", opts.max_samples),
-        ));
+        return Err(too_many_samples(opts.max_samples));
     }
-    let start = |n: usize| {
-        let mut v = Vec::with_capacity(n + 1);
-        v.push(0);
-        v
-    };
-    let mut cols = SampleColumns {
-        loc_start: start(ns),
-        val_start: start(ns),
-        label_start: start(ns),
-        location_ids: crate::proto::Ids::Narrow(Vec::with_capacity(ni)),
-        values: Vec::with_capacity(nv),
-        labels: Vec::with_capacity(nl),
-    };
-    let mut r = Reader { d: data, p: 0 };
-    while !r.done() {
-        let key = r.varint().ok_or_else(|| bad("bad field tag"))?;
-        let (field, wire) = (key >> 3, key & 7);
-        if field == 2 {
-            if wire != 2 {
-                return Err(wrong_wire_type("sample", wire));
-            }
-            let msg = r.bytes().ok_or_else(|| bad("sample runs past the end"))?;
-            decode_sample(msg, &mut cols)?.ok_or_else(|| bad("malformed sample"))?;
-            if cols.len() as u64 > opts.max_samples {
-                return Err(Error::new(
-                    ErrorKind::TooLarge,
-                    format!(
-                        "the profile has more than {} samples (raise the limit with --max-samples)",
-                        opts.max_samples
-                    ),
-                ));
-            }
-            if cols.location_ids.len() > u32::MAX as usize - 1 || cols.values.len() > u32::MAX as usize - 1 {
-                return Err(Error::new(ErrorKind::TooLarge, "the profile's samples hold more than 4 billion entries"));
-            }
-        } else {
-            r.skip(wire).ok_or_else(|| bad("bad field"))?;
+    let mut dec = SampleDecoder::new(opts, (ns, ni, nv, nl));
+    match dec.run(data, 0, true) {
+        Ok(_) => Ok(dec.cols),
+        Err(f) => Err(f.error(data)),
+    }
+}
+
+fn too_many_samples(max_samples: u64) -> Error {
+    Error::new(
+        ErrorKind::TooLarge,
+        format!("the profile has more than {max_samples} samples (raise the limit with --max-samples)"),
+    )
+}
+
+/// Why the sample decoder stopped: a sentence that needs the whole data
+/// (see [`protobuf_error`]), or a finished error.
+enum Fail {
+    Bad(&'static str),
+    Error(Error),
+}
+
+impl Fail {
+    fn error(self, data: &[u8]) -> Error {
+        match self {
+            Fail::Bad(what) => protobuf_error(data, what),
+            Fail::Error(e) => e,
         }
     }
-    Ok(cols)
+}
+
+/// Decodes the profile's samples (field 2) straight into columns, skipping
+/// every other top-level field; it can be fed a prefix of the data that
+/// grows (the pipelined inflate) or the whole data at once.
+struct SampleDecoder {
+    cols: SampleColumns,
+    max_samples: u64,
+}
+
+impl SampleDecoder {
+    /// A decoder whose columns hold `(samples, ids, values, labels)` without
+    /// growing.
+    fn new(opts: &DecodeOptions, (ns, ni, nv, nl): (usize, usize, usize, usize)) -> SampleDecoder {
+        let start = |n: usize| {
+            let mut v = Vec::with_capacity(n + 1);
+            v.push(0);
+            v
+        };
+        SampleDecoder {
+            cols: SampleColumns {
+                loc_start: start(ns),
+                val_start: start(ns),
+                label_start: start(ns),
+                location_ids: crate::proto::Ids::Narrow(Vec::with_capacity(ni)),
+                values: Vec::with_capacity(nv),
+                labels: Vec::with_capacity(nl),
+            },
+            max_samples: opts.max_samples,
+        }
+    }
+
+    /// Decodes the top-level fields of `data` from offset `from`. With
+    /// `complete`, `data` is all there is and a field that runs past its end
+    /// is an error; without, decoding stops before such a field and returns
+    /// its offset (call again with more data).
+    fn run(&mut self, data: &[u8], from: usize, complete: bool) -> std::result::Result<usize, Fail> {
+        let mut r = Reader { d: data, p: from };
+        while !r.done() {
+            let at = r.p;
+            let incomplete = |what| if complete { Err(Fail::Bad(what)) } else { Ok(at) };
+            let Some(key) = r.varint() else { return incomplete("bad field tag") };
+            let (field, wire) = (key >> 3, key & 7);
+            if field == 2 {
+                if wire != 2 {
+                    return Err(Fail::Error(wrong_wire_type("sample", wire)));
+                }
+                let Some(msg) = r.bytes() else { return incomplete("sample runs past the end") };
+                match decode_sample(msg, &mut self.cols) {
+                    Ok(Some(())) => {}
+                    Ok(None) => return Err(Fail::Bad("malformed sample")),
+                    Err(e) => return Err(Fail::Error(e)),
+                }
+                let cols = &self.cols;
+                if cols.len() as u64 > self.max_samples {
+                    return Err(Fail::Error(too_many_samples(self.max_samples)));
+                }
+                if cols.location_ids.len() > u32::MAX as usize - 1 || cols.values.len() > u32::MAX as usize - 1 {
+                    return Err(Fail::Error(Error::new(
+                        ErrorKind::TooLarge,
+                        "the profile's samples hold more than 4 billion entries",
+                    )));
+                }
+            } else if r.skip(wire).is_none() {
+                return incomplete("bad field");
+            }
+        }
+        Ok(r.p)
+    }
 }
 
 /// A known field sent with the wrong wire type: pprof refuses the file.

@@ -233,7 +233,7 @@ fn a_group_refinement_keeps_one_goroutine_group() {
     // A group that is not there is refused, naming the field; the view stays.
     let bad = ViewRequest { group: "9".into(), ..Default::default() };
     let e = s.view(id, &bad).unwrap_err();
-    assert_eq!(e.field.as_deref(), Some("group"));
+    assert_eq!(e.field, Some("group"));
     assert!(e.message.contains("not one of this profile's 2 groups"), "{}", e.message);
 }
 
@@ -313,13 +313,19 @@ fn inlined_call_sites_are_marked_on_their_line() {
 #[test]
 #[ignore]
 fn decode_timing() {
-    let Ok(bytes) = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/bench-data/medium.pb.gz")) else { return };
+    let size = std::env::var("BENCH_SIZE").unwrap_or_else(|_| "medium".into());
+    let Ok(bytes) = std::fs::read(format!("{}/bench-data/{size}.pb.gz", env!("CARGO_MANIFEST_DIR"))) else { return };
     let t = std::time::Instant::now();
     let raw = crate::decode::gunzip_bytes(&bytes, 1 << 31).unwrap();
     let t1 = t.elapsed();
     let _ = crate::decode::decode(&raw, &Default::default()).unwrap();
     let t2 = t.elapsed();
     eprintln!("inflate {t1:?} parse {:?} ({} MB)", t2 - t1, raw.len() / 1_000_000);
+    let t = std::time::Instant::now();
+    let _ = <crate::proto::ProfileHeader as prost::Message>::decode(&raw[..]).unwrap();
+    let h = t.elapsed();
+    let _ = crate::decode::decode_samples(&raw, &Default::default()).unwrap();
+    eprintln!("header alone {h:?} samples alone {:?}", t.elapsed() - h);
 }
 
 /// Splits the aggregate stage's time (not a test; `--ignored --nocapture`).
