@@ -422,15 +422,6 @@ mod pipelined {
     /// Output inflated between two wake-ups of the sample thread.
     const STEP: usize = 1 << 20;
 
-    /// True when `head` (the first 4 KiB) is none of the other formats read
-    /// here: the samples can be decoded as protobuf as they arrive.
-    fn plain_protobuf(head: &[u8]) -> bool {
-        !crate::goroutines::looks_like_dump(head)
-            && !crate::legacy::looks_like_cpu_profile(head)
-            && !crate::legacy::looks_like_text_profile(head)
-            && sniff_foreign(head).is_none()
-    }
-
     /// What the sample thread leaves: whether the data is protobuf, the
     /// columns, why they stopped (if they did), and the CRC register.
     type Decoded = (bool, SampleColumns, Option<Fail>, u32);
@@ -486,7 +477,7 @@ mod pipelined {
                         protobuf = Some(plain_protobuf(&d[..a.min(4096)]));
                     }
                     if protobuf == Some(true) && failed.is_none() {
-                        match dec.run(d, pos, last) {
+                        match dec.run(d, pos, last, &mut |_| true) {
                             Ok(p) => pos = p,
                             Err(f) => failed = Some(f),
                         }
@@ -555,6 +546,87 @@ mod pipelined {
             Some(finish(header, cols))
         })
     }
+}
+
+// ---------------------------------------------------------------- streamed
+
+/// Decodes a profile fed in pieces as they arrive (the page streams a file
+/// through the browser's own inflater): samples go straight into columns,
+/// every other field is merged into the header (protobuf's rule: a message
+/// is the merge of its fields), and only an unfinished field is kept, so
+/// neither the compressed nor the inflated file is ever held whole. Text
+/// and legacy formats (told from the first 4 KiB) are kept and decoded at
+/// the end. An error means this path cannot go on: the caller decodes the
+/// whole file instead, which names what is wrong as [`decode`] does.
+pub struct StreamDecoder {
+    opts: DecodeOptions,
+    /// Bytes not decoded yet: an unfinished field, or everything when the
+    /// data is not (or not yet known to be) protobuf.
+    pending: Vec<u8>,
+    protobuf: Option<bool>,
+    header: ProfileHeader,
+    samples: SampleDecoder,
+    total: u64,
+}
+
+impl StreamDecoder {
+    /// A decoder of uncompressed profile bytes.
+    pub fn new(opts: DecodeOptions) -> StreamDecoder {
+        StreamDecoder {
+            samples: SampleDecoder::new(&opts, (0, 0, 0, 0)),
+            opts,
+            pending: Vec::new(),
+            protobuf: None,
+            header: ProfileHeader::default(),
+            total: 0,
+        }
+    }
+
+    /// Feeds the next bytes.
+    pub fn feed(&mut self, chunk: &[u8]) -> Result<()> {
+        self.total += chunk.len() as u64;
+        if self.total > self.opts.max_decompressed {
+            return Err(too_large(self.opts.max_decompressed));
+        }
+        self.pending.extend_from_slice(chunk);
+        if self.protobuf.is_none() && self.pending.len() >= 4096 {
+            self.protobuf = Some(plain_protobuf(&self.pending[..4096]));
+        }
+        if self.protobuf == Some(true) {
+            self.decode_fields(false)?;
+        }
+        Ok(())
+    }
+
+    fn decode_fields(&mut self, complete: bool) -> Result<()> {
+        let header = &mut self.header;
+        let mut merge = |field: &[u8]| header.merge(field).is_ok();
+        let done = self.samples.run(&self.pending, 0, complete, &mut merge).map_err(|f| f.error(&self.pending))?;
+        self.pending.drain(..done);
+        Ok(())
+    }
+
+    /// The profile, once every byte was fed.
+    pub fn finish(mut self) -> Result<Profile> {
+        if self.total == 0 {
+            return Err(Error::new(ErrorKind::Empty, "empty profile: it has no bytes"));
+        }
+        let protobuf = *self.protobuf.get_or_insert_with(|| plain_protobuf(&self.pending));
+        if !protobuf {
+            return decode_raw(&self.pending, &self.opts);
+        }
+        self.decode_fields(true)?;
+        finish(self.header, self.samples.cols)
+    }
+}
+
+/// True when `head` (the first 4 KiB) is none of the other formats read
+/// here: the samples can be decoded as protobuf as they arrive.
+fn plain_protobuf(head: &[u8]) -> bool {
+    !crate::goroutines::looks_like_dump(head)
+        && !crate::legacy::looks_like_cpu_profile(head)
+        && !crate::legacy::looks_like_text_profile(head)
+        && sniff_foreign(head).is_none()
 }
 
 // ---------------------------------------------------------------- samples
@@ -646,7 +718,7 @@ pub(crate) fn decode_samples(data: &[u8], opts: &DecodeOptions) -> Result<Sample
         return Err(too_many_samples(opts.max_samples));
     }
     let mut dec = SampleDecoder::new(opts, (ns, ni, nv, nl));
-    match dec.run(data, 0, true) {
+    match dec.run(data, 0, true, &mut |_| true) {
         Ok(_) => Ok(dec.cols),
         Err(f) => Err(f.error(data)),
     }
@@ -708,8 +780,15 @@ impl SampleDecoder {
     /// Decodes the top-level fields of `data` from offset `from`. With
     /// `complete`, `data` is all there is and a field that runs past its end
     /// is an error; without, decoding stops before such a field and returns
-    /// its offset (call again with more data).
-    fn run(&mut self, data: &[u8], from: usize, complete: bool) -> std::result::Result<usize, Fail> {
+    /// its offset (call again with more data). Every other complete field
+    /// goes whole (tag and all) to `other`, which says false to stop.
+    fn run(
+        &mut self,
+        data: &[u8],
+        from: usize,
+        complete: bool,
+        other: &mut dyn FnMut(&[u8]) -> bool,
+    ) -> std::result::Result<usize, Fail> {
         let mut r = Reader { d: data, p: from };
         while !r.done() {
             let at = r.p;
@@ -738,6 +817,8 @@ impl SampleDecoder {
                 }
             } else if r.skip(wire).is_none() {
                 return incomplete("bad field");
+            } else if !other(&data[at..r.p]) {
+                return Err(Fail::Bad("bad header field"));
             }
         }
         Ok(r.p)

@@ -7,7 +7,7 @@
 
 use crate::report::flame::{BoxKey, Layout};
 use crate::session::{self, Side, TopSort, ViewRequest};
-use crate::Error;
+use crate::{DecodeOptions, Error, ErrorKind};
 use js_sys::{Array, Float32Array, Float64Array, Object, Reflect, Uint32Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -170,6 +170,36 @@ impl Default for Session {
     }
 }
 
+/// A profile's bytes fed as they arrive (the file streamed through the
+/// browser's inflater), decoded on the way; `Session.loadStreamed` opens it.
+#[wasm_bindgen]
+pub struct Loader {
+    inner: Option<crate::decode::StreamDecoder>,
+}
+
+#[wasm_bindgen]
+impl Loader {
+    /// A loader of uncompressed profile bytes.
+    #[wasm_bindgen(constructor)]
+    pub fn new() -> Loader {
+        Loader { inner: Some(crate::decode::StreamDecoder::new(DecodeOptions::default())) }
+    }
+
+    /// Feeds the next bytes; an error means the whole file must be decoded instead.
+    pub fn feed(&mut self, chunk: &[u8]) -> R<()> {
+        match &mut self.inner {
+            Some(d) => d.feed(chunk).map_err(err),
+            None => Err(err(Error::new(ErrorKind::BadQuery, "the loader was used"))),
+        }
+    }
+}
+
+impl Default for Loader {
+    fn default() -> Self {
+        Loader::new()
+    }
+}
+
 #[wasm_bindgen]
 impl Session {
     /// An empty session.
@@ -187,6 +217,14 @@ impl Session {
             }
         };
         self.inner.load(name, bytes, &mut cb).map(info_out).map_err(err)
+    }
+
+    /// Opens what `loader` was fed (it is used up).
+    #[wasm_bindgen(js_name = loadStreamed)]
+    pub fn load_streamed(&mut self, name: &str, loader: &mut Loader) -> R<JsValue> {
+        let d = loader.inner.take().ok_or_else(|| err(Error::new(ErrorKind::BadQuery, "the loader was used")))?;
+        let raw = d.finish().map_err(err)?;
+        self.inner.load_decoded(name, raw).map(info_out).map_err(err)
     }
 
     /// Compares the profiles `new` with the profiles `base` as a new profile.

@@ -95,3 +95,50 @@ fn big_files_that_are_not_profiles_or_are_bad_protobuf_are_named() {
     assert_eq!(e.message, decode(&junk, &DecodeOptions::default()).unwrap_err().message);
     assert!(e.message.contains("field sample holds a varint"), "{}", e.message);
 }
+
+/// Every profile of tests/data, fed in pieces of every shape to the page's
+/// streamed decoder (the browser inflates; the core decodes as bytes
+/// arrive): the same profile as decoding the whole. A file it refuses is one
+/// the whole decode refuses too (the page then names the error from that).
+#[test]
+fn the_streamed_decoder_gives_what_the_whole_decode_gives() {
+    use pprof_lens::decode::StreamDecoder;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
+    let mut files = Vec::new();
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if !p.to_string_lossy().contains("expected") {
+                files.push(p);
+            }
+        }
+    }
+    let mut checked = 0;
+    for f in files {
+        let bytes = std::fs::read(&f).unwrap();
+        let raw = if bytes.starts_with(&[0x1f, 0x8b]) {
+            match gunzip_bytes(&bytes, 1 << 30) {
+                Ok(r) => r,
+                Err(_) => continue,
+            }
+        } else {
+            bytes
+        };
+        let whole = decode(&raw, &DecodeOptions::default());
+        for piece in [1usize, 7, 4096, 65536, usize::MAX] {
+            let mut s = StreamDecoder::new(DecodeOptions::default());
+            let fed = raw.chunks(piece.min(raw.len().max(1))).try_for_each(|c| s.feed(c));
+            let streamed = fed.and_then(|_| s.finish());
+            match (&whole, &streamed) {
+                (Ok(a), Ok(b)) => assert_eq!(a, b, "{} in pieces of {piece}", f.display()),
+                (Ok(_), Err(e)) => panic!("{} in pieces of {piece}: refused streamed: {}", f.display(), e.message),
+                (Err(_), _) => {}
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked > 50, "{checked} files");
+}

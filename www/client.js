@@ -88,17 +88,15 @@ export class Client {
   exportProfile(key) { return this.call('exportProfile', { key }); }
   stats() { return this.call('stats', {}); }
 
-  // Loads a File (or Blob); its bytes go to the core without a copy kept
-  // here. `onPhase(phase, done, total)` follows it: 'reading' the file,
-  // 'inflating' (with bytes consumed of total), 'decoding'.
+  // Loads a File (or Blob): the core reads it as a stream (host.js), so no
+  // copy of its bytes is held here. `onPhase(phase, done, total)` follows
+  // it: 'inflating' (or reading, with bytes consumed of total), 'decoding'.
   async load(key, name, file, onPhase) {
-    onPhase?.('reading', 0, file.size);
-    const bytes = await file.arrayBuffer();
-    const gz = new Uint8Array(bytes, 0, Math.min(2, bytes.byteLength));
+    const gz = new Uint8Array(await file.slice(0, 2).arrayBuffer());
     const gzip = gz[0] === 0x1f && gz[1] === 0x8b;
-    onPhase?.(gzip ? 'inflating' : 'decoding', 0, bytes.byteLength);
-    const onProgress = (done, total) => onPhase?.(gzip && done < total ? 'inflating' : 'decoding', done, total);
-    const info = await this.call('load', { key, name, bytes }, { onProgress, transfer: [bytes] });
+    onPhase?.(gzip ? 'inflating' : 'reading', 0, file.size);
+    const onProgress = (done, total) => onPhase?.(done < total ? (gzip ? 'inflating' : 'reading') : 'decoding', done, total);
+    const info = await this.call('load', { key, name, file }, { onProgress });
     this.files.set(key, { name, file });
     return info;
   }
@@ -144,10 +142,7 @@ export class Client {
     this.worker = null;
     this.host = null;
     await this.start();
-    for (const [key, f] of this.files) {
-      const bytes = await f.file.arrayBuffer();
-      await this.call('load', { key, name: f.name, bytes }, { transfer: [bytes] });
-    }
+    for (const [key, f] of this.files) await this.call('load', { key, name: f.name, file: f.file });
     for (const [key, c] of this.compares) {
       await this.call('compare', { key, ...c }).catch(() => this.compares.delete(key));
     }

@@ -16,7 +16,7 @@
 //                 extent, flip, scale, offset, opts }
 //   timings()     { lastLoadMs, lastFlameMs, flamePaintedAt } and the view's
 //                 layoutMs, paintMs, overlayMs, zoomDrawMs
-//   stats()       the core's memory ({ wasmMemory } in bytes)
+//   stats()       the core's memory ({ wasmMemory } in bytes) and how long the last call of each operation took ({ opMs })
 //   zoomInfo(side)  the tooltip facts of the box a flame graph is zoomed to
 //   zoomTo(side, box) / zoomOut(side)   drive a flame graph (benchmark)
 //   graph()       the Graph view: { state ('layout', 'drawn', 'failed', 'ask'

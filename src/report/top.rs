@@ -83,6 +83,15 @@ pub fn top_from(pr: &Prepared, g: graph::Graph) -> Top {
     for (t, s) in targets.iter_mut().zip(&shown) {
         *t &= *s;
     }
+    // An edge into a node carries at most what passes through the node (its
+    // cum) when no sample value is negative: a node whose cum is below the
+    // edge cutoff has no in-edge that counts, and its label is plain.
+    let nonnegative = (0..p.samples.len()).all(|s| p.value(s, vi) >= 0);
+    if edge_cutoff > 0 && nonnegative {
+        for (t, c) in targets.iter_mut().zip(&g.cum) {
+            *t &= *c >= edge_cutoff;
+        }
+    }
     let fg = graph::edges_into(p, &pr.stacks, nodes.len(), vi, kept.as_deref(), Some(&targets));
     let mut has_inline = vec![false; nodes.len()];
     let mut has_call = vec![false; nodes.len()];

@@ -143,6 +143,12 @@ impl Session {
         Ok(self.add(name, profile, None))
     }
 
+    /// Opens a profile decoded elsewhere (the page's streamed decoder).
+    pub fn load_decoded(&mut self, name: &str, raw: crate::proto::Profile) -> Result<ProfileInfo> {
+        let profile = Profile::from_proto(raw, &ModelOptions::default())?;
+        Ok(self.add(name, profile, None))
+    }
+
     /// Opens an already decoded profile.
     pub fn open(&mut self, name: &str, profile: Profile) -> ProfileInfo {
         self.add(name, profile, None)

@@ -243,7 +243,8 @@ fn a_group_refinement_keeps_one_goroutine_group() {
 #[test]
 #[ignore]
 fn session_timing() {
-    let Ok(bytes) = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/bench-data/medium.pb.gz")) else { return };
+    let size = std::env::var("BENCH_SIZE").unwrap_or_else(|_| "medium".into());
+    let Ok(bytes) = std::fs::read(format!("{}/bench-data/{size}.pb.gz", env!("CARGO_MANIFEST_DIR"))) else { return };
     let t = std::time::Instant::now();
     let mut s = Session::new();
     let id = s.load("medium", &bytes, &mut |_, _| {}).unwrap().id;

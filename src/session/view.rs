@@ -85,6 +85,9 @@ pub(super) struct Current {
     pub(super) flame: flame::Flame,
     /// The top table, computed on first request (after the flame graph is drawn).
     top: OnceCell<report::Top>,
+    /// The view's node values (flat, cum), from the pass that chose the
+    /// unit; the table takes them (once) instead of another pass.
+    values: std::cell::Cell<Option<Graph>>,
     pub(super) unit: String,
     /// A comparison's view.
     pub(super) compare: bool,
@@ -336,6 +339,7 @@ impl Session {
             names,
             flame: fl,
             top: OnceCell::new(),
+            values: std::cell::Cell::new((!is_compare).then_some(g)),
             unit,
             compare: is_compare,
             is_base,
@@ -359,7 +363,10 @@ impl Session {
                 let (b, n) = c.split();
                 report::top_from(pr, graph::net_of(b, n))
             } else {
-                report::top(pr)
+                match c.values.take() {
+                    Some(g) => report::top_from(pr, g),
+                    None => report::top(pr),
+                }
             }
         });
         let mut rows: Vec<&report::TopRow> = t.rows.iter().collect();
