@@ -50,7 +50,7 @@ for (const size of sizes.filter((s) => !s.startsWith('compare-') && !s.startsWit
   const file = `${root}/bench-data/${size}.pb.gz`;
   if (!existsSync(file)) execFileSync(`${root}/target/release/pprof-lens-gen`, [size, file], { stdio: 'inherit' });
   const bytes = readFileSync(file).length;
-  const r = { wasm: [], load: [], table: [], zoom: [], zoomOut: [], hover: [], paint: [], rss: [], layout: [], draw: [], gz: [] };
+  const r = { wasm: [], load: [], table: [], all: [], sort: [], filter: [], zoom: [], zoomOut: [], hover: [], paint: [], rss: [], layout: [], draw: [], gz: [] };
   for (let i = 0; i < runs; i++) {
     r.gz.push(gunzipMs(file));
     const browser = await launch();
@@ -63,7 +63,7 @@ for (const size of sizes.filter((s) => !s.startsWith('compare-') && !s.startsWit
       const P = window.pprofLens; // the page's test surface (www/testing.js)
       const stats = await P.stats();
       const tm = P.timings();
-      const out = { wasm: stats.wasmMemory / 1048576, load: tm.lastFlameMs, table: tm.lastLoadMs, paint: tm.paintMs, zoom: [], zoomOut: [], hover: [], layout: [], draw: [], ops: stats.opMs };
+      const out = { wasm: stats.wasmMemory / 1048576, load: tm.lastFlameMs, table: tm.lastTableMs, all: tm.lastLoadMs, paint: tm.paintMs, zoom: [], zoomOut: [], hover: [], layout: [], draw: [], ops: stats.opMs };
       // Zoom into the five widest boxes below the root row and back.
       const L = P.flame('view').layout;
       const idx = [...L.width.keys()].filter((i) => L.depth[i] === 2).sort((a, b) => L.width[b] - L.width[a]).slice(0, 5);
@@ -73,6 +73,19 @@ for (const size of sizes.filter((s) => !s.startsWith('compare-') && !s.startsWit
         const t2 = performance.now(); await P.zoomOut('view'); out.zoomOut.push(performance.now() - t2);
         out.layout.push(P.timings().layoutMs); out.draw.push(P.timings().paintMs);
       }
+      // The table: sort by cum (the core's call and the rows drawn), then a
+      // filter typed into it (synchronous: the rows filtered and drawn).
+      const names0 = P.table().name;
+      let t0 = performance.now();
+      document.querySelector('#top th[data-sort="cum"]').click();
+      while (P.table().name === names0) await new Promise((ok) => setTimeout(ok, 0));
+      out.sort = performance.now() - t0;
+      out.rows = P.table().name.length;
+      const filter = document.getElementById('filter');
+      t0 = performance.now();
+      filter.value = 'pkg1'; filter.dispatchEvent(new Event('input'));
+      out.filter = performance.now() - t0;
+      filter.value = ''; filter.dispatchEvent(new Event('input'));
       // Hover: hit test + overlay redraw over 100 positions.
       const c = document.getElementById('flameOverlay'); const r = c.getBoundingClientRect();
       for (let k = 0; k < 100; k++) {
@@ -83,7 +96,7 @@ for (const size of sizes.filter((s) => !s.startsWith('compare-') && !s.startsWit
       }
       return out;
     });
-    r.load.push(m.load); r.table.push(m.table); r.paint.push(m.paint); r.layout.push(median(m.layout)); r.draw.push(median(m.draw)); r.zoomOut.push(median(m.zoomOut)); r.wasm.push(m.wasm); r.zoom.push(median(m.zoom)); r.hover.push(median(m.hover));
+    r.load.push(m.load); r.table.push(m.table); r.all.push(m.all); r.sort.push(m.sort); r.filter.push(m.filter); r.rows = m.rows; r.paint.push(m.paint); r.layout.push(median(m.layout)); r.draw.push(median(m.draw)); r.zoomOut.push(median(m.zoomOut)); r.wasm.push(m.wasm); r.zoom.push(median(m.zoom)); r.hover.push(median(m.hover));
     r.rss.push(treePss(process.pid));
     r.ops = r.ops || {};
     for (const [k, v] of Object.entries(m.ops || {})) (r.ops[k] = r.ops[k] || []).push(v);
@@ -92,7 +105,7 @@ for (const size of sizes.filter((s) => !s.startsWith('compare-') && !s.startsWit
   const gz = median(r.gz);
   const x = (ms) => `${(ms / gz).toFixed(2)}x`;
   console.log(`${size}.pb.gz (${(bytes / 1e6).toFixed(1)} MB): gzip -dc ${(gz / 1000).toFixed(2)}s; drop→painted median ${(median(r.load) / 1000).toFixed(2)}s = ${x(median(r.load))} `
-    + `[${r.load.map((v) => (v / 1000).toFixed(2)).join(', ')}]; table ready ${(median(r.table) / 1000).toFixed(2)}s = ${x(median(r.table))}; full flame repaint ${median(r.paint).toFixed(1)}ms; `
+    + `[${r.load.map((v) => (v / 1000).toFixed(2)).join(', ')}]; table rows shown ${(median(r.table) / 1000).toFixed(2)}s = ${x(median(r.table))}; with inline labels ${(median(r.all) / 1000).toFixed(2)}s = ${x(median(r.all))}; table sort ${median(r.sort).toFixed(0)}ms, filter ${median(r.filter).toFixed(0)}ms (${r.rows} rows); full flame repaint ${median(r.paint).toFixed(1)}ms; `
     + `zoom in: redrawn ${median(r.zoom).toFixed(1)}ms, exact layout request ${median(r.layout).toFixed(1)}ms + draw ${median(r.draw).toFixed(1)}ms; zoom out (request + draw) ${median(r.zoomOut).toFixed(1)}ms; hover ${median(r.hover).toFixed(2)}ms; browser PSS ${median(r.rss).toFixed(0)} MB (wasm memory ${median(r.wasm).toFixed(0)} MB); `
     + `core calls (last of each, median): ${['load', 'view', 'flame', 'names', 'top'].filter((k) => r.ops[k]).map((k) => `${k} ${median(r.ops[k]).toFixed(0)}ms = ${x(median(r.ops[k]))}`).join(', ')}`);
 }

@@ -278,6 +278,7 @@ impl Session {
             ("sumPct", rows(&t.sum_pct)),
             ("cumText", rows(&t.cum_text)),
             ("cumPct", rows(&t.cum_pct)),
+            ("labelsPending", t.labels_pending.into()),
         ];
         if !t.mark.is_empty() {
             pairs.push(("baseFlat", rows(&t.base_flat)));
@@ -287,6 +288,21 @@ impl Session {
             pairs.push(("mark", rows(&t.mark)));
         }
         Ok(object(pairs))
+    }
+
+    /// The table in another order: `{ rows: Uint32Array (positions into
+    /// the rows of `top(id, "flat", true)`), sumPct }`.
+    #[wasm_bindgen(js_name = topOrder)]
+    pub fn top_order(&self, id: u32, sort: &str, desc: bool) -> R<JsValue> {
+        let o = self.inner.top_order(id, TopSort::parse(sort).map_err(err)?, desc).map_err(err)?;
+        Ok(object(vec![("rows", Uint32Array::from(&o.rows[..]).into()), ("sumPct", rows(&o.sum_pct))]))
+    }
+
+    /// The table's inline labels by node id, newline-joined (computed on
+    /// the first call: `top` leaves them out until then).
+    #[wasm_bindgen(js_name = inlineLabels)]
+    pub fn inline_labels(&self, id: u32) -> R<String> {
+        self.inner.inline_labels(id).map(|l| l.join("\n")).map_err(err)
     }
 
     /// Names of the current view's graph nodes, newline-joined.

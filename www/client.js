@@ -66,6 +66,10 @@ export class Client {
   // box key { lo, hi, depth }; `side` one of SIDE.
   view(key, request) { return this.call('view', { key, request }); }
   top(key, sort, desc) { return this.call('top', { key, sort, desc }); }
+  // The table in another order: { rows (positions into top(key, 'flat', true)), sumPct }.
+  topOrder(key, sort, desc) { return this.call('topOrder', { key, sort, desc }); }
+  // The table's inline labels by node id (the first call computes them).
+  async inlineLabels(key) { return (await this.call('inlineLabels', { key })).split('\n'); }
   async names(key) { return (await this.call('names', { key })).split('\n'); }
   flame(key, side, zoom, minWidth) { return this.call('flame', { key, side, zoom, minWidth }); }
   boxInfo(key, side, box) { return this.call('boxInfo', { key, side, box }); }

@@ -14,7 +14,7 @@
 //   flame(side)   a flame graph ('view', 'base', 'new', 'callers',
 //                 'callees'): { layout, names, zoom, selected, cursor, peer,
 //                 extent, flip, scale, offset, opts }
-//   timings()     { lastLoadMs, lastFlameMs, flamePaintedAt } and the view's
+//   timings()     { lastLoadMs (drop → all shown), lastFlameMs, lastTableMs (drop → the table's rows), flamePaintedAt } and the view's
 //                 layoutMs, paintMs, overlayMs, zoomDrawMs
 //   stats()       the core's memory ({ wasmMemory } in bytes) and how long the last call of each operation took ({ opMs })
 //   zoomInfo(side)  the tooltip facts of the box a flame graph is zoomed to

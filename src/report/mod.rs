@@ -20,7 +20,8 @@ pub mod traces;
 pub use goroutines::{goroutine_groups, GoroutineGroup};
 pub use peek::peek_text;
 pub use top::{
-    format_value, output_unit_of, profile_labels, top, top_from, top_text, unpruned_output_unit, Top, TopRow,
+    format_value, inline_labels, output_unit_of, profile_labels, rows_from, top, top_from, top_text,
+    unpruned_output_unit, LabelCut, Top, TopRow,
 };
 pub use traces::traces_text;
 

@@ -47,9 +47,30 @@ pub fn top(pr: &Prepared) -> Top {
 
 /// [`top`] from the view's node values, already computed.
 pub fn top_from(pr: &Prepared, g: graph::Graph) -> Top {
+    let (mut t, cut) = rows_from(pr, g);
+    let labels = inline_labels(pr, &t, &cut);
+    for r in &mut t.rows {
+        r.inline_label = labels[r.node as usize];
+    }
+    t
+}
+
+/// What [`inline_labels`] needs of the pruning [`rows_from`] did.
+pub struct LabelCut {
+    /// The nodes kept by the node fraction (every node when `None`).
+    kept: Option<Vec<bool>>,
+    /// |weight| below which an edge is not shown.
+    edge_cutoff: i64,
+    /// Per node: its cum.
+    cum: Vec<i64>,
+}
+
+/// The rows of [`top_from`] without their inline labels (all ""), and
+/// what [`inline_labels`] needs to add them: the rows come from one value
+/// pass, the labels from a pass over the edges, which costs far more (the
+/// page shows the rows first).
+pub fn rows_from(pr: &Prepared, g: graph::Graph) -> (Top, LabelCut) {
     let q = &pr.query;
-    let p = &pr.profile;
-    let vi = pr.value_index;
     let nodes = &pr.nodes;
     // pprof builds the graph, drops nodes below the cutoff and rebuilds, then
     // keeps the top `nodecount` and rebuilds again. A rebuild treats dropped
@@ -75,7 +96,26 @@ pub fn top_from(pr: &Prepared, g: graph::Graph) -> Top {
         present.truncate(nodecount);
         kept = Some(mask_of(&present, nodes.len()));
     }
-    // Final graph with edges, for the inline labels.
+    let rows: Vec<TopRow> = present
+        .iter()
+        .map(|&n| {
+            let i = n as usize;
+            TopRow { node: n, name: names[i].clone(), inline_label: "", flat: g.flat[i], cum: g.cum[i] }
+        })
+        .collect();
+    let output_unit = select_output_unit(&rows, pr.total, &q.unit, &pr.sample_type().unit);
+    let top = Top { rows, output_unit, total: pr.total, dropped_nodes, orig_count };
+    (top, LabelCut { kept, edge_cutoff, cum: g.cum })
+}
+
+/// pprof's inline label of each node (by node id) shown in `top`:
+/// "(inline)" when every shown edge into it is inlined, "(partial-inline)"
+/// when some are, else "".
+pub fn inline_labels(pr: &Prepared, top: &Top, cut: &LabelCut) -> Vec<&'static str> {
+    let p = &pr.profile;
+    let vi = pr.value_index;
+    let nodes = &pr.nodes;
+    let present: Vec<u32> = top.rows.iter().map(|r| r.node).collect();
     // Only nodes held at an inlined position somewhere can get an inline
     // label; every in-edge of the others is a plain call.
     let mut targets = nodes.inlined_somewhere();
@@ -86,13 +126,18 @@ pub fn top_from(pr: &Prepared, g: graph::Graph) -> Top {
     // An edge into a node carries at most what passes through the node (its
     // cum) when no sample value is negative: a node whose cum is below the
     // edge cutoff has no in-edge that counts, and its label is plain.
+    let edge_cutoff = cut.edge_cutoff;
     let nonnegative = (0..p.samples.len()).all(|s| p.value(s, vi) >= 0);
     if edge_cutoff > 0 && nonnegative {
-        for (t, c) in targets.iter_mut().zip(&g.cum) {
+        for (t, c) in targets.iter_mut().zip(&cut.cum) {
             *t &= *c >= edge_cutoff;
         }
     }
-    let fg = graph::edges_into(p, &pr.stacks, nodes.len(), vi, kept.as_deref(), Some(&targets));
+    let mut labels = vec![""; nodes.len()];
+    if !targets.iter().any(|&t| t) {
+        return labels;
+    }
+    let fg = graph::edges_into(p, &pr.stacks, nodes.len(), vi, cut.kept.as_deref(), Some(&targets));
     let mut has_inline = vec![false; nodes.len()];
     let mut has_call = vec![false; nodes.len()];
     for e in &fg.edges {
@@ -105,25 +150,14 @@ pub fn top_from(pr: &Prepared, g: graph::Graph) -> Top {
             has_call[e.dst as usize] = true;
         }
     }
-    let rows: Vec<TopRow> = present
-        .iter()
-        .map(|&n| {
-            let i = n as usize;
-            TopRow {
-                node: n,
-                name: names[i].clone(),
-                inline_label: match (has_inline[i], has_call[i]) {
-                    (true, true) => "(partial-inline)",
-                    (true, false) => "(inline)",
-                    _ => "",
-                },
-                flat: g.flat[i],
-                cum: g.cum[i],
-            }
-        })
-        .collect();
-    let output_unit = select_output_unit(&rows, pr.total, &q.unit, &pr.sample_type().unit);
-    Top { rows, output_unit, total: pr.total, dropped_nodes, orig_count }
+    for (i, l) in labels.iter_mut().enumerate() {
+        *l = match (has_inline[i], has_call[i]) {
+            (true, true) => "(partial-inline)",
+            (true, false) => "(inline)",
+            _ => "",
+        };
+    }
+    labels
 }
 
 /// pprof's first pruning step: the graph's nodes that the node fraction

@@ -23,7 +23,7 @@ pub use flame::BoxFacts;
 pub use graph::{GraphEdge, GraphFacts, GraphNode};
 pub use series::{GoroutineRow, SeriesFacts};
 pub use source::{LineFacts, SeriesLine, SeriesRoutine, SourceRoutine};
-pub use view::{SearchResult, TopSort, TopTable, ViewInfo, ViewRequest};
+pub use view::{SearchResult, TopOrder, TopSort, TopTable, ViewInfo, ViewRequest};
 
 use crate::aggregate::combine;
 use crate::error::{Error, ErrorKind, Result};

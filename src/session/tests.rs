@@ -237,6 +237,33 @@ fn a_group_refinement_keeps_one_goroutine_group() {
     assert!(e.message.contains("not one of this profile's 2 groups"), "{}", e.message);
 }
 
+#[test]
+fn another_order_is_a_permutation_of_pprofs_rows_with_its_own_sum() {
+    let mut s = Session::new();
+    let id = open(&mut s, "a.pb.gz", "main;f;g 300\nmain;f 100\nmain;h 600\nmain;f;h 5\nmain;a 50");
+    s.view(id, &ViewRequest::default()).unwrap();
+    let base = s.top(id, TopSort::Flat, true).unwrap();
+    for (sort, desc) in [
+        (TopSort::Cum, true),
+        (TopSort::Cum, false),
+        (TopSort::Name, true),
+        (TopSort::Name, false),
+        (TopSort::Flat, false),
+    ] {
+        let full = s.top(id, sort, desc).unwrap();
+        let o = s.top_order(id, sort, desc).unwrap();
+        let names: Vec<&String> = o.rows.iter().map(|&i| &base.name[i as usize]).collect();
+        assert_eq!(names, full.name.iter().collect::<Vec<_>>(), "{sort:?} {desc}");
+        let texts: Vec<&String> = o.rows.iter().map(|&i| &base.cum_text[i as usize]).collect();
+        assert_eq!(texts, full.cum_text.iter().collect::<Vec<_>>());
+        assert_eq!(o.sum_pct, full.sum_pct, "{sort:?} {desc}");
+    }
+    // The inline labels come when asked for, then with every table.
+    assert!(base.labels_pending);
+    s.inline_labels(id).unwrap();
+    assert!(!s.top(id, TopSort::Flat, true).unwrap().labels_pending);
+}
+
 /// Times the page's path on a generated profile (not a test: run with
 /// `cargo test --release --lib session_timing -- --ignored --nocapture`
 /// after `scripts/bench.sh` made bench-data/medium.pb.gz).

@@ -46,6 +46,15 @@ pub struct ViewRequest {
     pub normalize: bool,
 }
 
+/// The top table's rows in an order: see [`Session::top_order`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TopOrder {
+    /// Positions into the rows in pprof's order (flat, descending).
+    pub rows: Vec<u32>,
+    /// sum% in this order.
+    pub sum_pct: Vec<String>,
+}
+
 /// What a view's header says.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ViewInfo {
@@ -83,8 +92,12 @@ pub(super) struct Current {
     pub(super) prepared: Prepared,
     pub(super) names: Vec<String>,
     pub(super) flame: flame::Flame,
-    /// The top table, computed on first request (after the flame graph is drawn).
-    top: OnceCell<report::Top>,
+    /// The top table without its inline labels, computed on first request
+    /// (after the flame graph is drawn), and what the labels need.
+    top: OnceCell<(report::Top, report::LabelCut)>,
+    /// The table's inline labels by node id, computed when asked for (after
+    /// the table is shown: they take a pass over the edges).
+    labels: OnceCell<Vec<&'static str>>,
     /// The view's node values (flat, cum), from the pass that chose the
     /// unit; the table takes them (once) instead of another pass.
     values: std::cell::Cell<Option<Graph>>,
@@ -119,6 +132,23 @@ impl Current {
         } else {
             units::percentage(v, total).trim().to_string()
         }
+    }
+
+    /// The table's rows (without inline labels) and what the labels need.
+    fn table(&self) -> &(report::Top, report::LabelCut) {
+        self.top.get_or_init(|| {
+            let g = if self.compare {
+                // The net values from the two sides, without another pass.
+                let (b, n) = self.split();
+                graph::net_of(b, n)
+            } else {
+                let p = &self.prepared;
+                self.values
+                    .take()
+                    .unwrap_or_else(|| graph::build(&p.profile, &p.stacks, p.nodes.len(), p.value_index, None, false))
+            };
+            report::rows_from(&self.prepared, g)
+        })
     }
 
     /// A comparison's per-node (base, new) values.
@@ -186,6 +216,9 @@ pub struct TopTable {
     pub new_cum: Vec<String>,
     /// "new", "gone" or "".
     pub mark: Vec<String>,
+    /// The inline labels are not computed yet (all ""): ask
+    /// [`Session::inline_labels`].
+    pub labels_pending: bool,
 }
 
 /// What a search matched.
@@ -339,6 +372,7 @@ impl Session {
             names,
             flame: fl,
             top: OnceCell::new(),
+            labels: OnceCell::new(),
             values: std::cell::Cell::new((!is_compare).then_some(g)),
             unit,
             compare: is_compare,
@@ -356,46 +390,23 @@ impl Session {
     /// ascending when `desc` is false), with every row (nothing pruned).
     pub fn top(&self, id: u32, sort: TopSort, desc: bool) -> Result<TopTable> {
         let c = self.current(id)?;
-        let pr = &c.prepared;
-        let t = c.top.get_or_init(|| {
-            if c.compare {
-                // The net values from the two sides, without another pass.
-                let (b, n) = c.split();
-                report::top_from(pr, graph::net_of(b, n))
-            } else {
-                match c.values.take() {
-                    Some(g) => report::top_from(pr, g),
-                    None => report::top(pr),
-                }
-            }
-        });
-        let mut rows: Vec<&report::TopRow> = t.rows.iter().collect();
-        match sort {
-            TopSort::Cum => {
-                crate::order::sort_by(&mut rows, |a, b| b.cum.abs().cmp(&a.cum.abs()).then_with(|| a.name.cmp(&b.name)))
-            }
-            // Descending means Z first for names, as for numbers the biggest first.
-            TopSort::Name => crate::order::sort_by(&mut rows, |a, b| b.name.cmp(&a.name)),
-            TopSort::Flat => {}
-        }
-        if !desc {
-            rows.reverse();
-        }
-        let mut out = TopTable::default();
-        let mut sum = 0i64;
+        let (t, _) = c.table();
+        let labels = c.labels.get();
+        let order = self.top_order(id, sort, desc)?;
+        let mut out = TopTable { sum_pct: order.sum_pct, ..TopTable::default() };
+        let rows: Vec<&report::TopRow> = order.rows.iter().map(|&i| &t.rows[i as usize]).collect();
         for r in &rows {
-            sum = sum.wrapping_add(r.flat);
             out.node.push(r.node);
             out.flat.push(r.flat as f64);
             out.cum.push(r.cum as f64);
             out.name.push(r.name.clone());
-            out.inline.push(r.inline_label.to_string());
+            out.inline.push(labels.map_or("", |l| l[r.node as usize]).to_string());
             out.flat_text.push(c.value_text(r.flat));
             out.flat_pct.push(c.pct(r.flat, t.total));
-            out.sum_pct.push(c.pct(sum, t.total));
             out.cum_text.push(c.value_text(r.cum));
             out.cum_pct.push(c.pct(r.cum, t.total));
         }
+        out.labels_pending = labels.is_none();
         if c.compare {
             let (b, n) = c.split();
             for r in &rows {
@@ -408,6 +419,48 @@ impl Session {
             }
         }
         Ok(out)
+    }
+
+    /// The table's rows in another order, without their texts again (they
+    /// do not depend on it): positions into the rows of
+    /// `top(id, TopSort::Flat, true)`, and sum% (which does), for a page
+    /// that already has those rows.
+    pub fn top_order(&self, id: u32, sort: TopSort, desc: bool) -> Result<TopOrder> {
+        let c = self.current(id)?;
+        let (t, _) = c.table();
+        let r = &t.rows;
+        let mut rows: Vec<u32> = (0..r.len() as u32).collect();
+        let row = |i: &u32| &r[*i as usize];
+        match sort {
+            TopSort::Cum => crate::order::sort_by(&mut rows, |a, b| {
+                let (a, b) = (row(a), row(b));
+                b.cum.abs().cmp(&a.cum.abs()).then_with(|| a.name.cmp(&b.name))
+            }),
+            // Descending means Z first for names, as for numbers the biggest first.
+            TopSort::Name => crate::order::sort_by(&mut rows, |a, b| row(b).name.cmp(&row(a).name)),
+            TopSort::Flat => {}
+        }
+        if !desc {
+            rows.reverse();
+        }
+        let mut sum = 0i64;
+        let sum_pct = rows
+            .iter()
+            .map(|i| {
+                sum = sum.wrapping_add(row(i).flat);
+                c.pct(sum, t.total)
+            })
+            .collect();
+        Ok(TopOrder { rows, sum_pct })
+    }
+
+    /// pprof's inline label of every node of the current view's table, by
+    /// node id ("(inline)", "(partial-inline)" or ""): [`Session::top`]
+    /// leaves them out until they were asked for here.
+    pub fn inline_labels(&self, id: u32) -> Result<&[&'static str]> {
+        let c = self.current(id)?;
+        let (t, cut) = c.table();
+        Ok(c.labels.get_or_init(|| report::inline_labels(&c.prepared, t, cut)))
     }
 
     /// Names of the current view's graph nodes (index = node id).

@@ -40,7 +40,7 @@ export class TopView {
           // Numbers start biggest first (▼), names A→Z (▲).
           if (this.sort === sort) this.desc = !this.desc; else { this.sort = sort; this.desc = sort !== 'name'; }
           this.onSort?.();
-          this.load();
+          this.load().then(() => this.fillLabels());
         });
       }
       tr.append(th);
@@ -50,12 +50,24 @@ export class TopView {
 
   // Shows the table of view `key` in the tab's order, filter and scroll.
   async setView(key, { compare = false, sort = { by: 'flat', desc: true }, filter = '', scroll = 0 } = {}) {
-    this.key = key; this.selected = -1;
+    this.key = key; this.selected = -1; this.base = null;
     this.sort = sort.by; this.desc = sort.desc;
     this.el.filter.value = filter;
     this.setColumns(compare ? DIFF : PLAIN);
     await this.load();
     this.el.box.scrollTop = scroll;
+    this.render();
+  }
+
+  // Adds pprof's inline labels to the names once the core has them (the
+  // rows come first: the labels take a pass over the edges).
+  async fillLabels() {
+    if (!this.base || !this.labelsPending) return;
+    const key = this.key; const base = this.base;
+    const labels = await this.client.inlineLabels(key);
+    if (this.key !== key || this.base !== base) return;
+    for (const r of new Set([base, this.rows])) r.inline = Array.from(r.node, (n) => labels[n] || '');
+    this.labelsPending = false;
     this.render();
   }
 
@@ -76,18 +88,37 @@ export class TopView {
       : [['flat', R.flatText], ['flat%', R.flatPct], ['sum%', R.sumPct], ['cum', R.cumText], ['cum%', R.cumPct], ['name', name]];
   }
 
+  // The rows in the table's order. The core gives the rows once (pprof's
+  // order, with their texts); another order is then only a permutation and
+  // its sum% (client.topOrder), so sorting 50,000 rows stays quick.
   async load() {
     if (this.key === null) return;
-    const r = await this.client.top(this.key, this.sort, this.desc);
-    const split = (s) => s.split('\n').slice(0, -1);
-    this.rows = {
-      node: r.node, flat: r.flat, cum: r.cum,
-      name: split(r.name), inline: split(r.inline), flatText: split(r.flatText), flatPct: split(r.flatPct),
-      sumPct: split(r.sumPct), cumText: split(r.cumText), cumPct: split(r.cumPct),
-    };
-    if (r.baseCum !== undefined) {
-      Object.assign(this.rows, { baseFlat: split(r.baseFlat), newFlat: split(r.newFlat), baseCum: split(r.baseCum),
-        newCum: split(r.newCum), mark: split(r.mark) });
+    const key = this.key;
+    if (!this.base || this.baseKey !== key) {
+      const r = await this.client.top(key, 'flat', true);
+      const split = (s) => s.split('\n').slice(0, -1);
+      const base = {
+        node: r.node, flat: r.flat, cum: r.cum,
+        name: split(r.name), inline: split(r.inline), flatText: split(r.flatText), flatPct: split(r.flatPct),
+        sumPct: split(r.sumPct), cumText: split(r.cumText), cumPct: split(r.cumPct),
+      };
+      if (r.baseCum !== undefined) {
+        Object.assign(base, { baseFlat: split(r.baseFlat), newFlat: split(r.newFlat), baseCum: split(r.baseCum),
+          newCum: split(r.newCum), mark: split(r.mark) });
+      }
+      this.base = base; this.baseKey = key; this.labelsPending = r.labelsPending;
+    }
+    if (this.sort === 'flat' && this.desc) {
+      this.rows = this.base;
+    } else {
+      const o = await this.client.topOrder(key, this.sort, this.desc);
+      if (this.key !== key) return;
+      const b = this.base; const pos = o.rows;
+      const pick = (col) => (col instanceof Float64Array || col instanceof Uint32Array
+        ? col.constructor.from(pos, (i) => col[i]) : Array.from(pos, (i) => col[i]));
+      const rows = {};
+      for (const [k, col] of Object.entries(b)) rows[k] = k === 'sumPct' ? o.sumPct.split('\n').slice(0, -1) : pick(col);
+      this.rows = rows;
     }
     let marked = false;
     this.el.table.querySelectorAll('th[data-sort]').forEach((th) => {
