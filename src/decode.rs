@@ -851,15 +851,64 @@ fn decode_sample(msg: &[u8], cols: &mut SampleColumns) -> Result<Option<()>> {
     }
 }
 
+/// Packed location ids while every id fits 32 bits (the fast path): true
+/// when `b` was decoded whole into `ids`; false, with `ids` as it was, when
+/// it holds a larger id or a malformed varint (the general path decides).
+#[inline]
+fn packed_u32(b: &[u8], ids: &mut crate::proto::Ids) -> bool {
+    let crate::proto::Ids::Narrow(v) = ids else { return false };
+    let start = v.len();
+    // Room for as many ids as bytes that end a varint (counted only when
+    // the bytes could be more): never more than the columns were sized for.
+    if v.capacity() - v.len() < b.len() {
+        v.reserve(b.iter().filter(|&&x| x < 0x80).count());
+    }
+    let mut i = 0;
+    while i < b.len() {
+        let x = b[i];
+        if x < 0x80 {
+            v.push(x as u32);
+            i += 1;
+            continue;
+        }
+        // Up to five bytes for 32 bits; the fifth holds the top 4 bits.
+        let mut val = (x & 0x7f) as u32;
+        let mut shift = 7;
+        let mut j = i + 1;
+        loop {
+            let Some(&y) = b.get(j) else {
+                v.truncate(start);
+                return false;
+            };
+            if shift == 28 && y > 0x0f {
+                v.truncate(start);
+                return false;
+            }
+            val |= ((y & 0x7f) as u32) << shift;
+            j += 1;
+            if y < 0x80 {
+                break;
+            }
+            shift += 7;
+        }
+        v.push(val);
+        i = j;
+    }
+    true
+}
+
 fn decode_sample_fields(msg: &[u8], cols: &mut SampleColumns, wrong: &mut Option<(usize, u64)>) -> Option<()> {
     let mut r = Reader { d: msg, p: 0 };
     while !r.done() {
         let key = r.varint()?;
         match (key >> 3, key & 7) {
             (1, 2) => {
-                let mut p = Reader { d: r.bytes()?, p: 0 };
-                while !p.done() {
-                    cols.location_ids.push(p.varint()?);
+                let packed = r.bytes()?;
+                if !packed_u32(packed, &mut cols.location_ids) {
+                    let mut p = Reader { d: packed, p: 0 };
+                    while !p.done() {
+                        cols.location_ids.push(p.varint()?);
+                    }
                 }
             }
             (1, 0) => cols.location_ids.push(r.varint()?),

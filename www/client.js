@@ -92,17 +92,61 @@ export class Client {
   exportProfile(key) { return this.call('exportProfile', { key }); }
   stats() { return this.call('stats', {}); }
 
-  // Loads a File (or Blob): the core reads it as a stream (host.js), so no
-  // copy of its bytes is held here. `onPhase(phase, done, total)` follows
-  // it: 'inflating' (or reading, with bytes consumed of total), 'decoding'.
+  // Loads a File (or Blob), streamed: this thread inflates it with the
+  // browser's DecompressionStream and sends the bytes to the core as they
+  // come, which decodes them meanwhile (host.js). If the browser refuses the
+  // stream (several gzip members, a damaged file) or the core does, the whole
+  // file goes to the core instead, which reads what it can and says what is
+  // wrong. No copy of the file is kept here. `onPhase(phase, done, total)`
+  // follows it: 'inflating' or 'reading' (bytes of total), then 'decoding'.
   async load(key, name, file, onPhase) {
     const gz = new Uint8Array(await file.slice(0, 2).arrayBuffer());
     const gzip = gz[0] === 0x1f && gz[1] === 0x8b;
-    onPhase?.(gzip ? 'inflating' : 'reading', 0, file.size);
-    const onProgress = (done, total) => onPhase?.(done < total ? (gzip ? 'inflating' : 'reading') : 'decoding', done, total);
-    const info = await this.call('load', { key, name, file }, { onProgress });
+    const phase = gzip ? 'inflating' : 'reading';
+    onPhase?.(phase, 0, file.size);
+    const onProgress = (done, total) => onPhase?.(done < total ? phase : 'decoding', done, total);
+    let info = null;
+    if (typeof DecompressionStream === 'function' && typeof file.stream === 'function') {
+      info = await this.stream(key, name, file, gzip, onProgress).catch(() => null);
+    }
+    info ??= await this.call('load', { key, name, file }, { onProgress });
     this.files.set(key, { name, file });
     return info;
+  }
+
+  async stream(key, name, file, gzip, onProgress) {
+    await this.call('loadBegin', { key });
+    let read = 0;
+    let stream = file.stream().pipeThrough(new TransformStream({
+      transform(chunk, out) { read += chunk.byteLength; onProgress(read, file.size); out.enqueue(chunk); },
+    }));
+    if (gzip) stream = stream.pipeThrough(new DecompressionStream('gzip'));
+    const reader = stream.getReader();
+    let sent = 0; let synced = 0;
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        const whole = value.byteOffset === 0 && value.byteLength === value.buffer.byteLength;
+        const chunk = whole ? value.buffer : value.slice().buffer;
+        this.send('loadFeed', { key, chunk }, [chunk]);
+        sent += value.byteLength;
+        // Now and then wait for the core to catch up: at most a few
+        // megabytes wait in the worker's queue.
+        if (sent - synced > 8 << 20) { await this.call('loadSync', {}); synced = sent; }
+      }
+    } catch {
+      reader.cancel().catch(() => {});
+      await this.call('loadEnd', { key, name, abandon: true });
+      return null;
+    }
+    return this.call('loadEnd', { key, name });
+  }
+
+  // A request whose answer nobody waits for (the stream's bytes, in order).
+  send(op, args, transfer) {
+    if (this.worker) this.post(op, args, { transfer });
+    else this.host.handle(op, args);
   }
 
   // Compares the profiles `newKeys` with `baseKeys` (each side merged) as profile `key`.

@@ -12,43 +12,46 @@ export function start(wasmSource) {
   return ready;
 }
 
-// Streams a File (or Blob) into the core: the browser inflates gzip
-// (DecompressionStream) and the core decodes the bytes as they arrive, so
-// neither the compressed nor the inflated file is ever held whole. When
-// anything fails on the way (the browser's inflater refuses what ours reads,
-// such as several gzip members; or the bytes are bad), `null`: the caller
-// decodes the whole file, and the core says what is wrong.
-async function streamed(name, file, progress) {
-  if (typeof DecompressionStream !== 'function' || typeof file.stream !== 'function') return null;
-  const head = new Uint8Array(await file.slice(0, 2).arrayBuffer());
-  let read = 0;
-  let stream = file.stream().pipeThrough(new TransformStream({
-    transform(chunk, out) { read += chunk.byteLength; progress(read, file.size); out.enqueue(chunk); },
-  }));
-  if (head[0] === 0x1f && head[1] === 0x8b) stream = stream.pipeThrough(new DecompressionStream('gzip'));
-  const reader = stream.getReader();
-  const loader = new Loader();
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      loader.feed(value);
-    }
-    return session.loadStreamed(name, loader);
-  } catch (e) {
-    if (e instanceof WebAssembly.RuntimeError) throw e;
-    reader.cancel().catch(() => {});
-    return null;
-  } finally {
-    loader.free();
-  }
-}
-
+// Streamed loads (client.js inflates the file with the browser's
+// DecompressionStream and sends the bytes here as they come): the core
+// decodes them on the way, so neither the compressed nor the inflated file is
+// ever held whole, and inflating (on the page's thread) overlaps decoding
+// (here). A load that fails on the way ends with null: the client then
+// sends the whole file (`load`), and the core says what is wrong.
+const loaders = new Map(); // client key -> { loader, failed }
 const ops = {
   load: async ({ key, name, file }, progress) => {
-    const info = (await streamed(name, file, progress)) ?? session.load(name, new Uint8Array(await file.arrayBuffer()), progress);
+    const info = session.load(name, new Uint8Array(await file.arrayBuffer()), progress);
     ids.set(key, info.id);
     return info;
+  },
+  loadBegin: ({ key }) => { loaders.set(key, { loader: new Loader(), failed: false }); return true; },
+  loadFeed: ({ key, chunk }) => {
+    const l = loaders.get(key);
+    if (l && !l.failed) {
+      try { l.loader.feed(new Uint8Array(chunk)); } catch (e) {
+        if (e instanceof WebAssembly.RuntimeError) throw e;
+        l.failed = true;
+      }
+    }
+    return true;
+  },
+  loadSync: () => true,
+  loadEnd: ({ key, name, abandon }) => {
+    const l = loaders.get(key);
+    loaders.delete(key);
+    if (!l) return null;
+    try {
+      if (l.failed || abandon) return null;
+      const info = session.loadStreamed(name, l.loader);
+      ids.set(key, info.id);
+      return info;
+    } catch (e) {
+      if (e instanceof WebAssembly.RuntimeError) throw e;
+      return null;
+    } finally {
+      l.loader.free();
+    }
   },
   close: ({ key }) => { session.close(id(key)); ids.delete(key); return true; },
   view: ({ key, request }) => session.view(id(key), request),
@@ -82,7 +85,7 @@ const ops = {
     const k = session.findPath(id(key), side || 0, path);
     return k ? { lo: k[0], hi: k[1], depth: k[2] } : null;
   },
-  stats: () => ({ wasmMemory: exports.memory.buffer.byteLength, opMs: { ...opMs } }),
+  stats: () => ({ wasmMemory: exports.memory.buffer.byteLength, opMs: { ...opMs }, opSumMs: { ...opSumMs } }),
 };
 
 function id(key) {
@@ -93,6 +96,8 @@ function id(key) {
 // How long the last call of each operation took in the core, in ms (for
 // the benchmark: scripts/bench-page.mjs).
 const opMs = {};
+// And the time of every call of it since the last load began.
+const opSumMs = {};
 
 // Returns { result } or { error, panic }.
 export async function handle(op, args, progress) {
@@ -102,6 +107,8 @@ export async function handle(op, args, progress) {
     const t0 = performance.now();
     const result = await ops[op](args, progress);
     opMs[op] = performance.now() - t0;
+    if (op === 'loadBegin') for (const k of Object.keys(opSumMs)) delete opSumMs[k];
+    opSumMs[op] = (opSumMs[op] || 0) + opMs[op];
     return { result };
   } catch (e) {
     if (e instanceof WebAssembly.RuntimeError) {
