@@ -143,6 +143,8 @@ impl Spec {
     pub const MEDIUM: Spec = Spec { stacks: 100_000, functions: 20_000, seed: 1 };
     /// 1M distinct stacks over 50k functions.
     pub const LARGE: Spec = Spec { stacks: 1_000_000, functions: 50_000, seed: 2 };
+    /// 10M distinct stacks over 100k functions: about 1.3 GB uncompressed.
+    pub const HUGE: Spec = Spec { stacks: 10_000_000, functions: 100_000, seed: 4 };
     /// 2k stacks over 500 functions, for tests.
     pub const SMALL: Spec = Spec { stacks: 2_000, functions: 500, seed: 3 };
 }

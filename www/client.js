@@ -102,6 +102,7 @@ export class Client {
   async load(key, name, file, onPhase) {
     const gz = new Uint8Array(await file.slice(0, 2).arrayBuffer());
     const gzip = gz[0] === 0x1f && gz[1] === 0x8b;
+    await refuseTooLarge(file, gzip);
     const phase = gzip ? 'inflating' : 'reading';
     onPhase?.(phase, 0, file.size);
     const onProgress = (done, total) => onPhase?.(done < total ? phase : 'decoding', done, total);
@@ -195,6 +196,29 @@ export class Client {
       await this.call('compare', { key, ...c }).catch(() => this.compares.delete(key));
     }
     this.onRestart?.();
+  }
+}
+
+// The largest profile (uncompressed) the page opens. Its core runs in
+// 32-bit WebAssembly, whose memory stops at 4 GiB, and a profile takes about
+// four times its uncompressed size there (measured: scripts/bench-huge.sh).
+export const MAX_PROFILE_BYTES = 800e6;
+
+// Refuses, before reading it, a file whose profile cannot fit: the size
+// uncompressed is in a gzip file's last four bytes (modulo 4 GiB).
+async function refuseTooLarge(file, gzip) {
+  let size = file.size;
+  if (gzip && file.size >= 18) {
+    const t = new DataView(await file.slice(file.size - 4).arrayBuffer());
+    size = t.getUint32(0, true);
+    while (size < file.size) size += 2 ** 32; // a stream over 4 GiB: its size wrapped
+  }
+  if (size > MAX_PROFILE_BYTES) {
+    const mb = (n) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : `${Math.round(n / 1e6)} MB`);
+    throw new Error(`this profile is ${mb(size)} uncompressed${gzip ? ` (${mb(file.size)} gzipped)` : ''}, more than the `
+      + `${mb(MAX_PROFILE_BYTES)} the page can open: its core runs in WebAssembly, whose memory stops at 4 GB, and a `
+      + 'profile needs about four times its size there. Open it with the pprof-lens command-line tool, which has no such limit '
+      + '(pprof-lens top FILE; see the README).');
   }
 }
 

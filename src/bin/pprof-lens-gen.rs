@@ -1,5 +1,6 @@
 //! `pprof-lens-gen SIZE OUT`: writes a deterministic synthetic profile
-//! (gzipped) for benchmarks. SIZE is small, medium or large, or
+//! (gzipped) for benchmarks. SIZE is small, medium, large or huge (10M
+//! stacks, about 1.3 GB uncompressed: `scripts/bench-huge.sh`), or
 //! STACKS:FUNCTIONS[:SEED], or chain:N (one sample whose stack is N
 //! distinct functions deep: a call graph of N nodes).
 
@@ -8,7 +9,7 @@ use prost::Message;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.len() != 2 {
-        eprintln!("usage: pprof-lens-gen small|medium|large|STACKS:FUNCTIONS[:SEED]|chain:N OUT.pb.gz");
+        eprintln!("usage: pprof-lens-gen small|medium|large|huge|STACKS:FUNCTIONS[:SEED]|chain:N OUT.pb.gz");
         std::process::exit(2);
     }
     use pprof_lens::synth::{generate, Spec};
@@ -22,6 +23,7 @@ fn main() {
         "small" => Spec::SMALL,
         "medium" => Spec::MEDIUM,
         "large" => Spec::LARGE,
+        "huge" => Spec::HUGE,
         s => {
             let n: Vec<u64> = s.split(':').filter_map(|x| x.parse().ok()).collect();
             if n.len() < 2 {
