@@ -58,7 +58,15 @@ for (const size of sizes.filter((s) => !s.startsWith('compare-') && !s.startsWit
     // Pick the file as a user would (a disk-backed File), then wait for the
     // page's own measurement: drop → flame graph painted, and → table ready.
     await page.setInputFiles('#file', file);
-    await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 120000 });
+    const t0 = Date.now();
+    await page.waitForFunction(() => document.body.dataset.ready || document.getElementById('messages').textContent,
+      null, { timeout: 600000 });
+    const refused = await page.textContent('#messages');
+    if (refused) {
+      console.log(`${size}.pb.gz (${(bytes / 1e6).toFixed(1)} MB): refused after ${Date.now() - t0} ms: ${refused}`);
+      await browser.close();
+      break;
+    }
     const m = await page.evaluate(async () => {
       const P = window.pprofLens; // the page's test surface (www/testing.js)
       const stats = await P.stats();
@@ -75,11 +83,13 @@ for (const size of sizes.filter((s) => !s.startsWith('compare-') && !s.startsWit
       }
       // The table: sort by cum (the core's call and the rows drawn), then a
       // filter typed into it (synchronous: the rows filtered and drawn).
-      const names0 = P.table().name;
+      const cumTh = document.querySelector('#top th[data-sort="cum"]');
       let t0 = performance.now();
-      document.querySelector('#top th[data-sort="cum"]').click();
-      while (P.table().name === names0) await new Promise((ok) => setTimeout(ok, 0));
+      cumTh.click();
+      // The header is marked sorted once the rows are in, then drawn at once.
+      while (!cumTh.classList.contains('sorted')) await new Promise((ok) => setTimeout(ok, 0));
       out.sort = performance.now() - t0;
+      out.ops.topOrder = (await P.stats()).opMs.topOrder;
       out.rows = P.table().name.length;
       const filter = document.getElementById('filter');
       t0 = performance.now();
@@ -102,6 +112,7 @@ for (const size of sizes.filter((s) => !s.startsWith('compare-') && !s.startsWit
     for (const [k, v] of Object.entries(m.ops || {})) (r.ops[k] = r.ops[k] || []).push(v);
     await browser.close();
   }
+  if (!r.load.length) continue;
   const gz = median(r.gz);
   const x = (ms) => `${(ms / gz).toFixed(2)}x`;
   console.log(`${size}.pb.gz (${(bytes / 1e6).toFixed(1)} MB): gzip -dc ${(gz / 1000).toFixed(2)}s; drop→painted median ${(median(r.load) / 1000).toFixed(2)}s = ${x(median(r.load))} `

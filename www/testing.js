@@ -10,7 +10,8 @@
 //   table()       the table's rows as shown: { node, name, inline, flatText,
 //                 flatPct, sumPct, cumText, cumPct, and in a comparison
 //                 baseFlat, newFlat, baseCum, newCum, mark }, plus `visible`
-//                 (row indices after the filter) and `scroll`
+//                 (row indices after the filter), `scroll` and `labelsPending` (pprof's inline
+//                 labels are not in `inline` yet: they join the rows after)
 //   flame(side)   a flame graph ('view', 'base', 'new', 'callers',
 //                 'callees'): { layout, names, zoom, selected, cursor, peer,
 //                 extent, flip, scale, offset, opts }
@@ -53,7 +54,7 @@ export function testSurface({ tabs, views, client }) {
     },
     table: () => {
       const top = views.top;
-      return top.rows && { ...top.rows, visible: top.visible, scroll: top.el.box.scrollTop };
+      return top.rows && { ...top.displayRows(), visible: top.visible, scroll: top.el.box.scrollTop, labelsPending: !!top.labelsPending };
     },
     flame: (side) => {
       const f = flameView(side);

@@ -281,6 +281,9 @@ fn session_timing() {
     let top = s.top(id, TopSort::Flat, true).unwrap();
     let t3 = t.elapsed();
     eprintln!("load {t1:?} view {:?} top {:?} ({} rows)", t2 - t1, t3 - t2, top.name.len());
+    let t = std::time::Instant::now();
+    s.top_order(id, TopSort::Cum, true).unwrap();
+    eprintln!("top order by cum {:?}", t.elapsed());
 }
 
 #[test]

@@ -74,8 +74,10 @@ export async function drop(page, files, { x = 10 } = {}) {
   }, [payload, x]);
 }
 
-// The table rows as pprof prints them: [flat, flat%, sum%, cum, cum%, name].
+// The table rows as pprof prints them: [flat, flat%, sum%, cum, cum%, name],
+// once pprof's inline labels have joined the names (they come after the rows).
 export async function tableRows(page) {
+  await page.waitForFunction(() => window.pprofLens.table() && !window.pprofLens.table().labelsPending);
   return page.evaluate(() => {
     const R = window.pprofLens.table();
     return R.name.map((n, i) => [R.flatText[i], R.flatPct[i], R.sumPct[i], R.cumText[i], R.cumPct[i], n + (R.inline[i] ? ` ${R.inline[i]}` : '')]);

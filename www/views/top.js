@@ -79,13 +79,26 @@ export class TopView {
   // The columns of the table as shown: [label, texts] pairs (the CSV export
   // writes these, so it cannot drift from the table).
   csvColumns() {
-    const R = this.rows;
+    const R = this.displayRows();
     if (!R) return [];
     const name = R.name.map((n, i) => n + (R.inline[i] ? ` ${R.inline[i]}` : ''));
     return R.baseCum
       ? [['base flat', R.baseFlat], ['new flat', R.newFlat], ['Δ flat', R.flatText], ['flat%', R.flatPct], ['sum%', R.sumPct],
         ['base cum', R.baseCum], ['new cum', R.newCum], ['Δ cum', R.cumText], ['cum%', R.cumPct], ['mark', R.mark], ['name', name]]
       : [['flat', R.flatText], ['flat%', R.flatPct], ['sum%', R.sumPct], ['cum', R.cumText], ['cum%', R.cumPct], ['name', name]];
+  }
+
+  // The columns in the order shown (for the CSV export and tests).
+  displayRows() {
+    const R = this.rows;
+    if (!R || !this.order) return R;
+    const pos = this.order;
+    const out = {};
+    for (const [k, col] of Object.entries(R)) {
+      out[k] = col instanceof Float64Array || col instanceof Uint32Array
+        ? col.constructor.from(pos, (i) => col[i]) : Array.from(pos, (i) => col[i]);
+    }
+    return out;
   }
 
   // The rows in the table's order. The core gives the rows once (pprof's
@@ -108,17 +121,18 @@ export class TopView {
       }
       this.base = base; this.baseKey = key; this.labelsPending = r.labelsPending;
     }
+    // `rows` holds the columns in pprof's order (a row's index is its
+    // position there) with sum% for the order shown; `order` is the order
+    // shown (null: pprof's).
     if (this.sort === 'flat' && this.desc) {
-      this.rows = this.base;
+      this.rows = this.base; this.order = null;
     } else {
       const o = await this.client.topOrder(key, this.sort, this.desc);
       if (this.key !== key) return;
-      const b = this.base; const pos = o.rows;
-      const pick = (col) => (col instanceof Float64Array || col instanceof Uint32Array
-        ? col.constructor.from(pos, (i) => col[i]) : Array.from(pos, (i) => col[i]));
-      const rows = {};
-      for (const [k, col] of Object.entries(b)) rows[k] = k === 'sumPct' ? o.sumPct.split('\n').slice(0, -1) : pick(col);
-      this.rows = rows;
+      const sums = o.sumPct.split('\n');
+      const sumPct = new Array(o.rows.length);
+      for (let k = 0; k < o.rows.length; k++) sumPct[o.rows[k]] = sums[k];
+      this.rows = { ...this.base, sumPct }; this.order = o.rows;
     }
     let marked = false;
     this.el.table.querySelectorAll('th[data-sort]').forEach((th) => {
@@ -143,7 +157,11 @@ export class TopView {
       }
     }
     this.visible = [];
-    for (let i = 0; i < this.rows.name.length; i++) if (!rx || rx.test(this.rows.name[i])) this.visible.push(i);
+    const names = this.rows.name; const order = this.order;
+    for (let k = 0; k < names.length; k++) {
+      const i = order ? order[k] : k;
+      if (!rx || rx.test(names[i])) this.visible.push(i);
+    }
     this.el.rowInfo.textContent = `${this.visible.length} of ${this.rows.name.length} rows`;
     this.render();
   }
