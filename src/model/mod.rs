@@ -382,20 +382,29 @@ impl Profile {
             locations.frame_start.push(frames.func.len() as u32);
         }
 
-        // Samples.
+        // Samples. The decoder's columns become the model's in place (the
+        // location ids turned into indices in their own vector, the values
+        // and offsets kept): copies would double the largest columns at the
+        // peak of a big profile's load.
         let ns = sc.len();
         let nt = sample_types.len();
-        let mut samples = Samples {
-            stack_start: Vec::with_capacity(ns + 1),
-            stack: Vec::with_capacity(sc.location_ids.len()),
-            values: Vec::with_capacity(ns * nt),
-            label_start: Vec::with_capacity(ns + 1),
-            labels: Labels::default(),
+        let proto::SampleColumns {
+            loc_start,
+            location_ids: ids,
+            val_start,
+            values,
+            label_start: proto_label_start,
+            labels: proto_labels,
+        } = sc;
+        let (mut stack, wide) = match ids {
+            proto::Ids::Narrow(v) => (v, None),
+            proto::Ids::Wide(w) => (Vec::with_capacity(w.len()), Some(w)),
         };
-        samples.stack_start.push(0);
-        samples.label_start.push(0);
+        let mut labels = Labels::default();
+        let mut label_start = Vec::with_capacity(ns + 1);
+        label_start.push(0);
         for s in 0..ns {
-            let locs = sc.loc_start[s] as usize..sc.loc_start[s + 1] as usize;
+            let locs = loc_start[s] as usize..loc_start[s + 1] as usize;
             if locs.len() > opts.max_stack_depth {
                 return Err(Error::new(
                     ErrorKind::TooLarge,
@@ -406,22 +415,24 @@ impl Profile {
                     ),
                 ));
             }
-            for id in locs.map(|i| sc.location_ids.get(i)) {
+            for i in locs {
+                let id = match &wide {
+                    None => stack[i] as u64,
+                    Some(w) => w[i],
+                };
                 let l = location_ids
                     .get(id)
                     .ok_or_else(|| invalid(format!("sample {s} refers to location id {id}, which does not exist")))?;
-                samples.stack.push(l);
+                match wide {
+                    None => stack[i] = l,
+                    Some(_) => stack.push(l),
+                }
             }
-            samples.stack_start.push(samples.stack.len() as u32);
-            let vals = &sc.values[sc.val_start[s] as usize..sc.val_start[s + 1] as usize];
-            if vals.len() != nt {
-                return Err(invalid(format!(
-                    "sample {s} has {} values but the profile has {nt} sample types",
-                    vals.len()
-                )));
+            let n = (val_start[s + 1] - val_start[s]) as usize;
+            if n != nt {
+                return Err(invalid(format!("sample {s} has {n} values but the profile has {nt} sample types")));
             }
-            samples.values.extend_from_slice(vals);
-            for lab in &sc.labels[sc.label_start[s] as usize..sc.label_start[s + 1] as usize] {
+            for lab in &proto_labels[proto_label_start[s] as usize..proto_label_start[s + 1] as usize] {
                 let what = || format!("a label of sample {s}");
                 let key = sid(lab.key, &what)?;
                 let str_ = sid(lab.str, &what)?;
@@ -429,14 +440,17 @@ impl Profile {
                 if str_ == 0 && lab.num == 0 && unit == 0 {
                     continue; // an empty label carries nothing (pprof drops it too)
                 }
-                samples.labels.key.push(key);
-                samples.labels.str.push(str_);
-                samples.labels.num.push(if str_ != 0 { 0 } else { lab.num });
-                samples.labels.unit.push(if str_ != 0 { 0 } else { unit });
+                labels.key.push(key);
+                labels.str.push(str_);
+                labels.num.push(if str_ != 0 { 0 } else { lab.num });
+                labels.unit.push(if str_ != 0 { 0 } else { unit });
             }
-            samples.label_start.push(samples.labels.key.len() as u32);
+            label_start.push(labels.key.len() as u32);
         }
-        drop(sc);
+        drop(wide);
+        // Every sample has `nt` values from offset 0: the values are already
+        // the model's row-major table.
+        let samples = Samples { stack_start: loc_start, stack, values, label_start, labels };
 
         let default_sample_type = string(h.default_sample_type, &|| "the default sample type".into())?;
         let drop_frames = string(h.drop_frames, &|| "drop_frames".into())?;
