@@ -616,7 +616,11 @@ impl StreamDecoder {
             return decode_raw(&self.pending, &self.opts);
         }
         self.decode_fields(true)?;
-        finish(self.header, self.samples.cols)
+        // The columns grew by doubling: give back what they did not fill
+        // (the model keeps them as they are).
+        let mut cols = self.samples.cols;
+        cols.shrink_to_fit();
+        finish(self.header, cols)
     }
 }
 

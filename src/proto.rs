@@ -307,6 +307,18 @@ impl SampleColumns {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+    /// Frees the columns' unused capacity.
+    pub fn shrink_to_fit(&mut self) {
+        self.loc_start.shrink_to_fit();
+        match &mut self.location_ids {
+            Ids::Narrow(v) => v.shrink_to_fit(),
+            Ids::Wide(v) => v.shrink_to_fit(),
+        }
+        self.val_start.shrink_to_fit();
+        self.values.shrink_to_fit();
+        self.label_start.shrink_to_fit();
+        self.labels.shrink_to_fit();
+    }
 }
 
 /// A decoded profile: the header via prost, the samples as columns.
