@@ -340,6 +340,44 @@ fn inlined_call_sites_are_marked_on_their_line() {
     assert!(at(7).is_empty());
 }
 
+/// Memory of the page's path, natively (not a test; `--ignored
+/// --nocapture`, BENCH_SIZE=large): the peak resident size after each step.
+#[test]
+#[ignore]
+fn session_memory() {
+    let size = std::env::var("BENCH_SIZE").unwrap_or_else(|_| "medium".into());
+    let Ok(bytes) = std::fs::read(format!("{}/bench-data/{size}.pb.gz", env!("CARGO_MANIFEST_DIR"))) else { return };
+    let hwm = || {
+        let s = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let kb = |k: &str| {
+            s.lines().find(|l| l.starts_with(k)).and_then(|l| l.split_whitespace().nth(1)).unwrap_or("0").to_string()
+        };
+        format!(
+            "peak {} MB, now {} MB",
+            kb("VmHWM:").parse::<u64>().unwrap_or(0) / 1024,
+            kb("VmRSS:").parse::<u64>().unwrap_or(0) / 1024
+        )
+    };
+    let raw = crate::decode::gunzip_bytes(&bytes, 1 << 31).unwrap();
+    drop(bytes);
+    eprintln!("inflated: {}", hwm());
+    let mut d = crate::decode::StreamDecoder::new(Default::default());
+    for c in raw.chunks(65536) {
+        d.feed(c).unwrap();
+    }
+    drop(raw);
+    let p = d.finish().unwrap();
+    eprintln!("decoded: {}", hwm());
+    let mut s = Session::new();
+    let id = s.load_decoded("x", p).unwrap().id;
+    eprintln!("model: {}", hwm());
+    s.view(id, &ViewRequest::default()).unwrap();
+    eprintln!("view: {}", hwm());
+    s.top(id, TopSort::Flat, true).unwrap();
+    s.inline_labels(id).unwrap();
+    eprintln!("table: {}", hwm());
+}
+
 /// Splits the decode stage's time (not a test; `--ignored --nocapture`).
 #[test]
 #[ignore]
