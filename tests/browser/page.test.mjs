@@ -4,7 +4,7 @@
 // and the proof that nothing leaves the page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { useBrowser, shots, openPage, load, drop, tableRows, oracleRows, paintedPixels, messages, data, dist, root } from './helpers.mjs';
 
@@ -146,6 +146,27 @@ test('bad files get a clear message naming them, and open profiles stay usable',
   assert.ok(await paintedPixels(page) > 1000);
   // A bad search regex leaves the view as it was.
   assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('a gzip file of two members (which the browser\'s inflater refuses) still opens, whole', async () => {
+  const { context, page } = await openPage(env.browser, env.url);
+  const { gunzipSync, gzipSync } = await import('node:zlib');
+  const raw = gunzipSync(readFileSync(data('go-leaky/heap.6.pb.gz')));
+  const tmp = `${root}/target/browser-tmp`;
+  mkdirSync(tmp, { recursive: true });
+  const half = raw.length >> 1;
+  writeFileSync(`${tmp}/two-members.pb.gz`, Buffer.concat([gzipSync(raw.subarray(0, half)), gzipSync(raw.subarray(half))]));
+  await load(page, `${tmp}/two-members.pb.gz`);
+  await load(page, data('go-leaky/heap.6.pb.gz'));
+  const both = await page.evaluate(() => window.pprofLens.tabs().length);
+  assert.equal(both, 2);
+  const rows = await tableRows(page);
+  const first = await page.evaluate(() => window.pprofLens.tabs()[0].key);
+  await page.click(`#tabs .tab[data-key="${first}"] button:first-child`);
+  await page.waitForFunction((k) => document.body.dataset.ready === String(k), first);
+  assert.deepEqual(await tableRows(page), rows);
+  assert.deepEqual(await messages(page), []);
   await context.close();
 });
 
