@@ -572,8 +572,19 @@ pub struct StreamDecoder {
 impl StreamDecoder {
     /// A decoder of uncompressed profile bytes.
     pub fn new(opts: DecodeOptions) -> StreamDecoder {
+        StreamDecoder::with_size_hint(opts, 0)
+    }
+
+    /// A decoder of about `size` uncompressed bytes (0: unknown). The
+    /// location ids, the largest column, are sized for one id per three
+    /// bytes at once (a varint and its share of the stack's framing):
+    /// growing them by doubling would leave the copies it drops behind in
+    /// the page's memory, which never shrinks. Room not filled is never
+    /// touched, and given back at the end.
+    pub fn with_size_hint(opts: DecodeOptions, size: u64) -> StreamDecoder {
+        let ids = (size.min(opts.max_decompressed) / 3) as usize;
         StreamDecoder {
-            samples: SampleDecoder::new(&opts, (0, 0, 0, 0)),
+            samples: SampleDecoder::new(&opts, (0, ids, 0, 0)),
             opts,
             pending: Vec::new(),
             protobuf: None,

@@ -179,10 +179,12 @@ pub struct Loader {
 
 #[wasm_bindgen]
 impl Loader {
-    /// A loader of uncompressed profile bytes.
+    /// A loader of uncompressed profile bytes, about `size` of them (0 when
+    /// unknown: a hint that sizes the columns once instead of by doubling).
     #[wasm_bindgen(constructor)]
-    pub fn new() -> Loader {
-        Loader { inner: Some(crate::decode::StreamDecoder::new(DecodeOptions::default())) }
+    pub fn new(size: f64) -> Loader {
+        let d = crate::decode::StreamDecoder::with_size_hint(DecodeOptions::default(), size.max(0.0) as u64);
+        Loader { inner: Some(d) }
     }
 
     /// Feeds the next bytes; an error means the whole file must be decoded instead.
@@ -196,7 +198,7 @@ impl Loader {
 
 impl Default for Loader {
     fn default() -> Self {
-        Loader::new()
+        Loader::new(0.0)
     }
 }
 

@@ -102,21 +102,22 @@ export class Client {
   async load(key, name, file, onPhase) {
     const gz = new Uint8Array(await file.slice(0, 2).arrayBuffer());
     const gzip = gz[0] === 0x1f && gz[1] === 0x8b;
-    await refuseTooLarge(file, gzip);
+    const size = await uncompressedSize(file, gzip);
+    refuseTooLarge(size, file, gzip);
     const phase = gzip ? 'inflating' : 'reading';
     onPhase?.(phase, 0, file.size);
     const onProgress = (done, total) => onPhase?.(done < total ? phase : 'decoding', done, total);
     let info = null;
     if (typeof DecompressionStream === 'function' && typeof file.stream === 'function') {
-      info = await this.stream(key, name, file, gzip, onProgress).catch(() => null);
+      info = await this.stream(key, name, file, gzip, size, onProgress).catch(() => null);
     }
     info ??= await this.call('load', { key, name, file }, { onProgress });
     this.files.set(key, { name, file });
     return info;
   }
 
-  async stream(key, name, file, gzip, onProgress) {
-    await this.call('loadBegin', { key });
+  async stream(key, name, file, gzip, size, onProgress) {
+    await this.call('loadBegin', { key, size });
     let read = 0;
     let stream = file.stream().pipeThrough(new TransformStream({
       transform(chunk, out) { read += chunk.byteLength; onProgress(read, file.size); out.enqueue(chunk); },
@@ -204,15 +205,20 @@ export class Client {
 // four times its uncompressed size there (measured: scripts/bench-huge.sh).
 export const MAX_PROFILE_BYTES = 800e6;
 
-// Refuses, before reading it, a file whose profile cannot fit: the size
-// uncompressed is in a gzip file's last four bytes (modulo 4 GiB).
-async function refuseTooLarge(file, gzip) {
+// The size of a file's profile uncompressed: a gzip file's last four
+// bytes hold it (modulo 4 GiB).
+async function uncompressedSize(file, gzip) {
   let size = file.size;
   if (gzip && file.size >= 18) {
     const t = new DataView(await file.slice(file.size - 4).arrayBuffer());
     size = t.getUint32(0, true);
     while (size < file.size) size += 2 ** 32; // a stream over 4 GiB: its size wrapped
   }
+  return size;
+}
+
+// Refuses, before reading it, a file whose profile cannot fit.
+function refuseTooLarge(size, file, gzip) {
   if (size > MAX_PROFILE_BYTES) {
     const mb = (n) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : `${Math.round(n / 1e6)} MB`);
     throw new Error(`this profile is ${mb(size)} uncompressed${gzip ? ` (${mb(file.size)} gzipped)` : ''}, more than the `

@@ -25,7 +25,8 @@ const ops = {
     ids.set(key, info.id);
     return info;
   },
-  loadBegin: ({ key }) => { loaders.set(key, { loader: new Loader(), failed: false }); return true; },
+  // `size`: the profile's size uncompressed, as the gzip trailer says (a hint).
+  loadBegin: ({ key, size }) => { loaders.set(key, { loader: new Loader(size || 0), failed: false }); return true; },
   loadFeed: ({ key, chunk }) => {
     const l = loaders.get(key);
     if (l && !l.failed) {
