@@ -202,7 +202,7 @@ export class Client {
 
 // The largest profile (uncompressed) the page opens. Its core runs in
 // 32-bit WebAssembly, whose memory stops at 4 GiB, and a profile takes about
-// four times its uncompressed size there (measured: scripts/bench-huge.sh).
+// 3.6 times its uncompressed size there (measured: scripts/bench-huge.sh).
 export const MAX_PROFILE_BYTES = 800e6;
 
 // The size of a file's profile uncompressed: a gzip file's last four
