@@ -627,8 +627,8 @@ impl StreamDecoder {
             return decode_raw(&self.pending, &self.opts);
         }
         self.decode_fields(true)?;
-        // The columns grew by doubling: give back what they did not fill
-        // (the model keeps them as they are).
+        // The columns grew by doubling, or were sized from a hint: give back
+        // what they did not fill (the model keeps them as they are).
         let mut cols = self.samples.cols;
         cols.shrink_to_fit();
         finish(self.header, cols)

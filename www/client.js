@@ -223,7 +223,7 @@ function refuseTooLarge(size, file, gzip) {
     const mb = (n) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : `${Math.round(n / 1e6)} MB`);
     throw new Error(`this profile is ${mb(size)} uncompressed${gzip ? ` (${mb(file.size)} gzipped)` : ''}, more than the `
       + `${mb(MAX_PROFILE_BYTES)} the page can open: its core runs in WebAssembly, whose memory stops at 4 GB, and a `
-      + 'profile needs about four times its size there. Open it with the pprof-lens command-line tool, which has no such limit '
+      + 'profile needs about 3.6 times its size there. Open it with the pprof-lens command-line tool, which has no such limit '
       + '(pprof-lens top FILE; see the README).');
   }
 }
