@@ -225,7 +225,7 @@ pub fn call_graph(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, b: Build) 
         let (w, stamp) = (s.value, s.k as u32);
         let mut parent = NONE;
         let mut residual = false;
-        for &raw in s.stack {
+        for raw in s.stack {
             let n = raw & !INLINED;
             if !is_kept(n as usize) {
                 residual = true;

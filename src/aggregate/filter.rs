@@ -41,6 +41,12 @@ impl View {
         &self.frames[self.frame_start[l] as usize..self.frame_start[l + 1] as usize]
     }
 
+    /// True when every kept sample keeps its whole location stack (no
+    /// hide, show or show_from), so stacks can be read through the profile.
+    pub fn keeps_stacks_whole(&self) -> bool {
+        !self.any_hidden && self.show_from.is_none()
+    }
+
     /// Calls `f(sample, locations)` for every sample the filters keep, in
     /// profile order, with its remaining locations, leaf first.
     pub fn for_each_sample(&self, p: &Profile, mut f: impl FnMut(usize, &[u32])) {

@@ -230,27 +230,250 @@ impl Graph {
     }
 }
 
-/// Bit set on a node id in [`Stacks::nodes`] when the frame sits at an
-/// inlined (not outermost) position of its location.
+/// Bit set on a node id of a stack when the frame sits at an inlined (not
+/// outermost) position of its location.
 pub const INLINED: u32 = 1 << 31;
 
-/// The kept samples as node stacks, root first: what every graph pass reads,
-/// sequentially, with no location indirection left.
+/// The kept samples as node stacks, root first: what every graph pass reads.
+///
+/// A view whose filters keep every sample's stack whole (no hide, show or
+/// show_from) does not copy the stacks: a stack is read through the
+/// profile's own location stack and the view's location → nodes map, so
+/// the view costs a few bytes per sample instead of four per frame. Other
+/// views, and stacks made for one purpose (pivot graphs), own their node ids.
 #[derive(Clone, Debug, Default)]
 pub struct Stacks {
     /// Sample index (into the profile) of each stack.
     pub samples: Vec<u32>,
-    /// Offsets into `nodes`; one more than stacks.
+    /// Offsets into `nodes`, one more than stacks; for stacks read through
+    /// the profile, the running sum of their lengths.
     pub start: Vec<u32>,
-    /// Node ids, root first, with [`INLINED`] set on inlined frames.
+    /// Node ids, root first, with [`INLINED`] set on inlined frames (empty
+    /// for stacks read through the profile).
     pub nodes: Vec<u32>,
+    /// For stacks read through the profile: per location, offsets into
+    /// `loc_nodes`; empty otherwise.
+    loc_start: Vec<u32>,
+    /// The view's nodes of each location, innermost first.
+    loc_nodes: Vec<u32>,
 }
 
 impl Stacks {
-    /// Nodes of stack `k`, root first.
+    /// Empty stacks that own their node ids (push with [`Stacks::push`]).
+    pub fn owned() -> Stacks {
+        Stacks { start: vec![0], ..Default::default() }
+    }
+
+    /// Appends a stack of sample `s`, nodes root first.
+    pub fn push(&mut self, s: u32, nodes: impl IntoIterator<Item = u32>) {
+        self.nodes.extend(nodes);
+        self.samples.push(s);
+        self.start.push(self.nodes.len() as u32);
+    }
+
+    /// Number of stacks.
+    pub fn len(&self) -> usize {
+        self.samples.len()
+    }
+
+    /// True when there are no stacks.
+    pub fn is_empty(&self) -> bool {
+        self.samples.is_empty()
+    }
+
+    /// True when stacks are read through the profile's location stacks.
+    pub fn through_locations(&self) -> bool {
+        !self.loc_start.is_empty()
+    }
+
+    /// Nodes of stack `k`, root first. `p` is the profile the stacks were
+    /// made from (read only by stacks read through it).
     #[inline]
-    pub fn stack(&self, k: usize) -> &[u32] {
-        &self.nodes[self.start[k] as usize..self.start[k + 1] as usize]
+    pub fn stack<'a>(&'a self, p: &'a Profile, k: usize) -> StackRef<'a> {
+        let len = self.start[k + 1] - self.start[k];
+        if self.through_locations() {
+            StackRef::Locations { locs: p.samples.stack(self.samples[k] as usize), len, st: self }
+        } else {
+            StackRef::Nodes(&self.nodes[self.start[k] as usize..self.start[k + 1] as usize])
+        }
+    }
+
+    /// Nodes of stack `k` of stacks that own their node ids.
+    #[inline]
+    pub fn owned_stack(&self, k: usize) -> StackRef<'_> {
+        debug_assert!(!self.through_locations());
+        StackRef::Nodes(&self.nodes[self.start[k] as usize..self.start[k + 1] as usize])
+    }
+
+    #[inline]
+    fn of_location(&self, l: u32) -> &[u32] {
+        &self.loc_nodes[self.loc_start[l as usize] as usize..self.loc_start[l as usize + 1] as usize]
+    }
+}
+
+/// One stack's nodes, root first, with [`INLINED`] flags: a slice, or a
+/// location stack read through the view's map.
+#[derive(Clone, Copy, Debug)]
+pub enum StackRef<'a> {
+    /// Node ids, root first.
+    Nodes(&'a [u32]),
+    /// Locations, leaf first, each standing for its nodes.
+    Locations {
+        /// The profile's location stack, leaf first.
+        locs: &'a [u32],
+        /// Number of nodes.
+        len: u32,
+        /// The stacks holding the map.
+        st: &'a Stacks,
+    },
+}
+
+impl<'a> StackRef<'a> {
+    /// Number of frames.
+    #[inline]
+    pub fn len(&self) -> usize {
+        match self {
+            StackRef::Nodes(s) => s.len(),
+            StackRef::Locations { len, .. } => *len as usize,
+        }
+    }
+
+    /// True when the stack has no frames.
+    #[inline]
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The frame at depth `d` (0 = root), if the stack is that deep.
+    #[inline]
+    pub fn get(&self, d: usize) -> Option<u32> {
+        match *self {
+            StackRef::Nodes(s) => s.get(d).copied(),
+            StackRef::Locations { locs, len, st } => {
+                if d >= len as usize {
+                    return None;
+                }
+                let mut d = d;
+                for &l in locs.iter().rev() {
+                    let ln = st.of_location(l);
+                    if d < ln.len() {
+                        let n = ln[ln.len() - 1 - d];
+                        return Some(if d == 0 { n } else { n | INLINED });
+                    }
+                    d -= ln.len();
+                }
+                None
+            }
+        }
+    }
+
+    /// The frame at depth `d`; `d` must be below [`StackRef::len`].
+    #[inline]
+    pub fn at(&self, d: usize) -> u32 {
+        self.get(d).expect("a frame within the stack")
+    }
+
+    /// The innermost frame.
+    #[inline]
+    pub fn last(&self) -> Option<u32> {
+        match *self {
+            StackRef::Nodes(s) => s.last().copied(),
+            StackRef::Locations { locs, st, .. } => locs.iter().find_map(|&l| {
+                let ln = st.of_location(l);
+                ln.first().map(|&n| if ln.len() > 1 { n | INLINED } else { n })
+            }),
+        }
+    }
+
+    /// The frames, root first.
+    #[inline]
+    pub fn iter(&self) -> StackIter<'a> {
+        match *self {
+            StackRef::Nodes(s) => StackIter::Nodes(s.iter()),
+            StackRef::Locations { locs, st, .. } => {
+                StackIter::Locations { locs: locs.iter(), cur: &[], outer: false, st }
+            }
+        }
+    }
+
+    /// The frames from depth `d` on.
+    pub fn iter_from(&self, d: usize) -> StackIter<'a> {
+        match *self {
+            StackRef::Nodes(s) => StackIter::Nodes(s[d.min(s.len())..].iter()),
+            StackRef::Locations { locs, st, .. } => {
+                let mut it = locs.iter();
+                let mut d = d;
+                while let Some(&l) = it.next_back() {
+                    let ln = st.of_location(l);
+                    if d < ln.len() {
+                        return StackIter::Locations { locs: it, cur: &ln[..ln.len() - d], outer: d == 0, st };
+                    }
+                    d -= ln.len();
+                }
+                StackIter::Locations { locs: it, cur: &[], outer: false, st }
+            }
+        }
+    }
+
+    /// The frames as a vector, root first.
+    pub fn to_vec(&self) -> Vec<u32> {
+        self.iter().collect()
+    }
+}
+
+impl PartialEq for StackRef<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        match (self, other) {
+            (StackRef::Nodes(a), StackRef::Nodes(b)) => a == b,
+            _ => self.len() == other.len() && self.iter().eq(other.iter()),
+        }
+    }
+}
+
+impl<'a> IntoIterator for StackRef<'a> {
+    type Item = u32;
+    type IntoIter = StackIter<'a>;
+    fn into_iter(self) -> StackIter<'a> {
+        self.iter()
+    }
+}
+
+/// The frames of a [`StackRef`], root first.
+#[derive(Clone, Debug)]
+pub enum StackIter<'a> {
+    /// Over node ids.
+    Nodes(std::slice::Iter<'a, u32>),
+    /// Over locations (from the back: root first), each expanded.
+    Locations {
+        /// Locations not yet reached.
+        locs: std::slice::Iter<'a, u32>,
+        /// The current location's nodes not yet given, innermost first.
+        cur: &'a [u32],
+        /// The next node of `cur` is its location's outermost.
+        outer: bool,
+        /// The map.
+        st: &'a Stacks,
+    },
+}
+
+impl Iterator for StackIter<'_> {
+    type Item = u32;
+    #[inline]
+    fn next(&mut self) -> Option<u32> {
+        match self {
+            StackIter::Nodes(it) => it.next().copied(),
+            StackIter::Locations { locs, cur, outer, st } => loop {
+                if let Some((&n, rest)) = cur.split_last() {
+                    *cur = rest;
+                    let flag = if *outer { 0 } else { INLINED };
+                    *outer = false;
+                    return Some(n | flag);
+                }
+                let l = *locs.next_back()?;
+                *cur = st.of_location(l);
+                *outer = true;
+            },
+        }
     }
 }
 
@@ -264,7 +487,7 @@ pub struct Weighted<'a> {
     /// The sample's value in the column walked (never 0).
     pub value: i64,
     /// The stack's nodes, root first, with [`INLINED`] flags.
-    pub stack: &'a [u32],
+    pub stack: StackRef<'a>,
 }
 
 impl Stacks {
@@ -273,7 +496,7 @@ impl Stacks {
     pub fn weighted<'a>(&'a self, p: &'a Profile, column: usize) -> impl Iterator<Item = Weighted<'a>> + 'a {
         self.samples.iter().enumerate().filter_map(move |(k, &s)| {
             let value = p.value(s as usize, column);
-            (value != 0).then(|| Weighted { k, sample: s as usize, value, stack: self.stack(k) })
+            (value != 0).then(|| Weighted { k, sample: s as usize, value, stack: self.stack(p, k) })
         })
     }
 }
@@ -303,12 +526,43 @@ impl OncePerSample {
     }
 }
 
-/// The samples the view keeps, as node stacks (root first).
+/// The samples the view keeps, as node stacks (root first): read through
+/// the profile's location stacks when the view keeps them whole.
 pub fn stacks(p: &Profile, view: &View, nodes: &Nodes) -> Stacks {
+    if view.keeps_stacks_whole() {
+        let mut st = Stacks {
+            samples: Vec::with_capacity(p.samples.len()),
+            start: Vec::with_capacity(p.samples.len() + 1),
+            nodes: Vec::new(),
+            loc_start: nodes.loc_start.clone(),
+            loc_nodes: nodes.loc_nodes.clone(),
+        };
+        // A location's node count, by location.
+        let counts: Vec<u32> = nodes.loc_start.windows(2).map(|w| w[1] - w[0]).collect();
+        let mut total = 0u32;
+        st.start.push(0);
+        view.for_each_sample(p, |s, locs| {
+            let n: u32 = locs.iter().map(|&l| counts[l as usize]).sum();
+            total = total.wrapping_add(n);
+            st.samples.push(s as u32);
+            st.start.push(total);
+        });
+        if st.loc_start.is_empty() {
+            st.loc_start.push(0); // no locations: still read through them
+        }
+        return st;
+    }
+    owned_stacks(p, view, nodes)
+}
+
+/// The samples the view keeps, as node stacks (root first) that own their
+/// node ids.
+pub fn owned_stacks(p: &Profile, view: &View, nodes: &Nodes) -> Stacks {
     let mut st = Stacks {
         samples: Vec::with_capacity(p.samples.len()),
         start: Vec::with_capacity(p.samples.len() + 1),
         nodes: Vec::with_capacity(p.samples.stack.len() + p.samples.stack.len() / 4),
+        ..Default::default()
     };
     st.start.push(0);
     view.for_each_sample(p, |s, locs| {
@@ -353,13 +607,13 @@ pub fn split_values(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, is_base:
     for s in stacks.weighted(p, vi) {
         let base = is_base.get(s.sample) == Some(&true);
         let w = if base { s.value.wrapping_neg() } else { s.value };
-        for &raw in s.stack {
+        for raw in s.stack {
             let nu = (raw & !INLINED) as usize;
             if once.first(nu, s.k) {
                 add(&mut cum[nu], base, w);
             }
         }
-        if let Some(&leaf) = s.stack.last() {
+        if let Some(leaf) = s.stack.last() {
             add(&mut flat[(leaf & !INLINED) as usize], base, w);
         }
     }
@@ -386,7 +640,7 @@ fn values(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, kept: Option<&[boo
     for s in stacks.weighted(p, vi) {
         // The leaf is the innermost frame, when it is kept.
         let mut leaf = None;
-        for &raw in s.stack {
+        for raw in s.stack {
             let nu = (raw & !INLINED) as usize;
             if kept.is_some_and(|k| !k[nu]) {
                 leaf = None;
@@ -430,7 +684,7 @@ pub fn edges_into(
     for s in stacks.weighted(p, vi) {
         let (w, stamp) = (s.value, s.k as u32);
         let mut parent = NONE;
-        for &raw in s.stack {
+        for raw in s.stack {
             let n = raw & !INLINED;
             if !kept[n as usize] {
                 continue;
@@ -491,11 +745,48 @@ mod tests {
         assert_eq!(walked.len(), 2, "the zero-valued sample is not walked: {walked:?}");
         let mut once = OncePerSample::new(pr.nodes.len());
         let w = pr.stacks.weighted(&pr.profile, 0).next().unwrap();
-        let firsts = w.stack.iter().filter(|&&r| once.first((r & !INLINED) as usize, w.k)).count();
+        let firsts = w.stack.iter().filter(|&r| once.first((r & !INLINED) as usize, w.k)).count();
         assert_eq!(firsts, 3, "main, f (twice: counted once) and g");
         let g = build(&pr.profile, &pr.stacks, pr.nodes.len(), 0, None, false);
         let f = (0..pr.nodes.len()).find(|&n| pr.nodes.printable_name(n) == "f").unwrap();
         assert_eq!((g.flat[f], g.cum[f]), (2, 7), "recursion counts once in cum");
+    }
+
+    /// Stacks read through the profile's locations give what stacks holding
+    /// their node ids give, frame by frame, from any depth.
+    #[test]
+    fn stacks_read_through_locations_are_the_owned_stacks() {
+        use prost::Message;
+        let data = crate::synth::generate(crate::synth::Spec::SMALL).encode_to_vec();
+        let p = crate::load(&data, &Default::default(), &Default::default()).unwrap();
+        for noinlines in [false, true] {
+            let q = crate::Query { noinlines, ..crate::Query::default() };
+            let pr = Prepared::new(vec![p.clone()], vec![], q).unwrap();
+            assert!(pr.stacks.through_locations());
+            let owned = super::owned_stacks(&pr.profile, &pr.view, &pr.nodes);
+            assert!(!owned.through_locations());
+            assert_eq!(
+                (pr.stacks.samples.clone(), pr.stacks.start.clone()),
+                (owned.samples.clone(), owned.start.clone())
+            );
+            let mut inlined = 0;
+            for k in 0..owned.len() {
+                let (a, b) = (pr.stacks.stack(&pr.profile, k), owned.stack(&pr.profile, k));
+                assert_eq!(a.to_vec(), b.to_vec());
+                assert_eq!((a.len(), a.last(), a.get(a.len())), (b.len(), b.last(), None));
+                assert!(a == b);
+                for d in 0..b.len() {
+                    assert_eq!(a.get(d), b.get(d));
+                    assert_eq!(a.iter_from(d).collect::<Vec<_>>(), b.iter_from(d).collect::<Vec<_>>());
+                    inlined += (b.at(d) & INLINED != 0) as usize;
+                }
+            }
+            assert_eq!(inlined > 0, !noinlines, "the profile has inlined frames unless they are merged");
+        }
+        // A view that hides frames owns its stacks.
+        let q = crate::Query { hide: "pkg1\\.".into(), ..crate::Query::default() };
+        let pr = Prepared::new(vec![p], vec![], q).unwrap();
+        assert!(!pr.stacks.through_locations());
     }
 
     #[test]

@@ -39,15 +39,15 @@ pub fn neighbours(pr: &Prepared, node: u32) -> Neighbours {
     let (mut flat, mut cum) = (0i64, 0i64);
     for s in pr.stacks.weighted(&pr.profile, pr.value_index) {
         let w = s.value;
-        if !s.stack.iter().any(|&r| r & !INLINED == node) {
+        if !s.stack.iter().any(|r| r & !INLINED == node) {
             continue;
         }
         cum = cum.wrapping_add(w);
-        if s.stack.last().map(|&r| r & !INLINED) == Some(node) {
+        if s.stack.last().map(|r| r & !INLINED) == Some(node) {
             flat = flat.wrapping_add(w);
         }
         let mut parent = NONE;
-        for &raw in s.stack {
+        for raw in s.stack {
             let n = raw & !INLINED;
             if n == node && parent != NONE && parent != node && once_in.first(parent as usize, s.k) {
                 into[parent as usize] = into[parent as usize].wrapping_add(w);
@@ -77,20 +77,16 @@ pub fn neighbours(pr: &Prepared, node: u32) -> Neighbours {
 /// and its callees (the function and what it calls). Each stack through the
 /// function is cut at its outermost occurrence of it.
 pub fn pivot_stacks(pr: &Prepared, node: u32) -> (Stacks, Stacks) {
-    let new = || Stacks { samples: Vec::new(), start: vec![0], nodes: Vec::new() };
-    let (mut up, mut down) = (new(), new());
+    let (mut up, mut down) = (Stacks::owned(), Stacks::owned());
+    let mut frames = Vec::new();
     for w in pr.stacks.weighted(&pr.profile, pr.value_index) {
-        let (frames, s) = (w.stack, w.sample as u32);
+        let s = w.sample as u32;
+        frames.clear();
+        frames.extend(w.stack);
         let Some(i) = frames.iter().position(|&r| r & !INLINED == node) else { continue };
         // The function itself is one root, inlined here or not.
-        up.nodes.push(node);
-        up.nodes.extend(frames[..i].iter().rev());
-        up.samples.push(s);
-        up.start.push(up.nodes.len() as u32);
-        down.nodes.push(node);
-        down.nodes.extend(&frames[i + 1..]);
-        down.samples.push(s);
-        down.start.push(down.nodes.len() as u32);
+        up.push(s, std::iter::once(node).chain(frames[..i].iter().rev().copied()));
+        down.push(s, std::iter::once(node).chain(frames[i + 1..].iter().copied()));
     }
     (up, down)
 }
@@ -230,7 +226,11 @@ mod tests {
         // The pivot halves: callers upward from f, callees down from it.
         let (up, down) = pivot_stacks(&pr, node("f"));
         let names = |st: &Stacks, k: usize| {
-            st.stack(k).iter().map(|&r| pr.nodes.printable_name((r & !INLINED) as usize)).collect::<Vec<_>>().join(";")
+            st.owned_stack(k)
+                .iter()
+                .map(|r| pr.nodes.printable_name((r & !INLINED) as usize))
+                .collect::<Vec<_>>()
+                .join(";")
         };
         let all = |st: &Stacks| (0..st.samples.len()).map(|k| names(st, k)).collect::<Vec<_>>();
         assert_eq!(all(&up), ["f;main", "f;h;main", "f;main", "f;main"]);

@@ -115,9 +115,12 @@ pub fn heap_sites(pr: &Prepared, names: &[String], target: &dyn Fn(&[u32]) -> Op
     let (io, is, ao, asp) = (col("inuse_objects"), col("inuse_space"), col("alloc_objects"), col("alloc_space"));
     let bytes_key = p.strings.iter().position(|s| s == "bytes").map(|i| i as u32);
     let mut out: BTreeMap<String, Site> = BTreeMap::new();
+    let mut buf = Vec::new();
     for (k, &s) in pr.stacks.samples.iter().enumerate() {
         let s = s as usize;
-        let st = pr.stacks.stack(k);
+        buf.clear();
+        buf.extend(pr.stacks.stack(p, k));
+        let st = &buf[..];
         let Some(t) = target(st) else { continue };
         let site = out.entry(names[t].clone()).or_insert_with(|| Site { goroutine_root: true, ..Default::default() });
         let v = |c: Option<usize>| c.map_or(0, |c| p.value(s, c));

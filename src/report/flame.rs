@@ -6,7 +6,7 @@
 //! binary search), so memory stays a few bytes per sample even for millions
 //! of distinct stacks, and the renderer only draws.
 
-use crate::aggregate::graph::{Stacks, INLINED};
+use crate::aggregate::graph::{StackRef, Stacks, INLINED};
 use crate::aggregate::Prepared;
 
 /// Where a flame graph's stacks live: a view ([`Prepared`]) or stacks made
@@ -14,17 +14,27 @@ use crate::aggregate::Prepared;
 pub trait StackSource {
     /// The stacks.
     fn stacks(&self) -> &Stacks;
+    /// Stack `k`'s frames.
+    fn stack(&self, k: usize) -> StackRef<'_>;
 }
 
 impl StackSource for Prepared {
     fn stacks(&self) -> &Stacks {
         &self.stacks
     }
+    #[inline]
+    fn stack(&self, k: usize) -> StackRef<'_> {
+        self.stacks.stack(&self.profile, k)
+    }
 }
 
 impl StackSource for Stacks {
     fn stacks(&self) -> &Stacks {
         self
+    }
+    #[inline]
+    fn stack(&self, k: usize) -> StackRef<'_> {
+        self.owned_stack(k)
     }
 }
 
@@ -122,7 +132,7 @@ impl Flame {
     /// As [`Flame::new`], for the samples and widths `w` chooses.
     pub fn with_weights(pr: &Prepared, names: &[String], w: Weights) -> Flame {
         let (p, vi) = (&pr.profile, pr.value_index);
-        Self::build(&pr.stacks, names, w, |s| p.value(s, vi))
+        Self::build(pr, names, w, |s| p.value(s, vi))
     }
 
     /// A flame graph of stacks `st`, sample `s` weighing `value(s)`.
@@ -130,7 +140,8 @@ impl Flame {
         Self::build(st, names, Weights::Plain, value)
     }
 
-    fn build(st: &Stacks, names: &[String], w: Weights, value: impl Fn(usize) -> i64) -> Flame {
+    fn build<S: StackSource + ?Sized>(src: &S, names: &[String], w: Weights, value: impl Fn(usize) -> i64) -> Flame {
+        let st = src.stacks();
         let mut by_name: Vec<u32> = (0..names.len() as u32).collect();
         crate::order::sort_by(&mut by_name, |&a, &b| names[a as usize].cmp(&names[b as usize]));
         let mut rank = vec![0u32; names.len()];
@@ -152,9 +163,9 @@ impl Flame {
             _ => true,
         };
         let mut order: Vec<u32> = (0..st.samples.len() as u32)
-            .filter(|&k| wanted(k as usize) && value_of(k as usize) != 0 && !st.stack(k as usize).is_empty())
+            .filter(|&k| wanted(k as usize) && value_of(k as usize) != 0 && !src.stack(k as usize).is_empty())
             .collect();
-        sort_stacks(&mut order, st, &rank);
+        sort_stacks(&mut order, src, &rank);
         let (mut value, mut width, mut diff) = (Vec::new(), Vec::new(), None);
         if let Weights::Diff(_) = w {
             // One entry per distinct stack (equal stacks sort together), so
@@ -165,7 +176,7 @@ impl Flame {
             while i < order.len() {
                 let first = order[i] as usize;
                 let (mut b, mut n) = (0i64, 0i64);
-                while i < order.len() && st.stack(order[i] as usize) == st.stack(first) {
+                while i < order.len() && src.stack(order[i] as usize) == src.stack(first) {
                     let k = order[i] as usize;
                     if is_base(k) {
                         b = b.wrapping_sub(raw_value(k));
@@ -236,8 +247,9 @@ impl Flame {
         BoxKey { lo: 0, hi: self.order.len() as u32, depth: u32::MAX }
     }
 
-    fn stack<'a, S: StackSource + ?Sized>(&self, pr: &'a S, i: u32) -> &'a [u32] {
-        pr.stacks().stack(self.order[i as usize] as usize)
+    #[inline]
+    fn stack<'a, S: StackSource + ?Sized>(&self, pr: &'a S, i: u32) -> StackRef<'a> {
+        pr.stack(self.order[i as usize] as usize)
     }
 
     fn weight(&self, lo: u32, hi: u32) -> i64 {
@@ -263,17 +275,17 @@ impl Flame {
 
     /// End of the group starting at `i` (stacks with the same frame at `depth`).
     fn group_end(&self, pr: &impl StackSource, i: u32, hi: u32, depth: usize) -> u32 {
-        let f = self.stack(pr, i)[depth];
+        let f = self.stack(pr, i).at(depth);
         // Gallop, then binary search: groups are often small.
         let mut step = 1u32;
         let mut lo = i;
         let mut b = i + 1;
-        while b < hi && self.stack(pr, b)[depth] == f {
+        while b < hi && self.stack(pr, b).at(depth) == f {
             lo = b;
             b = (b + step).min(hi);
             step *= 2;
         }
-        partition(lo + 1, b.min(hi), |m| self.stack(pr, m)[depth] == f)
+        partition(lo + 1, b.min(hi), |m| self.stack(pr, m).at(depth) == f)
     }
 
     /// Lays out the subtree of `zoom` (its ancestors drawn above it at full
@@ -289,9 +301,9 @@ impl Flame {
             0
         } else {
             let path = self.stack(pr, zoom.lo);
-            for d in 0..=zoom.depth {
+            for (d, raw) in (0..=zoom.depth).zip(path.iter()) {
                 let a = self.ancestor(pr, zoom, d);
-                push(&mut l, 0.0, 1.0, d, path[d as usize], a.lo, a.hi);
+                push(&mut l, 0.0, 1.0, d, raw, a.lo, a.hi);
             }
             zoom.depth + 1
         };
@@ -307,8 +319,8 @@ impl Flame {
                 }
                 // The first j with W(i, j) >= min_w: groups ending before j are culled.
                 let j = self.reach(i, hi, min_w);
-                let key = self.stack(pr, i)[d];
-                if self.stack(pr, j - 1)[d] != key {
+                let key = self.stack(pr, i).at(d);
+                if self.stack(pr, j - 1).at(d) != key {
                     i = self.group_start(pr, i, j - 1, d);
                     continue;
                 }
@@ -350,8 +362,8 @@ impl Flame {
 
     /// Start of the group holding `j` (stacks in `lo..=j` share frames before `depth`).
     fn group_start(&self, pr: &impl StackSource, lo: u32, j: u32, depth: usize) -> u32 {
-        let f = self.stack(pr, j)[depth];
-        partition(lo, j, |m| !(self.stack(pr, m).len() > depth && self.stack(pr, m)[depth] == f))
+        let f = self.stack(pr, j).at(depth);
+        partition(lo, j, |m| self.stack(pr, m).get(depth) != Some(f))
     }
 
     /// The box at depth `d` (≤ `k.depth`) on the path to box `k`: every
@@ -360,8 +372,8 @@ impl Flame {
         if !self.valid(pr, k) || k == self.root() || d >= k.depth {
             return if d == k.depth { k } else { self.root() };
         }
-        let prefix = &self.stack(pr, k.lo)[..=d as usize];
-        self.find(pr, prefix).unwrap_or_else(|| self.root())
+        let prefix: Vec<u32> = self.stack(pr, k.lo).iter().take(d as usize + 1).collect();
+        self.find(pr, &prefix).unwrap_or_else(|| self.root())
     }
 
     /// The frames (graph nodes root first, [`INLINED`] bits kept) of box `k`.
@@ -369,7 +381,7 @@ impl Flame {
         if !self.valid(pr, k) || k == self.root() {
             return Vec::new();
         }
-        self.stack(pr, k.lo)[..=k.depth as usize].to_vec()
+        self.stack(pr, k.lo).iter().take(k.depth as usize + 1).collect()
     }
 
     /// The box whose frames are `prefix` (from [`Flame::path`], possibly of
@@ -384,11 +396,11 @@ impl Flame {
         let key = |raw: u32| ((self.rank[(raw & !INLINED) as usize] as u64) << 1) | (raw >> 31) as u64;
         // Sorted order makes "prefix of i < target prefix" monotone.
         let less = |i: u32| {
-            let s = self.stack(pr, i);
-            for (j, &t) in prefix.iter().enumerate() {
-                match s.get(j) {
+            let mut s = self.stack(pr, i).iter();
+            for &t in prefix {
+                match s.next() {
                     None => return true,
-                    Some(&x) if x != t => return key(x) < key(t),
+                    Some(x) if x != t => return key(x) < key(t),
                     _ => {}
                 }
             }
@@ -396,7 +408,7 @@ impl Flame {
         };
         let same = |i: u32| {
             let s = self.stack(pr, i);
-            s.len() >= prefix.len() && &s[..prefix.len()] == prefix
+            s.len() >= prefix.len() && s.iter().zip(prefix).all(|(x, &t)| x == t)
         };
         let n = self.order.len() as u32;
         let lo = partition(0, n, less);
@@ -412,12 +424,13 @@ impl Flame {
         let s = self.stack(pr, k.lo);
         let d = k.depth as usize;
         let ends = self.first_longer(pr, k.lo, k.hi, d + 1);
+        let raw = s.at(d);
         Some(BoxInfo {
-            node: s[d] & !INLINED,
-            inlined: s[d] & INLINED != 0,
+            node: raw & !INLINED,
+            inlined: raw & INLINED != 0,
             total: self.sum[k.hi as usize] - self.sum[k.lo as usize],
             self_value: self.sum[ends as usize] - self.sum[k.lo as usize],
-            path: s[..=d].iter().map(|&r| r & !INLINED).collect(),
+            path: s.iter().take(d + 1).map(|r| r & !INLINED).collect(),
             sides: self.sides(k.lo, k.hi).zip(self.sides(k.lo, ends)).map(|((b, n), (sb, sn))| [b, n, sb, sn]),
         })
     }
@@ -427,7 +440,7 @@ impl Flame {
     pub fn matched_total(&self, pr: &impl StackSource, matches: &[bool]) -> i64 {
         let mut s = 0i64;
         for (i, &v) in self.value.iter().enumerate() {
-            if self.stack(pr, i as u32).iter().any(|&r| matches[(r & !INLINED) as usize]) {
+            if self.stack(pr, i as u32).iter().any(|r| matches[(r & !INLINED) as usize]) {
                 s = s.wrapping_add(v);
             }
         }
@@ -462,7 +475,7 @@ fn partition(mut lo: u32, mut hi: u32, pred: impl Fn(u32) -> bool) -> u32 {
 /// one round deeper only in runs that still tie. Each stack is read a few
 /// frames at a time instead of once per comparison, which is what makes
 /// comparison sorting of millions of deep stacks slow.
-fn sort_stacks(order: &mut Vec<u32>, st: &crate::aggregate::graph::Stacks, rank: &[u32]) {
+fn sort_stacks<S: StackSource + ?Sized>(order: &mut Vec<u32>, st: &S, rank: &[u32]) {
     // A frame's key is 1 + (rank << 1 | inlined); 0 marks "stack ended".
     let max_key = (rank.iter().copied().max().unwrap_or(0) as u64) * 2 + 2;
     let bits = 64 - max_key.leading_zeros();
@@ -476,11 +489,11 @@ fn sort_stacks(order: &mut Vec<u32>, st: &crate::aggregate::graph::Stacks, rank:
             continue;
         }
         for e in &mut keyed[lo..hi] {
-            let frames = st.stack(e.1 as usize);
+            let mut frames = st.stack(e.1 as usize).iter_from(depth);
             let mut k = 0u64;
-            for j in 0..per {
+            for _ in 0..per {
                 k = if bits == 64 { 0 } else { k << bits };
-                if let Some(&raw) = frames.get(depth + j) {
+                if let Some(raw) = frames.next() {
                     k |= fkey(raw);
                 }
             }
@@ -609,7 +622,8 @@ mod tests {
         let data = crate::synth::generate(crate::synth::Spec::SMALL).encode_to_vec();
         let p = crate::load(&data, &Default::default(), &ModelOptions::default()).unwrap();
         let pr = Prepared::new(vec![p], vec![], Query::default()).unwrap();
-        let st = &pr.stacks;
+        assert!(pr.stacks.through_locations(), "a view of whole stacks reads them through the profile");
+        let st = &pr;
         let n = pr.nodes.len();
         // Ranks of few and of many bits (up to one frame per round).
         let ranks = [
@@ -621,18 +635,18 @@ mod tests {
             let key = |raw: u32| ((rank[(raw & !INLINED) as usize] as u64) << 1) | (raw >> 31) as u64;
             let cmp = |a: &u32, b: &u32| {
                 let (sa, sb) = (st.stack(*a as usize), st.stack(*b as usize));
-                for (&x, &y) in sa.iter().zip(sb) {
+                for (x, y) in sa.iter().zip(sb) {
                     if x != y {
                         return key(x).cmp(&key(y));
                     }
                 }
                 sa.len().cmp(&sb.len())
             };
-            let mut want: Vec<u32> = (0..st.samples.len() as u32).collect();
+            let mut want: Vec<u32> = (0..pr.stacks.len() as u32).collect();
             want.sort_by(cmp);
-            let mut got: Vec<u32> = (0..st.samples.len() as u32).collect();
+            let mut got: Vec<u32> = (0..pr.stacks.len() as u32).collect();
             got.reverse();
-            sort_stacks(&mut got, st, &rank);
+            sort_stacks(&mut got, &pr, &rank);
             for w in got.windows(2) {
                 assert_ne!(cmp(&w[0], &w[1]), std::cmp::Ordering::Greater);
             }

@@ -356,8 +356,11 @@ fn goroutine_stacks(snaps: &[(String, Profile)]) -> Vec<StackRow> {
 /// when it has none).
 fn own_values(pr: &Prepared, own_code: &[bool], column: usize) -> Vec<i64> {
     let mut out = vec![0i64; own_code.len()];
+    let mut buf = Vec::new();
     for x in pr.stacks.weighted(&pr.profile, column) {
-        if let Some(t) = charged(x.stack, own_code) {
+        buf.clear();
+        buf.extend(x.stack);
+        if let Some(t) = charged(&buf, own_code) {
             out[t] = out[t].wrapping_add(x.value);
         }
     }

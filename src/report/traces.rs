@@ -18,8 +18,9 @@ pub fn traces_text(pr: &Prepared) -> String {
     for (k, &s) in pr.stacks.samples.iter().enumerate() {
         let s = s as usize;
         // Leaf first, each location's frames innermost first: the reverse of the root-first stack.
-        let stack: Vec<(u32, bool)> =
-            pr.stacks.stack(k).iter().rev().map(|&raw| (raw & !graph::INLINED, raw & graph::INLINED != 0)).collect();
+        let mut stack: Vec<(u32, bool)> =
+            pr.stacks.stack(p, k).iter().map(|raw| (raw & !graph::INLINED, raw & graph::INLINED != 0)).collect();
+        stack.reverse();
         if stack.is_empty() {
             continue;
         }

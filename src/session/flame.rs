@@ -4,10 +4,10 @@
 
 use super::view::Current;
 use super::{Session, Side};
-use crate::aggregate::graph::{self, Stacks};
+use crate::aggregate::graph::{self, StackRef, Stacks};
 use crate::aggregate::Prepared;
 use crate::error::{Error, ErrorKind, Result};
-use crate::report::flame::{BoxKey, Flame, Layout, Weights};
+use crate::report::flame::{BoxKey, Flame, Layout, StackSource, Weights};
 
 /// What the tooltip says about a flame box.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,16 +56,39 @@ pub struct DiffFacts {
     pub self_new: String,
 }
 
+/// Where a flame graph's stacks are: the view's, or a pivot graph's own.
+#[derive(Clone, Copy)]
+enum Src<'a> {
+    View(&'a Prepared),
+    Own(&'a Stacks),
+}
+
+impl StackSource for Src<'_> {
+    fn stacks(&self) -> &Stacks {
+        match self {
+            Src::View(p) => &p.stacks,
+            Src::Own(s) => s,
+        }
+    }
+    #[inline]
+    fn stack(&self, k: usize) -> StackRef<'_> {
+        match self {
+            Src::View(p) => p.stack(k),
+            Src::Own(s) => s.owned_stack(k),
+        }
+    }
+}
+
 impl Current {
     /// Flame graph `side` and its stacks.
-    fn flame_of(&self, side: Side) -> Result<(&Flame, &Stacks)> {
-        let st = &self.prepared.stacks;
+    fn flame_of(&self, side: Side) -> Result<(&Flame, Src<'_>)> {
+        let st = Src::View(&self.prepared);
         let refuse = |m: &str| Err(Error::new(ErrorKind::BadQuery, m.to_string()));
         match side {
             Side::View => Ok((&self.flame, st)),
             Side::Callers | Side::Callees => match &self.pivot {
-                Some(p) if side == Side::Callers => Ok((&p.up.1, &p.up.0)),
-                Some(p) => Ok((&p.down.1, &p.down.0)),
+                Some(p) if side == Side::Callers => Ok((&p.up.1, Src::Own(&p.up.0))),
+                Some(p) => Ok((&p.down.1, Src::Own(&p.down.0))),
                 None => refuse("no pivot yet: call pivot() first"),
             },
             Side::Base | Side::New if self.compare => {
@@ -89,7 +112,7 @@ impl Session {
     pub fn flame(&self, id: u32, side: Side, zoom: BoxKey, min_width: f64) -> Result<Layout> {
         let c = self.current(id)?;
         let (f, st) = c.flame_of(side)?;
-        Ok(f.layout(st, zoom, min_width))
+        Ok(f.layout(&st, zoom, min_width))
     }
 
     /// What the tooltip shows about box `k` of flame graph `side`.
@@ -107,7 +130,7 @@ impl Session {
                 crate::units::percentage(v, side_total).trim().to_string()
             }
         };
-        let info = fl.info(st, k);
+        let info = fl.info(&st, k);
         let sides = info.as_ref().and_then(|i| i.sides).or_else(|| fl.is_diff().then(|| fl.root_sides()));
         let (name, location, total, self_value, inlined, path, node) = match info {
             Some(i) => (
@@ -121,7 +144,7 @@ impl Session {
             ),
             None => ("all samples".to_string(), String::new(), side_total, 0, false, Vec::new(), None),
         };
-        let ancestors = (0..path.len() as u32).map(|d| fl.ancestor(st, k, d)).collect();
+        let ancestors = (0..path.len() as u32).map(|d| fl.ancestor(&st, k, d)).collect();
         let diff = sides.map(|[b, n, sb, sn]| DiffFacts {
             base: c.value_text(b),
             new: c.value_text(n),
@@ -152,12 +175,12 @@ impl Session {
     pub fn locate(&self, id: u32, from: Side, key: BoxKey, to: Side, exact: bool) -> Result<Option<BoxKey>> {
         let c = self.current(id)?;
         let (ff, fst) = c.flame_of(from)?;
-        let path = ff.path(fst, key);
+        let path = ff.path(&fst, key);
         let (target, tst) = c.flame_of(to)?;
         Ok(if exact {
-            target.find(tst, &path)
+            target.find(&tst, &path)
         } else {
-            (0..=path.len()).rev().find_map(|n| target.find(tst, &path[..n]))
+            (0..=path.len()).rev().find_map(|n| target.find(&tst, &path[..n]))
         })
     }
 
@@ -177,7 +200,7 @@ impl Session {
             // A frame matches inlined or not.
             let hit = cands.iter().flat_map(|&n| [n, n | graph::INLINED]).find_map(|raw| {
                 prefix.push(raw);
-                let k = f.find(fst, &prefix);
+                let k = f.find(&fst, &prefix);
                 prefix.pop();
                 k.map(|k| (raw, k))
             });
