@@ -256,7 +256,16 @@ pub struct Stacks {
     loc_start: Vec<u32>,
     /// The view's nodes of each location, innermost first.
     loc_nodes: Vec<u32>,
+    /// Per location, its one node, or [`MANY`] when it has none or several
+    /// (one look-up for most frames).
+    loc_one: Vec<u32>,
 }
+
+/// In [`Stacks::loc_one`]: the location has no node or several.
+const MANY: u32 = u32::MAX;
+
+/// A [`StackRef::Locations`] whose length is counted when asked for.
+const UNKNOWN_LEN: u32 = u32::MAX;
 
 impl Stacks {
     /// Empty stacks that own their node ids (push with [`Stacks::push`]).
@@ -298,6 +307,28 @@ impl Stacks {
         }
     }
 
+    /// Where stack `k`'s data lies: a range of its node ids, or of the
+    /// profile's location stacks. See [`Stacks::at_span`].
+    #[inline]
+    pub fn span(&self, p: &Profile, k: usize) -> (u32, u32) {
+        if self.through_locations() {
+            let s = self.samples[k] as usize;
+            (p.samples.stack_start[s], p.samples.stack_start[s + 1])
+        } else {
+            (self.start[k], self.start[k + 1])
+        }
+    }
+
+    /// The stack whose data lies at `span` (from [`Stacks::span`]).
+    #[inline]
+    pub fn at_span<'a>(&'a self, p: &'a Profile, (lo, hi): (u32, u32)) -> StackRef<'a> {
+        if self.through_locations() {
+            StackRef::Locations { locs: &p.samples.stack[lo as usize..hi as usize], len: UNKNOWN_LEN, st: self }
+        } else {
+            StackRef::Nodes(&self.nodes[lo as usize..hi as usize])
+        }
+    }
+
     /// Nodes of stack `k` of stacks that own their node ids.
     #[inline]
     pub fn owned_stack(&self, k: usize) -> StackRef<'_> {
@@ -334,6 +365,9 @@ impl<'a> StackRef<'a> {
     pub fn len(&self) -> usize {
         match self {
             StackRef::Nodes(s) => s.len(),
+            StackRef::Locations { len: UNKNOWN_LEN, locs, st } => {
+                locs.iter().map(|&l| st.loc_start[l as usize + 1] - st.loc_start[l as usize]).sum::<u32>() as usize
+            }
             StackRef::Locations { len, .. } => *len as usize,
         }
     }
@@ -350,11 +384,19 @@ impl<'a> StackRef<'a> {
         match *self {
             StackRef::Nodes(s) => s.get(d).copied(),
             StackRef::Locations { locs, len, st } => {
-                if d >= len as usize {
+                if d >= len as usize && len != UNKNOWN_LEN {
                     return None;
                 }
                 let mut d = d;
                 for &l in locs.iter().rev() {
+                    let one = st.loc_one[l as usize];
+                    if one != MANY {
+                        if d == 0 {
+                            return Some(one);
+                        }
+                        d -= 1;
+                        continue;
+                    }
                     let ln = st.of_location(l);
                     if d < ln.len() {
                         let n = ln[ln.len() - 1 - d];
@@ -415,6 +457,28 @@ impl<'a> StackRef<'a> {
         }
     }
 
+    /// Calls `f` with each frame, root first (the fast walk of the graph
+    /// passes).
+    #[inline]
+    pub fn for_each(self, mut f: impl FnMut(u32)) {
+        match self {
+            StackRef::Nodes(s) => s.iter().for_each(|&r| f(r)),
+            StackRef::Locations { locs, st, .. } => {
+                for &l in locs.iter().rev() {
+                    let one = st.loc_one[l as usize];
+                    if one != MANY {
+                        f(one);
+                        continue;
+                    }
+                    if let Some((&outer, inner)) = st.of_location(l).split_last() {
+                        f(outer);
+                        inner.iter().rev().for_each(|&n| f(n | INLINED));
+                    }
+                }
+            }
+        }
+    }
+
     /// The frames as a vector, root first.
     pub fn to_vec(&self) -> Vec<u32> {
         self.iter().collect()
@@ -470,6 +534,10 @@ impl Iterator for StackIter<'_> {
                     return Some(n | flag);
                 }
                 let l = *locs.next_back()?;
+                let one = st.loc_one[l as usize];
+                if one != MANY {
+                    return Some(one);
+                }
                 *cur = st.of_location(l);
                 *outer = true;
             },
@@ -536,6 +604,7 @@ pub fn stacks(p: &Profile, view: &View, nodes: &Nodes) -> Stacks {
             nodes: Vec::new(),
             loc_start: nodes.loc_start.clone(),
             loc_nodes: nodes.loc_nodes.clone(),
+            loc_one: nodes.loc_start.windows(2).map(|w| if w[1] - w[0] == 1 { nodes.loc_nodes[w[0] as usize] } else { MANY }).collect(),
         };
         // A location's node count, by location.
         let counts: Vec<u32> = nodes.loc_start.windows(2).map(|w| w[1] - w[0]).collect();
@@ -607,14 +676,16 @@ pub fn split_values(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, is_base:
     for s in stacks.weighted(p, vi) {
         let base = is_base.get(s.sample) == Some(&true);
         let w = if base { s.value.wrapping_neg() } else { s.value };
-        for raw in s.stack {
+        let mut leaf = None;
+        s.stack.for_each(|raw| {
             let nu = (raw & !INLINED) as usize;
             if once.first(nu, s.k) {
                 add(&mut cum[nu], base, w);
             }
-        }
-        if let Some(leaf) = s.stack.last() {
-            add(&mut flat[(leaf & !INLINED) as usize], base, w);
+            leaf = Some(nu);
+        });
+        if let Some(leaf) = leaf {
+            add(&mut flat[leaf], base, w);
         }
     }
     let side = |pick: fn((i64, i64)) -> i64| Graph {
@@ -640,17 +711,17 @@ fn values(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, kept: Option<&[boo
     for s in stacks.weighted(p, vi) {
         // The leaf is the innermost frame, when it is kept.
         let mut leaf = None;
-        for raw in s.stack {
+        s.stack.for_each(|raw| {
             let nu = (raw & !INLINED) as usize;
             if kept.is_some_and(|k| !k[nu]) {
                 leaf = None;
-                continue;
+                return;
             }
             if once.first(nu, s.k) {
                 cum[nu] = cum[nu].wrapping_add(s.value);
             }
             leaf = Some(nu);
-        }
+        });
         if let Some(l) = leaf {
             flat[l] = flat[l].wrapping_add(s.value);
         }
@@ -684,10 +755,10 @@ pub fn edges_into(
     for s in stacks.weighted(p, vi) {
         let (w, stamp) = (s.value, s.k as u32);
         let mut parent = NONE;
-        for raw in s.stack {
+        s.stack.for_each(|raw| {
             let n = raw & !INLINED;
             if !kept[n as usize] {
-                continue;
+                return;
             }
             if parent != NONE && n != parent && targets[n as usize] {
                 let key = ((parent as u64) << 32) | n as u64;
@@ -702,7 +773,7 @@ pub fn edges_into(
                 }
             }
             parent = n;
-        }
+        });
     }
     let mut edges: Vec<(u32, Edge)> = acc
         .into_iter()

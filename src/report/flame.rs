@@ -16,6 +16,10 @@ pub trait StackSource {
     fn stacks(&self) -> &Stacks;
     /// Stack `k`'s frames.
     fn stack(&self, k: usize) -> StackRef<'_>;
+    /// Where stack `k`'s data lies ([`Stacks::span`]).
+    fn span(&self, k: usize) -> (u32, u32);
+    /// The stack at `span` ([`Stacks::at_span`]).
+    fn at_span(&self, span: (u32, u32)) -> StackRef<'_>;
 }
 
 impl StackSource for Prepared {
@@ -26,6 +30,14 @@ impl StackSource for Prepared {
     fn stack(&self, k: usize) -> StackRef<'_> {
         self.stacks.stack(&self.profile, k)
     }
+    #[inline]
+    fn span(&self, k: usize) -> (u32, u32) {
+        self.stacks.span(&self.profile, k)
+    }
+    #[inline]
+    fn at_span(&self, span: (u32, u32)) -> StackRef<'_> {
+        self.stacks.at_span(&self.profile, span)
+    }
 }
 
 impl StackSource for Stacks {
@@ -35,6 +47,14 @@ impl StackSource for Stacks {
     #[inline]
     fn stack(&self, k: usize) -> StackRef<'_> {
         self.owned_stack(k)
+    }
+    #[inline]
+    fn span(&self, k: usize) -> (u32, u32) {
+        (self.start[k], self.start[k + 1])
+    }
+    #[inline]
+    fn at_span(&self, (lo, hi): (u32, u32)) -> StackRef<'_> {
+        StackRef::Nodes(&self.nodes[lo as usize..hi as usize])
     }
 }
 
@@ -482,14 +502,16 @@ fn sort_stacks<S: StackSource + ?Sized>(order: &mut Vec<u32>, st: &S, rank: &[u3
     let per = (64 / bits) as usize;
     let slot_mask = if bits == 64 { u64::MAX } else { (1u64 << bits) - 1 };
     let fkey = |raw: u32| (((rank[(raw & !INLINED) as usize] as u64) << 1) | (raw >> 31) as u64) + 1;
-    let mut keyed: Vec<(u64, u32)> = order.iter().map(|&k| (0, k)).collect();
+    // Each entry carries where its stack's data lies: one memory access
+    // per stack and round instead of a chain of look-ups.
+    let mut keyed: Vec<(u64, u32, (u32, u32))> = order.iter().map(|&k| (0, k, st.span(k as usize))).collect();
     let mut work = vec![(0usize, keyed.len(), 0usize)];
     while let Some((lo, hi, depth)) = work.pop() {
         if hi - lo < 2 {
             continue;
         }
         for e in &mut keyed[lo..hi] {
-            let mut frames = st.stack(e.1 as usize).iter_from(depth);
+            let mut frames = st.at_span(e.2).iter_from(depth);
             let mut k = 0u64;
             for _ in 0..per {
                 k = if bits == 64 { 0 } else { k << bits };

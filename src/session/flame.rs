@@ -77,6 +77,18 @@ impl StackSource for Src<'_> {
             Src::Own(s) => s.owned_stack(k),
         }
     }
+    fn span(&self, k: usize) -> (u32, u32) {
+        match self {
+            Src::View(p) => p.span(k),
+            Src::Own(s) => StackSource::span(*s, k),
+        }
+    }
+    fn at_span(&self, span: (u32, u32)) -> StackRef<'_> {
+        match self {
+            Src::View(p) => p.at_span(span),
+            Src::Own(s) => StackSource::at_span(*s, span),
+        }
+    }
 }
 
 impl Current {

@@ -477,3 +477,54 @@ fn a_series_skips_profiles_of_another_kind_and_says_so() {
     assert!(f.notes.iter().any(|n| n.starts_with("skipped cpu.pb.gz: another kind of profile")), "{:?}", f.notes);
     assert_eq!((f.offsets[1].as_str(), f.span.as_str()), ("+1 h", "1 h"));
 }
+
+#[test]
+#[ignore]
+fn zz_probe_view_timing() {
+    let size = std::env::var("BENCH_SIZE").unwrap_or_else(|_| "large".into());
+    let bytes = std::fs::read(format!("{}/bench-data/{size}.pb.gz", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let p = crate::load(&bytes, &Default::default(), &Default::default()).unwrap();
+    let mut pr = crate::aggregate::Prepared::new(vec![p], vec![], crate::Query::default()).unwrap();
+    let names: Vec<String> = (0..pr.nodes.len()).map(|n| pr.nodes.printable_name(n)).collect();
+    for round in 0..2 {
+        let t = std::time::Instant::now();
+        let _g = crate::aggregate::graph::build(&pr.profile, &pr.stacks, pr.nodes.len(), pr.value_index, None, false);
+        let t1 = t.elapsed();
+        let _e = crate::aggregate::graph::edges_into(&pr.profile, &pr.stacks, pr.nodes.len(), pr.value_index, None, None);
+        let t2 = t.elapsed();
+        let f = crate::report::flame::Flame::new(&pr, &names);
+        let t3 = t.elapsed();
+        let l = f.layout(&pr, f.root(), 0.0005);
+        let t4 = t.elapsed();
+        eprintln!("round {round} through={} values {t1:?} edges {:?} flame {:?} layout {:?} ({} boxes)", pr.stacks.through_locations(), t2 - t1, t3 - t2, t4 - t3, l.x.len());
+        pr.stacks = crate::aggregate::graph::owned_stacks(&pr.profile, &pr.view, &pr.nodes);
+    }
+}
+
+#[test]
+#[ignore]
+fn zz_probe_walk() {
+    let bytes = std::fs::read(format!("{}/bench-data/large.pb.gz", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let p = crate::load(&bytes, &Default::default(), &Default::default()).unwrap();
+    let pr = crate::aggregate::Prepared::new(vec![p], vec![], crate::Query::default()).unwrap();
+    let owned = crate::aggregate::graph::owned_stacks(&pr.profile, &pr.view, &pr.nodes);
+    for _ in 0..2 {
+        let t = std::time::Instant::now();
+        let mut x = 0u64;
+        for k in 0..pr.stacks.len() {
+            pr.stacks.stack(&pr.profile, k).for_each(|r| x += r as u64);
+        }
+        let t1 = t.elapsed();
+        let mut y = 0u64;
+        for k in 0..owned.len() {
+            owned.owned_stack(k).for_each(|r| y += r as u64);
+        }
+        let t2 = t.elapsed();
+        let mut z = 0u64;
+        for &l in &pr.profile.samples.stack {
+            z += l as u64;
+        }
+        let t3 = t.elapsed();
+        eprintln!("through {t1:?} owned {:?} raw locs {:?} {}", t2 - t1, t3 - t2, x == y && z > 0);
+    }
+}
