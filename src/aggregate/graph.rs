@@ -259,13 +259,17 @@ pub struct Stacks {
     /// Per location, its one node, or [`MANY`] when it has none or several
     /// (one look-up for most frames).
     loc_one: Vec<u32>,
+    /// Per location with one or two nodes: the outermost in the low half,
+    /// the inlined one (with [`INLINED`]) or [`MANY`] in the high half;
+    /// [`MANY`] in both for other locations.
+    loc_two: Vec<u64>,
 }
+
+/// Stacks up to this many frames are expanded in a buffer before a walk.
+const BATCH: usize = 256;
 
 /// In [`Stacks::loc_one`]: the location has no node or several.
 const MANY: u32 = u32::MAX;
-
-/// A [`StackRef::Locations`] whose length is counted when asked for.
-const UNKNOWN_LEN: u32 = u32::MAX;
 
 impl Stacks {
     /// Empty stacks that own their node ids (push with [`Stacks::push`]).
@@ -307,26 +311,55 @@ impl Stacks {
         }
     }
 
-    /// Where stack `k`'s data lies: a range of its node ids, or of the
-    /// profile's location stacks. See [`Stacks::at_span`].
+    /// A cursor at the root of stack `k` (see [`Stacks::read`]); `p` as in
+    /// [`Stacks::stack`] (`None` for stacks that own their node ids).
     #[inline]
-    pub fn span(&self, p: &Profile, k: usize) -> (u32, u32) {
-        if self.through_locations() {
+    pub fn cursor(&self, p: Option<&Profile>, k: usize) -> Cursor {
+        let (lo, hi) = if let (true, Some(p)) = (self.through_locations(), p) {
             let s = self.samples[k] as usize;
             (p.samples.stack_start[s], p.samples.stack_start[s + 1])
         } else {
             (self.start[k], self.start[k + 1])
-        }
+        };
+        Cursor { lo, hi, skip: 0 }
     }
 
-    /// The stack whose data lies at `span` (from [`Stacks::span`]).
+    /// Calls `f` with up to `n` frames from cursor `c` on, root first, and
+    /// moves the cursor past them; returns how many there were.
     #[inline]
-    pub fn at_span<'a>(&'a self, p: &'a Profile, (lo, hi): (u32, u32)) -> StackRef<'a> {
-        if self.through_locations() {
-            StackRef::Locations { locs: &p.samples.stack[lo as usize..hi as usize], len: UNKNOWN_LEN, st: self }
-        } else {
-            StackRef::Nodes(&self.nodes[lo as usize..hi as usize])
+    pub fn read(&self, p: Option<&Profile>, c: &mut Cursor, n: usize, mut f: impl FnMut(u32)) -> usize {
+        let mut given = 0;
+        let Some(p) = p.filter(|_| self.through_locations()) else {
+            let end = c.hi.min(c.lo.saturating_add(n as u32));
+            self.nodes[c.lo as usize..end as usize].iter().for_each(|&r| f(r));
+            given = (end - c.lo) as usize;
+            c.lo = end;
+            return given;
+        };
+        let stack = &p.samples.stack;
+        while given < n && c.hi > c.lo {
+            let l = stack[c.hi as usize - 1];
+            let one = self.loc_one[l as usize];
+            if one != MANY {
+                f(one);
+                given += 1;
+                c.hi -= 1;
+                continue;
+            }
+            // Root first: the outermost node, then the inlined ones.
+            let ln = self.of_location(l);
+            while given < n && (c.skip as usize) < ln.len() {
+                let j = c.skip as usize;
+                f(if j == 0 { ln[ln.len() - 1] } else { ln[ln.len() - 1 - j] | INLINED });
+                given += 1;
+                c.skip += 1;
+            }
+            if c.skip as usize == ln.len() {
+                c.skip = 0;
+                c.hi -= 1;
+            }
         }
+        given
     }
 
     /// Nodes of stack `k` of stacks that own their node ids.
@@ -340,6 +373,15 @@ impl Stacks {
     fn of_location(&self, l: u32) -> &[u32] {
         &self.loc_nodes[self.loc_start[l as usize] as usize..self.loc_start[l as usize + 1] as usize]
     }
+}
+
+/// A position in a stack for [`Stacks::read`]: the stack's data range, less
+/// what has been read, and how many nodes of the next location were.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Cursor {
+    lo: u32,
+    hi: u32,
+    skip: u32,
 }
 
 /// One stack's nodes, root first, with [`INLINED`] flags: a slice, or a
@@ -365,9 +407,6 @@ impl<'a> StackRef<'a> {
     pub fn len(&self) -> usize {
         match self {
             StackRef::Nodes(s) => s.len(),
-            StackRef::Locations { len: UNKNOWN_LEN, locs, st } => {
-                locs.iter().map(|&l| st.loc_start[l as usize + 1] - st.loc_start[l as usize]).sum::<u32>() as usize
-            }
             StackRef::Locations { len, .. } => *len as usize,
         }
     }
@@ -384,7 +423,7 @@ impl<'a> StackRef<'a> {
         match *self {
             StackRef::Nodes(s) => s.get(d).copied(),
             StackRef::Locations { locs, len, st } => {
-                if d >= len as usize && len != UNKNOWN_LEN {
+                if d >= len as usize {
                     return None;
                 }
                 let mut d = d;
@@ -463,11 +502,38 @@ impl<'a> StackRef<'a> {
     pub fn for_each(self, mut f: impl FnMut(u32)) {
         match self {
             StackRef::Nodes(s) => s.iter().for_each(|&r| f(r)),
-            StackRef::Locations { locs, st, .. } => {
+            StackRef::Locations { locs, st, len } => {
+                if len as usize <= BATCH {
+                    // Expand first, then walk: the look-ups pipeline apart
+                    // from whatever `f` does with each frame.
+                    let mut buf = [0u32; BATCH + 1];
+                    let mut n = 0;
+                    let mut whole = true;
+                    for &l in locs.iter().rev() {
+                        let two = st.loc_two[l as usize];
+                        if two == u64::MAX {
+                            whole = false;
+                            break;
+                        }
+                        buf[n] = two as u32;
+                        n += 1;
+                        let inner = (two >> 32) as u32;
+                        buf[n] = inner;
+                        n += (inner != MANY) as usize;
+                    }
+                    if whole {
+                        buf[..n].iter().for_each(|&r| f(r));
+                        return;
+                    }
+                }
                 for &l in locs.iter().rev() {
-                    let one = st.loc_one[l as usize];
-                    if one != MANY {
-                        f(one);
+                    let two = st.loc_two[l as usize];
+                    if two != u64::MAX {
+                        f(two as u32);
+                        let inner = (two >> 32) as u32;
+                        if inner != MANY {
+                            f(inner);
+                        }
                         continue;
                     }
                     if let Some((&outer, inner)) = st.of_location(l).split_last() {
@@ -604,7 +670,20 @@ pub fn stacks(p: &Profile, view: &View, nodes: &Nodes) -> Stacks {
             nodes: Vec::new(),
             loc_start: nodes.loc_start.clone(),
             loc_nodes: nodes.loc_nodes.clone(),
-            loc_one: nodes.loc_start.windows(2).map(|w| if w[1] - w[0] == 1 { nodes.loc_nodes[w[0] as usize] } else { MANY }).collect(),
+            loc_one: nodes
+                .loc_start
+                .windows(2)
+                .map(|w| if w[1] - w[0] == 1 { nodes.loc_nodes[w[0] as usize] } else { MANY })
+                .collect(),
+            loc_two: nodes
+                .loc_start
+                .windows(2)
+                .map(|w| match nodes.loc_nodes[w[0] as usize..w[1] as usize] {
+                    [one] => (MANY as u64) << 32 | one as u64,
+                    [inner, outer] => ((inner | INLINED) as u64) << 32 | outer as u64,
+                    _ => u64::MAX,
+                })
+                .collect(),
         };
         // A location's node count, by location.
         let counts: Vec<u32> = nodes.loc_start.windows(2).map(|w| w[1] - w[0]).collect();
@@ -830,7 +909,13 @@ mod tests {
         use prost::Message;
         let data = crate::synth::generate(crate::synth::Spec::SMALL).encode_to_vec();
         let p = crate::load(&data, &Default::default(), &Default::default()).unwrap();
-        for noinlines in [false, true] {
+        // Locations of three frames, and a stack deeper than the walk's buffer.
+        let deep = vec!["f"; 300].join(";");
+        let text = format!("main;a+b+c;d 5\nmain;x+y;a+b+c 3\nmain;{deep};a+b 2");
+        let small =
+            crate::load(&folded_profile(&text, &[("samples", "count")]), &Default::default(), &Default::default())
+                .unwrap();
+        for (p, noinlines) in [(&p, false), (&p, true), (&small, false)] {
             let q = crate::Query { noinlines, ..crate::Query::default() };
             let pr = Prepared::new(vec![p.clone()], vec![], q).unwrap();
             assert!(pr.stacks.through_locations());
@@ -844,6 +929,13 @@ mod tests {
             for k in 0..owned.len() {
                 let (a, b) = (pr.stacks.stack(&pr.profile, k), owned.stack(&pr.profile, k));
                 assert_eq!(a.to_vec(), b.to_vec());
+                let mut walked = Vec::new();
+                a.for_each(|r| walked.push(r));
+                assert_eq!(walked, b.to_vec(), "the fast walk");
+                let mut c = pr.stacks.cursor(Some(&pr.profile), k);
+                let mut read = Vec::new();
+                while pr.stacks.read(Some(&pr.profile), &mut c, 2, |r| read.push(r)) > 0 {}
+                assert_eq!(read, b.to_vec(), "reading two at a time");
                 assert_eq!((a.len(), a.last(), a.get(a.len())), (b.len(), b.last(), None));
                 assert!(a == b);
                 for d in 0..b.len() {
@@ -856,7 +948,7 @@ mod tests {
         }
         // A view that hides frames owns its stacks.
         let q = crate::Query { hide: "pkg1\\.".into(), ..crate::Query::default() };
-        let pr = Prepared::new(vec![p], vec![], q).unwrap();
+        let pr = Prepared::new(vec![p.clone()], vec![], q).unwrap();
         assert!(!pr.stacks.through_locations());
     }
 

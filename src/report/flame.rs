@@ -6,7 +6,7 @@
 //! binary search), so memory stays a few bytes per sample even for millions
 //! of distinct stacks, and the renderer only draws.
 
-use crate::aggregate::graph::{StackRef, Stacks, INLINED};
+use crate::aggregate::graph::{Cursor, StackRef, Stacks, INLINED};
 use crate::aggregate::Prepared;
 
 /// Where a flame graph's stacks live: a view ([`Prepared`]) or stacks made
@@ -16,10 +16,10 @@ pub trait StackSource {
     fn stacks(&self) -> &Stacks;
     /// Stack `k`'s frames.
     fn stack(&self, k: usize) -> StackRef<'_>;
-    /// Where stack `k`'s data lies ([`Stacks::span`]).
-    fn span(&self, k: usize) -> (u32, u32);
-    /// The stack at `span` ([`Stacks::at_span`]).
-    fn at_span(&self, span: (u32, u32)) -> StackRef<'_>;
+    /// A cursor at stack `k`'s root ([`Stacks::cursor`]).
+    fn cursor(&self, k: usize) -> Cursor;
+    /// Reads up to `n` frames at `c` ([`Stacks::read`]).
+    fn read(&self, c: &mut Cursor, n: usize, f: impl FnMut(u32)) -> usize;
 }
 
 impl StackSource for Prepared {
@@ -31,12 +31,12 @@ impl StackSource for Prepared {
         self.stacks.stack(&self.profile, k)
     }
     #[inline]
-    fn span(&self, k: usize) -> (u32, u32) {
-        self.stacks.span(&self.profile, k)
+    fn cursor(&self, k: usize) -> Cursor {
+        self.stacks.cursor(Some(&self.profile), k)
     }
     #[inline]
-    fn at_span(&self, span: (u32, u32)) -> StackRef<'_> {
-        self.stacks.at_span(&self.profile, span)
+    fn read(&self, c: &mut Cursor, n: usize, f: impl FnMut(u32)) -> usize {
+        self.stacks.read(Some(&self.profile), c, n, f)
     }
 }
 
@@ -49,12 +49,12 @@ impl StackSource for Stacks {
         self.owned_stack(k)
     }
     #[inline]
-    fn span(&self, k: usize) -> (u32, u32) {
-        (self.start[k], self.start[k + 1])
+    fn cursor(&self, k: usize) -> Cursor {
+        Stacks::cursor(self, None, k)
     }
     #[inline]
-    fn at_span(&self, (lo, hi): (u32, u32)) -> StackRef<'_> {
-        StackRef::Nodes(&self.nodes[lo as usize..hi as usize])
+    fn read(&self, c: &mut Cursor, n: usize, f: impl FnMut(u32)) -> usize {
+        Stacks::read(self, None, c, n, f)
     }
 }
 
@@ -502,22 +502,19 @@ fn sort_stacks<S: StackSource + ?Sized>(order: &mut Vec<u32>, st: &S, rank: &[u3
     let per = (64 / bits) as usize;
     let slot_mask = if bits == 64 { u64::MAX } else { (1u64 << bits) - 1 };
     let fkey = |raw: u32| (((rank[(raw & !INLINED) as usize] as u64) << 1) | (raw >> 31) as u64) + 1;
-    // Each entry carries where its stack's data lies: one memory access
-    // per stack and round instead of a chain of look-ups.
-    let mut keyed: Vec<(u64, u32, (u32, u32))> = order.iter().map(|&k| (0, k, st.span(k as usize))).collect();
+    // Each entry carries a cursor into its stack: a round reads on from
+    // where the last one stopped, with no look-ups to find the stack.
+    let mut keyed: Vec<(u64, u32, Cursor)> = order.iter().map(|&k| (0, k, st.cursor(k as usize))).collect();
     let mut work = vec![(0usize, keyed.len(), 0usize)];
     while let Some((lo, hi, depth)) = work.pop() {
         if hi - lo < 2 {
             continue;
         }
         for e in &mut keyed[lo..hi] {
-            let mut frames = st.at_span(e.2).iter_from(depth);
             let mut k = 0u64;
-            for _ in 0..per {
+            let got = st.read(&mut e.2, per, |raw| k = if bits == 64 { fkey(raw) } else { (k << bits) | fkey(raw) });
+            for _ in got..per {
                 k = if bits == 64 { 0 } else { k << bits };
-                if let Some(raw) = frames.next() {
-                    k |= fkey(raw);
-                }
             }
             e.0 = k;
         }

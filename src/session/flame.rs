@@ -4,7 +4,7 @@
 
 use super::view::Current;
 use super::{Session, Side};
-use crate::aggregate::graph::{self, StackRef, Stacks};
+use crate::aggregate::graph::{self, Cursor, StackRef, Stacks};
 use crate::aggregate::Prepared;
 use crate::error::{Error, ErrorKind, Result};
 use crate::report::flame::{BoxKey, Flame, Layout, StackSource, Weights};
@@ -77,16 +77,16 @@ impl StackSource for Src<'_> {
             Src::Own(s) => s.owned_stack(k),
         }
     }
-    fn span(&self, k: usize) -> (u32, u32) {
+    fn cursor(&self, k: usize) -> Cursor {
         match self {
-            Src::View(p) => p.span(k),
-            Src::Own(s) => StackSource::span(*s, k),
+            Src::View(p) => p.cursor(k),
+            Src::Own(s) => StackSource::cursor(*s, k),
         }
     }
-    fn at_span(&self, span: (u32, u32)) -> StackRef<'_> {
+    fn read(&self, c: &mut Cursor, n: usize, f: impl FnMut(u32)) -> usize {
         match self {
-            Src::View(p) => p.at_span(span),
-            Src::Own(s) => StackSource::at_span(*s, span),
+            Src::View(p) => p.read(c, n, f),
+            Src::Own(s) => StackSource::read(*s, c, n, f),
         }
     }
 }

@@ -490,13 +490,21 @@ fn zz_probe_view_timing() {
         let t = std::time::Instant::now();
         let _g = crate::aggregate::graph::build(&pr.profile, &pr.stacks, pr.nodes.len(), pr.value_index, None, false);
         let t1 = t.elapsed();
-        let _e = crate::aggregate::graph::edges_into(&pr.profile, &pr.stacks, pr.nodes.len(), pr.value_index, None, None);
+        let _e =
+            crate::aggregate::graph::edges_into(&pr.profile, &pr.stacks, pr.nodes.len(), pr.value_index, None, None);
         let t2 = t.elapsed();
         let f = crate::report::flame::Flame::new(&pr, &names);
         let t3 = t.elapsed();
         let l = f.layout(&pr, f.root(), 0.0005);
         let t4 = t.elapsed();
-        eprintln!("round {round} through={} values {t1:?} edges {:?} flame {:?} layout {:?} ({} boxes)", pr.stacks.through_locations(), t2 - t1, t3 - t2, t4 - t3, l.x.len());
+        eprintln!(
+            "round {round} through={} values {t1:?} edges {:?} flame {:?} layout {:?} ({} boxes)",
+            pr.stacks.through_locations(),
+            t2 - t1,
+            t3 - t2,
+            t4 - t3,
+            l.x.len()
+        );
         pr.stacks = crate::aggregate::graph::owned_stacks(&pr.profile, &pr.view, &pr.nodes);
     }
 }
