@@ -428,12 +428,14 @@ impl<'a> StackRef<'a> {
                 }
                 let mut d = d;
                 for &l in locs.iter().rev() {
-                    let one = st.loc_one[l as usize];
-                    if one != MANY {
-                        if d == 0 {
-                            return Some(one);
+                    let two = st.loc_two[l as usize];
+                    if two != u64::MAX {
+                        let inner = (two >> 32) as u32;
+                        let n = 1 + (inner != MANY) as usize;
+                        if d < n {
+                            return Some(if d == 0 { two as u32 } else { inner });
                         }
-                        d -= 1;
+                        d -= n;
                         continue;
                     }
                     let ln = st.of_location(l);

@@ -63,13 +63,12 @@ impl StackSource for Stacks {
 pub struct Flame {
     /// Indices into [`Prepared::stacks`], sorted by frame sequence.
     order: Vec<u32>,
-    /// Value of each sorted stack (new minus base in a diff).
-    value: Vec<i64>,
     /// Prefix sums of the widths (|value|; in a diff the larger of base and
     /// new), one more than stacks.
     abs_sum: Vec<i64>,
-    /// Prefix sums of value.
-    sum: Vec<i64>,
+    /// Prefix sums of the values (new minus base in a diff), when they are
+    /// not the widths' (no value negative: most profiles keep one column).
+    signed: Option<Vec<i64>>,
     /// In a diff: prefix sums of the base's and the new profile's values.
     diff: Option<(Vec<i64>, Vec<i64>)>,
     /// Rank of each graph node's name (children are laid out in name order).
@@ -217,23 +216,30 @@ impl Flame {
             value = order.iter().map(|&k| value_of(k as usize)).collect();
             width = value.iter().map(|v| v.wrapping_abs()).collect();
         }
-        let mut abs_sum = Vec::with_capacity(order.len() + 1);
-        let mut sum = Vec::with_capacity(order.len() + 1);
-        let (mut a, mut s) = (0i64, 0i64);
-        abs_sum.push(0);
-        sum.push(0);
-        for (&v, &wd) in value.iter().zip(&width) {
-            a = a.wrapping_add(wd);
-            s = s.wrapping_add(v);
-            abs_sum.push(a);
-            sum.push(s);
-        }
-        Flame { order, value, abs_sum, sum, diff, rank }
+        let prefix = |xs: &[i64]| {
+            let mut out = Vec::with_capacity(xs.len() + 1);
+            out.push(0i64);
+            let mut a = 0i64;
+            for &x in xs {
+                a = a.wrapping_add(x);
+                out.push(a);
+            }
+            out
+        };
+        let signed = value.iter().zip(&width).any(|(v, w)| v != w).then(|| prefix(&value));
+        let abs_sum = prefix(&width);
+        Flame { order, abs_sum, signed, diff, rank }
+    }
+
+    /// Prefix sum of the values of the first `i` sorted stacks.
+    #[inline]
+    fn sum(&self, i: u32) -> i64 {
+        self.signed.as_ref().unwrap_or(&self.abs_sum)[i as usize]
     }
 
     /// Sum of the values of every stack.
     pub fn info_root_total(&self) -> i64 {
-        *self.sum.last().unwrap_or(&0)
+        self.sum(self.order.len() as u32)
     }
 
     /// (base, new, 0, 0) of the whole merged tree of a comparison.
@@ -448,8 +454,8 @@ impl Flame {
         Some(BoxInfo {
             node: raw & !INLINED,
             inlined: raw & INLINED != 0,
-            total: self.sum[k.hi as usize] - self.sum[k.lo as usize],
-            self_value: self.sum[ends as usize] - self.sum[k.lo as usize],
+            total: self.sum(k.hi).wrapping_sub(self.sum(k.lo)),
+            self_value: self.sum(ends).wrapping_sub(self.sum(k.lo)),
             path: s.iter().take(d + 1).map(|r| r & !INLINED).collect(),
             sides: self.sides(k.lo, k.hi).zip(self.sides(k.lo, ends)).map(|((b, n), (sb, sn))| [b, n, sb, sn]),
         })
@@ -459,9 +465,9 @@ impl Flame {
     /// counted once, however many matching frames it has).
     pub fn matched_total(&self, pr: &impl StackSource, matches: &[bool]) -> i64 {
         let mut s = 0i64;
-        for (i, &v) in self.value.iter().enumerate() {
-            if self.stack(pr, i as u32).iter().any(|r| matches[(r & !INLINED) as usize]) {
-                s = s.wrapping_add(v);
+        for i in 0..self.order.len() as u32 {
+            if self.stack(pr, i).iter().any(|r| matches[(r & !INLINED) as usize]) {
+                s = s.wrapping_add(self.sum(i + 1).wrapping_sub(self.sum(i)));
             }
         }
         s
