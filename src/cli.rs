@@ -393,7 +393,7 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool, i32)> {
         bases.push(load_file(f, &a.decode, &a.model, &mut t)?);
     }
     let t0 = Instant::now();
-    let pr = Prepared::new(sources, bases, a.query)?;
+    let pr = Prepared::new_owned(sources, bases, a.query)?;
     t.aggregate = t0.elapsed();
     let t1 = Instant::now();
     let out = match (a.command.as_str(), &peek_rx) {

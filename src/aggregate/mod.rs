@@ -40,13 +40,27 @@ impl Prepared {
         Self::from_profile(profile, query)
     }
 
+    /// As [`Prepared::new`], with stacks that hold their node ids (see
+    /// [`graph::Stacks`]): four bytes more per frame, for graph passes
+    /// several times faster. The command line, which reads a profile once
+    /// and exits, takes this; the page, which holds its profiles, does not.
+    pub fn new_owned(sources: Vec<Profile>, bases: Vec<Profile>, query: Query) -> Result<Prepared> {
+        let profile = combine::combine(sources, bases, query.base_mode, query.normalize)?;
+        Self::build(profile, query, true)
+    }
+
     /// Applies `query` to an already combined profile.
     pub fn from_profile(profile: Profile, query: Query) -> Result<Prepared> {
+        Self::build(profile, query, false)
+    }
+
+    fn build(profile: Profile, query: Query, owned: bool) -> Result<Prepared> {
         let value_index = profile.sample_index(&query.sample_index)?;
         let total = compute_total(&profile, value_index);
         let view = filter::apply(&profile, &query)?;
         let nodes = graph::nodes(&profile, &view, query.granularity, query.noinlines, &query.paths);
-        let stacks = graph::stacks(&profile, &view, &nodes);
+        let stacks =
+            if owned { graph::owned_stacks(&profile, &view, &nodes) } else { graph::stacks(&profile, &view, &nodes) };
         Ok(Prepared { profile, query, value_index, total, view, nodes, stacks })
     }
 
