@@ -265,6 +265,9 @@ pub struct Stacks {
     loc_two: Vec<u64>,
 }
 
+/// Views with a stack deeper than this own their stacks' node ids.
+const DEEP: u32 = 1024;
+
 /// Stacks up to this many frames are expanded in a buffer before a walk.
 const BATCH: usize = 256;
 
@@ -689,14 +692,20 @@ pub fn stacks(p: &Profile, view: &View, nodes: &Nodes) -> Stacks {
         };
         // A location's node count, by location.
         let counts: Vec<u32> = nodes.loc_start.windows(2).map(|w| w[1] - w[0]).collect();
-        let mut total = 0u32;
+        let (mut total, mut deepest) = (0u32, 0u32);
         st.start.push(0);
         view.for_each_sample(p, |s, locs| {
             let n: u32 = locs.iter().map(|&l| counts[l as usize]).sum();
             total = total.wrapping_add(n);
+            deepest = deepest.max(n);
             st.samples.push(s as u32);
             st.start.push(total);
         });
+        if deepest > DEEP {
+            // A frame at depth d costs a walk of d locations: fine for real
+            // stacks, quadratic for a flame graph of a 100,000-frame one.
+            return owned_stacks(p, view, nodes);
+        }
         if st.loc_start.is_empty() {
             st.loc_start.push(0); // no locations: still read through them
         }
@@ -948,6 +957,11 @@ mod tests {
             }
             assert_eq!(inlined > 0, !noinlines, "the profile has inlined frames unless they are merged");
         }
+        // A view with a stack deeper than DEEP owns its stacks.
+        let deep = vec!["f"; super::DEEP as usize + 1].join(";") + " 1";
+        let p2 = crate::load(&folded_profile(&deep, &[("samples", "count")]), &Default::default(), &Default::default());
+        let pr = Prepared::new(vec![p2.unwrap()], vec![], crate::Query::default()).unwrap();
+        assert!(!pr.stacks.through_locations());
         // A view that hides frames owns its stacks.
         let q = crate::Query { hide: "pkg1\\.".into(), ..crate::Query::default() };
         let pr = Prepared::new(vec![p.clone()], vec![], q).unwrap();
