@@ -221,15 +221,17 @@ pub fn call_graph(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, b: Build) 
             *e = (e.0, f, c);
         }
     };
+    let mut buf = Vec::new();
     for s in stacks.weighted(p, vi) {
         let (w, stamp) = (s.value, s.k as u32);
         let mut parent = NONE;
         let mut residual = false;
-        s.stack.for_each(|raw| {
+        let n = s.stack.expand(&mut buf);
+        for &raw in &buf[..n] {
             let n = raw & !INLINED;
             if !is_kept(n as usize) {
                 residual = true;
-                return;
+                continue;
             }
             if once.first(n as usize, s.k) {
                 cum[n as usize] = cum[n as usize].wrapping_add(w);
@@ -254,7 +256,7 @@ pub fn call_graph(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, b: Build) 
             }
             parent = n;
             residual = false;
-        });
+        }
         if parent != NONE && !residual {
             flat[parent as usize] = flat[parent as usize].wrapping_add(w);
             add_tags(&mut acc, parent as usize, s.sample, w, true);

@@ -268,9 +268,6 @@ pub struct Stacks {
 /// Views with a stack deeper than this own their stacks' node ids.
 const DEEP: u32 = 1024;
 
-/// Stacks up to this many frames are expanded in a buffer before a walk.
-const BATCH: usize = 256;
-
 /// In [`Stacks::loc_one`]: the location has no node or several.
 const MANY: u32 = u32::MAX;
 
@@ -501,51 +498,66 @@ impl<'a> StackRef<'a> {
         }
     }
 
-    /// Calls `f` with each frame, root first (the fast walk of the graph
-    /// passes).
+    /// The frames, root first, in `buf[..n]`; returns `n`. `buf` only
+    /// grows (it is a scratch buffer kept across stacks, so nothing is
+    /// cleared or zeroed per stack): the fast walk of the graph passes.
     #[inline]
-    pub fn for_each(self, mut f: impl FnMut(u32)) {
-        match self {
-            StackRef::Nodes(s) => s.iter().for_each(|&r| f(r)),
-            StackRef::Locations { locs, st, len } => {
-                if len as usize <= BATCH {
-                    // Expand first, then walk: the look-ups pipeline apart
-                    // from whatever `f` does with each frame.
-                    let mut buf = [0u32; BATCH + 1];
-                    let mut n = 0;
-                    let mut whole = true;
-                    for &l in locs.iter().rev() {
-                        let two = st.loc_two[l as usize];
-                        if two == u64::MAX {
-                            whole = false;
-                            break;
-                        }
-                        buf[n] = two as u32;
-                        n += 1;
-                        let inner = (two >> 32) as u32;
-                        buf[n] = inner;
-                        n += (inner != MANY) as usize;
-                    }
-                    if whole {
-                        buf[..n].iter().for_each(|&r| f(r));
-                        return;
-                    }
+    pub fn expand(&self, buf: &mut Vec<u32>) -> usize {
+        match *self {
+            StackRef::Nodes(s) => {
+                if buf.len() < s.len() {
+                    buf.resize(s.len(), 0);
                 }
+                buf[..s.len()].copy_from_slice(s);
+                s.len()
+            }
+            StackRef::Locations { locs, st, len } => {
+                // Room for two nodes per location, and one past them.
+                let need = (len as usize).max(2 * locs.len()) + 1;
+                if buf.len() < need {
+                    buf.resize(need, 0);
+                }
+                // Two slots per location: the look-ups do not wait on each
+                // other; then close the gaps of single-node locations.
+                let mut whole = true;
+                for (slots, &l) in buf.chunks_exact_mut(2).zip(locs.iter().rev()) {
+                    let t = st.loc_two[l as usize];
+                    whole &= t != u64::MAX;
+                    slots[0] = t as u32;
+                    slots[1] = (t >> 32) as u32;
+                }
+                if whole {
+                    let mut n = 0;
+                    for j in 0..2 * locs.len() {
+                        let v = buf[j];
+                        buf[n] = v;
+                        n += (v != MANY) as usize;
+                    }
+                    return n;
+                }
+                let mut n = 0;
                 for &l in locs.iter().rev() {
-                    let two = st.loc_two[l as usize];
-                    if two != u64::MAX {
-                        f(two as u32);
-                        let inner = (two >> 32) as u32;
-                        if inner != MANY {
-                            f(inner);
-                        }
+                    let t = st.loc_two[l as usize];
+                    if t != u64::MAX {
+                        buf[n] = t as u32;
+                        let inner = (t >> 32) as u32;
+                        buf[n + 1] = inner;
+                        n += 1 + (inner != MANY) as usize;
                         continue;
                     }
                     if let Some((&outer, inner)) = st.of_location(l).split_last() {
-                        f(outer);
-                        inner.iter().rev().for_each(|&n| f(n | INLINED));
+                        if buf.len() < n + 1 + inner.len() + 2 * locs.len() {
+                            buf.resize(n + 1 + inner.len() + 2 * locs.len(), 0);
+                        }
+                        buf[n] = outer;
+                        n += 1;
+                        for &i in inner.iter().rev() {
+                            buf[n] = i | INLINED;
+                            n += 1;
+                        }
                     }
                 }
+                n
             }
         }
     }
@@ -763,17 +775,19 @@ pub fn split_values(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, is_base:
         let side = if base { &mut slot.0 } else { &mut slot.1 };
         *side = side.wrapping_add(w);
     };
+    let mut buf = Vec::new();
     for s in stacks.weighted(p, vi) {
         let base = is_base.get(s.sample) == Some(&true);
         let w = if base { s.value.wrapping_neg() } else { s.value };
         let mut leaf = None;
-        s.stack.for_each(|raw| {
+        let n = s.stack.expand(&mut buf);
+        for &raw in &buf[..n] {
             let nu = (raw & !INLINED) as usize;
             if once.first(nu, s.k) {
                 add(&mut cum[nu], base, w);
             }
             leaf = Some(nu);
-        });
+        }
         if let Some(leaf) = leaf {
             add(&mut flat[leaf], base, w);
         }
@@ -798,20 +812,22 @@ fn values(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, kept: Option<&[boo
     let mut flat = vec![0i64; nn];
     let mut cum = vec![0i64; nn];
     let mut once = OncePerSample::new(nn);
+    let mut buf = Vec::new();
     for s in stacks.weighted(p, vi) {
         // The leaf is the innermost frame, when it is kept.
         let mut leaf = None;
-        s.stack.for_each(|raw| {
+        let n = s.stack.expand(&mut buf);
+        for &raw in &buf[..n] {
             let nu = (raw & !INLINED) as usize;
             if kept.is_some_and(|k| !k[nu]) {
                 leaf = None;
-                return;
+                continue;
             }
             if once.first(nu, s.k) {
                 cum[nu] = cum[nu].wrapping_add(s.value);
             }
             leaf = Some(nu);
-        });
+        }
         if let Some(l) = leaf {
             flat[l] = flat[l].wrapping_add(s.value);
         }
@@ -842,13 +858,15 @@ pub fn edges_into(
         inline: bool,
     }
     let mut acc: FxMap<u64, Acc> = FxMap::default();
+    let mut buf = Vec::new();
     for s in stacks.weighted(p, vi) {
         let (w, stamp) = (s.value, s.k as u32);
         let mut parent = NONE;
-        s.stack.for_each(|raw| {
+        let n = s.stack.expand(&mut buf);
+        for &raw in &buf[..n] {
             let n = raw & !INLINED;
             if !kept[n as usize] {
-                return;
+                continue;
             }
             if parent != NONE && n != parent && targets[n as usize] {
                 let key = ((parent as u64) << 32) | n as u64;
@@ -863,7 +881,7 @@ pub fn edges_into(
                 }
             }
             parent = n;
-        });
+        }
     }
     let mut edges: Vec<(u32, Edge)> = acc
         .into_iter()
@@ -940,9 +958,9 @@ mod tests {
             for k in 0..owned.len() {
                 let (a, b) = (pr.stacks.stack(&pr.profile, k), owned.stack(&pr.profile, k));
                 assert_eq!(a.to_vec(), b.to_vec());
-                let mut walked = Vec::new();
-                a.for_each(|r| walked.push(r));
-                assert_eq!(walked, b.to_vec(), "the fast walk");
+                let mut walked = vec![7; 3];
+                let n = a.expand(&mut walked);
+                assert_eq!(walked[..n], b.to_vec(), "the fast walk");
                 let mut c = pr.stacks.cursor(Some(&pr.profile), k);
                 let mut read = Vec::new();
                 while pr.stacks.read(Some(&pr.profile), &mut c, 2, |r| read.push(r)) > 0 {}
