@@ -641,13 +641,57 @@ mod tests {
         }
     }
 
+    /// Stacks read through the profile's locations (big profiles) and stacks
+    /// holding their node ids give the same reports and flame graphs.
+    #[test]
+    fn views_read_through_locations_report_what_owned_views_report() {
+        use crate::aggregate::graph::stacks_through;
+        use prost::Message;
+        let data = crate::synth::generate(crate::synth::Spec::SMALL).encode_to_vec();
+        let p = crate::load(&data, &Default::default(), &ModelOptions::default()).unwrap();
+        let queries = [
+            Query::default(),
+            Query { noinlines: true, ..Query::default() },
+            Query { granularity: crate::Granularity::Lines, ..Query::default() },
+            Query { focus: "pkg3".into(), tagfocus: "handler=/api/users".into(), ..Query::default() },
+            Query { sample_index: "cpu".into(), nodefraction: 0.0, ..Query::default() },
+        ];
+        for q in queries {
+            let owned = Prepared::new_owned(vec![p.clone()], vec![], q.clone()).unwrap();
+            let mut through = Prepared::new(vec![p.clone()], vec![], q.clone()).unwrap();
+            through.stacks = stacks_through(&through.profile, &through.view, &through.nodes).unwrap();
+            assert!(through.stacks.through_locations() && !owned.stacks.through_locations());
+            assert_eq!(crate::report::top_text(&through), crate::report::top_text(&owned), "{q:?}");
+            assert_eq!(crate::report::traces_text(&through), crate::report::traces_text(&owned));
+            assert_eq!(crate::report::dot::dot_text(&through), crate::report::dot::dot_text(&owned));
+            let names: Vec<String> = (0..owned.nodes.len()).map(|n| owned.nodes.printable_name(n)).collect();
+            let (ft, fo) = (Flame::new(&through, &names), Flame::new(&owned, &names));
+            let (lt, lo) = (ft.layout(&through, ft.root(), 0.0005), fo.layout(&owned, fo.root(), 0.0005));
+            let boxes = |l: &Layout| {
+                (l.x.clone(), l.width.clone(), l.depth.clone(), l.node.clone(), l.lo.clone(), l.hi.clone())
+            };
+            assert_eq!(boxes(&lt), boxes(&lo));
+            assert!(lt.x.len() > 20, "{} boxes", lt.x.len());
+            for i in (0..lt.x.len()).step_by(7) {
+                let k = BoxKey { lo: lt.lo[i], hi: lt.hi[i], depth: lt.depth[i] };
+                assert_eq!(ft.info(&through, k), fo.info(&owned, k));
+                assert_eq!(boxes(&ft.layout(&through, k, 0.001)), boxes(&fo.layout(&owned, k, 0.001)));
+                let path = ft.path(&through, k);
+                assert_eq!(ft.find(&through, &path), Some(k));
+                assert_eq!(ft.ancestor(&through, k, 0), fo.ancestor(&owned, k, 0));
+            }
+            let m: Vec<bool> = names.iter().map(|n| n.contains("pkg1")).collect();
+            assert_eq!(ft.matched_total(&through, &m), fo.matched_total(&owned, &m));
+        }
+    }
+
     #[test]
     fn stack_sort_orders_as_frame_by_frame_comparison() {
         use prost::Message;
         let data = crate::synth::generate(crate::synth::Spec::SMALL).encode_to_vec();
         let p = crate::load(&data, &Default::default(), &ModelOptions::default()).unwrap();
-        let pr = Prepared::new(vec![p], vec![], Query::default()).unwrap();
-        assert!(pr.stacks.through_locations(), "a view of whole stacks reads them through the profile");
+        let mut pr = Prepared::new(vec![p], vec![], Query::default()).unwrap();
+        pr.stacks = crate::aggregate::graph::stacks_through(&pr.profile, &pr.view, &pr.nodes).unwrap();
         let st = &pr;
         let n = pr.nodes.len();
         // Ranks of few and of many bits (up to one frame per round).
