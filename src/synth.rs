@@ -300,17 +300,25 @@ pub fn exercise(data: &[u8]) {
     } else {
         vec![]
     };
-    if let Ok(pr) = Prepared::new(vec![p], bases, q) {
-        let _ = report::top_text(&pr);
-        let _ = report::traces_text(&pr);
+    let Ok(mut pr) = Prepared::new(vec![p], bases, q) else { return };
+    let run = |pr: &Prepared| {
+        let _ = report::top_text(pr);
+        let _ = report::traces_text(pr);
         let names: Vec<String> = (0..pr.nodes.len()).map(|n| pr.nodes.printable_name(n)).collect();
-        let f = report::flame::Flame::new(&pr, &names);
-        let l = f.layout(&pr, f.root(), 0.001);
+        let f = report::flame::Flame::new(pr, &names);
+        let l = f.layout(pr, f.root(), 0.001);
         if let Some(i) = l.x.len().checked_sub(1) {
             let k = report::flame::BoxKey { lo: l.lo[i], hi: l.hi[i], depth: l.depth[i] };
-            let _ = f.layout(&pr, k, 0.001);
-            let _ = f.info(&pr, k);
+            let _ = f.layout(pr, k, 0.001);
+            let _ = f.info(pr, k);
         }
+    };
+    run(&pr);
+    // Again with the stacks read through the profile's locations, as the
+    // page reads big profiles.
+    if let Some(st) = crate::aggregate::graph::stacks_through(&pr.profile, &pr.view, &pr.nodes) {
+        pr.stacks = st;
+        run(&pr);
     }
 }
 
