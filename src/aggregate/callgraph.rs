@@ -226,8 +226,7 @@ pub fn call_graph(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, b: Build) 
         let (w, stamp) = (s.value, s.k as u32);
         let mut parent = NONE;
         let mut residual = false;
-        let n = s.stack.expand(&mut buf);
-        for &raw in &buf[..n] {
+        for &raw in s.stack.expand(&mut buf) {
             let n = raw & !INLINED;
             if !is_kept(n as usize) {
                 residual = true;

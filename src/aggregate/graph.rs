@@ -256,9 +256,6 @@ pub struct Stacks {
     loc_start: Vec<u32>,
     /// The view's nodes of each location, innermost first.
     loc_nodes: Vec<u32>,
-    /// Per location, its one node, or [`MANY`] when it has none or several
-    /// (one look-up for most frames).
-    loc_one: Vec<u32>,
     /// Per location with one or two nodes: the outermost in the low half,
     /// the inlined one (with [`INLINED`]) or [`MANY`] in the high half;
     /// [`MANY`] in both for other locations.
@@ -268,7 +265,8 @@ pub struct Stacks {
 /// Views with a stack deeper than this own their stacks' node ids.
 pub const DEEP: u32 = 1024;
 
-/// In [`Stacks::loc_one`]: the location has no node or several.
+/// In [`Stacks::loc_two`]: no inlined node (high half), or a location of no
+/// node or more than two (both halves).
 const MANY: u32 = u32::MAX;
 
 impl Stacks {
@@ -339,8 +337,7 @@ impl Stacks {
         let stack = &p.samples.stack;
         while given < n && c.hi > c.lo {
             let l = stack[c.hi as usize - 1];
-            let one = self.loc_one[l as usize];
-            if one != MANY {
+            if let Some(one) = single(self.loc_two[l as usize]) {
                 f(one);
                 given += 1;
                 c.hi -= 1;
@@ -373,6 +370,12 @@ impl Stacks {
     fn of_location(&self, l: u32) -> &[u32] {
         &self.loc_nodes[self.loc_start[l as usize] as usize..self.loc_start[l as usize + 1] as usize]
     }
+}
+
+/// The node of a [`Stacks::loc_two`] entry of a single-node location.
+#[inline]
+fn single(two: u64) -> Option<u32> {
+    (two >> 32 == MANY as u64 && two != u64::MAX).then_some(two as u32)
 }
 
 /// A position in a stack for [`Stacks::read`]: the stack's data range, less
@@ -498,66 +501,45 @@ impl<'a> StackRef<'a> {
         }
     }
 
-    /// The frames, root first, in `buf[..n]`; returns `n`. `buf` only
-    /// grows (it is a scratch buffer kept across stacks, so nothing is
-    /// cleared or zeroed per stack): the fast walk of the graph passes.
+    /// The frames, root first: the slice itself, or the locations expanded
+    /// into `buf`, a scratch buffer kept across stacks (the fast walk of
+    /// the graph passes: one look-up per location).
     #[inline]
-    pub fn expand(&self, buf: &mut Vec<u32>) -> usize {
+    pub fn expand<'b>(&self, buf: &'b mut Vec<u32>) -> &'b [u32]
+    where
+        'a: 'b,
+    {
         match *self {
-            StackRef::Nodes(s) => {
-                if buf.len() < s.len() {
-                    buf.resize(s.len(), 0);
-                }
-                buf[..s.len()].copy_from_slice(s);
-                s.len()
-            }
-            StackRef::Locations { locs, st, len } => {
-                // Room for two nodes per location, and one past them.
-                let need = (len as usize).max(2 * locs.len()) + 1;
-                if buf.len() < need {
-                    buf.resize(need, 0);
-                }
-                // Two slots per location: the look-ups do not wait on each
-                // other; then close the gaps of single-node locations.
-                let mut whole = true;
-                for (slots, &l) in buf.chunks_exact_mut(2).zip(locs.iter().rev()) {
-                    let t = st.loc_two[l as usize];
-                    whole &= t != u64::MAX;
-                    slots[0] = t as u32;
-                    slots[1] = (t >> 32) as u32;
-                }
-                if whole {
-                    let mut n = 0;
-                    for j in 0..2 * locs.len() {
-                        let v = buf[j];
-                        buf[n] = v;
-                        n += (v != MANY) as usize;
-                    }
-                    return n;
+            StackRef::Nodes(s) => s,
+            StackRef::Locations { locs, st, .. } => {
+                // Written by index into room for two nodes per location
+                // (more only for a location of three or more): no capacity
+                // check per node, and a single-node location's second slot
+                // is overwritten by the next.
+                if buf.len() < 2 * locs.len() + 1 {
+                    buf.resize(2 * locs.len() + 1, 0);
                 }
                 let mut n = 0;
-                for &l in locs.iter().rev() {
+                for (i, &l) in locs.iter().rev().enumerate() {
                     let t = st.loc_two[l as usize];
                     if t != u64::MAX {
                         buf[n] = t as u32;
                         let inner = (t >> 32) as u32;
                         buf[n + 1] = inner;
                         n += 1 + (inner != MANY) as usize;
-                        continue;
-                    }
-                    if let Some((&outer, inner)) = st.of_location(l).split_last() {
-                        if buf.len() < n + 1 + inner.len() + 2 * locs.len() {
-                            buf.resize(n + 1 + inner.len() + 2 * locs.len(), 0);
+                    } else if let Some((&outer, inner)) = st.of_location(l).split_last() {
+                        let room = n + 1 + inner.len() + 2 * (locs.len() - i);
+                        if buf.len() < room {
+                            buf.resize(room, 0);
                         }
                         buf[n] = outer;
-                        n += 1;
-                        for &i in inner.iter().rev() {
-                            buf[n] = i | INLINED;
-                            n += 1;
+                        for (j, &x) in inner.iter().rev().enumerate() {
+                            buf[n + 1 + j] = x | INLINED;
                         }
+                        n += 1 + inner.len();
                     }
                 }
-                n
+                &buf[..n]
             }
         }
     }
@@ -617,8 +599,7 @@ impl Iterator for StackIter<'_> {
                     return Some(n | flag);
                 }
                 let l = *locs.next_back()?;
-                let one = st.loc_one[l as usize];
-                if one != MANY {
+                if let Some(one) = single(st.loc_two[l as usize]) {
                     return Some(one);
                 }
                 *cur = st.of_location(l);
@@ -698,52 +679,43 @@ pub const THROUGH_FROM: usize = 8 << 20;
 /// `None` when the view does not keep stacks whole or one is deeper than
 /// [`DEEP`] frames.
 pub fn stacks_through(p: &Profile, view: &View, nodes: &Nodes) -> Option<Stacks> {
-    {
-        if !view.keeps_stacks_whole() {
-            return None;
-        }
-        let mut st = Stacks {
-            samples: Vec::with_capacity(p.samples.len()),
-            start: Vec::with_capacity(p.samples.len() + 1),
-            nodes: Vec::new(),
-            loc_start: nodes.loc_start.clone(),
-            loc_nodes: nodes.loc_nodes.clone(),
-            loc_one: nodes
-                .loc_start
-                .windows(2)
-                .map(|w| if w[1] - w[0] == 1 { nodes.loc_nodes[w[0] as usize] } else { MANY })
-                .collect(),
-            loc_two: nodes
-                .loc_start
-                .windows(2)
-                .map(|w| match nodes.loc_nodes[w[0] as usize..w[1] as usize] {
-                    [one] => (MANY as u64) << 32 | one as u64,
-                    [inner, outer] => ((inner | INLINED) as u64) << 32 | outer as u64,
-                    _ => u64::MAX,
-                })
-                .collect(),
-        };
-        // A location's node count, by location.
-        let counts: Vec<u32> = nodes.loc_start.windows(2).map(|w| w[1] - w[0]).collect();
-        let (mut total, mut deepest) = (0u32, 0u32);
-        st.start.push(0);
-        view.for_each_sample(p, |s, locs| {
-            let n: u32 = locs.iter().map(|&l| counts[l as usize]).sum();
-            total = total.wrapping_add(n);
-            deepest = deepest.max(n);
-            st.samples.push(s as u32);
-            st.start.push(total);
-        });
-        if deepest > DEEP {
-            // A frame at depth d costs a walk of d locations: fine for real
-            // stacks, quadratic for a flame graph of a 100,000-frame one.
-            return None;
-        }
-        if st.loc_start.is_empty() {
-            st.loc_start.push(0); // no locations: still read through them
-        }
-        Some(st)
+    if !view.keeps_stacks_whole() {
+        return None;
     }
+    let mut st = Stacks {
+        samples: Vec::with_capacity(p.samples.len()),
+        start: Vec::with_capacity(p.samples.len() + 1),
+        nodes: Vec::new(),
+        loc_start: nodes.loc_start.clone(),
+        loc_nodes: nodes.loc_nodes.clone(),
+        loc_two: nodes
+            .loc_start
+            .windows(2)
+            .map(|w| match nodes.loc_nodes[w[0] as usize..w[1] as usize] {
+                [one] => (MANY as u64) << 32 | one as u64,
+                [inner, outer] => ((inner | INLINED) as u64) << 32 | outer as u64,
+                _ => u64::MAX,
+            })
+            .collect(),
+    };
+    let (mut total, mut deepest) = (0u32, 0u32);
+    st.start.push(0);
+    view.for_each_sample(p, |s, locs| {
+        let n: u32 = locs.iter().map(|&l| nodes.of_location(l as usize).len() as u32).sum();
+        total = total.wrapping_add(n);
+        deepest = deepest.max(n);
+        st.samples.push(s as u32);
+        st.start.push(total);
+    });
+    if deepest > DEEP {
+        // A frame at depth d costs a walk of d locations: fine for real
+        // stacks, quadratic for a flame graph of a 100,000-frame one.
+        return None;
+    }
+    if st.loc_start.is_empty() {
+        st.loc_start.push(0); // no locations: still read through them
+    }
+    Some(st)
 }
 
 /// The samples the view keeps, as node stacks (root first) that own their
@@ -800,8 +772,7 @@ pub fn split_values(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, is_base:
         let base = is_base.get(s.sample) == Some(&true);
         let w = if base { s.value.wrapping_neg() } else { s.value };
         let mut leaf = None;
-        let n = s.stack.expand(&mut buf);
-        for &raw in &buf[..n] {
+        for &raw in s.stack.expand(&mut buf) {
             let nu = (raw & !INLINED) as usize;
             if once.first(nu, s.k) {
                 add(&mut cum[nu], base, w);
@@ -836,8 +807,7 @@ fn values(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, kept: Option<&[boo
     for s in stacks.weighted(p, vi) {
         // The leaf is the innermost frame, when it is kept.
         let mut leaf = None;
-        let n = s.stack.expand(&mut buf);
-        for &raw in &buf[..n] {
+        for &raw in s.stack.expand(&mut buf) {
             let nu = (raw & !INLINED) as usize;
             if kept.is_some_and(|k| !k[nu]) {
                 leaf = None;
@@ -882,8 +852,7 @@ pub fn edges_into(
     for s in stacks.weighted(p, vi) {
         let (w, stamp) = (s.value, s.k as u32);
         let mut parent = NONE;
-        let n = s.stack.expand(&mut buf);
-        for &raw in &buf[..n] {
+        for &raw in s.stack.expand(&mut buf) {
             let n = raw & !INLINED;
             if !kept[n as usize] {
                 continue;
@@ -981,8 +950,7 @@ mod tests {
                 let (a, b) = (pr.stacks.stack(&pr.profile, k), owned.stack(&pr.profile, k));
                 assert_eq!(a.to_vec(), b.to_vec());
                 let mut walked = vec![7; 3];
-                let n = a.expand(&mut walked);
-                assert_eq!(walked[..n], b.to_vec(), "the fast walk");
+                assert_eq!(a.expand(&mut walked), b.to_vec(), "the fast walk");
                 let mut c = pr.stacks.cursor(Some(&pr.profile), k);
                 let mut read = Vec::new();
                 while pr.stacks.read(Some(&pr.profile), &mut c, 2, |r| read.push(r)) > 0 {}
