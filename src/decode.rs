@@ -567,7 +567,13 @@ pub struct StreamDecoder {
     header: ProfileHeader,
     samples: SampleDecoder,
     total: u64,
+    /// The size hint, until the columns were sized from it.
+    hint: u64,
 }
+
+/// Once this many bytes were decoded, the columns but the location ids are
+/// sized for the hinted size from what they hold per byte so far.
+const SIZING_PROBE: u64 = 4 << 20;
 
 impl StreamDecoder {
     /// A decoder of uncompressed profile bytes.
@@ -590,6 +596,7 @@ impl StreamDecoder {
             protobuf: None,
             header: ProfileHeader::default(),
             total: 0,
+            hint: size.min(opts.max_decompressed),
         }
     }
 
@@ -614,7 +621,27 @@ impl StreamDecoder {
         let mut merge = |field: &[u8]| header.merge(field).is_ok();
         let done = self.samples.run(&self.pending, 0, complete, &mut merge).map_err(|f| f.error(&self.pending))?;
         self.pending.drain(..done);
+        self.size_columns();
         Ok(())
+    }
+
+    /// Sizes the values, labels and offsets for the hinted size, from their
+    /// share of the bytes decoded so far (and a tenth more): grown by
+    /// doubling, each would leave its dropped copies in the page's memory.
+    /// Room not filled is never touched, and given back at the end.
+    fn size_columns(&mut self) {
+        let decoded = self.total - self.pending.len() as u64;
+        if self.hint == 0 || decoded < SIZING_PROBE || self.hint <= decoded {
+            return;
+        }
+        let more = |n: usize| (n as u128 * (self.hint - decoded) as u128 * 11 / 10 / decoded as u128) as usize;
+        let c = &mut self.samples.cols;
+        for v in [&mut c.loc_start, &mut c.val_start, &mut c.label_start] {
+            v.reserve_exact(more(v.len()));
+        }
+        c.values.reserve_exact(more(c.values.len()));
+        c.labels.reserve(more(c.labels.len()));
+        self.hint = 0;
     }
 
     /// The profile, once every byte was fed.
@@ -784,9 +811,13 @@ impl SampleDecoder {
                 loc_start: start(ns),
                 val_start: start(ns),
                 label_start: start(ns),
-                location_ids: crate::proto::Ids::Narrow(Vec::with_capacity(ni)),
+                location_ids: crate::packed::Packed::with_capacity(ni, 32),
                 values: Vec::with_capacity(nv),
-                labels: Vec::with_capacity(nl),
+                labels: {
+                    let mut l = crate::proto::LabelColumns::default();
+                    l.reserve(nl);
+                    l
+                },
             },
             max_samples: opts.max_samples,
         }
@@ -866,50 +897,31 @@ fn decode_sample(msg: &[u8], cols: &mut SampleColumns) -> Result<Option<()>> {
     }
 }
 
-/// Packed location ids while every id fits 32 bits (the fast path): true
-/// when `b` was decoded whole into `ids`; false, with `ids` as it was, when
-/// it holds a larger id or a malformed varint (the general path decides).
+/// A `Label` message (every field a varint); `None` when malformed or a
+/// field has the wrong wire type, as prost refuses it.
 #[inline]
-fn packed_u32(b: &[u8], ids: &mut crate::proto::Ids) -> bool {
-    let crate::proto::Ids::Narrow(v) = ids else { return false };
-    let start = v.len();
-    // Room for as many ids as bytes that end a varint (counted only when
-    // the bytes could be more): never more than the columns were sized for.
-    if v.capacity() - v.len() < b.len() {
-        v.reserve(b.iter().filter(|&&x| x < 0x80).count());
-    }
-    let mut i = 0;
-    while i < b.len() {
-        let x = b[i];
-        if x < 0x80 {
-            v.push(x as u32);
-            i += 1;
-            continue;
-        }
-        // Up to five bytes for 32 bits; the fifth holds the top 4 bits.
-        let mut val = (x & 0x7f) as u32;
-        let mut shift = 7;
-        let mut j = i + 1;
-        loop {
-            let Some(&y) = b.get(j) else {
-                v.truncate(start);
-                return false;
-            };
-            if shift == 28 && y > 0x0f {
-                v.truncate(start);
-                return false;
+fn label(b: &[u8]) -> Option<Label> {
+    let mut l = Label::default();
+    let mut r = Reader { d: b, p: 0 };
+    while !r.done() {
+        let key = r.varint()?;
+        let slot = match key >> 3 {
+            0 => return None,
+            1 => &mut l.key,
+            2 => &mut l.str,
+            3 => &mut l.num,
+            4 => &mut l.num_unit,
+            _ => {
+                r.skip(key & 7)?;
+                continue;
             }
-            val |= ((y & 0x7f) as u32) << shift;
-            j += 1;
-            if y < 0x80 {
-                break;
-            }
-            shift += 7;
+        };
+        if key & 7 != 0 {
+            return None;
         }
-        v.push(val);
-        i = j;
+        *slot = r.varint()? as i64;
     }
-    true
+    Some(l)
 }
 
 fn decode_sample_fields(msg: &[u8], cols: &mut SampleColumns, wrong: &mut Option<(usize, u64)>) -> Option<()> {
@@ -918,12 +930,11 @@ fn decode_sample_fields(msg: &[u8], cols: &mut SampleColumns, wrong: &mut Option
         let key = r.varint()?;
         match (key >> 3, key & 7) {
             (1, 2) => {
-                let packed = r.bytes()?;
-                if !packed_u32(packed, &mut cols.location_ids) {
-                    let mut p = Reader { d: packed, p: 0 };
-                    while !p.done() {
-                        cols.location_ids.push(p.varint()?);
-                    }
+                let b = r.bytes()?;
+                let mut ids = cols.location_ids.appender(b.len());
+                let mut p = Reader { d: b, p: 0 };
+                while !p.done() {
+                    ids.push(p.varint()?);
                 }
             }
             (1, 0) => cols.location_ids.push(r.varint()?),
@@ -934,7 +945,7 @@ fn decode_sample_fields(msg: &[u8], cols: &mut SampleColumns, wrong: &mut Option
                 }
             }
             (2, 0) => cols.values.push(r.varint()? as i64),
-            (3, 2) => cols.labels.push(Label::decode(r.bytes()?).ok()?),
+            (3, 2) => cols.labels.push(&label(r.bytes()?)?),
             (f @ 1..=3, w) => {
                 *wrong = Some((f as usize, w));
                 return None;

@@ -335,12 +335,12 @@ pub fn to_proto(d: &Dump) -> proto::Profile {
         ]) {
             if !v.is_empty() {
                 let (key, str) = (b.str(k), b.str(v));
-                s.labels.push(Label { key, str, ..Default::default() });
+                s.labels.push(&Label { key, str, ..Default::default() });
             }
         }
         if g.max_wait_minutes > 0 {
             let (key, num_unit) = (b.str("wait"), b.str("minutes"));
-            s.labels.push(Label { key, num: g.max_wait_minutes as i64, num_unit, ..Default::default() });
+            s.labels.push(&Label { key, num: g.max_wait_minutes as i64, num_unit, ..Default::default() });
         }
         s.loc_start.push(s.location_ids.len() as u32);
         s.val_start.push(s.values.len() as u32);

@@ -22,6 +22,7 @@ pub mod goroutines;
 pub mod legacy;
 pub mod model;
 pub mod order;
+pub mod packed;
 pub mod paths;
 pub mod proto;
 pub mod query;

@@ -234,8 +234,8 @@ pub struct ProfileMessage {
 pub struct SampleColumns {
     /// Offsets into `location_ids`; one more entry than samples.
     pub loc_start: Vec<u32>,
-    /// Location ids, leaf first per sample.
-    pub location_ids: Ids,
+    /// Location ids, leaf first per sample, at the width of the largest.
+    pub location_ids: crate::packed::Packed,
     /// Offsets into `values`; one more entry than samples.
     pub val_start: Vec<u32>,
     /// Values.
@@ -243,58 +243,71 @@ pub struct SampleColumns {
     /// Offsets into `labels`; one more entry than samples.
     pub label_start: Vec<u32>,
     /// Labels.
-    pub labels: Vec<Label>,
+    pub labels: LabelColumns,
 }
 
-/// A column of ids: 32-bit while every id fits (nearly always: producers
-/// number locations from 1), 64-bit otherwise. Halves the biggest column of
-/// a big profile.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Ids {
-    /// Every id so far fits in 32 bits.
-    Narrow(Vec<u32>),
-    /// Some id does not.
-    Wide(Vec<u64>),
+/// Labels as columns, 20 bytes each instead of a `Label`'s 32: the model
+/// takes these vectors over as they are. String indices are narrowed to 32
+/// bits; one that does not fit (negative, or past any string table a file
+/// under 4 GB can hold) is kept as `u32::MAX`, and the first such label's
+/// true indices beside, for the model's message.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LabelColumns {
+    /// Key string index.
+    pub key: Vec<u32>,
+    /// Value string index.
+    pub str: Vec<u32>,
+    /// Numeric value.
+    pub num: Vec<i64>,
+    /// Unit string index.
+    pub unit: Vec<u32>,
+    /// The first label with an index that does not fit 32 bits: its
+    /// position and its (key, str, num_unit).
+    pub first_wide: Option<(usize, [i64; 3])>,
 }
 
-impl Default for Ids {
-    fn default() -> Self {
-        Ids::Narrow(Vec::new())
-    }
-}
-
-impl Ids {
-    /// Appends an id, widening the column if needed.
+impl LabelColumns {
+    /// Appends a label.
     #[inline]
-    pub fn push(&mut self, id: u64) {
-        match self {
-            Ids::Narrow(v) if id <= u32::MAX as u64 => v.push(id as u32),
-            Ids::Narrow(v) => {
-                let mut w: Vec<u64> = v.iter().map(|&x| x as u64).collect();
-                w.push(id);
-                *self = Ids::Wide(w);
-            }
-            Ids::Wide(v) => v.push(id),
+    pub fn push(&mut self, l: &Label) {
+        let narrow = |x: i64| u32::try_from(x).unwrap_or(u32::MAX);
+        let idx = [narrow(l.key), narrow(l.str), narrow(l.num_unit)];
+        if self.first_wide.is_none() && idx.contains(&u32::MAX) {
+            self.first_wide = Some((self.key.len(), [l.key, l.str, l.num_unit]));
+        }
+        self.key.push(idx[0]);
+        self.str.push(idx[1]);
+        self.num.push(l.num);
+        self.unit.push(idx[2]);
+    }
+    /// Label `i`'s (key, str, num_unit) string indices, as the file gave them.
+    pub fn indices(&self, i: usize) -> [i64; 3] {
+        match self.first_wide {
+            Some((w, idx)) if w == i => idx,
+            _ => [self.key[i] as i64, self.str[i] as i64, self.unit[i] as i64],
         }
     }
-    /// The id at `i`.
-    #[inline]
-    pub fn get(&self, i: usize) -> u64 {
-        match self {
-            Ids::Narrow(v) => v[i] as u64,
-            Ids::Wide(v) => v[i],
-        }
-    }
-    /// Number of ids.
+    /// Number of labels.
     pub fn len(&self) -> usize {
-        match self {
-            Ids::Narrow(v) => v.len(),
-            Ids::Wide(v) => v.len(),
-        }
+        self.key.len()
     }
-    /// True when empty.
+    /// True when there are none.
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.key.is_empty()
+    }
+    /// Room for `n` more labels.
+    pub fn reserve(&mut self, n: usize) {
+        self.key.reserve_exact(n);
+        self.str.reserve_exact(n);
+        self.num.reserve_exact(n);
+        self.unit.reserve_exact(n);
+    }
+    /// Frees unused capacity.
+    pub fn shrink_to_fit(&mut self) {
+        self.key.shrink_to_fit();
+        self.str.shrink_to_fit();
+        self.num.shrink_to_fit();
+        self.unit.shrink_to_fit();
     }
 }
 
@@ -310,10 +323,7 @@ impl SampleColumns {
     /// Frees the columns' unused capacity.
     pub fn shrink_to_fit(&mut self) {
         self.loc_start.shrink_to_fit();
-        match &mut self.location_ids {
-            Ids::Narrow(v) => v.shrink_to_fit(),
-            Ids::Wide(v) => v.shrink_to_fit(),
-        }
+        self.location_ids.shrink_to_fit();
         self.val_start.shrink_to_fit();
         self.values.shrink_to_fit();
         self.label_start.shrink_to_fit();

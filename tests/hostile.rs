@@ -274,6 +274,42 @@ fn dangling_ids_and_bad_indices_are_named() {
     m.sample_type.clear();
     expect_invalid(m, "missing sample type");
 
+    // Label string indices, as the file gave them, even past 32 bits.
+    let label = |key, str, num_unit| pprof_lens::proto::Label { key, str, num: 0, num_unit };
+    for (l, needle) in [
+        (label(-1, 0, 0), "string index -1 is outside the string table (4 entries) in a label of sample 0"),
+        (label(1, 1 << 40, 0), "string index 1099511627776 is outside"),
+        (label(1, 0, 9), "string index 9 is outside"),
+        (label(1, i64::MIN, 0), "string index -9223372036854775808"),
+    ] {
+        let mut m = minimal();
+        m.sample[0].label = vec![label(1, 3, 0), l.clone(), l];
+        expect_invalid(m, needle);
+    }
+    // Empty labels are dropped; the others are kept, numbers of string
+    // labels cleared.
+    let mut m = minimal();
+    m.sample.push(m.sample[0].clone());
+    m.sample[0].label = vec![label(1, 0, 0), label(2, 3, 0), label(1, 0, 0)];
+    m.sample[1].label = vec![pprof_lens::proto::Label { key: 3, str: 0, num: 7, num_unit: 2 }, label(1, 0, 0)];
+    m.sample[0].label[1].num = 5;
+    let p = pprof_lens::load(&m.encode_to_vec(), &DecodeOptions::default(), &ModelOptions::default()).unwrap();
+    let l = &p.samples.labels;
+    assert_eq!(p.samples.label_start, vec![0, 1, 2]);
+    assert_eq!(
+        (l.key.clone(), l.str.clone(), l.num.clone(), l.unit.clone()),
+        (vec![2, 3], vec![3, 0], vec![0, 7], vec![0, 2])
+    );
+    // A label field with the wrong wire type is malformed.
+    let mut m = minimal();
+    m.sample.clear();
+    let mut data = m.encode_to_vec();
+    let sample = [0x0a, 0x01, 0x01, 0x12, 0x01, 0x05, 3 << 3 | 2, 2, 1 << 3 | 2, 0];
+    data.extend_from_slice(&[2 << 3 | 2, sample.len() as u8]);
+    data.extend_from_slice(&sample);
+    let e = full(&data).unwrap_err();
+    assert!(e.message.contains("malformed sample"), "{}", e.message);
+
     // An unknown mapping id is tolerated, as pprof does.
     let mut m = minimal();
     m.location[0].mapping_id = 42;

@@ -199,14 +199,14 @@ fn remove_uninteresting(p: &mut Profile) -> Result<()> {
         p.locations.frame_start = starts;
     }
     let s = &mut p.samples;
-    let mut stack = Vec::with_capacity(s.stack.len());
+    let mut stack = crate::packed::Packed::with_capacity(s.stack.len(), s.stack.bits());
     let mut starts = vec![0u32];
     for i in 0..s.len() {
         let st = s.stack(i);
         let mut from = 0;
         let mut found_user = false;
         for j in (0..st.len()).rev() {
-            let id = st[j] as usize;
+            let id = st.get(j) as usize;
             if !prune[id] && !beneath[id] {
                 found_user = true;
                 continue;
@@ -217,7 +217,7 @@ fn remove_uninteresting(p: &mut Profile) -> Result<()> {
             from = if prune[id] { j + 1 } else { j };
             break;
         }
-        stack.extend_from_slice(&st[from..]);
+        stack.extend(st.iter_from(from));
         starts.push(stack.len() as u32);
     }
     s.stack = stack;

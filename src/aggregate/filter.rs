@@ -55,10 +55,11 @@ impl View {
             if self.only.is_some_and(|o| o != s) {
                 continue;
             }
-            let st = p.samples.stack(s);
+            buf.clear();
+            p.samples.stack(s).unpack_into(&mut buf);
             // pprof's focusedAndNotIgnored.
             let mut focused = false;
-            for &l in st {
+            for &l in &buf {
                 match self.mark[l as usize] {
                     1 => focused = true,
                     2 => {
@@ -71,15 +72,13 @@ impl View {
             if !focused {
                 continue;
             }
-            let mut kept: &[u32] = st;
             if self.any_hidden {
-                buf.clear();
-                buf.extend(st.iter().copied().filter(|&l| !self.hidden[l as usize]));
+                buf.retain(|&l| !self.hidden[l as usize]);
                 if buf.is_empty() {
                     continue;
                 }
-                kept = &buf;
             }
+            let mut kept: &[u32] = &buf;
             if let Some(sf) = &self.show_from {
                 match kept.iter().rposition(|&l| sf[l as usize]) {
                     Some(i) => kept = &kept[..i + 1],

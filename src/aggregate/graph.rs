@@ -336,7 +336,7 @@ impl Stacks {
         };
         let stack = &p.samples.stack;
         while given < n && c.hi > c.lo {
-            let l = stack[c.hi as usize - 1];
+            let l = stack.get(c.hi as usize - 1) as u32;
             if let Some(one) = single(self.loc_two[l as usize]) {
                 f(one);
                 given += 1;
@@ -396,7 +396,7 @@ pub enum StackRef<'a> {
     /// Locations, leaf first, each standing for its nodes.
     Locations {
         /// The profile's location stack, leaf first.
-        locs: &'a [u32],
+        locs: crate::packed::Run<'a>,
         /// Number of nodes.
         len: u32,
         /// The stacks holding the map.
@@ -430,7 +430,7 @@ impl<'a> StackRef<'a> {
                     return None;
                 }
                 let mut d = d;
-                for &l in locs.iter().rev() {
+                for l in locs.iter().rev() {
                     let two = st.loc_two[l as usize];
                     if two != u64::MAX {
                         let inner = (two >> 32) as u32;
@@ -464,7 +464,7 @@ impl<'a> StackRef<'a> {
     pub fn last(&self) -> Option<u32> {
         match *self {
             StackRef::Nodes(s) => s.last().copied(),
-            StackRef::Locations { locs, st, .. } => locs.iter().find_map(|&l| {
+            StackRef::Locations { locs, st, .. } => locs.iter().find_map(|l| {
                 let ln = st.of_location(l);
                 ln.first().map(|&n| if ln.len() > 1 { n | INLINED } else { n })
             }),
@@ -489,7 +489,7 @@ impl<'a> StackRef<'a> {
             StackRef::Locations { locs, st, .. } => {
                 let mut it = locs.iter();
                 let mut d = d;
-                while let Some(&l) = it.next_back() {
+                while let Some(l) = it.next_back() {
                     let ln = st.of_location(l);
                     if d < ln.len() {
                         return StackIter::Locations { locs: it, cur: &ln[..ln.len() - d], outer: d == 0, st };
@@ -520,7 +520,7 @@ impl<'a> StackRef<'a> {
                     buf.resize(2 * locs.len() + 1, 0);
                 }
                 let mut n = 0;
-                for (i, &l) in locs.iter().rev().enumerate() {
+                for (i, l) in locs.iter().rev().enumerate() {
                     let t = st.loc_two[l as usize];
                     if t != u64::MAX {
                         buf[n] = t as u32;
@@ -575,7 +575,7 @@ pub enum StackIter<'a> {
     /// Over locations (from the back: root first), each expanded.
     Locations {
         /// Locations not yet reached.
-        locs: std::slice::Iter<'a, u32>,
+        locs: std::iter::Map<crate::packed::Iter<'a>, fn(u64) -> u32>,
         /// The current location's nodes not yet given, innermost first.
         cur: &'a [u32],
         /// The next node of `cur` is its location's outermost.
@@ -598,7 +598,7 @@ impl Iterator for StackIter<'_> {
                     *outer = false;
                     return Some(n | flag);
                 }
-                let l = *locs.next_back()?;
+                let l = locs.next_back()?;
                 if let Some(one) = single(st.loc_two[l as usize]) {
                     return Some(one);
                 }

@@ -112,7 +112,7 @@ pub fn subtract_total(p: &Profile, vi: usize) -> i64 {
     let key = p.strings.iter().position(|s| s == combine::BASE_LABEL).map(|i| i as u32);
     let l = &p.samples.labels;
     // (locations, labels but the base's) → net value.
-    type Key<'a> = (&'a [u32], Vec<(u32, u32, i64, u32)>);
+    type Key<'a> = (crate::packed::Run<'a>, Vec<(u32, u32, i64, u32)>);
     let mut net: crate::model::merge::FxMap<Key, i64> = Default::default();
     for s in 0..p.samples.len() {
         let v = p.value(s, vi);

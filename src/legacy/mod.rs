@@ -185,7 +185,7 @@ impl Builder {
         self.s.values.extend_from_slice(values);
         if let Some(b) = bytes_label {
             let key = self.im.str("bytes");
-            self.s.labels.push(Label { key, num: b, ..Default::default() });
+            self.s.labels.push(&Label { key, num: b, ..Default::default() });
         }
         self.s.loc_start.push(self.s.location_ids.len() as u32);
         self.s.val_start.push(self.s.values.len() as u32);

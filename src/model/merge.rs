@@ -177,6 +177,8 @@ fn merge_refs(parts: &[(&Profile, &Adjust)], dedupe: bool) -> Result<Profile> {
     }
     let total_samples: usize = parts.iter().map(|(p, _)| p.samples.len()).sum();
     let total_stack: usize = parts.iter().map(|(p, _)| p.samples.stack.len()).sum();
+    // Merged location indices are below the sum of the parts' locations.
+    let total_locations: usize = parts.iter().map(|(p, _)| p.locations.len()).sum();
     let out = Profile {
         strings: vec![String::new()],
         sample_types: first.sample_types.clone(),
@@ -194,7 +196,12 @@ fn merge_refs(parts: &[(&Profile, &Adjust)], dedupe: bool) -> Result<Profile> {
         frames: Frames::default(),
         samples: Samples {
             stack_start: Vec::with_capacity(total_samples + 1),
-            stack: Vec::with_capacity(total_stack),
+            stack: {
+                let bits = crate::packed::bits_for(total_locations as u64);
+                let mut s = crate::packed::Packed::with_capacity(total_stack, bits);
+                s.repack(bits);
+                s
+            },
             values: Vec::with_capacity(total_samples * nt),
             label_start: Vec::with_capacity(total_samples + 1),
             labels: Labels::default(),
@@ -334,7 +341,7 @@ fn merge_one(m: &mut Merger, p: &Profile, dedupe: bool, adjust: &Adjust) {
             continue;
         }
         let mut h = FxHasher::default();
-        for &l in stack {
+        for l in stack {
             h.write_u32(lmap[l as usize]);
         }
         h.write_u64(u64::MAX);
@@ -372,9 +379,15 @@ fn merge_one(m: &mut Merger, p: &Profile, dedupe: bool, adjust: &Adjust) {
 
 /// Appends a sample (locations mapped by `lmap`, labels already interned);
 /// returns its index.
-fn push_sample(o: &mut Profile, stack: &[u32], lmap: &[u32], vals: &[i64], lab: &[(u32, u32, i64, u32)]) -> u32 {
+fn push_sample(
+    o: &mut Profile,
+    stack: crate::packed::Run,
+    lmap: &[u32],
+    vals: &[i64],
+    lab: &[(u32, u32, i64, u32)],
+) -> u32 {
     let idx = o.samples.len() as u32;
-    o.samples.stack.extend(stack.iter().map(|&l| lmap[l as usize]));
+    o.samples.stack.extend(stack.iter().map(|l| lmap[l as usize]));
     o.samples.stack_start.push(o.samples.stack.len() as u32);
     o.samples.values.extend_from_slice(vals);
     let labels = &mut o.samples.labels;
@@ -437,7 +450,7 @@ fn is_canonical(p: &Profile) -> bool {
     let l = &p.samples.labels;
     let sample_hash = |s: usize| {
         let mut h = FxHasher::default();
-        for &loc in p.samples.stack(s) {
+        for loc in p.samples.stack(s) {
             h.write_u32(loc);
         }
         h.write_u64(u64::MAX);
@@ -461,9 +474,9 @@ fn is_canonical(p: &Profile) -> bool {
     !hashes.windows(2).any(|w| w[0].0 == w[1].0)
 }
 
-fn same_sample(o: &Profile, c: usize, stack: &[u32], lmap: &[u32], lab: &[(u32, u32, i64, u32)]) -> bool {
+fn same_sample(o: &Profile, c: usize, stack: crate::packed::Run, lmap: &[u32], lab: &[(u32, u32, i64, u32)]) -> bool {
     let cs = o.samples.stack(c);
-    if cs.len() != stack.len() || cs.iter().zip(stack).any(|(&a, &b)| a != lmap[b as usize]) {
+    if cs.len() != stack.len() || cs.iter().zip(stack).any(|(a, b)| a != lmap[b as usize]) {
         return false;
     }
     let r = o.samples.label_range(c);
@@ -514,7 +527,7 @@ fn retain_samples(p: &mut Profile, keep: &[bool]) {
     let old = std::mem::take(&mut p.samples);
     let mut new = Samples { stack_start: vec![0], label_start: vec![0], ..Default::default() };
     for (s, _) in keep.iter().enumerate().filter(|(_, &k)| k) {
-        new.stack.extend_from_slice(old.stack(s));
+        new.stack.extend(old.stack(s));
         new.stack_start.push(new.stack.len() as u32);
         new.values.extend_from_slice(&old.values[s * nt..(s + 1) * nt]);
         for i in old.label_range(s) {

@@ -126,8 +126,9 @@ pub struct Labels {
 pub struct Samples {
     /// Offsets into `stack`.
     pub stack_start: Vec<u32>,
-    /// Location indices, leaf first.
-    pub stack: Vec<u32>,
+    /// Location indices, leaf first, at the width of the largest index
+    /// (17 bits for 100,000 locations).
+    pub stack: crate::packed::Packed,
     /// Values, row-major.
     pub values: Vec<i64>,
     /// Offsets into [`Labels`].
@@ -147,8 +148,8 @@ impl Samples {
     }
     /// Locations of sample `s`, leaf first.
     #[inline]
-    pub fn stack(&self, s: usize) -> &[u32] {
-        &self.stack[self.stack_start[s] as usize..self.stack_start[s + 1] as usize]
+    pub fn stack(&self, s: usize) -> crate::packed::Run<'_> {
+        self.stack.run(self.stack_start[s] as usize, self.stack_start[s + 1] as usize)
     }
     /// Label range of sample `s`.
     #[inline]
@@ -396,13 +397,11 @@ impl Profile {
             label_start: proto_label_start,
             labels: proto_labels,
         } = sc;
-        let (mut stack, wide) = match ids {
-            proto::Ids::Narrow(v) => (v, None),
-            proto::Ids::Wide(w) => (Vec::with_capacity(w.len()), Some(w)),
-        };
-        let mut labels = Labels::default();
-        let mut label_start = Vec::with_capacity(ns + 1);
-        label_start.push(0);
+        let mut stack = ids;
+        // Labels are kept in place, the empty ones squeezed out.
+        let mut labels = proto_labels;
+        let mut label_start = proto_label_start;
+        let (mut kept, mut from) = (0usize, 0usize);
         for s in 0..ns {
             let locs = loc_start[s] as usize..loc_start[s + 1] as usize;
             if locs.len() > opts.max_stack_depth {
@@ -415,39 +414,43 @@ impl Profile {
                     ),
                 ));
             }
-            for i in locs {
-                let id = match &wide {
-                    None => stack[i] as u64,
-                    Some(w) => w[i],
-                };
-                let l = location_ids
+            stack.map_range(locs.start, locs.end, |_, id| {
+                location_ids
                     .get(id)
-                    .ok_or_else(|| invalid(format!("sample {s} refers to location id {id}, which does not exist")))?;
-                match wide {
-                    None => stack[i] = l,
-                    Some(_) => stack.push(l),
-                }
-            }
+                    .map(u64::from)
+                    .ok_or_else(|| invalid(format!("sample {s} refers to location id {id}, which does not exist")))
+            })?;
             let n = (val_start[s + 1] - val_start[s]) as usize;
             if n != nt {
                 return Err(invalid(format!("sample {s} has {n} values but the profile has {nt} sample types")));
             }
-            for lab in &proto_labels[proto_label_start[s] as usize..proto_label_start[s + 1] as usize] {
+            // label_start[s] was rewritten already: `from` is what it was.
+            let to = label_start[s + 1] as usize;
+            for i in from..to {
                 let what = || format!("a label of sample {s}");
-                let key = sid(lab.key, &what)?;
-                let str_ = sid(lab.str, &what)?;
-                let unit = sid(lab.num_unit, &what)?;
-                if str_ == 0 && lab.num == 0 && unit == 0 {
+                let [k, st, u] = labels.indices(i);
+                let (key, str_, unit) = (sid(k, &what)?, sid(st, &what)?, sid(u, &what)?);
+                let num = labels.num[i];
+                if str_ == 0 && num == 0 && unit == 0 {
                     continue; // an empty label carries nothing (pprof drops it too)
                 }
-                labels.key.push(key);
-                labels.str.push(str_);
-                labels.num.push(if str_ != 0 { 0 } else { lab.num });
-                labels.unit.push(if str_ != 0 { 0 } else { unit });
+                labels.key[kept] = key;
+                labels.str[kept] = str_;
+                labels.num[kept] = if str_ != 0 { 0 } else { num };
+                labels.unit[kept] = if str_ != 0 { 0 } else { unit };
+                kept += 1;
             }
-            label_start.push(labels.key.len() as u32);
+            label_start[s + 1] = kept as u32;
+            from = to;
         }
-        drop(wide);
+        let proto::LabelColumns { mut key, mut str, mut num, mut unit, .. } = labels;
+        for v in [&mut key, &mut str, &mut unit] {
+            v.truncate(kept);
+        }
+        num.truncate(kept);
+        let labels = Labels { key, str, num, unit };
+        // Indices need no more bits than the largest index.
+        stack.repack(crate::packed::bits_for(nl.saturating_sub(1) as u64));
         // Every sample has `nt` values from offset 0: the values are already
         // the model's row-major table.
         let samples = Samples { stack_start: loc_start, stack, values, label_start, labels };

@@ -74,7 +74,7 @@ pub fn goroutine_groups(p: &crate::Profile) -> Vec<GoroutineGroup> {
                 .samples
                 .stack(s)
                 .iter()
-                .flat_map(|&loc| p.locations.frames(loc as usize))
+                .flat_map(|loc| p.locations.frames(loc as usize))
                 .map(|f| {
                     let func = p.frames.func[f] as usize;
                     let (name, file) = (p.functions.name[func], p.functions.filename[func]);

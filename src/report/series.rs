@@ -316,7 +316,7 @@ fn goroutine_stacks(snaps: &[(String, Profile)]) -> Vec<StackRow> {
                 .samples
                 .stack(s)
                 .iter()
-                .flat_map(|&l| {
+                .flat_map(|l| {
                     p.locations
                         .frames(l as usize)
                         .map(|f| p.str(p.functions.name[p.frames.func[f] as usize]).to_string())
