@@ -679,7 +679,7 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
-    #[inline]
+    #[inline(always)]
     fn varint(&mut self) -> Option<u64> {
         let mut v = 0u64;
         let mut shift = 0;

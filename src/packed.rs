@@ -116,7 +116,8 @@ impl Packed {
             self.grow(need);
         }
         let room = (self.bytes.len() - PAD) as u64 * 8;
-        Appender { bit: at(self.len, self.bits), room, p: self }
+        let bit = at(self.len, self.bits);
+        Appender { w: BitWriter::at(&self.bytes, bit), bit, room, p: self }
     }
 
     /// Makes the bytes at least `need` long, a few kilobytes ahead within
@@ -176,17 +177,11 @@ impl Packed {
             if max > self.mask {
                 self.repack(bits_for(max));
             }
-            let end = at(i + n, self.bits);
-            for (k, &b) in batch[..n].iter().enumerate() {
-                let bit = at(i + k, self.bits);
-                // Up to the batch's last few values, the bytes after a
-                // value are the batch's own, written next.
-                if (bit & !7) + 72 <= end {
-                    write_over(&mut self.bytes, bit, self.bits, b);
-                } else {
-                    write(&mut self.bytes, bit, self.bits, b);
-                }
+            let mut w = BitWriter::at(&self.bytes, at(i, self.bits));
+            for &b in &batch[..n] {
+                w.put(&mut self.bytes, b, self.bits);
             }
+            w.finish(&mut self.bytes);
             i += n;
         }
         Ok(())
@@ -337,9 +332,11 @@ fn write_over(b: &mut [u8], bit: u64, bits: u32, v: u64) {
     }
 }
 
-/// Pushes values onto a [`Packed`] with its write position at hand.
+/// Pushes values onto a [`Packed`] through a [`BitWriter`]; the last bits
+/// are written when it is dropped.
 pub struct Appender<'a> {
     p: &'a mut Packed,
+    w: BitWriter,
     bit: u64,
     /// Bits the bytes hold before their padding.
     room: u64,
@@ -351,14 +348,75 @@ impl Appender<'_> {
     pub fn push(&mut self, v: u64) {
         let bits = self.p.bits;
         if v > self.p.mask || self.bit + bits as u64 > self.room {
+            self.w.finish(&mut self.p.bytes);
             self.p.push(v);
             self.bit = at(self.p.len, self.p.bits);
             self.room = (self.p.bytes.len() - PAD) as u64 * 8;
+            self.w = BitWriter::at(&self.p.bytes, self.bit);
             return;
         }
-        write_over(&mut self.p.bytes, self.bit, bits, v);
+        self.w.put(&mut self.p.bytes, v, bits);
         self.bit += bits as u64;
         self.p.len += 1;
+    }
+}
+
+impl Drop for Appender<'_> {
+    fn drop(&mut self) {
+        self.w.finish(&mut self.p.bytes);
+    }
+}
+
+/// Writes values one after the other from a bit offset, whole 8-byte words
+/// at a time from a register: no load per value (writing a value into the
+/// bytes would read back the word the last value was just written to, one
+/// long dependency chain). The bits after the last value are kept.
+struct BitWriter {
+    /// Byte offset of the next word.
+    o: usize,
+    /// Bits not written yet (`n` of them), the lowest first. 64-bit:
+    /// 128-bit shifts are library calls in wasm.
+    acc: u64,
+    n: u32,
+}
+
+impl BitWriter {
+    /// A writer from bit offset `bit`, keeping the bits before it.
+    #[inline(always)]
+    fn at(b: &[u8], bit: u64) -> BitWriter {
+        let (o, sh) = ((bit >> 3) as usize, (bit & 7) as u32);
+        let keep = if sh == 0 { 0 } else { (b[o] & ((1u16 << sh) - 1) as u8) as u64 };
+        BitWriter { o, acc: keep, n: sh }
+    }
+
+    /// Appends `v`, which fits `bits`.
+    #[inline(always)]
+    fn put(&mut self, b: &mut [u8], v: u64, bits: u32) {
+        let n = self.n;
+        self.acc |= v << n;
+        if n + bits >= 64 {
+            let slot: &mut [u8; 8] = (&mut b[self.o..self.o + 8]).try_into().expect("8 bytes");
+            *slot = self.acc.to_le_bytes();
+            self.o += 8;
+            // The bits of `v` that did not fit (none when it started a word).
+            self.acc = if n == 0 { 0 } else { v >> (64 - n) };
+            self.n = n + bits - 64;
+        } else {
+            self.n = n + bits;
+        }
+    }
+
+    /// Writes the bits left, keeping those after them.
+    #[inline(always)]
+    fn finish(&mut self, b: &mut [u8]) {
+        if self.n > 0 {
+            let m = (1u64 << self.n) - 1;
+            let slot: &mut [u8; 8] = (&mut b[self.o..self.o + 8]).try_into().expect("8 bytes");
+            let w = u64::from_le_bytes(*slot);
+            *slot = ((w & !m) | (self.acc & m)).to_le_bytes();
+            self.n = 0;
+            self.acc = 0;
+        }
     }
 }
 
@@ -372,7 +430,7 @@ pub struct Iter<'a> {
 
 impl Iterator for Iter<'_> {
     type Item = u64;
-    #[inline]
+    #[inline(always)]
     fn next(&mut self) -> Option<u64> {
         if self.bit >= self.end {
             return None;
@@ -391,13 +449,38 @@ impl Iterator for Iter<'_> {
 impl ExactSizeIterator for Iter<'_> {}
 
 impl DoubleEndedIterator for Iter<'_> {
-    #[inline]
+    #[inline(always)]
     fn next_back(&mut self) -> Option<u64> {
         if self.bit >= self.end {
             return None;
         }
         self.end -= self.p.bits as u64;
         Some(read(&self.p.bytes, self.end, self.p.bits) & self.p.mask)
+    }
+}
+
+/// The values of a [`Run`], as 32-bit numbers.
+#[derive(Clone, Debug)]
+pub struct Iter32<'a>(Iter<'a>);
+
+impl Iterator for Iter32<'_> {
+    type Item = u32;
+    #[inline(always)]
+    fn next(&mut self) -> Option<u32> {
+        self.0.next().map(|v| v as u32)
+    }
+    #[inline]
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl ExactSizeIterator for Iter32<'_> {}
+
+impl DoubleEndedIterator for Iter32<'_> {
+    #[inline(always)]
+    fn next_back(&mut self) -> Option<u32> {
+        self.0.next_back().map(|v| v as u32)
     }
 }
 
@@ -433,13 +516,13 @@ impl<'a> Run<'a> {
     }
     /// The values, in order.
     #[inline]
-    pub fn iter(&self) -> std::iter::Map<Iter<'a>, fn(u64) -> u32> {
-        self.p.iter(self.from, self.to).map(|v| v as u32)
+    pub fn iter(&self) -> Iter32<'a> {
+        Iter32(self.p.iter(self.from, self.to))
     }
     /// The values `k..` of the run, in order.
     #[inline]
-    pub fn iter_from(&self, k: usize) -> std::iter::Map<Iter<'a>, fn(u64) -> u32> {
-        self.p.iter((self.from + k).min(self.to), self.to).map(|v| v as u32)
+    pub fn iter_from(&self, k: usize) -> Iter32<'a> {
+        Iter32(self.p.iter((self.from + k).min(self.to), self.to))
     }
     /// The values as a vector.
     pub fn to_vec(&self) -> Vec<u32> {
@@ -479,7 +562,7 @@ impl std::fmt::Debug for Run<'_> {
 
 impl<'a> IntoIterator for Run<'a> {
     type Item = u32;
-    type IntoIter = std::iter::Map<Iter<'a>, fn(u64) -> u32>;
+    type IntoIter = Iter32<'a>;
     fn into_iter(self) -> Self::IntoIter {
         self.iter()
     }

@@ -47,6 +47,16 @@ impl View {
         !self.any_hidden && self.show_from.is_none()
     }
 
+    /// True when the filters keep every sample that has a stack, whole:
+    /// no focus, ignore, hide, show, show_from, tag filter or group.
+    pub fn keeps_every_sample(&self) -> bool {
+        self.keeps_stacks_whole()
+            && self.tagfocus.is_none()
+            && self.tagignore.is_none()
+            && self.only.is_none()
+            && self.mark.iter().all(|&m| m == 1)
+    }
+
     /// Calls `f(sample, locations)` for every sample the filters keep, in
     /// profile order, with its remaining locations, leaf first.
     pub fn for_each_sample(&self, p: &Profile, mut f: impl FnMut(usize, &[u32])) {

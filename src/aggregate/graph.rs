@@ -453,6 +453,30 @@ impl<'a> StackRef<'a> {
         }
     }
 
+    /// Calls `f` with every frame, in no promised order: for a stack read
+    /// through locations, leaf location first, with no buffer.
+    #[inline]
+    pub fn each_node(&self, mut f: impl FnMut(u32)) {
+        match *self {
+            StackRef::Nodes(s) => s.iter().for_each(|&r| f(r)),
+            StackRef::Locations { locs, st, .. } => {
+                for l in locs.iter() {
+                    let t = st.loc_two[l as usize];
+                    if t != u64::MAX {
+                        f(t as u32);
+                        let inner = (t >> 32) as u32;
+                        if inner != MANY {
+                            f(inner);
+                        }
+                    } else if let Some((&outer, inner)) = st.of_location(l).split_last() {
+                        f(outer);
+                        inner.iter().for_each(|&x| f(x | INLINED));
+                    }
+                }
+            }
+        }
+    }
+
     /// The frame at depth `d`; `d` must be below [`StackRef::len`].
     #[inline]
     pub fn at(&self, d: usize) -> u32 {
@@ -575,7 +599,7 @@ pub enum StackIter<'a> {
     /// Over locations (from the back: root first), each expanded.
     Locations {
         /// Locations not yet reached.
-        locs: std::iter::Map<crate::packed::Iter<'a>, fn(u64) -> u32>,
+        locs: crate::packed::Iter32<'a>,
         /// The current location's nodes not yet given, innermost first.
         cur: &'a [u32],
         /// The next node of `cur` is its location's outermost.
@@ -648,13 +672,10 @@ impl OncePerSample {
     /// True the first time slot `i` is met in stack `k` (stacks walked in order).
     #[inline]
     pub fn first(&mut self, i: usize, k: usize) -> bool {
-        let k = k as u32;
-        if self.seen[i] == k {
-            false
-        } else {
-            self.seen[i] = k;
-            true
-        }
+        let slot = &mut self.seen[i];
+        let first = *slot != k as u32;
+        *slot = k as u32;
+        first
     }
 }
 
@@ -663,7 +684,13 @@ impl OncePerSample {
 /// the view keeps its stacks whole; otherwise holding their node ids (the
 /// graph passes run two to three times faster over those).
 pub fn stacks(p: &Profile, view: &View, nodes: &Nodes) -> Stacks {
-    if p.samples.stack.len() >= THROUGH_FROM {
+    stacks_from(p, view, nodes, THROUGH_FROM)
+}
+
+/// As [`stacks`], read through locations from `through_from` frames on
+/// instead of [`THROUGH_FROM`].
+pub fn stacks_from(p: &Profile, view: &View, nodes: &Nodes, through_from: usize) -> Stacks {
+    if p.samples.stack.len() >= through_from {
         if let Some(st) = stacks_through(p, view, nodes) {
             return st;
         }
@@ -683,8 +710,8 @@ pub fn stacks_through(p: &Profile, view: &View, nodes: &Nodes) -> Option<Stacks>
         return None;
     }
     let mut st = Stacks {
-        samples: Vec::with_capacity(p.samples.len()),
-        start: Vec::with_capacity(p.samples.len() + 1),
+        samples: Vec::new(),
+        start: Vec::new(),
         nodes: Vec::new(),
         loc_start: nodes.loc_start.clone(),
         loc_nodes: nodes.loc_nodes.clone(),
@@ -699,14 +726,30 @@ pub fn stacks_through(p: &Profile, view: &View, nodes: &Nodes) -> Option<Stacks>
             .collect(),
     };
     let (mut total, mut deepest) = (0u32, 0u32);
-    st.start.push(0);
-    view.for_each_sample(p, |s, locs| {
-        let n: u32 = locs.iter().map(|&l| nodes.of_location(l as usize).len() as u32).sum();
+    let count = |l: u32| match st.loc_two[l as usize] {
+        u64::MAX => nodes.of_location(l as usize).len() as u32,
+        t => 1 + ((t >> 32) as u32 != MANY) as u32,
+    };
+    let (mut samples, mut start) = (Vec::with_capacity(p.samples.len()), Vec::with_capacity(p.samples.len() + 1));
+    start.push(0);
+    let mut add = |s: usize, n: u32| {
         total = total.wrapping_add(n);
         deepest = deepest.max(n);
-        st.samples.push(s as u32);
-        st.start.push(total);
-    });
+        samples.push(s as u32);
+        start.push(total);
+    };
+    if view.keeps_every_sample() {
+        // No filter: every sample with a stack, counted straight from it.
+        for s in 0..p.samples.len() {
+            let run = p.samples.stack(s);
+            if !run.is_empty() {
+                add(s, run.iter().map(count).sum());
+            }
+        }
+    } else {
+        view.for_each_sample(p, |s, locs| add(s, locs.iter().map(|&l| count(l)).sum()));
+    }
+    (st.samples, st.start) = (samples, start);
     if deepest > DEEP {
         // A frame at depth d costs a walk of d locations: fine for real
         // stacks, quadratic for a flame graph of a 100,000-frame one.
@@ -804,6 +847,22 @@ fn values(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, kept: Option<&[boo
     let mut cum = vec![0i64; nn];
     let mut once = OncePerSample::new(nn);
     let mut buf = Vec::new();
+    if kept.is_none() {
+        // Every node kept: no branch on whether a node was met before in
+        // this stack (recursion makes that a coin toss for the predictor).
+        for s in stacks.weighted(p, vi) {
+            s.stack.each_node(|raw| {
+                let nu = (raw & !INLINED) as usize;
+                let first = once.first(nu, s.k);
+                cum[nu] = cum[nu].wrapping_add(s.value & -(first as i64));
+            });
+            if let Some(l) = s.stack.last() {
+                let l = (l & !INLINED) as usize;
+                flat[l] = flat[l].wrapping_add(s.value);
+            }
+        }
+        return Graph { flat, cum, edges: Vec::new() };
+    }
     for s in stacks.weighted(p, vi) {
         // The leaf is the innermost frame, when it is kept.
         let mut leaf = None;

@@ -398,6 +398,8 @@ impl Profile {
             labels: proto_labels,
         } = sc;
         let mut stack = ids;
+        // As Go numbers them, and pprof's own writer.
+        let ids_in_order = h.location.iter().enumerate().all(|(i, l)| l.id == i as u64 + 1);
         // Labels are kept in place, the empty ones squeezed out.
         let mut labels = proto_labels;
         let mut label_start = proto_label_start;
@@ -414,12 +416,17 @@ impl Profile {
                     ),
                 ));
             }
-            stack.map_range(locs.start, locs.end, |_, id| {
-                location_ids
-                    .get(id)
-                    .map(u64::from)
-                    .ok_or_else(|| invalid(format!("sample {s} refers to location id {id}, which does not exist")))
-            })?;
+            let missing = |id| invalid(format!("sample {s} refers to location id {id}, which does not exist"));
+            if ids_in_order {
+                // Location `i` has id `i + 1`: no look-up.
+                stack.map_range(locs.start, locs.end, |_, id| {
+                    id.checked_sub(1).filter(|&l| l < nl as u64).ok_or_else(|| missing(id))
+                })?;
+            } else {
+                stack.map_range(locs.start, locs.end, |_, id| {
+                    location_ids.get(id).map(u64::from).ok_or_else(|| missing(id))
+                })?;
+            }
             let n = (val_start[s + 1] - val_start[s]) as usize;
             if n != nt {
                 return Err(invalid(format!("sample {s} has {n} values but the profile has {nt} sample types")));
