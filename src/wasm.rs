@@ -42,6 +42,15 @@ pub fn last_panic() -> String {
     LAST_PANIC.lock().map(|m| m.clone()).unwrap_or_default()
 }
 
+/// Runs the page's calls once on a small generated profile, so that the
+/// engine optimizes them before the first real one (see `session::warm_up`);
+/// returns the flame boxes it laid out.
+#[wasm_bindgen(js_name = warmUp)]
+pub fn warm_up() -> u32 {
+    install_panic_hook();
+    session::warm_up() as u32
+}
+
 type R<T> = Result<T, JsValue>;
 
 /// The core's error as a JS `Error` with `kind` and `field`.

@@ -1,6 +1,6 @@
 // Runs the wasm core for the client: inside the worker, or on the main thread
 // when a worker is refused. Knows the Session API; knows nothing of the DOM.
-import init, { Loader, Session, lastPanic } from '../pkg/pprof_lens.js';
+import init, { Loader, Session, lastPanic, warmUp } from '../pkg/pprof_lens.js';
 
 let session = null;
 let ready = null;
@@ -8,7 +8,12 @@ let exports = null;
 const ids = new Map(); // client key -> session profile id
 
 export function start(wasmSource) {
-  ready = init({ module_or_path: wasmSource }).then((e) => { exports = e; session = new Session(); });
+  ready = init({ module_or_path: wasmSource }).then((e) => {
+    exports = e; session = new Session();
+    // The engine optimizes the heavy passes before the first profile
+    // (session/warm.rs); only a speed-up, so a failure is not the page's.
+    try { warmUp(); } catch { /* the first profile runs slower */ }
+  });
   return ready;
 }
 

@@ -54,13 +54,30 @@ impl Prepared {
         Self::build(profile, query, false)
     }
 
+    /// As [`Prepared::from_profile`], stacks read through the profile's
+    /// locations from `through_from` frames on (see [`graph::stacks_from`]).
+    pub fn from_profile_through(profile: Profile, query: Query, through_from: usize) -> Result<Prepared> {
+        Self::build_with(profile, query, |p, v, n| graph::stacks_from(p, v, n, through_from))
+    }
+
     fn build(profile: Profile, query: Query, owned: bool) -> Result<Prepared> {
+        if owned {
+            Self::build_with(profile, query, graph::owned_stacks)
+        } else {
+            Self::build_with(profile, query, graph::stacks)
+        }
+    }
+
+    fn build_with(
+        profile: Profile,
+        query: Query,
+        stacks: impl FnOnce(&Profile, &filter::View, &graph::Nodes) -> graph::Stacks,
+    ) -> Result<Prepared> {
         let value_index = profile.sample_index(&query.sample_index)?;
         let total = compute_total(&profile, value_index);
         let view = filter::apply(&profile, &query)?;
         let nodes = graph::nodes(&profile, &view, query.granularity, query.noinlines, &query.paths);
-        let stacks =
-            if owned { graph::owned_stacks(&profile, &view, &nodes) } else { graph::stacks(&profile, &view, &nodes) };
+        let stacks = stacks(&profile, &view, &nodes);
         Ok(Prepared { profile, query, value_index, total, view, nodes, stacks })
     }
 

@@ -17,6 +17,7 @@ mod source;
 #[cfg(test)]
 mod tests;
 mod view;
+mod warm;
 
 pub use explore::{LabelKeyFacts, LabelValueFacts, NeighbourFacts, Neighbours, PivotFacts};
 pub use flame::BoxFacts;
@@ -24,6 +25,7 @@ pub use graph::{GraphEdge, GraphFacts, GraphNode};
 pub use series::{GoroutineRow, SeriesFacts};
 pub use source::{LineFacts, SeriesLine, SeriesRoutine, SourceRoutine};
 pub use view::{SearchResult, TopOrder, TopSort, TopTable, ViewInfo, ViewRequest};
+pub use warm::warm_up;
 
 use crate::aggregate::combine;
 use crate::error::{Error, ErrorKind, Result};
@@ -120,9 +122,17 @@ impl Loaded {
 }
 
 /// Every profile the page has open.
-#[derive(Default)]
 pub struct Session {
     profiles: Vec<Option<Loaded>>,
+    /// Views of profiles with this many frames or more read their stacks
+    /// through the profile (see [`crate::aggregate::graph::stacks_from`]).
+    through_from: usize,
+}
+
+impl Default for Session {
+    fn default() -> Self {
+        Session { profiles: Vec::new(), through_from: crate::aggregate::graph::THROUGH_FROM }
+    }
 }
 
 fn no_such_profile() -> Error {

@@ -307,7 +307,7 @@ impl Session {
             (None, None, Some(c)) => c.prepared.profile,
             (None, None, None) => unreachable!("an open profile always has its data"),
         };
-        let mut prepared = Prepared::from_profile(profile, q)?;
+        let mut prepared = Prepared::from_profile_through(profile, q, self.through_from)?;
         let is_base = match aggregate::base_samples(&prepared.profile) {
             // A comparison whose base has no samples: every sample is new.
             b if b.is_empty() && is_compare => vec![false; prepared.profile.samples.len()],
