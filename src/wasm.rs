@@ -258,19 +258,28 @@ impl Session {
         let req = view_request(&request);
         let v = self.inner.view(id, &req).map_err(err)?;
         Ok(object(vec![
-            ("header", strings(&v.header)),
             ("total", num(v.total as f64)),
-            ("totalText", v.total_text.into()),
-            ("unit", v.unit.into()),
             ("sampleType", v.sample_type.into()),
             ("nodes", num(v.nodes)),
             ("stacks", num(v.stacks)),
             ("compare", v.compare.into()),
-            ("baseTotalText", v.base_total_text.into()),
-            ("newTotalText", v.new_total_text.into()),
             ("notes", strings(&v.notes)),
-            ("showing", v.showing.into()),
             ("filters", strings(&v.filters)),
+        ]))
+    }
+
+    /// The current view's header (its value pass: ask once the flame
+    /// graph is drawn).
+    #[wasm_bindgen(js_name = viewHeader)]
+    pub fn view_header(&self, id: u32) -> R<JsValue> {
+        let h = self.inner.view_header(id).map_err(err)?;
+        Ok(object(vec![
+            ("header", strings(&h.header)),
+            ("totalText", h.total_text.into()),
+            ("unit", h.unit.into()),
+            ("baseTotalText", h.base_total_text.into()),
+            ("newTotalText", h.new_total_text.into()),
+            ("showing", h.showing.into()),
         ]))
     }
 

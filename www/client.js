@@ -65,6 +65,7 @@ export class Client {
   // `key` is the page's id of an open profile or comparison; `box` a flame
   // box key { lo, hi, depth }; `side` one of SIDE.
   view(key, request) { return this.call('view', { key, request }); }
+  viewHeader(key) { return this.call('viewHeader', { key }); }
   top(key, sort, desc) { return this.call('top', { key, sort, desc }); }
   // The table in another order: { rows (positions into top(key, 'flat', true)), sumPct }.
   topOrder(key, sort, desc) { return this.call('topOrder', { key, sort, desc }); }

@@ -61,6 +61,7 @@ const ops = {
   },
   close: ({ key }) => { session.close(id(key)); ids.delete(key); return true; },
   view: ({ key, request }) => session.view(id(key), request),
+  viewHeader: ({ key }) => session.viewHeader(id(key)),
   top: ({ key, sort, desc }) => session.top(id(key), sort, desc),
   inlineLabels: ({ key }) => session.inlineLabels(id(key)),
   topOrder: ({ key, sort, desc }) => session.topOrder(id(key), sort, desc),

@@ -212,7 +212,8 @@ export class Tabs {
       c.normalize = false;
       v = await this.client.view(key, { ...request, normalize: false });
     }
-    $('header').textContent = headerText(t, v);
+    // The header's figures take the value pass: they follow the flame graph.
+    $('header').textContent = t.name;
     const names = await this.client.names(key);
     $('empty').hidden = true; $('seriesView').hidden = true; $('comparePanel').hidden = true;
     $('view').hidden = false;
@@ -239,6 +240,7 @@ export class Tabs {
       await flame.setView(key, names);
     }
     this.timings.flamePaintedAt = performance.now();
+    $('header').textContent = headerText(t, { ...v, ...await this.client.viewHeader(key) });
     await top.setView(key, { compare: !!c, sort: s.sort, filter: s.filter, scroll: s.scroll });
     this.timings.tablePaintedAt = performance.now();
     await this.restore(t, names);

@@ -24,7 +24,7 @@ pub use flame::BoxFacts;
 pub use graph::{GraphEdge, GraphFacts, GraphNode};
 pub use series::{GoroutineRow, SeriesFacts};
 pub use source::{LineFacts, SeriesLine, SeriesRoutine, SourceRoutine};
-pub use view::{SearchResult, TopOrder, TopSort, TopTable, ViewInfo, ViewRequest};
+pub use view::{SearchResult, TopOrder, TopSort, TopTable, ViewHeader, ViewInfo, ViewRequest};
 pub use warm::warm_up;
 
 use crate::aggregate::combine;

@@ -41,9 +41,13 @@ fn a_view_and_its_table() {
     let mut s = Session::new();
     let id = open(&mut s, "a.pb.gz", "main;f;g 300\nmain;f 100\nmain;h 600");
     let v = s.view(id, &ViewRequest::default()).unwrap();
-    assert_eq!((v.total, v.total_text.as_str(), v.sample_type.as_str()), (1000, "1000B", "alloc_space"));
-    assert!(v.showing.is_empty() && v.filters.is_empty());
+    assert_eq!((v.total, v.sample_type.as_str(), v.stacks), (1000, "alloc_space", 3));
+    // The table before the header: the same value pass, either order.
     let t = s.top(id, TopSort::Flat, true).unwrap();
+    let h = s.view_header(id).unwrap();
+    assert_eq!((h.total_text.as_str(), h.unit.as_str()), ("1000B", "B"));
+    assert!(h.showing.is_empty() && v.filters.is_empty());
+    assert!(h.header.iter().any(|l| l == "Type: alloc_space"), "{:?}", h.header);
     assert_eq!(t.name, ["h", "g", "f", "main"]);
     assert_eq!((t.flat_pct[0].as_str(), t.sum_pct[1].as_str(), t.cum_pct[3].as_str()), ("60.00%", "90.00%", "100%"));
     // Names sort A→Z ascending, Z→A descending.
@@ -58,7 +62,8 @@ fn refinements_say_what_they_show_and_a_refused_one_keeps_the_view() {
     let id = open(&mut s, "a.pb.gz", "main;f;g 300\nmain;f 100\nmain;h 600");
     let v = s.view(id, &ViewRequest { focus: "f".into(), ..Default::default() }).unwrap();
     assert_eq!(v.filters, ["focus=f"]);
-    assert_eq!(v.showing, "Showing nodes accounting for 400B, 40.00% of 1000B total");
+    let h = s.view_header(id).unwrap();
+    assert_eq!(h.showing, "Showing nodes accounting for 400B, 40.00% of 1000B total");
     let e = s.view(id, &ViewRequest { hide: "(".into(), ..Default::default() }).unwrap_err();
     assert_eq!((e.kind, e.field), (ErrorKind::BadQuery, Some("hide")));
     let e = s.view(id, &ViewRequest { tagfocus: "nokey=1".into(), ..Default::default() }).unwrap_err();
@@ -77,7 +82,8 @@ fn a_comparison_has_the_cli_diff_figures_and_marks() {
     let c = s.compare(&[b], &[n], "base → new").unwrap().id;
     let v = s.view(c, &ViewRequest::default()).unwrap();
     assert!(v.compare);
-    assert_eq!((v.base_total_text.as_str(), v.new_total_text.as_str()), ("1000B", "1150B"));
+    let h = s.view_header(c).unwrap();
+    assert_eq!((h.base_total_text.as_str(), h.new_total_text.as_str()), ("1000B", "1150B"));
     let t = s.top(c, TopSort::Flat, true).unwrap();
     let (g, gone, fresh) = (row(&t, "g"), row(&t, "gone"), row(&t, "fresh"));
     assert_eq!((t.base_flat[g].as_str(), t.new_flat[g].as_str(), t.flat_text[g].as_str()), ("300B", "500B", "200B"));

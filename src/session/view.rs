@@ -55,17 +55,11 @@ pub struct TopOrder {
     pub sum_pct: Vec<String>,
 }
 
-/// What a view's header says.
+/// What a view is: enough to draw its flame graph.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ViewInfo {
-    /// pprof's header lines (File, Type, Time, Duration…).
-    pub header: Vec<String>,
-    /// pprof's total, and as text.
+    /// pprof's total.
     pub total: i64,
-    /// The total as pprof prints it.
-    pub total_text: String,
-    /// The unit values are shown in.
-    pub unit: String,
     /// The sample type shown.
     pub sample_type: String,
     /// Graph nodes and distinct flame stacks.
@@ -74,17 +68,28 @@ pub struct ViewInfo {
     pub stacks: u32,
     /// A comparison's view.
     pub compare: bool,
+    /// Notes (a zero base, say).
+    pub notes: Vec<String>,
+    /// The active refinements as pprof lists them ("focus=…").
+    pub filters: Vec<String>,
+}
+
+/// What a view's header says ([`Session::view_header`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ViewHeader {
+    /// pprof's header lines (File, Type, Time, Duration…).
+    pub header: Vec<String>,
+    /// The total as pprof prints it.
+    pub total_text: String,
+    /// The unit values are shown in.
+    pub unit: String,
     /// Comparisons: the base's and the new side's totals.
     pub base_total_text: String,
     /// The new side's total.
     pub new_total_text: String,
-    /// Notes (a zero base, say).
-    pub notes: Vec<String>,
     /// pprof's "Showing nodes accounting for X, P% of Y total" when
     /// refinements leave less than everything; else "".
     pub showing: String,
-    /// The active refinements as pprof lists them ("focus=…").
-    pub filters: Vec<String>,
 }
 
 /// The current view of one profile.
@@ -101,7 +106,10 @@ pub(super) struct Current {
     /// The view's node values (flat, cum), from the pass that chose the
     /// unit; the table takes them (once) instead of another pass.
     values: std::cell::Cell<Option<Graph>>,
-    pub(super) unit: String,
+    /// pprof's unit for the view's values, chosen from that pass.
+    unit: OnceCell<String>,
+    /// Comparisons: the base's and the new side's totals.
+    totals: (i64, i64),
     /// A comparison's view.
     pub(super) compare: bool,
     /// Comparisons: which samples are the base's (empty otherwise).
@@ -121,7 +129,28 @@ pub(super) struct Current {
 impl Current {
     /// A value in the view's unit.
     pub(super) fn value_text(&self, v: i64) -> String {
-        report::format_value(&self.prepared, v, &self.unit)
+        report::format_value(&self.prepared, v, self.unit())
+    }
+
+    /// pprof's unit for the view (its `minimum` needs every node's values:
+    /// the value pass, kept for the table).
+    pub(super) fn unit(&self) -> &str {
+        self.unit.get_or_init(|| self.with_values(|g| report::output_unit_of(&self.prepared, g)))
+    }
+
+    /// `f` of the view's node values (a comparison's net values).
+    fn with_values<T>(&self, f: impl FnOnce(&Graph) -> T) -> T {
+        if self.compare {
+            let (b, n) = self.split();
+            return f(&graph::net_of(b, n));
+        }
+        let g = self.values.take().unwrap_or_else(|| {
+            let p = &self.prepared;
+            graph::build(&p.profile, &p.stacks, p.nodes.len(), p.value_index, None, false)
+        });
+        let out = f(&g);
+        self.values.set(Some(g));
+        out
     }
 
     /// `v` as a share of `total`, or "n/a" where a comparison's zero base
@@ -143,6 +172,7 @@ impl Current {
                 graph::net_of(b, n)
             } else {
                 let p = &self.prepared;
+                let _ = self.unit();
                 self.values
                     .take()
                     .unwrap_or_else(|| graph::build(&p.profile, &p.stacks, p.nodes.len(), p.value_index, None, false))
@@ -339,33 +369,16 @@ impl Session {
         let names: Vec<String> = (0..prepared.nodes.len()).map(|n| prepared.nodes.printable_name(n)).collect();
         let weights = if is_compare { flame::Weights::Diff(&is_base) } else { flame::Weights::Plain };
         let fl = flame::Flame::with_weights(&prepared, &names, weights);
-        // One value pass for the unit and what a refined view shows.
-        let g = graph::build(&prepared.profile, &prepared.stacks, names.len(), prepared.value_index, None, false);
-        let unit = report::output_unit_of(&prepared, &g);
-        let fv = |v: i64| report::format_value(&prepared, v, &unit);
-        let filters = prepared.query.active_filters();
-        let showing = if filters.is_empty() {
-            String::new()
-        } else {
-            let shown = g.flat.iter().fold(0i64, |a, &v| a.wrapping_add(v));
-            let pct =
-                if no_percentages { "n/a".into() } else { units::percentage(shown, prepared.total).trim().to_string() };
-            format!("Showing nodes accounting for {}, {pct} of {} total", fv(shown), fv(prepared.total))
-        };
+        // The value pass (for the unit, the header and the table) waits for
+        // `view_header`: the flame graph is drawn first.
         let info = ViewInfo {
-            header: report::profile_labels(&prepared, &unit),
             total: prepared.total,
-            total_text: fv(prepared.total),
-            unit: unit.clone(),
             sample_type: prepared.sample_type().ty.clone(),
             nodes: names.len() as u32,
             stacks: fl.len() as u32,
             compare: is_compare,
-            base_total_text: if is_compare { fv(base_total) } else { String::new() },
-            new_total_text: if is_compare { fv(new_total) } else { String::new() },
             notes,
-            showing,
-            filters,
+            filters: prepared.query.active_filters(),
         };
         self.get_mut(id)?.current = Some(Current {
             prepared,
@@ -373,8 +386,9 @@ impl Session {
             flame: fl,
             top: OnceCell::new(),
             labels: OnceCell::new(),
-            values: std::cell::Cell::new((!is_compare).then_some(g)),
-            unit,
+            values: std::cell::Cell::new(None),
+            unit: OnceCell::new(),
+            totals: (base_total, new_total),
             compare: is_compare,
             is_base,
             split: OnceCell::new(),
@@ -384,6 +398,31 @@ impl Session {
             lines: OnceCell::new(),
         });
         Ok(info)
+    }
+
+    /// The current view's header: what takes its value pass (pprof's unit,
+    /// the totals in it, what a refined view shows). The table then uses
+    /// the same pass.
+    pub fn view_header(&self, id: u32) -> Result<ViewHeader> {
+        let c = self.current(id)?;
+        let pr = &c.prepared;
+        let unit = c.unit().to_string();
+        let showing = if pr.query.active_filters().is_empty() {
+            String::new()
+        } else {
+            let shown = c.with_values(|g| g.flat.iter().fold(0i64, |a, &v| a.wrapping_add(v)));
+            let pct = c.pct(shown, pr.total);
+            format!("Showing nodes accounting for {}, {pct} of {} total", c.value_text(shown), c.value_text(pr.total))
+        };
+        let side = |v: i64| if c.compare { c.value_text(v) } else { String::new() };
+        Ok(ViewHeader {
+            header: report::profile_labels(pr, &unit),
+            total_text: c.value_text(pr.total),
+            base_total_text: side(c.totals.0),
+            new_total_text: side(c.totals.1),
+            showing,
+            unit,
+        })
     }
 
     /// The top table of the current view, sorted by `sort` (descending, or

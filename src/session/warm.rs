@@ -43,6 +43,7 @@ fn run() -> Result<usize> {
         boxes += s.flame(id, Side::View, BoxKey { lo: l.lo[i], hi: l.hi[i], depth: l.depth[i] }, 0.0005)?.x.len();
     }
     s.node_names(id)?;
+    s.view_header(id)?;
     s.top(id, TopSort::Flat, true)?;
     s.top_order(id, TopSort::Cum, true)?;
     s.inline_labels(id)?;
