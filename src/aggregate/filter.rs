@@ -31,6 +31,8 @@ pub struct View {
     tagignore: Option<TagFilter>,
     /// The one sample kept (a goroutine group), when set.
     only: Option<usize>,
+    /// Every location focused and none ignored (no focus or ignore).
+    all_focused: bool,
     label_units: HashMap<String, String>,
 }
 
@@ -54,7 +56,7 @@ impl View {
             && self.tagfocus.is_none()
             && self.tagignore.is_none()
             && self.only.is_none()
-            && self.mark.iter().all(|&m| m == 1)
+            && self.all_focused
     }
 
     /// Calls `f(sample, locations)` for every sample the filters keep, in
@@ -68,8 +70,8 @@ impl View {
             buf.clear();
             p.samples.stack(s).unpack_into(&mut buf);
             // pprof's focusedAndNotIgnored.
-            let mut focused = false;
-            for &l in &buf {
+            let mut focused = self.all_focused && !buf.is_empty();
+            for &l in if self.all_focused { &[][..] } else { &buf[..] } {
                 match self.mark[l as usize] {
                     1 => focused = true,
                     2 => {
@@ -325,6 +327,7 @@ pub fn apply(p: &Profile, q: &Query) -> Result<View> {
 
     let label_units = if tagfocus.is_some() || tagignore.is_some() { p.num_label_units() } else { HashMap::new() };
     let any_hidden = hidden.iter().any(|&h| h);
+    let all_focused = mark.iter().all(|&m| m == 1);
     Ok(View {
         frame_start,
         frames,
@@ -335,6 +338,7 @@ pub fn apply(p: &Profile, q: &Query) -> Result<View> {
         tagfocus,
         tagignore,
         only: q.group,
+        all_focused,
         label_units,
     })
 }
