@@ -311,19 +311,19 @@ test('13. loading says its phase: reading, inflating or decoding, laying out', a
 test('14. a profile too large for the page is refused before it is read, saying its size and the limit', async () => {
   const { context, page } = await openPage(env.browser, env.url);
   await load(page, data('go-leaky/heap.1.pb.gz'));
-  // A small gzip file whose trailer says 1.3 GB uncompressed (the size the
+  // A small gzip file whose trailer says 2 GB uncompressed (the size the
   // page reads first): refused at once, and the open profile stays.
   mkdirSync(tmp, { recursive: true });
   const { gzipSync } = await import('node:zlib');
   const gz = gzipSync(Buffer.alloc(1000));
-  gz.writeUInt32LE(1_300_000_000, gz.length - 4);
+  gz.writeUInt32LE(2_000_000_000, gz.length - 4);
   writeFileSync(`${tmp}/huge.pb.gz`, gz);
   const t0 = Date.now();
   await drop(page, [`${tmp}/huge.pb.gz`]);
   await page.waitForFunction(() => document.getElementById('messages').textContent.includes('huge.pb.gz'));
   assert.ok(Date.now() - t0 < 5000);
   const m = (await messages(page)).find((x) => x.startsWith('huge.pb.gz'));
-  assert.match(m, /this profile is 1\.30 GB uncompressed .*more than the 800 MB the page can open.*WebAssembly.*4 GB.*pprof-lens command-line tool/);
+  assert.match(m, /this profile is 2\.00 GB uncompressed .*more than the 1\.40 GB the page can open.*WebAssembly.*4 GB.*pprof-lens command-line tool/);
   assert.deepEqual((await page.evaluate(() => window.pprofLens.tabs())).map((t) => t.name), ['heap.1.pb.gz']);
   await context.close();
 });
