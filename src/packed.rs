@@ -42,7 +42,7 @@ pub fn bits_for(v: u64) -> u32 {
 
 impl Packed {
     /// An empty column of `bits`-bit values.
-    pub fn with_bits(bits: u32) -> Packed {
+    fn with_bits(bits: u32) -> Packed {
         let bits = bits.clamp(1, 64);
         Packed { bits, mask: mask(bits), len: 0, bytes: vec![0; PAD] }
     }
@@ -52,15 +52,6 @@ impl Packed {
     pub fn with_capacity(n: usize, bits: u32) -> Packed {
         let mut p = Packed::default();
         p.bytes.reserve_exact(bytes_for(n, bits.clamp(1, 64)));
-        p
-    }
-
-    /// Values `values`, at the width of the largest.
-    pub fn from_values(values: impl IntoIterator<Item = u64>) -> Packed {
-        let mut p = Packed::default();
-        for v in values {
-            p.push(v);
-        }
         p
     }
 
@@ -79,11 +70,6 @@ impl Packed {
     /// Bits per value.
     pub fn bits(&self) -> u32 {
         self.bits
-    }
-
-    /// Bytes held (capacity included).
-    pub fn heap_bytes(&self) -> usize {
-        self.bytes.capacity()
     }
 
     /// Value `i`.
@@ -141,16 +127,6 @@ impl Packed {
         }
     }
 
-    /// Sets value `i` to `v`, widening the column if it does not fit.
-    #[inline]
-    pub fn set(&mut self, i: usize, v: u64) {
-        debug_assert!(i < self.len);
-        if v > self.mask {
-            self.repack(bits_for(v));
-        }
-        write(&mut self.bytes, at(i, self.bits), self.bits, v);
-    }
-
     /// Replaces each value `i` in `from..to` with `f(i, value)`, widening the
     /// column if needed; stops at `f`'s first error. The values go through
     /// in batches, so the look-ups `f` makes overlap instead of each waiting
@@ -187,14 +163,6 @@ impl Packed {
         Ok(())
     }
 
-    /// Shortens the column to `n` values.
-    pub fn truncate(&mut self, n: usize) {
-        if n < self.len {
-            self.len = n;
-            self.bytes.truncate(bytes_for(n, self.bits));
-        }
-    }
-
     /// Stores every value at `bits` bits (wider or narrower, which every
     /// value must fit), in place: widening moves values from the last,
     /// narrowing from the first, so none is overwritten before it is read.
@@ -221,18 +189,6 @@ impl Packed {
         self.mask = mask(new);
     }
 
-    /// Stores every value at the width of the largest.
-    pub fn narrow(&mut self) {
-        let max = self.iter(0, self.len).max().unwrap_or(0);
-        self.repack(bits_for(max));
-    }
-
-    /// Room for `n` more values at the current width.
-    pub fn reserve(&mut self, n: usize) {
-        let want = bytes_for(self.len.saturating_add(n), self.bits);
-        self.bytes.reserve_exact(want.saturating_sub(self.bytes.len()));
-    }
-
     /// Frees unused capacity.
     pub fn shrink_to_fit(&mut self) {
         self.bytes.shrink_to_fit();
@@ -250,11 +206,6 @@ impl Packed {
     pub fn run(&self, from: usize, to: usize) -> Run<'_> {
         debug_assert!(from <= to && to <= self.len);
         Run { p: self, from, to }
-    }
-
-    /// Every value, as 32-bit numbers (for columns known to fit).
-    pub fn to_u32(&self) -> Vec<u32> {
-        self.iter(0, self.len).map(|v| v as u32).collect()
     }
 }
 
@@ -582,12 +533,20 @@ mod tests {
         }
     }
 
+    fn from_values(values: impl IntoIterator<Item = u64>) -> Packed {
+        let mut p = Packed::default();
+        for v in values {
+            p.push(v);
+        }
+        p
+    }
+
     #[test]
     fn values_of_every_width_read_back_as_pushed() {
         let mut r = Rng(7);
         for top in [1u32, 2, 7, 8, 9, 16, 17, 31, 32, 33, 57, 58, 63, 64] {
             let vals: Vec<u64> = (0..1000).map(|_| r.next() & mask(top)).collect();
-            let p = Packed::from_values(vals.iter().copied());
+            let p = from_values(vals.iter().copied());
             assert_eq!(p.len(), vals.len());
             assert!(p.bits() <= top);
             for (i, &v) in vals.iter().enumerate() {
@@ -602,26 +561,19 @@ mod tests {
     fn widening_and_narrowing_in_place_keep_every_value() {
         let mut r = Rng(11);
         let vals: Vec<u64> = (0..5000).map(|_| r.next() % 1000).collect();
-        let mut p = Packed::from_values(vals.iter().copied());
+        let mut p = from_values(vals.iter().copied());
         assert_eq!(p.bits(), 10);
         for bits in [13, 64, 10, 33, 17, 10] {
             p.repack(bits);
             assert!(p.iter(0, p.len()).eq(vals.iter().copied()), "at {bits} bits");
         }
-        // set widens too, and leaves the neighbours alone.
-        p.set(1234, 1 << 40);
+        // A push widens too, in place.
+        p.push(1 << 40);
         assert_eq!(p.bits(), 41);
-        assert_eq!(p.get(1233), vals[1233]);
-        assert_eq!(p.get(1234), 1 << 40);
-        assert_eq!(p.get(1235), vals[1235]);
-        p.set(1234, 5);
-        p.narrow();
-        assert_eq!(p.bits(), 10);
-        p.truncate(100);
-        p.push(999);
-        assert_eq!(p.len(), 101);
-        assert_eq!(p.get(100), 999);
-        assert_eq!(p.get(99), vals[99]);
+        assert!(p.iter(0, 5000).eq(vals.iter().copied()));
+        assert_eq!(p.get(5000), 1 << 40);
+        p.push(7);
+        assert_eq!((p.len(), p.get(5001)), (5002, 7));
     }
 
     #[test]
@@ -629,7 +581,7 @@ mod tests {
         let mut r = Rng(5);
         let vals: Vec<u64> = (0..3000).map(|_| r.next() % 5000).collect();
         for (from, to) in [(0, 3000), (1, 2999), (7, 8), (100, 357), (129, 129)] {
-            let mut p = Packed::from_values(vals.iter().copied());
+            let mut p = from_values(vals.iter().copied());
             p.map_range(from, to, |i, v| Ok::<_, ()>(v + i as u64)).unwrap();
             for (i, &v) in vals.iter().enumerate() {
                 let want = if (from..to).contains(&i) { v + i as u64 } else { v };
@@ -637,7 +589,7 @@ mod tests {
             }
         }
         // A value wider than the column widens it; an error stops.
-        let mut p = Packed::from_values(vals.iter().copied());
+        let mut p = from_values(vals.iter().copied());
         p.map_range(10, 20, |i, v| Ok::<_, ()>(if i == 15 { 1 << 50 } else { v })).unwrap();
         assert_eq!((p.get(15), p.get(14), p.get(21)), (1 << 50, vals[14], vals[21]));
         assert_eq!(p.map_range(0, 3000, |i, v| if i == 700 { Err(i) } else { Ok(v) }), Err(700));
@@ -646,7 +598,7 @@ mod tests {
     #[test]
     fn runs_compare_and_hash_as_slices() {
         use std::collections::HashSet;
-        let p = Packed::from_values([5, 6, 7, 5, 6, 7, 5, 6]);
+        let p = from_values([5, 6, 7, 5, 6, 7, 5, 6]);
         let (a, b, c) = (p.run(0, 3), p.run(3, 6), p.run(5, 8));
         assert_eq!(a, b);
         assert_ne!(a, c);
