@@ -71,14 +71,16 @@ impl View {
             p.samples.stack(s).unpack_into(&mut buf);
             // pprof's focusedAndNotIgnored.
             let mut focused = self.all_focused && !buf.is_empty();
-            for &l in if self.all_focused { &[][..] } else { &buf[..] } {
-                match self.mark[l as usize] {
-                    1 => focused = true,
-                    2 => {
-                        focused = false;
-                        break;
+            if !self.all_focused {
+                for &l in &buf {
+                    match self.mark[l as usize] {
+                        1 => focused = true,
+                        2 => {
+                            focused = false;
+                            break;
+                        }
+                        _ => {}
                     }
-                    _ => {}
                 }
             }
             if !focused {

@@ -709,28 +709,21 @@ pub fn stacks_through(p: &Profile, view: &View, nodes: &Nodes) -> Option<Stacks>
     if !view.keeps_stacks_whole() {
         return None;
     }
-    let mut st = Stacks {
-        samples: Vec::new(),
-        start: Vec::new(),
-        nodes: Vec::new(),
-        loc_start: nodes.loc_start.clone(),
-        loc_nodes: nodes.loc_nodes.clone(),
-        loc_two: nodes
-            .loc_start
-            .windows(2)
-            .map(|w| match nodes.loc_nodes[w[0] as usize..w[1] as usize] {
-                [one] => (MANY as u64) << 32 | one as u64,
-                [inner, outer] => ((inner | INLINED) as u64) << 32 | outer as u64,
-                _ => u64::MAX,
-            })
-            .collect(),
-    };
-    let (mut total, mut deepest) = (0u32, 0u32);
-    let count = |l: u32| match st.loc_two[l as usize] {
+    let loc_two: Vec<u64> = nodes
+        .loc_start
+        .windows(2)
+        .map(|w| match nodes.loc_nodes[w[0] as usize..w[1] as usize] {
+            [one] => (MANY as u64) << 32 | one as u64,
+            [inner, outer] => ((inner | INLINED) as u64) << 32 | outer as u64,
+            _ => u64::MAX,
+        })
+        .collect();
+    let count = |l: u32| match loc_two[l as usize] {
         u64::MAX => nodes.of_location(l as usize).len() as u32,
         t => 1 + ((t >> 32) as u32 != MANY) as u32,
     };
     let (mut samples, mut start) = (Vec::with_capacity(p.samples.len()), Vec::with_capacity(p.samples.len() + 1));
+    let (mut total, mut deepest) = (0u32, 0u32);
     start.push(0);
     let mut add = |s: usize, n: u32| {
         total = total.wrapping_add(n);
@@ -749,16 +742,16 @@ pub fn stacks_through(p: &Profile, view: &View, nodes: &Nodes) -> Option<Stacks>
     } else {
         view.for_each_sample(p, |s, locs| add(s, locs.iter().map(|&l| count(l)).sum()));
     }
-    (st.samples, st.start) = (samples, start);
     if deepest > DEEP {
         // A frame at depth d costs a walk of d locations: fine for real
         // stacks, quadratic for a flame graph of a 100,000-frame one.
         return None;
     }
-    if st.loc_start.is_empty() {
-        st.loc_start.push(0); // no locations: still read through them
+    let mut loc_start = nodes.loc_start.clone();
+    if loc_start.is_empty() {
+        loc_start.push(0); // no locations: still read through them
     }
-    Some(st)
+    Some(Stacks { samples, start, nodes: Vec::new(), loc_start, loc_nodes: nodes.loc_nodes.clone(), loc_two })
 }
 
 /// The samples the view keeps, as node stacks (root first) that own their

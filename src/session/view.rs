@@ -144,13 +144,16 @@ impl Current {
             let (b, n) = self.split();
             return f(&graph::net_of(b, n));
         }
-        let g = self.values.take().unwrap_or_else(|| {
-            let p = &self.prepared;
-            graph::build(&p.profile, &p.stacks, p.nodes.len(), p.value_index, None, false)
-        });
+        let g = self.values.take().unwrap_or_else(|| self.value_pass());
         let out = f(&g);
         self.values.set(Some(g));
         out
+    }
+
+    /// The view's flat and cum per node: one pass over its stacks.
+    fn value_pass(&self) -> Graph {
+        let p = &self.prepared;
+        graph::build(&p.profile, &p.stacks, p.nodes.len(), p.value_index, None, false)
     }
 
     /// `v` as a share of `total`, or "n/a" where a comparison's zero base
@@ -171,11 +174,9 @@ impl Current {
                 let (b, n) = self.split();
                 graph::net_of(b, n)
             } else {
-                let p = &self.prepared;
+                // The pass that chose the unit (made now if it was not).
                 let _ = self.unit();
-                self.values
-                    .take()
-                    .unwrap_or_else(|| graph::build(&p.profile, &p.stacks, p.nodes.len(), p.value_index, None, false))
+                self.values.take().unwrap_or_else(|| self.value_pass())
             };
             report::rows_from(&self.prepared, g)
         })
