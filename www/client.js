@@ -207,14 +207,20 @@ export class Client {
 // generated profile took 2.17 GB); more with many labels or sample types.
 export const MAX_PROFILE_BYTES = 1.4e9;
 
+// Deflate expands at most about 1032:1.
+const MAX_DEFLATE_RATIO = 1032;
+
 // The size of a file's profile uncompressed: a gzip file's last four
-// bytes hold it (modulo 4 GiB).
+// bytes hold it (modulo 4 GiB). 0 when they cannot: a size deflate could
+// not reach from this file is no trailer (a truncated or damaged file,
+// which the core then names).
 async function uncompressedSize(file, gzip) {
   let size = file.size;
   if (gzip && file.size >= 18) {
     const t = new DataView(await file.slice(file.size - 4).arrayBuffer());
     size = t.getUint32(0, true);
     while (size < file.size) size += 2 ** 32; // a stream over 4 GiB: its size wrapped
+    if (size > file.size * MAX_DEFLATE_RATIO) size = 0;
   }
   return size;
 }

@@ -311,11 +311,13 @@ test('13. loading says its phase: reading, inflating or decoding, laying out', a
 test('14. a profile too large for the page is refused before it is read, saying its size and the limit', async () => {
   const { context, page } = await openPage(env.browser, env.url);
   await load(page, data('go-leaky/heap.1.pb.gz'));
-  // A small gzip file whose trailer says 2 GB uncompressed (the size the
-  // page reads first): refused at once, and the open profile stays.
+  // A 2 MB gzip file whose trailer says 2 GB uncompressed (the size the
+  // page reads first; deflate can expand 2 MB that far): refused at once,
+  // and the open profile stays.
   mkdirSync(tmp, { recursive: true });
   const { gzipSync } = await import('node:zlib');
-  const gz = gzipSync(Buffer.alloc(1000));
+  const { randomBytes } = await import('node:crypto');
+  const gz = gzipSync(randomBytes(2_000_000));
   gz.writeUInt32LE(2_000_000_000, gz.length - 4);
   writeFileSync(`${tmp}/huge.pb.gz`, gz);
   const t0 = Date.now();
@@ -324,6 +326,18 @@ test('14. a profile too large for the page is refused before it is read, saying 
   assert.ok(Date.now() - t0 < 5000);
   const m = (await messages(page)).find((x) => x.startsWith('huge.pb.gz'));
   assert.match(m, /this profile is 2\.00 GB uncompressed .*more than the 1\.40 GB the page can open.*WebAssembly.*4 GB.*pprof-lens command-line tool/);
+  assert.deepEqual((await page.evaluate(() => window.pprofLens.tabs())).map((t) => t.name), ['heap.1.pb.gz']);
+  // A gzip file cut where its last four bytes read as more than the limit:
+  // no deflate stream of that size could say so, so it is named truncated,
+  // not too large.
+  const whole = readFileSync(data('go-leaky/heap.1.pb.gz'));
+  let cut = whole.length - 40;
+  while (whole.readUInt32LE(cut - 4) <= 1.4e9) cut--;
+  writeFileSync(`${tmp}/cut.pb.gz`, whole.subarray(0, cut));
+  await drop(page, [`${tmp}/cut.pb.gz`]);
+  await page.waitForFunction(() => document.getElementById('messages').textContent.includes('cut.pb.gz'));
+  const c = (await messages(page)).find((x) => x.startsWith('cut.pb.gz'));
+  assert.match(c, /^cut\.pb\.gz: truncated gzip stream/);
   assert.deepEqual((await page.evaluate(() => window.pprofLens.tabs())).map((t) => t.name), ['heap.1.pb.gz']);
   await context.close();
 });
