@@ -234,7 +234,7 @@ pub fn load_file(path: &str, d: &DecodeOptions, m: &ModelOptions, t: &mut Timing
     let data = std::fs::read(path).map_err(|e| Error::new(ErrorKind::BadQuery, format!("{path}: {e}")))?;
     let t0 = Instant::now();
     let raw = crate::decode::decode(&data, d).map_err(|e| prefix(path, e))?;
-    drop(data);
+    drop_aside(data);
     let t1 = Instant::now();
     let p = Profile::from_proto(raw, m).map_err(|e| prefix(path, e))?;
     t.decode += t1 - t0;
@@ -411,5 +411,12 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool, i32)> {
         _ => report::traces_text(&pr),
     };
     t.report = t1.elapsed();
+    drop_aside(pr);
     Ok((out, t, a.timings, 0))
+}
+
+/// Frees `x` on another thread: handing hundreds of megabytes back to the
+/// system takes a while, and the answer need not wait for it.
+fn drop_aside<T: Send + 'static>(x: T) {
+    std::thread::spawn(move || drop(x));
 }

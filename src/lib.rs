@@ -23,6 +23,7 @@ pub mod legacy;
 pub mod model;
 pub mod order;
 pub mod packed;
+pub mod par;
 pub mod paths;
 pub mod proto;
 pub mod query;

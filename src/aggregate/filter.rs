@@ -61,9 +61,14 @@ impl View {
 
     /// Calls `f(sample, locations)` for every sample the filters keep, in
     /// profile order, with its remaining locations, leaf first.
-    pub fn for_each_sample(&self, p: &Profile, mut f: impl FnMut(usize, &[u32])) {
+    pub fn for_each_sample(&self, p: &Profile, f: impl FnMut(usize, &[u32])) {
+        self.for_each_sample_in(p, 0..p.samples.len(), f)
+    }
+
+    /// [`View::for_each_sample`] over the samples in `range` only.
+    pub fn for_each_sample_in(&self, p: &Profile, range: std::ops::Range<usize>, mut f: impl FnMut(usize, &[u32])) {
         let mut buf: Vec<u32> = Vec::with_capacity(256);
-        for s in 0..p.samples.len() {
+        for s in range {
             if self.only.is_some_and(|o| o != s) {
                 continue;
             }

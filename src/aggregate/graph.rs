@@ -10,6 +10,7 @@ use crate::model::{Profile, NONE};
 pub use crate::paths::clean_path;
 use crate::paths::SourcePaths;
 use crate::query::Granularity;
+use std::ops::Range;
 
 /// What identifies a node (pprof's `NodeInfo`). Strings are indices into [`Nodes::strings`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -650,10 +651,30 @@ impl Stacks {
     /// The one walk every graph pass makes: each kept stack whose sample has
     /// a nonzero value in `column`, in order.
     pub fn weighted<'a>(&'a self, p: &'a Profile, column: usize) -> impl Iterator<Item = Weighted<'a>> + 'a {
-        self.samples.iter().enumerate().filter_map(move |(k, &s)| {
+        self.weighted_in(p, column, 0..self.len())
+    }
+
+    /// [`Stacks::weighted`] of the stacks in `range` only.
+    pub fn weighted_in<'a>(
+        &'a self,
+        p: &'a Profile,
+        column: usize,
+        range: Range<usize>,
+    ) -> impl Iterator<Item = Weighted<'a>> + 'a {
+        let first = range.start;
+        self.samples[range].iter().enumerate().filter_map(move |(i, &s)| {
+            let k = first + i;
             let value = p.value(s as usize, column);
             (value != 0).then(|| Weighted { k, sample: s as usize, value, stack: self.stack(p, k) })
         })
+    }
+
+    /// The stacks split in two halves when a graph pass over them is worth
+    /// two cores (natively, many stacks); else all of them in the first.
+    fn halves(&self) -> (Range<usize>, Range<usize>) {
+        let n = self.len();
+        let mid = if crate::par::PARALLEL && n >= PARALLEL_SAMPLES { n / 2 } else { n };
+        (0..mid, mid..n)
     }
 }
 
@@ -702,14 +723,9 @@ pub fn stacks_from(p: &Profile, view: &View, nodes: &Nodes, through_from: usize)
 /// through them (below it, the node ids cost under 32 MB).
 pub const THROUGH_FROM: usize = 8 << 20;
 
-/// The samples the view keeps, read through the profile's location stacks;
-/// `None` when the view does not keep stacks whole or one is deeper than
-/// [`DEEP`] frames.
-pub fn stacks_through(p: &Profile, view: &View, nodes: &Nodes) -> Option<Stacks> {
-    if !view.keeps_stacks_whole() {
-        return None;
-    }
-    let loc_two: Vec<u64> = nodes
+/// [`Stacks::loc_two`] of every location of `nodes`.
+fn loc_two(nodes: &Nodes) -> Vec<u64> {
+    nodes
         .loc_start
         .windows(2)
         .map(|w| match nodes.loc_nodes[w[0] as usize..w[1] as usize] {
@@ -717,7 +733,17 @@ pub fn stacks_through(p: &Profile, view: &View, nodes: &Nodes) -> Option<Stacks>
             [inner, outer] => ((inner | INLINED) as u64) << 32 | outer as u64,
             _ => u64::MAX,
         })
-        .collect();
+        .collect()
+}
+
+/// The samples the view keeps, read through the profile's location stacks;
+/// `None` when the view does not keep stacks whole or one is deeper than
+/// [`DEEP`] frames.
+pub fn stacks_through(p: &Profile, view: &View, nodes: &Nodes) -> Option<Stacks> {
+    if !view.keeps_stacks_whole() {
+        return None;
+    }
+    let loc_two = loc_two(nodes);
     let count = |l: u32| match loc_two[l as usize] {
         u64::MAX => nodes.of_location(l as usize).len() as u32,
         t => 1 + ((t >> 32) as u32 != MANY) as u32,
@@ -755,17 +781,59 @@ pub fn stacks_through(p: &Profile, view: &View, nodes: &Nodes) -> Option<Stacks>
 }
 
 /// The samples the view keeps, as node stacks (root first) that own their
-/// node ids.
+/// node ids. Natively, a big profile's two halves are built on two cores.
 pub fn owned_stacks(p: &Profile, view: &View, nodes: &Nodes) -> Stacks {
+    let n = p.samples.len();
+    // Room for every frame and a quarter more for inlined ones: the first
+    // half's vectors take the second's without moving.
+    let room = p.samples.stack.len() + p.samples.stack.len() / 4;
+    let two = loc_two(nodes);
+    if !crate::par::PARALLEL || n < PARALLEL_SAMPLES {
+        return owned_part(p, view, nodes, &two, 0..n, (n, room));
+    }
+    let mid = n / 2;
+    let (mut first, second) = crate::par::both(
+        || owned_part(p, view, nodes, &two, 0..mid, (n, room)),
+        || owned_part(p, view, nodes, &two, mid..n, (n - mid, room / 2)),
+    );
+    let base = first.nodes.len() as u32;
+    first.samples.extend_from_slice(&second.samples);
+    first.start.extend(second.start[1..].iter().map(|&o| o + base));
+    first.nodes.extend_from_slice(&second.nodes);
+    first
+}
+
+/// Fewer samples or stacks than this are not worth a second thread.
+const PARALLEL_SAMPLES: usize = 20_000;
+
+/// [`owned_stacks`] of the samples in `range` (locations' nodes as in
+/// [`loc_two`]), with room for `room.0` stacks and `room.1` node ids.
+fn owned_part(
+    p: &Profile,
+    view: &View,
+    nodes: &Nodes,
+    two: &[u64],
+    range: std::ops::Range<usize>,
+    room: (usize, usize),
+) -> Stacks {
     let mut st = Stacks {
-        samples: Vec::with_capacity(p.samples.len()),
-        start: Vec::with_capacity(p.samples.len() + 1),
-        nodes: Vec::with_capacity(p.samples.stack.len() + p.samples.stack.len() / 4),
+        samples: Vec::with_capacity(room.0),
+        start: Vec::with_capacity(room.0 + 1),
+        nodes: Vec::with_capacity(room.1),
         ..Default::default()
     };
     st.start.push(0);
-    view.for_each_sample(p, |s, locs| {
+    view.for_each_sample_in(p, range, |s, locs| {
         for &l in locs.iter().rev() {
+            // One look-up for a location of one or two nodes (nearly all).
+            let t = two[l as usize];
+            if t != u64::MAX {
+                st.nodes.push(t as u32);
+                if (t >> 32) as u32 != MANY {
+                    st.nodes.push((t >> 32) as u32);
+                }
+                continue;
+            }
             let ln = nodes.of_location(l as usize);
             if let Some((&outer, inner)) = ln.split_last() {
                 st.nodes.push(outer);
@@ -834,8 +902,23 @@ pub fn net_of(base: &Graph, new: &Graph) -> Graph {
     Graph { flat: sub(&new.flat, &base.flat), cum: sub(&new.cum, &base.cum), edges: Vec::new() }
 }
 
-/// The value pass over column `vi`, nodes not in `kept` (when given) absent.
+/// The value pass over column `vi`, nodes not in `kept` (when given)
+/// absent; natively, each half of many stacks on its own core.
 fn values(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, kept: Option<&[bool]>) -> Graph {
+    let (a, b) = stacks.halves();
+    if b.is_empty() {
+        return values_in(p, stacks, nn, vi, kept, a);
+    }
+    let (mut g, h) =
+        crate::par::both(|| values_in(p, stacks, nn, vi, kept, a), || values_in(p, stacks, nn, vi, kept, b));
+    for (x, y) in g.flat.iter_mut().zip(&h.flat).chain(g.cum.iter_mut().zip(&h.cum)) {
+        *x = x.wrapping_add(*y);
+    }
+    g
+}
+
+/// [`values`] over the stacks in `range`.
+fn values_in(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, kept: Option<&[bool]>, range: Range<usize>) -> Graph {
     let mut flat = vec![0i64; nn];
     let mut cum = vec![0i64; nn];
     let mut once = OncePerSample::new(nn);
@@ -843,7 +926,7 @@ fn values(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, kept: Option<&[boo
     if kept.is_none() {
         // Every node kept: no branch on whether a node was met before in
         // this stack (recursion makes that a coin toss for the predictor).
-        for s in stacks.weighted(p, vi) {
+        for s in stacks.weighted_in(p, vi, range.clone()) {
             s.stack.each_node(|raw| {
                 let nu = (raw & !INLINED) as usize;
                 let first = once.first(nu, s.k);
@@ -856,7 +939,7 @@ fn values(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, kept: Option<&[boo
         }
         return Graph { flat, cum, edges: Vec::new() };
     }
-    for s in stacks.weighted(p, vi) {
+    for s in stacks.weighted_in(p, vi, range.clone()) {
         // The leaf is the innermost frame, when it is kept.
         let mut leaf = None;
         for &raw in s.stack.expand(&mut buf) {
@@ -879,7 +962,8 @@ fn values(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, kept: Option<&[boo
 
 /// Edges between nodes in `kept` (all when `None`) whose callee is in
 /// `targets` (all when `None`): weight counted once per sample, inline when
-/// every traversal was inlined.
+/// every traversal was inlined; in the order first met. Natively, each half
+/// of many stacks on its own core.
 pub fn edges_into(
     p: &Profile,
     stacks: &Stacks,
@@ -891,17 +975,58 @@ pub fn edges_into(
     let all = vec![true; if kept.is_some() && targets.is_some() { 0 } else { nn }];
     let kept = kept.unwrap_or(&all);
     let targets = targets.unwrap_or(&all);
-    // Everything an edge accumulates lives in its map entry: one cache
-    // miss per traversal (with millions of distinct edges, misses are the cost).
-    struct Acc {
-        weight: i64,
-        seen: u32,
-        order: u32,
-        inline: bool,
+    let (a, b) = stacks.halves();
+    let (mut acc, second) = if b.is_empty() {
+        (edges_in(p, stacks, vi, kept, targets, a), FxMap::default())
+    } else {
+        crate::par::both(|| edges_in(p, stacks, vi, kept, targets, a), || edges_in(p, stacks, vi, kept, targets, b))
+    };
+    // The second half's edges after the first's, in their order.
+    let mut rest: Vec<(u64, EdgeAcc)> = second.into_iter().collect();
+    rest.sort_unstable_by_key(|e| e.1.order);
+    for (key, e) in rest {
+        let next = acc.len() as u32;
+        let a = acc.entry(key).or_insert(EdgeAcc { weight: 0, seen: 0, order: next, inline: true });
+        a.weight = a.weight.wrapping_add(e.weight);
+        a.inline &= e.inline;
     }
-    let mut acc: FxMap<u64, Acc> = FxMap::default();
+    in_order(acc)
+}
+
+/// The edges of `acc`, in their order.
+fn in_order(acc: FxMap<u64, EdgeAcc>) -> Graph {
+    let mut edges: Vec<(u32, Edge)> = acc
+        .into_iter()
+        .map(|(key, a)| {
+            (a.order, Edge { src: (key >> 32) as u32, dst: key as u32, weight: a.weight, inline: a.inline })
+        })
+        .collect();
+    edges.sort_unstable_by_key(|e| e.0);
+    let edges = edges.into_iter().map(|e| e.1).collect();
+    Graph { flat: Vec::new(), cum: Vec::new(), edges }
+}
+
+/// Everything an edge accumulates lives in its map entry: one cache miss
+/// per traversal (with millions of distinct edges, misses are the cost).
+struct EdgeAcc {
+    weight: i64,
+    seen: u32,
+    order: u32,
+    inline: bool,
+}
+
+/// [`edges_into`]'s pass over the stacks in `range`, keyed by (caller, callee).
+fn edges_in(
+    p: &Profile,
+    stacks: &Stacks,
+    vi: usize,
+    kept: &[bool],
+    targets: &[bool],
+    range: Range<usize>,
+) -> FxMap<u64, EdgeAcc> {
+    let mut acc: FxMap<u64, EdgeAcc> = FxMap::default();
     let mut buf = Vec::new();
-    for s in stacks.weighted(p, vi) {
+    for s in stacks.weighted_in(p, vi, range) {
         let (w, stamp) = (s.value, s.k as u32);
         let mut parent = NONE;
         for &raw in s.stack.expand(&mut buf) {
@@ -912,7 +1037,7 @@ pub fn edges_into(
             if parent != NONE && n != parent && targets[n as usize] {
                 let key = ((parent as u64) << 32) | n as u64;
                 let next = acc.len() as u32;
-                let a = acc.entry(key).or_insert(Acc { weight: 0, seen: u32::MAX, order: next, inline: true });
+                let a = acc.entry(key).or_insert(EdgeAcc { weight: 0, seen: u32::MAX, order: next, inline: true });
                 if a.seen != stamp {
                     a.seen = stamp;
                     a.weight = a.weight.wrapping_add(w);
@@ -924,15 +1049,7 @@ pub fn edges_into(
             parent = n;
         }
     }
-    let mut edges: Vec<(u32, Edge)> = acc
-        .into_iter()
-        .map(|(key, a)| {
-            (a.order, Edge { src: (key >> 32) as u32, dst: key as u32, weight: a.weight, inline: a.inline })
-        })
-        .collect();
-    edges.sort_unstable_by_key(|e| e.0);
-    let edges = edges.into_iter().map(|e| e.1).collect();
-    Graph { flat: Vec::new(), cum: Vec::new(), edges }
+    acc
 }
 
 impl Nodes {
@@ -970,6 +1087,40 @@ mod tests {
         let g = build(&pr.profile, &pr.stacks, pr.nodes.len(), 0, None, false);
         let f = (0..pr.nodes.len()).find(|&n| pr.nodes.printable_name(n) == "f").unwrap();
         assert_eq!((g.flat[f], g.cum[f]), (2, 7), "recursion counts once in cum");
+    }
+
+    /// Natively, the passes over many stacks run in two halves: they give
+    /// what one pass over all of them gives (recursion, inlined frames; a
+    /// focus; nodes left out; edges in the order first met).
+    #[test]
+    fn passes_in_two_halves_are_one_pass() {
+        use super::{edges_in, edges_into, in_order, loc_two, owned_part, owned_stacks, values, values_in};
+        use prost::Message;
+        let spec = crate::synth::Spec { stacks: 3 * super::PARALLEL_SAMPLES, functions: 800, seed: 9 };
+        let data = crate::synth::generate(spec).encode_to_vec();
+        let p = crate::load(&data, &Default::default(), &Default::default()).unwrap();
+        for focus in ["", "pkg1"] {
+            let q = crate::Query { focus: focus.into(), ..crate::Query::default() };
+            let pr = Prepared::new_owned(vec![p.clone()], vec![], q).unwrap();
+            let (p, st, nn) = (&pr.profile, &pr.stacks, pr.nodes.len());
+            let (a, b) = st.halves();
+            assert!(!a.is_empty() && !b.is_empty(), "{focus}: {} stacks", st.len());
+            let whole = owned_part(p, &pr.view, &pr.nodes, &loc_two(&pr.nodes), 0..p.samples.len(), (0, 0));
+            let split = owned_stacks(p, &pr.view, &pr.nodes);
+            assert_eq!((&split.samples, &split.start, &split.nodes), (&whole.samples, &whole.start, &whole.nodes));
+            let kept: Vec<bool> = (0..nn).map(|n| n % 3 != 0).collect();
+            for k in [None, Some(&kept[..])] {
+                let one = values_in(p, st, nn, 0, k, 0..st.len());
+                let two = values(p, st, nn, 0, k);
+                assert_eq!((one.flat, one.cum), (two.flat, two.cum), "{focus}");
+                let all = vec![true; nn];
+                let one = in_order(edges_in(p, st, 0, k.unwrap_or(&all), &all, 0..st.len())).edges;
+                let two = edges_into(p, st, nn, 0, k, None).edges;
+                assert!(one.len() > 1000, "{}", one.len());
+                let key = |e: &super::Edge| (e.src, e.dst, e.weight, e.inline);
+                assert_eq!(one.iter().map(key).collect::<Vec<_>>(), two.iter().map(key).collect::<Vec<_>>());
+            }
+        }
     }
 
     /// Stacks read through the profile's locations give what stacks holding

@@ -468,10 +468,33 @@ fn is_canonical(p: &Profile) -> bool {
         }
         h.finish()
     };
-    let mut hashes: Vec<(u64, u32)> = (0..p.samples.len()).map(|s| (sample_hash(s), s as u32)).collect();
-    hashes.sort_unstable();
+    // Natively, each half on its own core, sorted, then merged.
+    let n = p.samples.len();
+    let mid = if crate::par::PARALLEL && n >= 20_000 { n / 2 } else { n };
+    let sorted = |r: std::ops::Range<usize>| {
+        let mut h: Vec<u64> = r.map(sample_hash).collect();
+        h.sort_unstable();
+        h
+    };
+    let (a, b) = crate::par::both(|| sorted(0..mid), || sorted(mid..n));
     // Equal hashes are treated as duplicates (the full merge then decides exactly).
-    !hashes.windows(2).any(|w| w[0].0 == w[1].0)
+    !has_twin(&a, &b)
+}
+
+/// True when a value occurs twice in the two sorted lists together.
+fn has_twin(a: &[u64], b: &[u64]) -> bool {
+    if a.windows(2).any(|w| w[0] == w[1]) || b.windows(2).any(|w| w[0] == w[1]) {
+        return true;
+    }
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => return true,
+        }
+    }
+    false
 }
 
 fn same_sample(o: &Profile, c: usize, stack: crate::packed::Run, lmap: &[u32], lab: &[(u32, u32, i64, u32)]) -> bool {
@@ -588,4 +611,34 @@ pub fn label_pairs(p: &Profile, s: usize) -> Vec<(String, String)> {
         .label_range(s)
         .map(|i| (p.str(p.samples.labels.key[i]).to_string(), p.str(p.samples.labels.str[i]).to_string()))
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{has_twin, is_merged};
+    use prost::Message;
+
+    #[test]
+    fn twins_are_found_within_and_across_two_sorted_lists() {
+        assert!(!has_twin(&[1, 3, 5], &[2, 4, 6]));
+        assert!(has_twin(&[1, 3, 3], &[2]));
+        assert!(has_twin(&[1], &[2, 2]));
+        assert!(has_twin(&[1, 4, 9], &[2, 9]));
+        assert!(!has_twin(&[], &[]));
+    }
+
+    /// Natively, a big profile's samples are checked in two halves: a
+    /// sample repeated from the first half at the very end is still found.
+    #[test]
+    fn a_twin_across_the_halves_makes_a_profile_unmerged() {
+        let mut m = crate::synth::generate(crate::synth::Spec { stacks: 50_000, functions: 800, seed: 5 });
+        let load = |m: &crate::proto::ProfileMessage| {
+            crate::load(&m.encode_to_vec(), &Default::default(), &Default::default()).unwrap()
+        };
+        assert!(is_merged(&load(&m)));
+        m.sample.push(m.sample[0].clone());
+        let p = load(&m);
+        assert!(!is_merged(&p));
+        assert_eq!(super::merge(vec![p]).unwrap().samples.len(), 50_000);
+    }
 }
