@@ -131,32 +131,62 @@ pub fn label(value: i64, unit: &str) -> String {
     scaled_label(value, unit, "auto")
 }
 
-/// `{ratio:5.2}%` by integer formatting, when rounding `ratio` to two
-/// decimals is unambiguous (it is far from a tie, where the product by 100
-/// could round either way): tables format tens of thousands of these, and
-/// float formatting with a precision is the slow part. `None` otherwise.
-fn two_decimals(ratio: f64) -> Option<String> {
+/// `ratio` (at least 1) rounded to two decimals, times 100, by integer
+/// arithmetic, when that rounding is unambiguous (it is far from a tie,
+/// where the product by 100 could round either way): tables format tens of
+/// thousands of these, and float formatting with a precision is the slow
+/// part. `None` otherwise.
+fn hundredths(ratio: f64) -> Option<u64> {
     let scaled = ratio * 100.0;
     if !(0.0..1e9).contains(&scaled) || (scaled - scaled.floor() - 0.5).abs() < 1e-6 {
         return None;
     }
-    let n = scaled.round() as u64;
-    let mut out = format!("{}.{:02}%", n / 100, n % 100);
-    if out.len() < 6 {
-        out.insert(0, ' ');
+    Some(scaled.round() as u64)
+}
+
+/// Appends `n` hundredths as "I.FF%", digit by digit (formatting machinery
+/// costs more than the rest of a table sort).
+fn push_hundredths(out: &mut String, n: u64) {
+    let mut buf = [0u8; 24];
+    let mut i = buf.len() - 4;
+    buf[i..].copy_from_slice(&[b'.', b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8, b'%']);
+    let mut int = n / 100;
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (int % 10) as u8;
+        int /= 10;
+        if int == 0 {
+            break;
+        }
     }
-    Some(out)
+    // Only ASCII digits, '.' and '%' were written.
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
 }
 
 /// `value` as a percentage of `total`, six characters wide as pprof prints it.
 pub fn percentage(value: i64, total: i64) -> String {
+    let mut s = String::with_capacity(8);
+    push_percentage(&mut s, value, total);
+    format!("{s:>6}")
+}
+
+/// Appends [`percentage`] without its leading spaces to `out` (with no
+/// allocation in the common case).
+pub fn push_percentage(out: &mut String, value: i64, total: i64) {
+    use std::fmt::Write;
     let ratio = if total != 0 { (value as f64 / total as f64).abs() * 100.0 } else { 0.0 };
     if (99.95..=100.05).contains(&ratio) {
-        "  100%".to_string()
+        out.push_str("100%");
     } else if ratio >= 1.0 {
-        two_decimals(ratio).unwrap_or_else(|| format!("{ratio:5.2}%"))
+        match hundredths(ratio) {
+            Some(n) => push_hundredths(out, n),
+            None => {
+                let _ = write!(out, "{ratio:.2}%");
+            }
+        }
     } else {
-        format!("{:>5}%", go_g2(ratio))
+        out.push_str(&go_g2(ratio));
+        out.push('%');
     }
 }
 
@@ -245,6 +275,34 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 #[cfg(test)]
 mod tests {
     #[test]
+    fn percentages_are_the_float_formatting() {
+        // pprof's percentage written with Rust's float formatting.
+        let reference = |value: i64, total: i64| {
+            let ratio = if total != 0 { (value as f64 / total as f64).abs() * 100.0 } else { 0.0 };
+            if (99.95..=100.05).contains(&ratio) {
+                "  100%".to_string()
+            } else if ratio >= 1.0 {
+                format!("{ratio:5.2}%")
+            } else {
+                format!("{:>5}%", super::go_g2(ratio))
+            }
+        };
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        for i in 0..300_000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let total = ((x >> 20) % (1 << (i % 40 + 1))) as i64 - (i % 7 == 0) as i64;
+            let value = (x >> 3) as i64 % (total.abs() * 5 + 1) - (i % 5 == 0) as i64 * total;
+            let mut pushed = String::new();
+            super::push_percentage(&mut pushed, value, total);
+            let want = reference(value, total);
+            assert_eq!(super::percentage(value, total), want, "{value} / {total}");
+            assert_eq!(pushed, want.trim_start(), "{value} / {total}");
+        }
+    }
+
+    #[test]
     fn two_decimals_is_the_float_formatting() {
         let mut x = 0x2545_f491_4f6c_dd1du64;
         for i in 0..2_000_000u64 {
@@ -256,8 +314,10 @@ mod tests {
             let ratio = (value as f64 / total as f64) * 100.0;
             let ratio = if i % 3 == 0 { 1.0 + (i % 10_000) as f64 / 1000.0 } else { ratio };
             if ratio >= 1.0 {
-                if let Some(fast) = super::two_decimals(ratio) {
-                    assert_eq!(fast, format!("{ratio:5.2}%"), "{ratio}");
+                if let Some(n) = super::hundredths(ratio) {
+                    let mut s = String::new();
+                    super::push_hundredths(&mut s, n);
+                    assert_eq!(s, format!("{ratio:.2}%"), "{ratio}");
                 }
             }
         }

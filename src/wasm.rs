@@ -315,7 +315,7 @@ impl Session {
     #[wasm_bindgen(js_name = topOrder)]
     pub fn top_order(&self, id: u32, sort: &str, desc: bool) -> R<JsValue> {
         let o = self.inner.top_order(id, TopSort::parse(sort).map_err(err)?, desc).map_err(err)?;
-        Ok(object(vec![("rows", Uint32Array::from(&o.rows[..]).into()), ("sumPct", rows(&o.sum_pct))]))
+        Ok(object(vec![("rows", Uint32Array::from(&o.rows[..]).into()), ("sumPct", o.sum_pct.as_str().into())]))
     }
 
     /// The table's inline labels by node id, newline-joined (computed on

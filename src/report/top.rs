@@ -19,6 +19,9 @@ pub struct TopRow {
     pub flat: i64,
     /// Cumulative value.
     pub cum: i64,
+    /// The place of its name in the rows' names sorted (equal names, equal
+    /// places): sorts by name compare these numbers instead.
+    pub name_rank: u32,
 }
 
 /// The top table and what pprof prints above it.
@@ -90,7 +93,8 @@ pub fn rows_from(pr: &Prepared, g: graph::Graph) -> (Top, LabelCut) {
         }
         v
     };
-    sort_nodes(&mut present, &g, &names, nodes, q.cum);
+    let rank = name_ranks(&present, &names);
+    sort_nodes(&mut present, &g, &rank, nodes, q.cum);
     let nodecount = q.nodecount.unwrap_or(TOP_DEFAULT_NODECOUNT);
     if nodecount > 0 && nodecount < present.len() {
         present.truncate(nodecount);
@@ -100,7 +104,14 @@ pub fn rows_from(pr: &Prepared, g: graph::Graph) -> (Top, LabelCut) {
         .iter()
         .map(|&n| {
             let i = n as usize;
-            TopRow { node: n, name: names[i].clone(), inline_label: "", flat: g.flat[i], cum: g.cum[i] }
+            TopRow {
+                node: n,
+                name: names[i].clone(),
+                inline_label: "",
+                flat: g.flat[i],
+                cum: g.cum[i],
+                name_rank: rank[i],
+            }
         })
         .collect();
     let output_unit = select_output_unit(&rows, pr.total, &q.unit, &pr.sample_type().unit);
@@ -204,15 +215,33 @@ pub(crate) fn mask_of(keep: &[u32], n: usize) -> Vec<bool> {
     m
 }
 
-fn sort_nodes(present: &mut [u32], g: &graph::Graph, names: &[String], nodes: &Nodes, cum: bool) {
+/// Per node id, the place of its name among those of `present` sorted by
+/// name; equal names share one.
+fn name_ranks(present: &[u32], names: &[String]) -> Vec<u32> {
+    let mut by_name = present.to_vec();
+    by_name.sort_unstable_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
+    let mut rank = vec![0u32; names.len()];
+    let mut r = 0u32;
+    for (k, &n) in by_name.iter().enumerate() {
+        if k > 0 && names[n as usize] != names[by_name[k - 1] as usize] {
+            r += 1;
+        }
+        rank[n as usize] = r;
+    }
+    rank
+}
+
+/// `present` in pprof's order: by flat (or cum), name, cum (or flat).
+fn sort_nodes(present: &mut [u32], g: &graph::Graph, name_rank: &[u32], nodes: &Nodes, cum: bool) {
     crate::order::sort_by(present, |&a, &b| {
         let (a, b) = (a as usize, b as usize);
         let (fa, fb) = (g.flat[a].wrapping_abs(), g.flat[b].wrapping_abs());
         let (ca, cb) = (g.cum[a].wrapping_abs(), g.cum[b].wrapping_abs());
+        let (na, nb) = (name_rank[a], name_rank[b]);
         let ord = if cum {
-            cb.cmp(&ca).then_with(|| names[a].cmp(&names[b])).then_with(|| fb.cmp(&fa))
+            cb.cmp(&ca).then(na.cmp(&nb)).then_with(|| fb.cmp(&fa))
         } else {
-            fb.cmp(&fa).then_with(|| names[a].cmp(&names[b])).then_with(|| cb.cmp(&ca))
+            fb.cmp(&fa).then(na.cmp(&nb)).then_with(|| cb.cmp(&ca))
         };
         ord.then_with(|| nodes.go_sprint(a).cmp(&nodes.go_sprint(b)))
     });

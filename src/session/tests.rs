@@ -262,12 +262,38 @@ fn another_order_is_a_permutation_of_pprofs_rows_with_its_own_sum() {
         assert_eq!(names, full.name.iter().collect::<Vec<_>>(), "{sort:?} {desc}");
         let texts: Vec<&String> = o.rows.iter().map(|&i| &base.cum_text[i as usize]).collect();
         assert_eq!(texts, full.cum_text.iter().collect::<Vec<_>>());
-        assert_eq!(o.sum_pct, full.sum_pct, "{sort:?} {desc}");
+        assert_eq!(o.sum_pct.lines().collect::<Vec<_>>(), full.sum_pct, "{sort:?} {desc}");
     }
     // The inline labels come when asked for, then with every table.
     assert!(base.labels_pending);
     s.inline_labels(id).unwrap();
     assert!(!s.top(id, TopSort::Flat, true).unwrap().labels_pending);
+}
+
+/// The table's orders (sorted by number keys and name ranks) are the
+/// orders by the values and the names themselves, ties in pprof's order.
+#[test]
+fn table_orders_are_those_of_the_values_and_names() {
+    use prost::Message;
+    let mut s = Session::new();
+    let bytes = crate::synth::generate(crate::synth::Spec::SMALL).encode_to_vec();
+    let id = s.load("gen.pb", &bytes, &mut |_, _| {}).unwrap().id;
+    s.view(id, &ViewRequest::default()).unwrap();
+    let base = s.top(id, TopSort::Flat, true).unwrap();
+    let n = base.name.len();
+    let cum: Vec<i64> = base.cum.iter().map(|&c| (c as i64).abs()).collect();
+    let mut by_cum: Vec<u32> = (0..n as u32).collect();
+    by_cum.sort_by(|&a, &b| {
+        cum[b as usize].cmp(&cum[a as usize]).then(base.name[a as usize].cmp(&base.name[b as usize]))
+    });
+    let ties = by_cum.windows(2).filter(|w| cum[w[0] as usize] == cum[w[1] as usize]).count();
+    assert!(ties > 10, "{ties} ties in cum");
+    assert_eq!(s.top_order(id, TopSort::Cum, true).unwrap().rows, by_cum);
+    let mut by_name: Vec<u32> = (0..n as u32).collect();
+    by_name.sort_by(|&a, &b| base.name[b as usize].cmp(&base.name[a as usize]));
+    assert_eq!(s.top_order(id, TopSort::Name, true).unwrap().rows, by_name);
+    by_name.reverse();
+    assert_eq!(s.top_order(id, TopSort::Name, false).unwrap().rows, by_name);
 }
 
 /// Times the page's path on a generated profile (not a test: run with

@@ -12,6 +12,7 @@ use crate::report::diff::Mark;
 use crate::report::{self, flame};
 use crate::units;
 use std::cell::OnceCell;
+use std::cmp::Reverse;
 
 /// What the page asks to see of a profile.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -51,8 +52,8 @@ pub struct ViewRequest {
 pub struct TopOrder {
     /// Positions into the rows in pprof's order (flat, descending).
     pub rows: Vec<u32>,
-    /// sum% in this order.
-    pub sum_pct: Vec<String>,
+    /// sum% in this order, each followed by a newline.
+    pub sum_pct: String,
 }
 
 /// What a view is: enough to draw its flame graph.
@@ -159,10 +160,17 @@ impl Current {
     /// `v` as a share of `total`, or "n/a" where a comparison's zero base
     /// leaves no total to share.
     pub(super) fn pct(&self, v: i64, total: i64) -> String {
+        let mut s = String::new();
+        self.push_pct(&mut s, v, total);
+        s
+    }
+
+    /// Appends [`Current::pct`] to `out`.
+    fn push_pct(&self, out: &mut String, v: i64, total: i64) {
         if self.no_percentages {
-            "n/a".to_string()
+            out.push_str("n/a");
         } else {
-            units::percentage(v, total).trim().to_string()
+            units::push_percentage(out, v, total);
         }
     }
 
@@ -433,7 +441,8 @@ impl Session {
         let (t, _) = c.table();
         let labels = c.labels.get();
         let order = self.top_order(id, sort, desc)?;
-        let mut out = TopTable { sum_pct: order.sum_pct, ..TopTable::default() };
+        let sum_pct = order.sum_pct.lines().map(str::to_string).collect();
+        let mut out = TopTable { sum_pct, ..TopTable::default() };
         let rows: Vec<&report::TopRow> = order.rows.iter().map(|&i| &t.rows[i as usize]).collect();
         for r in &rows {
             out.node.push(r.node);
@@ -474,32 +483,34 @@ impl Session {
         match sort {
             // The page's hot sort (50,000 rows and more): its own copy of
             // the standard sort, on keys taken out of the rows first.
+            // Keys of numbers only (the name's rank for the name), the
+            // position last: an unstable sort then gives the stable order.
             TopSort::Cum => {
-                let key: Vec<i64> = r.iter().map(|x| x.cum.wrapping_abs()).collect();
-                rows.sort_by(|&a, &b| {
-                    let (ka, kb) = (key[a as usize], key[b as usize]);
-                    kb.cmp(&ka).then_with(|| r[a as usize].name.cmp(&r[b as usize].name))
-                })
+                let mut keyed: Vec<(Reverse<i64>, u32, u32)> =
+                    r.iter().zip(0..).map(|(x, i)| (Reverse(x.cum.wrapping_abs()), x.name_rank, i)).collect();
+                keyed.sort_unstable();
+                rows = keyed.into_iter().map(|k| k.2).collect();
             }
             // Descending means Z first for names, as for numbers the biggest first.
-            TopSort::Name => crate::order::sort_ids(&mut rows, &|a, b| row(&b).name.cmp(&row(&a).name)),
+            TopSort::Name => rows.sort_unstable_by_key(|&i| (Reverse(row(&i).name_rank), i)),
             TopSort::Flat => {}
         }
         if !desc {
             rows.reverse();
         }
         // Rows of zero flat repeat the sum% before them: formatted once.
-        let (mut sum, mut last) = (0i64, None::<(i64, String)>);
-        let sum_pct = rows
-            .iter()
-            .map(|i| {
-                sum = sum.wrapping_add(row(i).flat);
-                match &last {
-                    Some((s, text)) if *s == sum => text.clone(),
-                    _ => last.insert((sum, c.pct(sum, t.total))).1.clone(),
-                }
-            })
-            .collect();
+        let mut sum_pct = String::with_capacity(rows.len() * 8);
+        let (mut sum, mut last, mut text) = (0i64, None, String::new());
+        for i in &rows {
+            sum = sum.wrapping_add(row(i).flat);
+            if last != Some(sum) {
+                text.clear();
+                c.push_pct(&mut text, sum, t.total);
+                last = Some(sum);
+            }
+            sum_pct.push_str(&text);
+            sum_pct.push('\n');
+        }
         Ok(TopOrder { rows, sum_pct })
     }
 
