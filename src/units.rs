@@ -53,6 +53,14 @@ const UNIT_TYPES: &[UnitType] = &[
 
 impl UnitType {
     fn sniff(&self, unit: &str) -> Option<&Unit> {
+        if unit.is_ascii() {
+            // The common case, without an allocation per value formatted.
+            let u = match unit.len() > 2 && unit.ends_with(['s', 'S']) {
+                true => &unit[..unit.len() - 1],
+                false => unit,
+            };
+            return self.units.iter().find(|x| x.aliases.iter().any(|a| a.eq_ignore_ascii_case(u)));
+        }
         let mut u = unit.to_lowercase();
         if u.len() > 2 {
             if let Some(t) = u.strip_suffix('s') {
@@ -118,12 +126,25 @@ pub fn scale(value: i64, from: &str, to: &str) -> (f64, String) {
 /// `value` scaled to `to` units and printed with two decimals, ".00" trimmed.
 pub fn scaled_label(value: i64, from: &str, to: &str) -> String {
     let (v, u) = scale(value, from, to);
-    let s = format!("{v:.2}");
-    let s = s.strip_suffix(".00").unwrap_or(&s);
+    let mut s = String::with_capacity(12);
+    match hundredths(v.abs()) {
+        Some(n) => {
+            if v < 0.0 {
+                s.push('-');
+            }
+            push_hundredths(&mut s, n);
+            s.pop(); // the '%'
+        }
+        None => s = format!("{v:.2}"),
+    }
+    if s.ends_with(".00") {
+        s.truncate(s.len() - 3);
+    }
     if s == "0" || s == "-0" {
         return "0".to_string();
     }
-    format!("{s}{u}")
+    s.push_str(&u);
+    s
 }
 
 /// `value` auto-scaled, as pprof's `measurement.Label`.
@@ -193,6 +214,39 @@ pub fn push_percentage(out: &mut String, value: i64, total: i64) {
 /// Go's `%.2g`: two significant digits, shortest of fixed or exponent form,
 /// trailing zeros removed.
 pub fn go_g2(v: f64) -> String {
+    small_g2(v).unwrap_or_else(|| go_g2_exact(v))
+}
+
+/// [`go_g2`] of a `v` in [0.0001, 1) (percentages of table rows) by integer
+/// arithmetic, when rounding it to two digits is unambiguous; `None` otherwise.
+fn small_g2(v: f64) -> Option<String> {
+    if !(0.0001..1.0).contains(&v) {
+        return None;
+    }
+    // v = 0.(zeros)DD…: `zeros` zeros after the point before the digits.
+    let zeros = [0.1, 0.01, 0.001, 0.0001].iter().position(|&p| v >= p)?;
+    let scaled = v * [100.0, 1e3, 1e4, 1e5][zeros];
+    if (scaled - scaled.floor() - 0.5).abs() < 1e-6 {
+        return None;
+    }
+    let n = scaled.round() as u32;
+    if !(10..100).contains(&n) {
+        return None;
+    }
+    let mut s = String::with_capacity(8);
+    s.push_str("0.");
+    for _ in 0..zeros {
+        s.push('0');
+    }
+    s.push((b'0' + (n / 10) as u8) as char);
+    if n % 10 != 0 {
+        s.push((b'0' + (n % 10) as u8) as char);
+    }
+    Some(s)
+}
+
+/// [`go_g2`] through Rust's exact float formatting.
+fn go_g2_exact(v: f64) -> String {
     if v == 0.0 {
         return "0".to_string();
     }
@@ -300,6 +354,45 @@ mod tests {
             assert_eq!(super::percentage(value, total), want, "{value} / {total}");
             assert_eq!(pushed, want.trim_start(), "{value} / {total}");
         }
+    }
+
+    #[test]
+    fn fast_g2_and_labels_are_the_exact_formatting() {
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for i in 0..1_000_000u64 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            // Percentages below 1, and round ones and their neighbours.
+            let v = match i % 4 {
+                0 => (x >> 11) as f64 / (1u64 << 53) as f64,
+                1 => ((x >> 11) as f64 / (1u64 << 53) as f64) * 10f64.powi(-((i % 6) as i32)),
+                2 => (1 + x % 999) as f64 / 10f64.powi((1 + i % 5) as i32),
+                _ => f64::from_bits(((1 + x % 999) as f64 / 10f64.powi((1 + i % 5) as i32)).to_bits() + (x >> 62) - 1),
+            };
+            if let Some(fast) = super::small_g2(v) {
+                assert_eq!(fast, super::go_g2_exact(v), "{v:e}");
+            }
+            // A value and a unit scaled as pprof does, against `{:.2}`.
+            let value = (x >> 16) as i64 % 10_000_000_000 - (i % 3 == 0) as i64 * 5_000_000_000;
+            for (from, to) in [("nanoseconds", "ms"), ("bytes", "MB"), ("count", "count"), ("Bytes", "auto")] {
+                let (v, u) = super::scale(value, from, to);
+                let s = format!("{v:.2}");
+                let s = s.strip_suffix(".00").unwrap_or(&s);
+                let want = if s == "0" || s == "-0" { "0".to_string() } else { format!("{s}{u}") };
+                assert_eq!(super::scaled_label(value, from, to), want, "{value} {from} → {to}");
+            }
+        }
+    }
+
+    #[test]
+    fn units_are_sniffed_in_any_case() {
+        assert_eq!(scaled_label(1536, "BYTES", "kB"), "1.50kB");
+        assert_eq!(scaled_label(2_000_000, "Nanoseconds", "ms"), "2ms");
+        assert_eq!(scaled_label(3, "SECONDS", "ms"), "3000ms");
+        // pprof drops a final "s" from units longer than two bytes: "μs" is
+        // three, so it is not sniffed as microseconds (nor here).
+        assert_eq!(scaled_label(3_000, "μs", "ms"), "3000ms");
     }
 
     #[test]
