@@ -239,7 +239,7 @@ fn small_g2(v: f64) -> Option<String> {
         s.push('0');
     }
     s.push((b'0' + (n / 10) as u8) as char);
-    if n % 10 != 0 {
+    if !n.is_multiple_of(10) {
         s.push((b'0' + (n % 10) as u8) as char);
     }
     Some(s)
