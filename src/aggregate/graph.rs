@@ -788,7 +788,7 @@ pub fn owned_stacks(p: &Profile, view: &View, nodes: &Nodes) -> Stacks {
     // half's vectors take the second's without moving.
     let room = p.samples.stack.len() + p.samples.stack.len() / 4;
     let two = loc_two(nodes);
-    if !crate::par::PARALLEL || n < PARALLEL_SAMPLES {
+    if !crate::par::PARALLEL || n < PARALLEL_SAMPLES || room > PARALLEL_MAX_NODES {
         return owned_part(p, view, nodes, &two, 0..n, (n, room));
     }
     let mid = n / 2;
@@ -805,6 +805,10 @@ pub fn owned_stacks(p: &Profile, view: &View, nodes: &Nodes) -> Stacks {
 
 /// Fewer samples or stacks than this are not worth a second thread.
 const PARALLEL_SAMPLES: usize = 20_000;
+
+/// Owned stacks of more node ids than this are built on one thread: the
+/// second half's copy would add up to a gigabyte to the peak.
+const PARALLEL_MAX_NODES: usize = 1 << 28;
 
 /// [`owned_stacks`] of the samples in `range` (locations' nodes as in
 /// [`loc_two`]), with room for `room.0` stacks and `room.1` node ids.
