@@ -16,7 +16,7 @@
 //                 'callees'): { layout, names, zoom, selected, cursor, peer,
 //                 extent, flip, scale, offset, opts }
 //   timings()     { lastLoadMs (drop → all shown), lastFlameMs, lastTableMs (drop → the table's rows), flamePaintedAt } and the view's
-//                 layoutMs, paintMs, overlayMs, zoomDrawMs
+//                 layoutMs, paintMs, overlayMs, zoomDrawMs; sortMs: the table's last sort, click → rows drawn
 //   stats()       the core's memory ({ wasmMemory } in bytes) and how long the last call of each operation took ({ opMs })
 //   zoomInfo(side)  the tooltip facts of the box a flame graph is zoomed to
 //   zoomTo(side, box) / zoomOut(side)   drive a flame graph (benchmark)
@@ -65,7 +65,8 @@ export function testSurface({ tabs, views, client }) {
     },
     timings: () => {
       const f = views.flame;
-      return { ...tabs.timings, layoutMs: f.layoutMs, paintMs: f.paintMs, overlayMs: f.overlayMs, zoomDrawMs: f.zoomDrawMs };
+      return { ...tabs.timings, layoutMs: f.layoutMs, paintMs: f.paintMs, overlayMs: f.overlayMs, zoomDrawMs: f.zoomDrawMs,
+        sortMs: views.top.sortMs };
     },
     stats: () => client.stats(),
     graph: () => {
