@@ -328,6 +328,16 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
 
 #[cfg(test)]
 mod tests {
+    /// A xorshift sequence from `seed`: test values.
+    fn xorshift(mut x: u64) -> impl Iterator<Item = u64> {
+        std::iter::repeat_with(move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        })
+    }
+
     #[test]
     fn percentages_are_the_float_formatting() {
         // pprof's percentage written with Rust's float formatting.
@@ -341,11 +351,7 @@ mod tests {
                 format!("{:>5}%", super::go_g2(ratio))
             }
         };
-        let mut x = 0x9e37_79b9_7f4a_7c15u64;
-        for i in 0..300_000u64 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+        for (i, x) in (0..300_000u64).zip(xorshift(0x9e37_79b9_7f4a_7c15u64)) {
             let total = ((x >> 20) % (1 << (i % 40 + 1))) as i64 - (i % 7 == 0) as i64;
             let value = (x >> 3) as i64 % (total.abs() * 5 + 1) - (i % 5 == 0) as i64 * total;
             let mut pushed = String::new();
@@ -358,11 +364,7 @@ mod tests {
 
     #[test]
     fn fast_g2_and_labels_are_the_exact_formatting() {
-        let mut x = 0x2545_f491_4f6c_dd1du64;
-        for i in 0..1_000_000u64 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+        for (i, x) in (0..1_000_000u64).zip(xorshift(0x2545_f491_4f6c_dd1du64)) {
             // Percentages below 1, and round ones and their neighbours.
             let v = match i % 4 {
                 0 => (x >> 11) as f64 / (1u64 << 53) as f64,
@@ -397,11 +399,7 @@ mod tests {
 
     #[test]
     fn two_decimals_is_the_float_formatting() {
-        let mut x = 0x2545_f491_4f6c_dd1du64;
-        for i in 0..2_000_000u64 {
-            x ^= x << 13;
-            x ^= x >> 7;
-            x ^= x << 17;
+        for (i, x) in (0..2_000_000u64).zip(xorshift(0x2545_f491_4f6c_dd1du64)) {
             let total = (x >> 40) as i64 + 1;
             let value = ((x >> 8) % (total as u64 + 1)) as i64;
             let ratio = (value as f64 / total as f64) * 100.0;

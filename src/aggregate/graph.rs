@@ -462,17 +462,7 @@ impl<'a> StackRef<'a> {
             StackRef::Nodes(s) => s.iter().for_each(|&r| f(r)),
             StackRef::Locations { locs, st, .. } => {
                 for l in locs.iter() {
-                    let t = st.loc_two[l as usize];
-                    if t != u64::MAX {
-                        f(t as u32);
-                        let inner = (t >> 32) as u32;
-                        if inner != MANY {
-                            f(inner);
-                        }
-                    } else if let Some((&outer, inner)) = st.of_location(l).split_last() {
-                        f(outer);
-                        inner.iter().for_each(|&x| f(x | INLINED));
-                    }
+                    location_nodes(st.loc_two[l as usize], || st.of_location(l), &mut f);
                 }
             }
         }
@@ -670,11 +660,9 @@ impl Stacks {
     }
 
     /// The stacks split in two halves when a graph pass over them is worth
-    /// two cores (natively, many stacks); else all of them in the first.
+    /// two cores (see [`crate::par::halves`]).
     fn halves(&self) -> (Range<usize>, Range<usize>) {
-        let n = self.len();
-        let mid = if crate::par::PARALLEL && n >= PARALLEL_SAMPLES { n / 2 } else { n };
-        (0..mid, mid..n)
+        crate::par::halves(self.len())
     }
 }
 
@@ -722,6 +710,24 @@ pub fn stacks_from(p: &Profile, view: &View, nodes: &Nodes, through_from: usize)
 /// Profiles with at least this many frames have their views read stacks
 /// through them (below it, the node ids cost under 32 MB).
 pub const THROUGH_FROM: usize = 8 << 20;
+
+/// Calls `f` with a location's nodes, outermost first, inlined ones marked
+/// [`INLINED`]: from its [`Stacks::loc_two`] entry `two` (one look-up for a
+/// location of one or two nodes, nearly all), else from `all` (its nodes,
+/// innermost first).
+#[inline]
+fn location_nodes<'a>(two: u64, all: impl FnOnce() -> &'a [u32], mut f: impl FnMut(u32)) {
+    if two != u64::MAX {
+        f(two as u32);
+        let inner = (two >> 32) as u32;
+        if inner != MANY {
+            f(inner);
+        }
+    } else if let Some((&outer, inner)) = all().split_last() {
+        f(outer);
+        inner.iter().rev().for_each(|&x| f(x | INLINED));
+    }
+}
 
 /// [`Stacks::loc_two`] of every location of `nodes`.
 fn loc_two(nodes: &Nodes) -> Vec<u64> {
@@ -788,13 +794,14 @@ pub fn owned_stacks(p: &Profile, view: &View, nodes: &Nodes) -> Stacks {
     // half's vectors take the second's without moving.
     let room = p.samples.stack.len() + p.samples.stack.len() / 4;
     let two = loc_two(nodes);
-    if !crate::par::PARALLEL || n < PARALLEL_SAMPLES || room > PARALLEL_MAX_NODES {
+    let (a, b) = crate::par::halves(n);
+    if b.is_empty() || room > PARALLEL_MAX_NODES {
         return owned_part(p, view, nodes, &two, 0..n, (n, room));
     }
-    let mid = n / 2;
+    let rest = (b.len(), room / 2);
     let (mut first, second) = crate::par::both(
-        || owned_part(p, view, nodes, &two, 0..mid, (n, room)),
-        || owned_part(p, view, nodes, &two, mid..n, (n - mid, room / 2)),
+        || owned_part(p, view, nodes, &two, a, (n, room)),
+        || owned_part(p, view, nodes, &two, b, rest),
     );
     let base = first.nodes.len() as u32;
     first.samples.extend_from_slice(&second.samples);
@@ -802,9 +809,6 @@ pub fn owned_stacks(p: &Profile, view: &View, nodes: &Nodes) -> Stacks {
     first.nodes.extend_from_slice(&second.nodes);
     first
 }
-
-/// Fewer samples or stacks than this are not worth a second thread.
-const PARALLEL_SAMPLES: usize = 20_000;
 
 /// Owned stacks of more node ids than this are built on one thread: the
 /// second half's copy would add up to a gigabyte to the peak.
@@ -817,7 +821,7 @@ fn owned_part(
     view: &View,
     nodes: &Nodes,
     two: &[u64],
-    range: std::ops::Range<usize>,
+    range: Range<usize>,
     room: (usize, usize),
 ) -> Stacks {
     let mut st = Stacks {
@@ -829,22 +833,7 @@ fn owned_part(
     st.start.push(0);
     view.for_each_sample_in(p, range, |s, locs| {
         for &l in locs.iter().rev() {
-            // One look-up for a location of one or two nodes (nearly all).
-            let t = two[l as usize];
-            if t != u64::MAX {
-                st.nodes.push(t as u32);
-                if (t >> 32) as u32 != MANY {
-                    st.nodes.push((t >> 32) as u32);
-                }
-                continue;
-            }
-            let ln = nodes.of_location(l as usize);
-            if let Some((&outer, inner)) = ln.split_last() {
-                st.nodes.push(outer);
-                for &n in inner.iter().rev() {
-                    st.nodes.push(n | INLINED);
-                }
-            }
+            location_nodes(two[l as usize], || nodes.of_location(l as usize), |n| st.nodes.push(n));
         }
         st.samples.push(s as u32);
         st.start.push(st.nodes.len() as u32);
@@ -1100,7 +1089,7 @@ mod tests {
     fn passes_in_two_halves_are_one_pass() {
         use super::{edges_in, edges_into, in_order, loc_two, owned_part, owned_stacks, values, values_in};
         use prost::Message;
-        let spec = crate::synth::Spec { stacks: 3 * super::PARALLEL_SAMPLES, functions: 800, seed: 9 };
+        let spec = crate::synth::Spec { stacks: 3 * crate::par::MIN_ITEMS, functions: 800, seed: 9 };
         let data = crate::synth::generate(spec).encode_to_vec();
         let p = crate::load(&data, &Default::default(), &Default::default()).unwrap();
         for focus in ["", "pkg1"] {

@@ -469,14 +469,13 @@ fn is_canonical(p: &Profile) -> bool {
         h.finish()
     };
     // Natively, each half on its own core, sorted, then merged.
-    let n = p.samples.len();
-    let mid = if crate::par::PARALLEL && n >= 20_000 { n / 2 } else { n };
+    let (a, b) = crate::par::halves(p.samples.len());
     let sorted = |r: std::ops::Range<usize>| {
         let mut h: Vec<u64> = r.map(sample_hash).collect();
         h.sort_unstable();
         h
     };
-    let (a, b) = crate::par::both(|| sorted(0..mid), || sorted(mid..n));
+    let (a, b) = crate::par::both(|| sorted(a), || sorted(b));
     // Equal hashes are treated as duplicates (the full merge then decides exactly).
     !has_twin(&a, &b)
 }

@@ -478,23 +478,24 @@ impl Session {
         let c = self.current(id)?;
         let (t, _) = c.table();
         let r = &t.rows;
-        let mut rows: Vec<u32> = (0..r.len() as u32).collect();
         let row = |i: &u32| &r[*i as usize];
-        match sort {
-            // The page's hot sort (50,000 rows and more): its own copy of
-            // the standard sort, on keys taken out of the rows first.
-            // Keys of numbers only (the name's rank for the name), the
-            // position last: an unstable sort then gives the stable order.
+        // Keys of numbers only (the name's rank for the name), the position
+        // last: an unstable sort then gives the stable order.
+        let mut rows: Vec<u32> = match sort {
             TopSort::Cum => {
                 let mut keyed: Vec<(Reverse<i64>, u32, u32)> =
                     r.iter().zip(0..).map(|(x, i)| (Reverse(x.cum.wrapping_abs()), x.name_rank, i)).collect();
                 keyed.sort_unstable();
-                rows = keyed.into_iter().map(|k| k.2).collect();
+                keyed.into_iter().map(|k| k.2).collect()
             }
             // Descending means Z first for names, as for numbers the biggest first.
-            TopSort::Name => rows.sort_unstable_by_key(|&i| (Reverse(row(&i).name_rank), i)),
-            TopSort::Flat => {}
-        }
+            TopSort::Name => {
+                let mut rows: Vec<u32> = (0..r.len() as u32).collect();
+                rows.sort_unstable_by_key(|i| (Reverse(row(i).name_rank), *i));
+                rows
+            }
+            TopSort::Flat => (0..r.len() as u32).collect(),
+        };
         if !desc {
             rows.reverse();
         }
