@@ -162,7 +162,7 @@ impl Flame {
     fn build<S: StackSource + ?Sized>(src: &S, names: &[String], w: Weights, value: impl Fn(usize) -> i64) -> Flame {
         let st = src.stacks();
         let mut by_name: Vec<u32> = (0..names.len() as u32).collect();
-        crate::order::sort_by(&mut by_name, |&a, &b| names[a as usize].cmp(&names[b as usize]));
+        crate::order::sort_by_name(&mut by_name, names);
         let mut rank = vec![0u32; names.len()];
         for (r, &n) in by_name.iter().enumerate() {
             rank[n as usize] = r as u32;

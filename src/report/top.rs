@@ -219,7 +219,7 @@ pub(crate) fn mask_of(keep: &[u32], n: usize) -> Vec<bool> {
 /// name; equal names share one.
 fn name_ranks(present: &[u32], names: &[String]) -> Vec<u32> {
     let mut by_name = present.to_vec();
-    by_name.sort_unstable_by(|&a, &b| names[a as usize].cmp(&names[b as usize]));
+    crate::order::sort_by_name(&mut by_name, names);
     let mut rank = vec![0u32; names.len()];
     let mut r = 0u32;
     for (k, &n) in by_name.iter().enumerate() {
