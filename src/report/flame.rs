@@ -184,7 +184,9 @@ impl Flame {
         let mut order: Vec<u32> = (0..st.samples.len() as u32)
             .filter(|&k| wanted(k as usize) && value_of(k as usize) != 0 && !src.stack(k as usize).is_empty())
             .collect();
-        sort_stacks(&mut order, src, &rank);
+        // Each stack's value travels with it through the sort: looked up
+        // afterwards, in sorted order, it was a cache miss a stack.
+        let sorted_values = sort_stacks(&mut order, src, &rank, value_of);
         let (mut value, mut width, mut diff) = (Vec::new(), Vec::new(), None);
         if let Weights::Diff(_) = w {
             // One entry per distinct stack (equal stacks sort together), so
@@ -196,11 +198,12 @@ impl Flame {
                 let first = order[i] as usize;
                 let (mut b, mut n) = (0i64, 0i64);
                 while i < order.len() && src.stack(order[i] as usize) == src.stack(first) {
-                    let k = order[i] as usize;
-                    if is_base(k) {
-                        b = b.wrapping_sub(raw_value(k));
+                    // A diff's value is the raw one.
+                    let v = sorted_values[i];
+                    if is_base(order[i] as usize) {
+                        b = b.wrapping_sub(v);
                     } else {
-                        n = n.wrapping_add(raw_value(k));
+                        n = n.wrapping_add(v);
                     }
                     i += 1;
                 }
@@ -213,7 +216,7 @@ impl Flame {
             order = kept;
             diff = Some((bs, ns));
         } else {
-            value = order.iter().map(|&k| value_of(k as usize)).collect();
+            value = sorted_values;
             width = value.iter().map(|v| v.wrapping_abs()).collect();
         }
         let prefix = |xs: &[i64]| {
@@ -501,7 +504,14 @@ fn partition(mut lo: u32, mut hi: u32, pred: impl Fn(u32) -> bool) -> u32 {
 /// one round deeper only in runs that still tie. Each stack is read a few
 /// frames at a time instead of once per comparison, which is what makes
 /// comparison sorting of millions of deep stacks slow.
-fn sort_stacks<S: StackSource + ?Sized>(order: &mut Vec<u32>, st: &S, rank: &[u32]) {
+///
+/// Returns `value(k)` of each stack `k`, in the sorted order.
+fn sort_stacks<S: StackSource + ?Sized>(
+    order: &mut Vec<u32>,
+    st: &S,
+    rank: &[u32],
+    value: impl Fn(usize) -> i64,
+) -> Vec<i64> {
     // A frame's key is 1 + (rank << 1 | inlined); 0 marks "stack ended".
     let max_key = (rank.iter().copied().max().unwrap_or(0) as u64) * 2 + 2;
     let bits = 64 - max_key.leading_zeros();
@@ -510,7 +520,8 @@ fn sort_stacks<S: StackSource + ?Sized>(order: &mut Vec<u32>, st: &S, rank: &[u3
     let fkey = |raw: u32| (((rank[(raw & !INLINED) as usize] as u64) << 1) | (raw >> 31) as u64) + 1;
     // Each entry carries a cursor into its stack: a round reads on from
     // where the last one stopped, with no look-ups to find the stack.
-    let mut keyed: Vec<(u64, u32, Cursor)> = order.iter().map(|&k| (0, k, st.cursor(k as usize))).collect();
+    let mut keyed: Vec<(u64, i64, u32, Cursor)> =
+        order.iter().map(|&k| (0, value(k as usize), k, st.cursor(k as usize))).collect();
     let mut work = vec![(0usize, keyed.len(), 0usize)];
     while let Some((lo, hi, depth)) = work.pop() {
         if hi - lo < 2 {
@@ -518,7 +529,7 @@ fn sort_stacks<S: StackSource + ?Sized>(order: &mut Vec<u32>, st: &S, rank: &[u3
         }
         for e in &mut keyed[lo..hi] {
             let mut k = 0u64;
-            let got = st.read(&mut e.2, per, |raw| k = if bits == 64 { fkey(raw) } else { (k << bits) | fkey(raw) });
+            let got = st.read(&mut e.3, per, |raw| k = if bits == 64 { fkey(raw) } else { (k << bits) | fkey(raw) });
             for _ in got..per {
                 k = if bits == 64 { 0 } else { k << bits };
             }
@@ -540,7 +551,12 @@ fn sort_stacks<S: StackSource + ?Sized>(order: &mut Vec<u32>, st: &S, rank: &[u3
         }
     }
     order.clear();
-    order.extend(keyed.into_iter().map(|e| e.1));
+    order.extend(keyed.iter().map(|e| e.2));
+    // The values in the entries' own memory, its rest given back at once
+    // (the flame graph's prefix sums, made next, take it: no new pages).
+    let mut values: Vec<i64> = keyed.into_iter().map(|e| e.1).collect();
+    values.shrink_to_fit();
+    values
 }
 
 fn push(l: &mut Layout, x: f64, w: f64, d: u32, raw: u32, lo: u32, hi: u32) {
@@ -715,10 +731,12 @@ mod tests {
             want.sort_by(cmp);
             let mut got: Vec<u32> = (0..pr.stacks.len() as u32).collect();
             got.reverse();
-            sort_stacks(&mut got, &pr, &rank);
+            // Each stack's value comes out beside it.
+            let values = sort_stacks(&mut got, &pr, &rank, |k| 7 * k as i64 - 3);
             for w in got.windows(2) {
                 assert_ne!(cmp(&w[0], &w[1]), std::cmp::Ordering::Greater);
             }
+            assert!(got.iter().zip(&values).all(|(&k, &v)| v == 7 * k as i64 - 3));
             assert_eq!(got.len(), want.len());
         }
     }
