@@ -479,17 +479,12 @@ impl<'a> StackRef<'a> {
     pub fn last(&self) -> Option<u32> {
         match *self {
             StackRef::Nodes(s) => s.last().copied(),
-            // From the location's table entry (just read by a pass over the
-            // stack, so cached): the innermost of its nodes.
-            StackRef::Locations { locs, st, .. } => locs.iter().find_map(|l| match st.loc_two[l as usize] {
-                u64::MAX => {
-                    let ln = st.of_location(l);
-                    ln.first().map(|&n| if ln.len() > 1 { n | INLINED } else { n })
-                }
-                two => Some(match (two >> 32) as u32 {
-                    MANY => two as u32,
-                    inner => inner,
-                }),
+            // The innermost node of the leaf location, from its table entry
+            // (just read by a pass over the stack, so cached).
+            StackRef::Locations { locs, st, .. } => locs.iter().find_map(|l| {
+                let mut inner = None;
+                location_nodes(st.loc_two[l as usize], || st.of_location(l), |n| inner = Some(n));
+                inner
             }),
         }
     }
