@@ -8,6 +8,8 @@
 
 use crate::aggregate::graph::{Cursor, StackRef, Stacks, INLINED};
 use crate::aggregate::Prepared;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 
 /// Where a flame graph's stacks live: a view ([`Prepared`]) or stacks made
 /// for one purpose (the pivot graphs of a function).
@@ -59,9 +61,29 @@ impl StackSource for Stacks {
 }
 
 /// Sorted stacks and their prefix sums.
+///
+/// The sort is finished lazily: a group of stacks too narrow for any layout
+/// asked so far stays unsorted past the frames its stacks share (a
+/// *pending* range) until a layout, a tooltip or a search needs it. The
+/// first paint of a million stacks then sorts only the groups at least half
+/// a pixel wide, not every stack to its last frame.
 #[derive(Clone, Debug, Default)]
 pub struct Flame {
-    /// Indices into [`Prepared::stacks`], sorted by frame sequence.
+    /// The order and sums, refined in place as views need them.
+    s: RefCell<Sorted>,
+    /// In a diff: prefix sums of the base's and the new profile's values
+    /// (a diff is sorted in full when built: equal stacks are merged).
+    diff: Option<(Vec<i64>, Vec<i64>)>,
+    /// Rank of each graph node's name (children are laid out in name order).
+    rank: Vec<u32>,
+}
+
+/// A flame graph's order: every pending range is sorted by the frames its
+/// stacks share, which is all any box around it needs.
+#[derive(Clone, Debug, Default)]
+struct Sorted {
+    /// Indices into the stacks, sorted by frame sequence (within a pending
+    /// range, only by the frames its stacks share).
     order: Vec<u32>,
     /// Prefix sums of the widths (|value|; in a diff the larger of base and
     /// new), one more than stacks.
@@ -69,10 +91,10 @@ pub struct Flame {
     /// Prefix sums of the values (new minus base in a diff), when they are
     /// not the widths' (no value negative: most profiles keep one column).
     signed: Option<Vec<i64>>,
-    /// In a diff: prefix sums of the base's and the new profile's values.
-    diff: Option<(Vec<i64>, Vec<i64>)>,
-    /// Rank of each graph node's name (children are laid out in name order).
-    rank: Vec<u32>,
+    /// Ranges not sorted past their first frames: start → (end, frames
+    /// shared). Such a range holds every stack with those frames (it is a
+    /// box, or the root), and ranges do not overlap.
+    pending: BTreeMap<u32, (u32, u32)>,
 }
 
 /// Which samples a flame graph shows, and how wide they are.
@@ -141,6 +163,18 @@ pub struct BoxInfo {
     pub sides: Option<[i64; 4]>,
 }
 
+/// Prefix sums of `xs`, one more than them, starting at 0.
+fn prefix(xs: impl Iterator<Item = i64>, n: usize) -> Vec<i64> {
+    let mut out = Vec::with_capacity(n + 1);
+    out.push(0i64);
+    let mut a = 0i64;
+    for x in xs {
+        a = a.wrapping_add(x);
+        out.push(a);
+    }
+    out
+}
+
 impl Flame {
     /// Sorts the kept stacks of `pr` (value column as in `pr`), children in
     /// the order of `names` (one per graph node).
@@ -184,70 +218,79 @@ impl Flame {
         let mut order: Vec<u32> = (0..st.samples.len() as u32)
             .filter(|&k| wanted(k as usize) && value_of(k as usize) != 0 && !src.stack(k as usize).is_empty())
             .collect();
-        // Each stack's value travels with it through the sort: looked up
-        // afterwards, in sorted order, it was a cache miss a stack.
-        let sorted_values = sort_stacks(&mut order, src, &rank, value_of);
-        let (mut value, mut width, mut diff) = (Vec::new(), Vec::new(), None);
-        if let Weights::Diff(_) = w {
-            // One entry per distinct stack (equal stacks sort together), so
-            // a stack's width is the larger of its two sides, not their sum.
-            let (mut bs, mut ns) = (vec![0i64], vec![0i64]);
-            let mut kept = Vec::with_capacity(order.len());
-            let mut i = 0;
-            while i < order.len() {
-                let first = order[i] as usize;
-                let (mut b, mut n) = (0i64, 0i64);
-                while i < order.len() && src.stack(order[i] as usize) == src.stack(first) {
-                    // A diff's value is the raw one.
-                    let v = sorted_values[i];
-                    if is_base(order[i] as usize) {
-                        b = b.wrapping_sub(v);
-                    } else {
-                        n = n.wrapping_add(v);
-                    }
-                    i += 1;
-                }
-                kept.push(first as u32);
-                value.push(n.wrapping_sub(b));
-                width.push(b.wrapping_abs().max(n.wrapping_abs()));
-                bs.push(bs.last().unwrap().wrapping_add(b));
-                ns.push(ns.last().unwrap().wrapping_add(n));
+        let Weights::Diff(_) = w else {
+            // Sums in stored order; the first layout sorts what it shows.
+            let n = order.len();
+            let abs_sum = prefix(order.iter().map(|&k| value_of(k as usize).wrapping_abs()), n);
+            let signed = order
+                .iter()
+                .any(|&k| value_of(k as usize) != value_of(k as usize).wrapping_abs())
+                .then(|| prefix(order.iter().map(|&k| value_of(k as usize)), n));
+            let mut pending = BTreeMap::new();
+            if n > 1 {
+                pending.insert(0, (n as u32, 0));
             }
-            order = kept;
-            diff = Some((bs, ns));
-        } else {
-            value = sorted_values;
-            width = value.iter().map(|v| v.wrapping_abs()).collect();
-        }
-        let prefix = |xs: &[i64]| {
-            let mut out = Vec::with_capacity(xs.len() + 1);
-            out.push(0i64);
-            let mut a = 0i64;
-            for &x in xs {
-                a = a.wrapping_add(x);
-                out.push(a);
-            }
-            out
+            return Flame { s: RefCell::new(Sorted { order, abs_sum, signed, pending }), diff: None, rank };
         };
-        let signed = value.iter().zip(&width).any(|(v, w)| v != w).then(|| prefix(&value));
-        let abs_sum = prefix(&width);
-        Flame { order, abs_sum, signed, diff, rank }
+        // A diff merges equal stacks, so it is sorted in full at once; each
+        // stack's value travels with it (looked up afterwards, in sorted
+        // order, it was a cache miss a stack).
+        let values = order.clone().into_iter().map(|k| value_of(k as usize));
+        let sorted_values = sort_range(src, &rank, &mut order, values, 0, |_| true, |_, _, _| {});
+        // One entry per distinct stack (equal stacks sort together), so a
+        // stack's width is the larger of its two sides, not their sum.
+        let (mut bs, mut ns) = (vec![0i64], vec![0i64]);
+        let (mut value, mut width) = (Vec::new(), Vec::new());
+        let mut kept = Vec::with_capacity(order.len());
+        let mut i = 0;
+        while i < order.len() {
+            let first = order[i] as usize;
+            let (mut b, mut n) = (0i64, 0i64);
+            while i < order.len() && src.stack(order[i] as usize) == src.stack(first) {
+                // A diff's value is the raw one.
+                let v = sorted_values[i];
+                if is_base(order[i] as usize) {
+                    b = b.wrapping_sub(v);
+                } else {
+                    n = n.wrapping_add(v);
+                }
+                i += 1;
+            }
+            kept.push(first as u32);
+            value.push(n.wrapping_sub(b));
+            width.push(b.wrapping_abs().max(n.wrapping_abs()));
+            bs.push(bs.last().unwrap().wrapping_add(b));
+            ns.push(ns.last().unwrap().wrapping_add(n));
+        }
+        let signed = value.iter().zip(&width).any(|(v, w)| v != w).then(|| prefix(value.iter().copied(), value.len()));
+        let abs_sum = prefix(width.iter().copied(), width.len());
+        let s = Sorted { order: kept, abs_sum, signed, pending: BTreeMap::new() };
+        Flame { s: RefCell::new(s), diff: Some((bs, ns)), rank }
     }
 
-    /// Prefix sum of the values of the first `i` sorted stacks.
-    #[inline]
-    fn sum(&self, i: u32) -> i64 {
-        self.signed.as_ref().unwrap_or(&self.abs_sum)[i as usize]
+    /// Sorts the box `lo..hi` (every stack sharing its first frames) by its
+    /// frames up to `need`, if it is a pending range sorted less far, and
+    /// goes on into the groups inside as wide as `min_w` or wider.
+    fn settle(&self, pr: &(impl StackSource + ?Sized), lo: u32, hi: u32, need: u32, min_w: f64) {
+        let mut s = self.s.borrow_mut();
+        while let Some(&(end, depth)) = s.pending.get(&lo) {
+            if end != hi || depth >= need {
+                break;
+            }
+            s.pending.remove(&lo);
+            s.refine(pr, &self.rank, lo, hi, depth, min_w);
+        }
     }
 
     /// Sum of the values of every stack.
     pub fn info_root_total(&self) -> i64 {
-        self.sum(self.order.len() as u32)
+        let s = self.s.borrow();
+        s.sum(s.order.len() as u32)
     }
 
     /// (base, new, 0, 0) of the whole merged tree of a comparison.
     pub fn root_sides(&self) -> [i64; 4] {
-        let (b, n) = self.sides(0, self.order.len() as u32).unwrap_or((0, 0));
+        let (b, n) = self.sides(0, self.len() as u32).unwrap_or((0, 0));
         [b, n, 0, 0]
     }
 
@@ -263,26 +306,17 @@ impl Flame {
 
     /// Number of stacks with a nonzero value.
     pub fn len(&self) -> usize {
-        self.order.len()
+        self.s.borrow().order.len()
     }
 
     /// True when there is nothing to draw.
     pub fn is_empty(&self) -> bool {
-        self.order.is_empty()
+        self.len() == 0
     }
 
     /// The box holding every stack (zoom root "all").
     pub fn root(&self) -> BoxKey {
-        BoxKey { lo: 0, hi: self.order.len() as u32, depth: u32::MAX }
-    }
-
-    #[inline]
-    fn stack<'a, S: StackSource + ?Sized>(&self, pr: &'a S, i: u32) -> StackRef<'a> {
-        pr.stack(self.order[i as usize] as usize)
-    }
-
-    fn weight(&self, lo: u32, hi: u32) -> i64 {
-        self.abs_sum[hi as usize] - self.abs_sum[lo as usize]
+        BoxKey { lo: 0, hi: self.len() as u32, depth: u32::MAX }
     }
 
     /// Checks that `k` names a box of this flame graph.
@@ -290,31 +324,11 @@ impl Flame {
         if k == self.root() {
             return true;
         }
+        let s = self.s.borrow();
         k.lo < k.hi
-            && (k.hi as usize) <= self.order.len()
-            && self.stack(pr, k.lo).len() > k.depth as usize
-            && self.stack(pr, k.hi - 1).len() > k.depth as usize
-    }
-
-    /// First index in `lo..hi` whose stack is longer than `depth` frames
-    /// (shorter stacks sort first within a shared prefix).
-    fn first_longer(&self, pr: &impl StackSource, lo: u32, hi: u32, depth: usize) -> u32 {
-        partition(lo, hi, |m| self.stack(pr, m).len() <= depth)
-    }
-
-    /// End of the group starting at `i` (stacks with the same frame at `depth`).
-    fn group_end(&self, pr: &impl StackSource, i: u32, hi: u32, depth: usize) -> u32 {
-        let f = self.stack(pr, i).at(depth);
-        // Gallop, then binary search: groups are often small.
-        let mut step = 1u32;
-        let mut lo = i;
-        let mut b = i + 1;
-        while b < hi && self.stack(pr, b).at(depth) == f {
-            lo = b;
-            b = (b + step).min(hi);
-            step *= 2;
-        }
-        partition(lo + 1, b.min(hi), |m| self.stack(pr, m).at(depth) == f)
+            && (k.hi as usize) <= s.order.len()
+            && s.stack(pr, k.lo).len() > k.depth as usize
+            && s.stack(pr, k.hi - 1).len() > k.depth as usize
     }
 
     /// Lays out the subtree of `zoom` (its ancestors drawn above it at full
@@ -322,40 +336,44 @@ impl Flame {
     pub fn layout(&self, pr: &impl StackSource, zoom: BoxKey, min_width: f64) -> Layout {
         let mut l = Layout::default();
         let zoom = if self.valid(pr, zoom) { zoom } else { self.root() };
-        let scale = self.weight(zoom.lo, zoom.hi) as f64;
+        let scale = self.s.borrow().weight(zoom.lo, zoom.hi) as f64;
         if scale == 0.0 {
             return l;
         }
         let start = if zoom == self.root() {
             0
         } else {
-            let path = self.stack(pr, zoom.lo);
-            for (d, raw) in (0..=zoom.depth).zip(path.iter()) {
+            let path = self.path(pr, zoom);
+            for (d, &raw) in (0..=zoom.depth).zip(&path) {
                 let a = self.ancestor(pr, zoom, d);
                 push(&mut l, 0.0, 1.0, d, raw, a.lo, a.hi);
             }
             zoom.depth + 1
         };
         let min_w = (min_width * scale).max(f64::MIN_POSITIVE);
-        let base = self.abs_sum[zoom.lo as usize];
+        let base = self.s.borrow().abs_sum[zoom.lo as usize];
         let mut work: Vec<(u32, u32, u32)> = vec![(zoom.lo, zoom.hi, start)];
         while let Some((lo, hi, depth)) = work.pop() {
+            // Sorted by the frame this box's children differ in, and on
+            // into the children wide enough to be laid out.
+            self.settle(pr, lo, hi, depth + 1, min_w);
+            let s = self.s.borrow();
             let d = depth as usize;
-            let mut i = self.first_longer(pr, lo, hi, d);
+            let mut i = s.first_longer(pr, lo, hi, d);
             while i < hi {
-                if ((self.abs_sum[hi as usize] - self.abs_sum[i as usize]) as f64) < min_w {
+                if ((s.abs_sum[hi as usize] - s.abs_sum[i as usize]) as f64) < min_w {
                     break; // everything left is too narrow to see
                 }
                 // The first j with W(i, j) >= min_w: groups ending before j are culled.
-                let j = self.reach(i, hi, min_w);
-                let key = self.stack(pr, i).at(d);
-                if self.stack(pr, j - 1).at(d) != key {
-                    i = self.group_start(pr, i, j - 1, d);
+                let j = s.reach(i, hi, min_w);
+                let key = s.stack(pr, i).at(d);
+                if s.stack(pr, j - 1).at(d) != key {
+                    i = s.group_start(pr, i, j - 1, d);
                     continue;
                 }
-                let end = self.group_end(pr, i, hi, d);
-                let x = (self.abs_sum[i as usize] - base) as f64 / scale;
-                push(&mut l, x, self.weight(i, end) as f64 / scale, depth, key, i, end);
+                let end = s.group_end(pr, i, hi, d);
+                let x = (s.abs_sum[i as usize] - base) as f64 / scale;
+                push(&mut l, x, s.weight(i, end) as f64 / scale, depth, key, i, end);
                 work.push((i, end, depth + 1));
                 i = end;
             }
@@ -383,25 +401,13 @@ impl Flame {
         }
     }
 
-    /// The first `j` in `i+1..=hi` with W(i, j) ≥ `min_w` (`hi` if none).
-    fn reach(&self, i: u32, hi: u32, min_w: f64) -> u32 {
-        let target = self.abs_sum[i as usize] as f64 + min_w;
-        partition(i + 1, hi, |m| (self.abs_sum[m as usize] as f64) < target)
-    }
-
-    /// Start of the group holding `j` (stacks in `lo..=j` share frames before `depth`).
-    fn group_start(&self, pr: &impl StackSource, lo: u32, j: u32, depth: usize) -> u32 {
-        let f = self.stack(pr, j).at(depth);
-        partition(lo, j, |m| self.stack(pr, m).get(depth) != Some(f))
-    }
-
     /// The box at depth `d` (≤ `k.depth`) on the path to box `k`: every
     /// stack sharing `k`'s first `d + 1` frames.
     pub fn ancestor(&self, pr: &impl StackSource, k: BoxKey, d: u32) -> BoxKey {
         if !self.valid(pr, k) || k == self.root() || d >= k.depth {
             return if d == k.depth { k } else { self.root() };
         }
-        let prefix: Vec<u32> = self.stack(pr, k.lo).iter().take(d as usize + 1).collect();
+        let prefix: Vec<u32> = self.s.borrow().stack(pr, k.lo).iter().take(d as usize + 1).collect();
         self.find(pr, &prefix).unwrap_or_else(|| self.root())
     }
 
@@ -410,7 +416,7 @@ impl Flame {
         if !self.valid(pr, k) || k == self.root() {
             return Vec::new();
         }
-        self.stack(pr, k.lo).iter().take(k.depth as usize + 1).collect()
+        self.s.borrow().stack(pr, k.lo).iter().take(k.depth as usize + 1).collect()
     }
 
     /// The box whose frames are `prefix` (from [`Flame::path`], possibly of
@@ -423,26 +429,20 @@ impl Flame {
             return None;
         }
         let key = |raw: u32| ((self.rank[(raw & !INLINED) as usize] as u64) << 1) | (raw >> 31) as u64;
-        // Sorted order makes "prefix of i < target prefix" monotone.
-        let less = |i: u32| {
-            let mut s = self.stack(pr, i).iter();
-            for &t in prefix {
-                match s.next() {
-                    None => return true,
-                    Some(x) if x != t => return key(x) < key(t),
-                    _ => {}
-                }
+        // Narrowed a frame at a time: the stacks sharing the first m frames
+        // are a box, sorted by frame m once settled.
+        let (mut lo, mut hi) = (0u32, self.len() as u32);
+        for (m, &t) in prefix.iter().enumerate() {
+            self.settle(pr, lo, hi, m as u32 + 1, f64::INFINITY);
+            let s = self.s.borrow();
+            let longer = s.first_longer(pr, lo, hi, m);
+            lo = partition(longer, hi, |i| key(s.stack(pr, i).at(m)) < key(t));
+            hi = partition(lo, hi, |i| s.stack(pr, i).at(m) == t);
+            if lo == hi {
+                return None;
             }
-            false
-        };
-        let same = |i: u32| {
-            let s = self.stack(pr, i);
-            s.len() >= prefix.len() && s.iter().zip(prefix).all(|(x, &t)| x == t)
-        };
-        let n = self.order.len() as u32;
-        let lo = partition(0, n, less);
-        let hi = partition(lo, n, same);
-        (lo < hi).then_some(BoxKey { lo, hi, depth: prefix.len() as u32 - 1 })
+        }
+        Some(BoxKey { lo, hi, depth: prefix.len() as u32 - 1 })
     }
 
     /// Details of box `k`.
@@ -450,16 +450,20 @@ impl Flame {
         if !self.valid(pr, k) || k == self.root() {
             return None;
         }
-        let s = self.stack(pr, k.lo);
+        // Its own stacks (those ending at it) sort first once it is sorted
+        // one frame past its own.
+        self.settle(pr, k.lo, k.hi, k.depth + 2, f64::INFINITY);
+        let s = self.s.borrow();
+        let st = s.stack(pr, k.lo);
         let d = k.depth as usize;
-        let ends = self.first_longer(pr, k.lo, k.hi, d + 1);
-        let raw = s.at(d);
+        let ends = s.first_longer(pr, k.lo, k.hi, d + 1);
+        let raw = st.at(d);
         Some(BoxInfo {
             node: raw & !INLINED,
             inlined: raw & INLINED != 0,
-            total: self.sum(k.hi).wrapping_sub(self.sum(k.lo)),
-            self_value: self.sum(ends).wrapping_sub(self.sum(k.lo)),
-            path: s.iter().take(d + 1).map(|r| r & !INLINED).collect(),
+            total: s.sum(k.hi).wrapping_sub(s.sum(k.lo)),
+            self_value: s.sum(ends).wrapping_sub(s.sum(k.lo)),
+            path: st.iter().take(d + 1).map(|r| r & !INLINED).collect(),
             sides: self.sides(k.lo, k.hi).zip(self.sides(k.lo, ends)).map(|((b, n), (sb, sn))| [b, n, sb, sn]),
         })
     }
@@ -467,18 +471,107 @@ impl Flame {
     /// Sum of the values of stacks through a node in `matches` (each stack
     /// counted once, however many matching frames it has).
     pub fn matched_total(&self, pr: &impl StackSource, matches: &[bool]) -> i64 {
-        let mut s = 0i64;
-        for i in 0..self.order.len() as u32 {
-            if self.stack(pr, i).iter().any(|r| matches[(r & !INLINED) as usize]) {
-                s = s.wrapping_add(self.sum(i + 1).wrapping_sub(self.sum(i)));
+        let s = self.s.borrow();
+        let mut t = 0i64;
+        for i in 0..s.order.len() as u32 {
+            if s.stack(pr, i).iter().any(|r| matches[(r & !INLINED) as usize]) {
+                t = t.wrapping_add(s.sum(i + 1).wrapping_sub(s.sum(i)));
             }
         }
-        s
+        t
     }
 
     /// Name rank of graph node `n` (for tests).
     pub fn rank(&self, n: u32) -> u32 {
         self.rank[n as usize]
+    }
+
+    /// Ranges still pending (for tests).
+    #[cfg(test)]
+    fn pending(&self) -> usize {
+        self.s.borrow().pending.len()
+    }
+}
+
+impl Sorted {
+    #[inline]
+    fn stack<'a, S: StackSource + ?Sized>(&self, pr: &'a S, i: u32) -> StackRef<'a> {
+        pr.stack(self.order[i as usize] as usize)
+    }
+
+    /// Prefix sum of the values of the first `i` sorted stacks.
+    #[inline]
+    fn sum(&self, i: u32) -> i64 {
+        self.signed.as_ref().unwrap_or(&self.abs_sum)[i as usize]
+    }
+
+    fn weight(&self, lo: u32, hi: u32) -> i64 {
+        self.abs_sum[hi as usize] - self.abs_sum[lo as usize]
+    }
+
+    /// First index in `lo..hi` whose stack is longer than `depth` frames
+    /// (shorter stacks sort first within a shared prefix).
+    fn first_longer(&self, pr: &(impl StackSource + ?Sized), lo: u32, hi: u32, depth: usize) -> u32 {
+        partition(lo, hi, |m| self.stack(pr, m).len() <= depth)
+    }
+
+    /// End of the group starting at `i` (stacks with the same frame at `depth`).
+    fn group_end(&self, pr: &(impl StackSource + ?Sized), i: u32, hi: u32, depth: usize) -> u32 {
+        let f = self.stack(pr, i).at(depth);
+        // Gallop, then binary search: groups are often small.
+        let mut step = 1u32;
+        let mut lo = i;
+        let mut b = i + 1;
+        while b < hi && self.stack(pr, b).at(depth) == f {
+            lo = b;
+            b = (b + step).min(hi);
+            step *= 2;
+        }
+        partition(lo + 1, b.min(hi), |m| self.stack(pr, m).at(depth) == f)
+    }
+
+    /// The first `j` in `i+1..=hi` with W(i, j) ≥ `min_w` (`hi` if none).
+    fn reach(&self, i: u32, hi: u32, min_w: f64) -> u32 {
+        let target = self.abs_sum[i as usize] as f64 + min_w;
+        partition(i + 1, hi, |m| (self.abs_sum[m as usize] as f64) < target)
+    }
+
+    /// Start of the group holding `j` (stacks in `lo..=j` share frames before `depth`).
+    fn group_start(&self, pr: &(impl StackSource + ?Sized), lo: u32, j: u32, depth: usize) -> u32 {
+        let f = self.stack(pr, j).at(depth);
+        partition(lo, j, |m| self.stack(pr, m).get(depth) != Some(f))
+    }
+
+    /// Sorts the range `lo..hi`, whose stacks share `depth` frames, on past
+    /// them, into groups as wide as `min_w` or wider; narrower groups are
+    /// left pending. The sums are rebuilt over the new order.
+    fn refine(&mut self, pr: &(impl StackSource + ?Sized), rank: &[u32], lo: u32, hi: u32, depth: u32, min_w: f64) {
+        let (a, b) = (lo as usize, hi as usize);
+        let Sorted { order, abs_sum, signed, pending } = self;
+        let sums: &[i64] = signed.as_ref().unwrap_or(abs_sum);
+        let sorted = sort_range(
+            pr,
+            rank,
+            &mut order[a..b],
+            (a..b).map(|i| sums[i + 1].wrapping_sub(sums[i])),
+            depth,
+            |w| w as f64 >= min_w,
+            |l, h, d| {
+                pending.insert(lo + l, (lo + h, d));
+            },
+        );
+        let mut acc = self.abs_sum[a];
+        for (i, v) in sorted.iter().enumerate() {
+            acc = acc.wrapping_add(v.wrapping_abs());
+            self.abs_sum[a + 1 + i] = acc;
+        }
+        if let Some(s) = &mut self.signed {
+            let mut acc = s[a];
+            for (i, v) in sorted.iter().enumerate() {
+                acc = acc.wrapping_add(*v);
+                s[a + 1 + i] = acc;
+            }
+        }
     }
 }
 
@@ -496,8 +589,12 @@ fn partition(mut lo: u32, mut hi: u32, pred: impl Fn(u32) -> bool) -> u32 {
     lo
 }
 
-/// Sorts stack indices `order` by their frames (graph node name rank, then
-/// inlined after not), a stack before the longer ones it is a prefix of.
+/// Sorts stack indices `order`, whose stacks share their first `depth`
+/// frames, by their frames after those (graph node name rank, then inlined
+/// after not), a stack before the longer ones it is a prefix of. Groups of
+/// stacks that tie so far go on being sorted only if `wide(weight)` (sum of
+/// |value|) holds; the rest are reported to `narrow(lo, hi, frames shared)`
+/// (offsets into `order`) and left in any order past those frames.
 ///
 /// Most-significant-digit first: each round packs the next few frames of
 /// every stack of a group into one integer, sorts the group by it, and goes
@@ -505,12 +602,17 @@ fn partition(mut lo: u32, mut hi: u32, pred: impl Fn(u32) -> bool) -> u32 {
 /// frames at a time instead of once per comparison, which is what makes
 /// comparison sorting of millions of deep stacks slow.
 ///
-/// Returns `value(k)` of each stack `k`, in the sorted order.
-fn sort_stacks<S: StackSource + ?Sized>(
-    order: &mut Vec<u32>,
+/// `values` gives the stacks' values in `order`'s order; returns them in the
+/// sorted order (they travel with their stacks: looked up afterwards, in
+/// sorted order, each was a cache miss).
+fn sort_range<S: StackSource + ?Sized>(
     st: &S,
     rank: &[u32],
-    value: impl Fn(usize) -> i64,
+    order: &mut [u32],
+    values: impl Iterator<Item = i64>,
+    depth: u32,
+    wide: impl Fn(i64) -> bool,
+    mut narrow: impl FnMut(u32, u32, u32),
 ) -> Vec<i64> {
     // A frame's key is 1 + (rank << 1 | inlined); 0 marks "stack ended".
     let max_key = (rank.iter().copied().max().unwrap_or(0) as u64) * 2 + 2;
@@ -520,9 +622,18 @@ fn sort_stacks<S: StackSource + ?Sized>(
     let fkey = |raw: u32| (((rank[(raw & !INLINED) as usize] as u64) << 1) | (raw >> 31) as u64) + 1;
     // Each entry carries a cursor into its stack: a round reads on from
     // where the last one stopped, with no look-ups to find the stack.
-    let mut keyed: Vec<(u64, i64, u32, Cursor)> =
-        order.iter().map(|&k| (0, value(k as usize), k, st.cursor(k as usize))).collect();
-    let mut work = vec![(0usize, keyed.len(), 0usize)];
+    let mut keyed: Vec<(u64, i64, u32, Cursor)> = order
+        .iter()
+        .zip(values)
+        .map(|(&k, v)| {
+            let mut c = st.cursor(k as usize);
+            if depth > 0 {
+                st.read(&mut c, depth as usize, |_| {});
+            }
+            (0, v, k, c)
+        })
+        .collect();
+    let mut work = vec![(0usize, keyed.len(), depth as usize)];
     while let Some((lo, hi, depth)) = work.pop() {
         if hi - lo < 2 {
             continue;
@@ -540,20 +651,26 @@ fn sort_stacks<S: StackSource + ?Sized>(
         while i < hi {
             let k = keyed[i].0;
             let mut j = i + 1;
+            let mut w = keyed[i].1.wrapping_abs();
             while j < hi && keyed[j].0 == k {
+                w = w.wrapping_add(keyed[j].1.wrapping_abs());
                 j += 1;
             }
             // Ties whose stacks all go on past this round's frames go deeper.
             if j - i > 1 && k & slot_mask != 0 {
-                work.push((i, j, depth + per));
+                if wide(w) {
+                    work.push((i, j, depth + per));
+                } else {
+                    narrow(i as u32, j as u32, (depth + per) as u32);
+                }
             }
             i = j;
         }
     }
-    order.clear();
-    order.extend(keyed.iter().map(|e| e.2));
-    // The values in the entries' own memory, its rest given back at once
-    // (the flame graph's prefix sums, made next, take it: no new pages).
+    for (o, e) in order.iter_mut().zip(&keyed) {
+        *o = e.2;
+    }
+    // The values in the entries' own memory, its rest given back at once.
     let mut values: Vec<i64> = keyed.into_iter().map(|e| e.1).collect();
     values.shrink_to_fit();
     values
@@ -617,16 +734,20 @@ mod tests {
         assert!(f.layout(&pr, f.root(), 0.2).x.len() < l.x.len());
     }
 
-    /// The plain algorithm: visit every group, keep those wide enough.
+    /// The plain algorithm: visit every group, keep those wide enough (on
+    /// a flame graph sorted in full).
     fn brute(f: &Flame, pr: &Prepared, min_width: f64) -> Vec<(u32, u32, u32)> {
-        let scale = f.weight(0, f.len() as u32) as f64;
+        f.layout(pr, f.root(), 0.0);
+        assert_eq!(f.pending(), 0, "a layout of every box sorts every stack");
+        let s = f.s.borrow();
+        let scale = s.weight(0, f.len() as u32) as f64;
         let mut out = Vec::new();
         let mut work = vec![(0u32, f.len() as u32, 0u32)];
         while let Some((lo, hi, d)) = work.pop() {
-            let mut i = f.first_longer(pr, lo, hi, d as usize);
+            let mut i = s.first_longer(pr, lo, hi, d as usize);
             while i < hi {
-                let j = f.group_end(pr, i, hi, d as usize);
-                if f.weight(i, j) as f64 >= min_width * scale {
+                let j = s.group_end(pr, i, hi, d as usize);
+                if s.weight(i, j) as f64 >= min_width * scale {
                     out.push((i, j, d));
                     work.push((i, j, d + 1));
                 }
@@ -637,24 +758,84 @@ mod tests {
         out
     }
 
-    #[test]
-    fn culling_skips_exactly_the_narrow_boxes() {
+    fn small() -> (Prepared, Vec<String>) {
         use prost::Message;
         let data = crate::synth::generate(crate::synth::Spec::SMALL).encode_to_vec();
         let p = crate::load(&data, &Default::default(), &ModelOptions::default()).unwrap();
         let pr = Prepared::new(vec![p], vec![], Query::default()).unwrap();
         let names: Vec<String> = (0..pr.nodes.len()).map(|n| pr.nodes.printable_name(n)).collect();
-        let f = Flame::new(&pr, &names);
-        for min in [0.0, 1e-4, 1e-3, 0.01, 0.1] {
-            let l = f.layout(&pr, f.root(), min);
-            let mut got: Vec<(u32, u32, u32)> = (0..l.x.len()).map(|i| (l.lo[i], l.hi[i], l.depth[i])).collect();
-            got.sort_unstable();
-            assert_eq!(got, brute(&f, &pr, min), "min width {min}");
+        (pr, names)
+    }
+
+    fn keys(l: &Layout) -> Vec<(u32, u32, u32)> {
+        let mut got: Vec<(u32, u32, u32)> = (0..l.x.len()).map(|i| (l.lo[i], l.hi[i], l.depth[i])).collect();
+        got.sort_unstable();
+        got
+    }
+
+    #[test]
+    fn culling_skips_exactly_the_narrow_boxes() {
+        let (pr, names) = small();
+        // Widest culling first: each layout sorts only what it shows, and
+        // must still match the plain algorithm on a fully sorted graph.
+        let lazy = Flame::new(&pr, &names);
+        let full = Flame::new(&pr, &names);
+        for min in [0.1, 0.01, 1e-3, 1e-4, 0.0] {
+            let l = lazy.layout(&pr, lazy.root(), min);
+            assert_eq!(keys(&l), brute(&full, &pr, min), "min width {min}");
+            let s = full.s.borrow();
             for i in 0..l.x.len() {
-                let want = f.weight(0, l.lo[i]) as f64 / f.weight(0, f.len() as u32) as f64;
+                let want = s.weight(0, l.lo[i]) as f64 / s.weight(0, full.len() as u32) as f64;
                 assert!((l.x[i] - want).abs() < 1e-9);
             }
         }
+    }
+
+    /// Zooms, tooltips and searches on a graph sorted only as far as one
+    /// narrow layout needed give what a fully sorted graph gives.
+    #[test]
+    fn a_lazily_sorted_graph_answers_as_a_fully_sorted_one() {
+        let (pr, names) = small();
+        let full = Flame::new(&pr, &names);
+        let all = full.layout(&pr, full.root(), 0.0);
+        assert_eq!(full.pending(), 0);
+        let deep: Vec<BoxKey> = (0..all.x.len())
+            .filter(|&i| all.depth[i] >= 3)
+            .step_by(97)
+            .map(|i| BoxKey { lo: all.lo[i], hi: all.hi[i], depth: all.depth[i] })
+            .collect();
+        assert!(deep.len() > 10, "{} deep boxes", deep.len());
+        for k in deep {
+            // Each question on a fresh graph that has laid out only wide boxes.
+            let fresh = || {
+                let f = Flame::new(&pr, &names);
+                f.layout(&pr, f.root(), 0.05);
+                assert!(f.pending() > 0, "narrow groups are left unsorted");
+                f
+            };
+            let path = full.path(&pr, k);
+            assert_eq!(fresh().find(&pr, &path), Some(k), "find {path:?}");
+            let f = fresh();
+            let found = f.find(&pr, &path).unwrap();
+            assert_eq!(f.info(&pr, found), full.info(&pr, k));
+            assert_eq!(f.ancestor(&pr, found, 1), full.ancestor(&pr, k, 1));
+            let f = fresh();
+            let zoomed = f.layout(&pr, f.find(&pr, &path).unwrap(), 0.0);
+            let want = full.layout(&pr, k, 0.0);
+            assert_eq!((keys(&zoomed), zoomed.x.clone(), zoomed.width), (keys(&want), want.x.clone(), want.width));
+            // A made-up path leads nowhere.
+            let mut bad = path.clone();
+            bad.push(path[0] ^ INLINED);
+            assert_eq!(fresh().find(&pr, &bad), full.find(&pr, &bad));
+        }
+        // Found before any layout: the root itself still unsorted.
+        let f = Flame::new(&pr, &names);
+        assert_eq!(f.pending(), 1);
+        let i = (0..all.x.len()).find(|&i| all.depth[i] == 4).unwrap();
+        let k = BoxKey { lo: all.lo[i], hi: all.hi[i], depth: 4 };
+        let found = f.find(&pr, &full.path(&pr, k));
+        assert_eq!(found, Some(k));
+        assert_eq!(f.info(&pr, k), full.info(&pr, k));
     }
 
     /// Stacks read through the profile's locations (big profiles) and stacks
@@ -732,7 +913,8 @@ mod tests {
             let mut got: Vec<u32> = (0..pr.stacks.len() as u32).collect();
             got.reverse();
             // Each stack's value comes out beside it.
-            let values = sort_stacks(&mut got, &pr, &rank, |k| 7 * k as i64 - 3);
+            let values: Vec<i64> = got.iter().map(|&k| 7 * k as i64 - 3).collect();
+            let values = sort_range(&pr, &rank, &mut got, values.into_iter(), 0, |_| true, |_, _, _| {});
             for w in got.windows(2) {
                 assert_ne!(cmp(&w[0], &w[1]), std::cmp::Ordering::Greater);
             }
