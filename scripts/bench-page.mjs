@@ -50,7 +50,7 @@ for (const size of sizes.filter((s) => !s.startsWith('compare-') && !s.startsWit
   const file = `${root}/bench-data/${size}.pb.gz`;
   if (!existsSync(file)) execFileSync(`${root}/target/release/pprof-lens-gen`, [size, file], { stdio: 'inherit' });
   const bytes = readFileSync(file).length;
-  const r = { wasm: [], load: [], table: [], all: [], sort: [], sortPolled: [], filter: [], zoom: [], zoomOut: [], hover: [], paint: [], rss: [], layout: [], draw: [], gz: [] };
+  const r = { wasm: [], load: [], table: [], all: [], sort: [], sortPolled: [], filter: [], zoom: [], zoomOut: [], hover: [], paint: [], rss: [], layout: [], draw: [], gz: [], firstZoom: [], settled: [] };
   for (let i = 0; i < runs; i++) {
     r.gz.push(gunzipMs(file));
     const browser = await launch();
@@ -72,8 +72,19 @@ for (const size of sizes.filter((s) => !s.startsWith('compare-') && !s.startsWit
       const stats = await P.stats();
       const tm = P.timings();
       const out = { wasm: stats.wasmMemory / 1048576, load: tm.lastFlameMs, table: tm.lastTableMs, all: tm.lastLoadMs, paint: tm.paintMs, zoom: [], zoomOut: [], hover: [], layout: [], draw: [], ops: { ...stats.opMs, feeds: stats.opSumMs.loadFeed } };
-      // Zoom into the five widest boxes below the root row and back.
+      // One zoom at once (the widest box of the third row: its stacks are
+      // sorted on the way), then the flame graph's sort finished while idle.
       const L = P.flame('view').layout;
+      const widest = [...L.width.keys()].filter((i) => L.depth[i] === 2).sort((a, b) => L.width[b] - L.width[a])[0];
+      if (widest !== undefined) {
+        await P.zoomTo('view', { lo: L.lo[widest], hi: L.hi[widest], depth: 2 });
+        out.firstZoom = P.timings().layoutMs;
+        await P.zoomOut('view');
+      }
+      const waited = performance.now();
+      while (P.timings().settledAt === null && performance.now() - waited < 120000) await new Promise((ok) => setTimeout(ok, 5));
+      out.settled = P.timings().settledAt - P.timings().tablePaintedAt;
+      // Zoom into the five widest boxes below the root row and back.
       const idx = [...L.width.keys()].filter((i) => L.depth[i] === 2).sort((a, b) => L.width[b] - L.width[a]).slice(0, 5);
       for (const i of idx) {
         await P.zoomTo('view', { lo: L.lo[i], hi: L.hi[i], depth: L.depth[i] }); out.zoom.push(P.timings().zoomDrawMs);
@@ -108,6 +119,8 @@ for (const size of sizes.filter((s) => !s.startsWith('compare-') && !s.startsWit
       return out;
     });
     r.load.push(m.load); r.table.push(m.table); r.all.push(m.all); r.sort.push(m.sort); r.sortPolled.push(m.sortPolled); r.filter.push(m.filter); r.rows = m.rows; r.paint.push(m.paint); r.layout.push(median(m.layout)); r.draw.push(median(m.draw)); r.zoomOut.push(median(m.zoomOut)); r.wasm.push(m.wasm); r.zoom.push(median(m.zoom)); r.hover.push(median(m.hover));
+    if (m.firstZoom !== undefined) r.firstZoom.push(m.firstZoom);
+    r.settled.push(m.settled);
     r.rss.push(treePss(process.pid));
     r.ops = r.ops || {};
     for (const [k, v] of Object.entries(m.ops || {})) (r.ops[k] = r.ops[k] || []).push(v);
@@ -118,7 +131,7 @@ for (const size of sizes.filter((s) => !s.startsWith('compare-') && !s.startsWit
   const x = (ms) => `${(ms / gz).toFixed(2)}x`;
   console.log(`${size}.pb.gz (${(bytes / 1e6).toFixed(1)} MB): gzip -dc ${(gz / 1000).toFixed(2)}s; drop→painted median ${(median(r.load) / 1000).toFixed(2)}s = ${x(median(r.load))} `
     + `[${r.load.map((v) => (v / 1000).toFixed(2)).join(', ')}]; table rows shown ${(median(r.table) / 1000).toFixed(2)}s = ${x(median(r.table))}; with inline labels ${(median(r.all) / 1000).toFixed(2)}s = ${x(median(r.all))}; table sort ${median(r.sort).toFixed(0)}ms (polled from outside: ${median(r.sortPolled).toFixed(0)}ms), filter ${median(r.filter).toFixed(0)}ms (${r.rows} rows); full flame repaint ${median(r.paint).toFixed(1)}ms; `
-    + `zoom in: redrawn ${median(r.zoom).toFixed(1)}ms, exact layout request ${median(r.layout).toFixed(1)}ms + draw ${median(r.draw).toFixed(1)}ms; zoom out (request + draw) ${median(r.zoomOut).toFixed(1)}ms; hover ${median(r.hover).toFixed(2)}ms; browser PSS ${median(r.rss).toFixed(0)} MB (wasm memory ${median(r.wasm).toFixed(0)} MB); `
+    + `flame graph sorted in full (while idle) ${median(r.settled).toFixed(0)}ms after the table; first zoom right after load: layout request ${median(r.firstZoom).toFixed(1)}ms; then zoom in: redrawn ${median(r.zoom).toFixed(1)}ms, exact layout request ${median(r.layout).toFixed(1)}ms + draw ${median(r.draw).toFixed(1)}ms; zoom out (request + draw) ${median(r.zoomOut).toFixed(1)}ms; hover ${median(r.hover).toFixed(2)}ms; browser PSS ${median(r.rss).toFixed(0)} MB (wasm memory ${median(r.wasm).toFixed(0)} MB); `
     + `core calls (last of each, median): ${['feeds', 'loadEnd', 'load', 'view', 'flame', 'names', 'viewHeader', 'top', 'topOrder'].filter((k) => r.ops[k]).map((k) => `${k} ${median(r.ops[k]).toFixed(0)}ms = ${x(median(r.ops[k]))}`).join(', ')}`);
 }
 server.close();

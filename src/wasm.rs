@@ -337,6 +337,13 @@ impl Session {
         Ok(layout_out(l))
     }
 
+    /// Sorts about `budget` more stacks of the view's flame graphs (the
+    /// page calls it while idle); true once all are sorted.
+    #[wasm_bindgen(js_name = settleFlames)]
+    pub fn settle_flames(&self, id: u32, budget: u32) -> R<bool> {
+        self.inner.settle_flames(id, budget as usize).map_err(err)
+    }
+
     /// The tooltip's facts about a flame box.
     #[wasm_bindgen(js_name = boxInfo)]
     pub fn box_info(&self, id: u32, side_n: u32, lo: u32, hi: u32, depth: u32) -> R<JsValue> {

@@ -73,6 +73,8 @@ export class Client {
   async inlineLabels(key) { return (await this.call('inlineLabels', { key })).split('\n'); }
   async names(key) { return (await this.call('names', { key })).split('\n'); }
   flame(key, side, zoom, minWidth) { return this.call('flame', { key, side, zoom, minWidth }); }
+  // Sorts about `budget` more stacks of the view's flame graphs; true once all are.
+  settleFlames(key, budget) { return this.call('settleFlames', { key, budget }); }
   boxInfo(key, side, box) { return this.call('boxInfo', { key, side, box }); }
   locate(key, from, box, to, exact) { return this.call('locate', { key, from, box, to, exact }); }
   findPath(key, side, path) { return this.call('findPath', { key, side, path }); }

@@ -72,6 +72,7 @@ const ops = {
     return info;
   },
   flame: ({ key, side, zoom, minWidth }) => session.flame(id(key), side || 0, zoom.lo, zoom.hi, zoom.depth, minWidth),
+  settleFlames: ({ key, budget }) => session.settleFlames(id(key), budget),
   boxInfo: ({ key, side, box }) => session.boxInfo(id(key), side || 0, box.lo, box.hi, box.depth),
   locate: ({ key, from, box, to, exact }) => {
     const k = session.locate(id(key), from, Uint32Array.of(box.lo, box.hi, box.depth), to, !!exact);

@@ -10,6 +10,8 @@ import { ROOT } from './views/flame.js';
 const $ = (id) => document.getElementById(id);
 const PHASES = { reading: 'Reading', inflating: 'Inflating', decoding: 'Decoding', layout: 'Laying out' };
 export const shortName = (n) => n.replace(/\.(pb\.gz|pprof|pb|gz|prof|txt)$/i, '');
+// Stacks sorted per idle slice of the flame graph's sort (see settleFlames).
+const SETTLE_SLICE = 16384;
 
 export class Tabs {
   // `views`: { flame, top, explore, goroutines, compare (CompareView) };
@@ -189,6 +191,22 @@ export class Tabs {
     }
     this.writeHash();
     document.body.dataset.ready = String(key);
+    this.settleFlames(key);
+  }
+
+  // A flame graph sorts only the boxes a layout shows (src/report/flame.rs):
+  // the rest is sorted here while the page is idle, a slice at a time (a
+  // request in between waits for one slice at most), so that later zooms
+  // find their boxes sorted.
+  async settleFlames(key) {
+    const run = this.settleRun = (this.settleRun || 0) + 1;
+    this.timings.settledAt = null; // sorting
+    try {
+      while (run === this.settleRun && this.active === key) {
+        if (await this.client.settleFlames(key, SETTLE_SLICE)) { this.timings.settledAt = performance.now(); return; }
+        await new Promise((ok) => setTimeout(ok, 0));
+      }
+    } catch { /* the tab was closed meanwhile: nothing left to sort */ }
   }
 
   async draw(key) {

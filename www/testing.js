@@ -15,7 +15,8 @@
 //   flame(side)   a flame graph ('view', 'base', 'new', 'callers',
 //                 'callees'): { layout, names, zoom, selected, cursor, peer,
 //                 extent, flip, scale, offset, opts }
-//   timings()     { lastLoadMs (drop → all shown), lastFlameMs, lastTableMs (drop → the table's rows), flamePaintedAt } and the view's
+//   timings()     { lastLoadMs (drop → all shown), lastFlameMs, lastTableMs (drop → the table's rows), flamePaintedAt,
+//                 settledAt (the flame graph sorted in full, while idle) } and the view's
 //                 layoutMs, paintMs, overlayMs, zoomDrawMs; sortMs: the table's last sort, click → rows drawn
 //   stats()       the core's memory ({ wasmMemory } in bytes) and how long the last call of each operation took ({ opMs })
 //   zoomInfo(side)  the tooltip facts of the box a flame graph is zoomed to

@@ -236,7 +236,7 @@ impl Flame {
         // stack's value travels with it (looked up afterwards, in sorted
         // order, it was a cache miss a stack).
         let values = order.clone().into_iter().map(|k| value_of(k as usize));
-        let sorted_values = sort_range(src, &rank, &mut order, values, 0, |_| true, |_, _, _| {});
+        let sorted_values = sort_range(src, Ranks::of(&rank), &mut order, values, 0, |_| true, |_, _, _| {});
         // One entry per distinct stack (equal stacks sort together), so a
         // stack's width is the larger of its two sides, not their sum.
         let (mut bs, mut ns) = (vec![0i64], vec![0i64]);
@@ -280,6 +280,24 @@ impl Flame {
             s.pending.remove(&lo);
             s.refine(pr, &self.rank, lo, hi, depth, min_w);
         }
+    }
+
+    /// Finishes the sort of pending ranges, about `budget` stacks' worth
+    /// (at least one range); true once nothing is pending. The page calls it
+    /// while idle, so that zooms after the first paint find their boxes
+    /// sorted.
+    pub fn settle_some(&self, pr: &(impl StackSource + ?Sized), budget: usize) -> bool {
+        let mut s = self.s.borrow_mut();
+        let mut done = 0usize;
+        while let Some((&lo, &(hi, depth))) = s.pending.first_key_value() {
+            if done >= budget {
+                return false;
+            }
+            s.pending.remove(&lo);
+            s.refine(pr, &self.rank, lo, hi, depth, f64::NEG_INFINITY);
+            done += (hi - lo) as usize;
+        }
+        true
     }
 
     /// Sum of the values of every stack.
@@ -551,7 +569,7 @@ impl Sorted {
         let sums: &[i64] = signed.as_ref().unwrap_or(abs_sum);
         let sorted = sort_range(
             pr,
-            rank,
+            Ranks::of(rank),
             &mut order[a..b],
             (a..b).map(|i| sums[i + 1].wrapping_sub(sums[i])),
             depth,
@@ -575,6 +593,21 @@ impl Sorted {
     }
 }
 
+/// Each graph node's name rank, and the largest.
+#[derive(Clone, Copy)]
+struct Ranks<'a> {
+    rank: &'a [u32],
+    max: u32,
+}
+
+impl<'a> Ranks<'a> {
+    /// A flame graph's ranks, a permutation of `0..n`: the largest known
+    /// without a pass over them (a pending range may hold a few stacks).
+    fn of(rank: &'a [u32]) -> Ranks<'a> {
+        Ranks { rank, max: rank.len().saturating_sub(1) as u32 }
+    }
+}
+
 /// The first index in `lo..hi` where `pred` is false, `pred` being true
 /// on a prefix of the range and false after it (a binary search).
 fn partition(mut lo: u32, mut hi: u32, pred: impl Fn(u32) -> bool) -> u32 {
@@ -590,7 +623,7 @@ fn partition(mut lo: u32, mut hi: u32, pred: impl Fn(u32) -> bool) -> u32 {
 }
 
 /// Sorts stack indices `order`, whose stacks share their first `depth`
-/// frames, by their frames after those (graph node name rank, then inlined
+/// frames, by their frames after those (graph node name `ranks`, then inlined
 /// after not), a stack before the longer ones it is a prefix of. Groups of
 /// stacks that tie so far go on being sorted only if `wide(weight)` (sum of
 /// |value|) holds; the rest are reported to `narrow(lo, hi, frames shared)`
@@ -607,7 +640,7 @@ fn partition(mut lo: u32, mut hi: u32, pred: impl Fn(u32) -> bool) -> u32 {
 /// sorted order, each was a cache miss).
 fn sort_range<S: StackSource + ?Sized>(
     st: &S,
-    rank: &[u32],
+    ranks: Ranks,
     order: &mut [u32],
     values: impl Iterator<Item = i64>,
     depth: u32,
@@ -615,7 +648,8 @@ fn sort_range<S: StackSource + ?Sized>(
     mut narrow: impl FnMut(u32, u32, u32),
 ) -> Vec<i64> {
     // A frame's key is 1 + (rank << 1 | inlined); 0 marks "stack ended".
-    let max_key = (rank.iter().copied().max().unwrap_or(0) as u64) * 2 + 2;
+    let Ranks { rank, max: max_rank } = ranks;
+    let max_key = (max_rank as u64) * 2 + 2;
     let bits = 64 - max_key.leading_zeros();
     let per = (64 / bits) as usize;
     let slot_mask = if bits == 64 { u64::MAX } else { (1u64 << bits) - 1 };
@@ -828,6 +862,16 @@ mod tests {
             bad.push(path[0] ^ INLINED);
             assert_eq!(fresh().find(&pr, &bad), full.find(&pr, &bad));
         }
+        // Settled a slice at a time: the same graph, nothing pending.
+        let f = Flame::new(&pr, &names);
+        f.layout(&pr, f.root(), 0.05);
+        let mut slices = 0;
+        while !f.settle_some(&pr, 50) {
+            slices += 1;
+        }
+        assert!(slices > 1, "{slices} slices");
+        assert_eq!(f.pending(), 0);
+        assert_eq!(f.layout(&pr, f.root(), 0.0).x, all.x);
         // Found before any layout: the root itself still unsorted.
         let f = Flame::new(&pr, &names);
         assert_eq!(f.pending(), 1);
@@ -914,7 +958,15 @@ mod tests {
             got.reverse();
             // Each stack's value comes out beside it.
             let values: Vec<i64> = got.iter().map(|&k| 7 * k as i64 - 3).collect();
-            let values = sort_range(&pr, &rank, &mut got, values.into_iter(), 0, |_| true, |_, _, _| {});
+            let values = sort_range(
+                &pr,
+                Ranks { rank: &rank, max: *rank.iter().max().unwrap() },
+                &mut got,
+                values.into_iter(),
+                0,
+                |_| true,
+                |_, _, _| {},
+            );
             for w in got.windows(2) {
                 assert_ne!(cmp(&w[0], &w[1]), std::cmp::Ordering::Greater);
             }

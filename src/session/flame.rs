@@ -127,6 +127,18 @@ impl Session {
         Ok(f.layout(&st, zoom, min_width))
     }
 
+    /// Sorts about `budget` more stacks of the view's flame graphs where
+    /// no layout has needed them yet (see [`Flame::settle_some`]); true once
+    /// every flame graph of the view is sorted in full.
+    pub fn settle_flames(&self, id: u32, budget: usize) -> Result<bool> {
+        let c = self.current(id)?;
+        let st = Src::View(&c.prepared);
+        if !c.flame.settle_some(&st, budget) {
+            return Ok(false);
+        }
+        Ok(c.sides.get().is_none_or(|sides| sides.iter().all(|f| f.settle_some(&st, budget))))
+    }
+
     /// What the tooltip shows about box `k` of flame graph `side`.
     pub fn box_info(&self, id: u32, side: Side, k: BoxKey) -> Result<BoxFacts> {
         let c = self.current(id)?;

@@ -60,6 +60,8 @@ test('the flame graph is painted, searchable, zoomable, and flips orientation', 
   assert.ok(await paintedPixels(page) > 20000, 'flame graph pixels painted');
   const boxes = Number(await page.$eval('#flame', (c) => c.dataset.boxes));
   assert.ok(boxes > 50, `${boxes} boxes`);
+  // The rest of the flame graph's sort is finished while the page is idle.
+  await page.waitForFunction(() => window.pprofLens.timings().settledAt > 0);
 
   // Search: matches are counted and their share of the total shown.
   await page.fill('#search', '^sort\\.');
