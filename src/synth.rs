@@ -311,6 +311,11 @@ pub fn exercise(data: &[u8]) {
             let k = report::flame::BoxKey { lo: l.lo[i], hi: l.hi[i], depth: l.depth[i] };
             let _ = f.layout(pr, k, 0.001);
             let _ = f.info(pr, k);
+            // The lazy sort keeps what it has shown: a box is found by its
+            // frames, and the graph sorted in full lays out the same boxes.
+            assert_eq!(f.find(pr, &f.path(pr, k)), Some(k));
+            while !f.settle_some(pr, 64) {}
+            assert_eq!(f.layout(pr, f.root(), 0.001).x, l.x);
         }
     };
     run(&pr);

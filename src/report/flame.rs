@@ -1,10 +1,16 @@
 //! Flame graph data without a stored tree. The kept stacks (root first) are
-//! sorted once, frame by frame, in name order; every flame box is then a
+//! sorted frame by frame in name order; every flame box is then a
 //! contiguous range of sorted stacks sharing a prefix, and its width is a
 //! difference of prefix sums. A layout for any zoom root is computed on
 //! demand, visiting only boxes wide enough to see (group boundaries found by
 //! binary search), so memory stays a few bytes per sample even for millions
 //! of distinct stacks, and the renderer only draws.
+//!
+//! The sort is lazy: a group narrower than any layout asked for so far is
+//! sorted only by the frames its stacks share (a whole box, so every box
+//! around it is still a range of sorted stacks), and is sorted on when a
+//! layout, a tooltip or a search reaches into it, or when the page is idle
+//! ([`Flame::settle_some`]).
 
 use crate::aggregate::graph::{Cursor, StackRef, Stacks, INLINED};
 use crate::aggregate::Prepared;

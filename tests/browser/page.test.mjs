@@ -62,6 +62,9 @@ test('the flame graph is painted, searchable, zoomable, and flips orientation', 
   assert.ok(boxes > 50, `${boxes} boxes`);
   // The rest of the flame graph's sort is finished while the page is idle.
   await page.waitForFunction(() => window.pprofLens.timings().settledAt > 0);
+  // One layout and paint per load (the resize observer's first call, when
+  // the graph is first shown, made a second one).
+  assert.equal(await page.$eval('#flame', (c) => c.dataset.painted), '1');
 
   // Search: matches are counted and their share of the total shown.
   await page.fill('#search', '^sort\\.');

@@ -77,6 +77,9 @@ export class FlameView {
     // A hidden graph (the merged one while side by side is shown) waits.
     if (this.key === null || this.el.box.clientWidth === 0) return;
     const { width } = this.size();
+    // The observer's first call (when the graph is first shown) finds this
+    // width laid out already: no second layout.
+    this.lastWidth = this.el.box.clientWidth;
     const t0 = performance.now();
     this.base = clipRows(await this.client.flame(this.key, this.side, this.zoom, 0.5 / (width * this.scale)));
     this.layoutMs = performance.now() - t0;
