@@ -120,20 +120,21 @@ fn a_comparison_has_the_cli_diff_figures_and_marks() {
 #[test]
 fn flame_graphs_settle_a_slice_at_a_time_to_the_same_boxes() {
     let mut s = Session::new();
-    // Deep enough that the graph branches over several rounds of the sort.
-    let folded: String = (0..400)
-        .map(|i| format!("main;f{};p1;p2;p3;p4;p5;g{};q1;q2;q3;q4;q5;h{i} {}\n", i % 7, i % 13, 1 + i % 5))
+    // Deep enough that the graph branches over several rounds of the sort,
+    // into pairs of stacks narrower than the view sorts when made.
+    let folded: String = (0..12_000)
+        .map(|i| format!("main;f{};p1;p2;p3;p4;p5;g{};q1;q2;q3;q4;q5;h{i} 1\n", (i / 2) % 7, i / 2))
         .collect();
     let id = open(&mut s, "a.pb.gz", &folded);
     s.view(id, &ViewRequest::default()).unwrap();
     let wide = s.flame(id, Side::View, ALL, 0.05).unwrap();
     let mut slices = 1;
-    while !s.settle_flames(id, 40).unwrap() {
+    while !s.settle_flames(id, 400).unwrap() {
         slices += 1;
     }
     assert!(slices > 2, "{slices} slices");
     assert_eq!(s.flame(id, Side::View, ALL, 0.05).unwrap().x, wide.x, "what was shown stays");
-    assert_eq!(s.flame(id, Side::View, ALL, 0.0).unwrap().x.len(), 1 + 6 * 7 + 6 * 91 + 400);
+    assert_eq!(s.flame(id, Side::View, ALL, 0.0).unwrap().x.len(), 1 + 6 * 7 + 6 * 6000 + 12_000);
     assert!(s.settle_flames(99, 1).is_err(), "no such profile");
 }
 
