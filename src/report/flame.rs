@@ -176,16 +176,20 @@ pub struct BoxInfo {
     pub sides: Option<[i64; 4]>,
 }
 
-/// Prefix sums of `xs`, one more than them, starting at 0.
+/// Prefix sums of the `n` values `xs`, one more than them, starting at 0.
 fn prefix(xs: impl Iterator<Item = i64>, n: usize) -> Vec<i64> {
-    let mut out = Vec::with_capacity(n + 1);
-    out.push(0i64);
-    let mut a = 0i64;
-    for x in xs {
-        a = a.wrapping_add(x);
-        out.push(a);
-    }
+    let mut out = vec![0i64; n + 1];
+    sums_after(&mut out, xs);
     out
+}
+
+/// Writes the running sums of `xs` after `out[0]` (the sum before them).
+fn sums_after(out: &mut [i64], xs: impl Iterator<Item = i64>) {
+    let mut a = out[0];
+    for (o, x) in out[1..].iter_mut().zip(xs) {
+        a = a.wrapping_add(x);
+        *o = a;
+    }
 }
 
 impl Flame {
@@ -619,17 +623,9 @@ impl Sorted {
                 pending.insert(lo + l, (lo + h, d));
             },
         );
-        let mut acc = self.abs_sum[a];
-        for (i, v) in sorted.iter().enumerate() {
-            acc = acc.wrapping_add(v.wrapping_abs());
-            self.abs_sum[a + 1 + i] = acc;
-        }
+        sums_after(&mut self.abs_sum[a..=b], sorted.iter().map(|v| v.wrapping_abs()));
         if let Some(s) = &mut self.signed {
-            let mut acc = s[a];
-            for (i, v) in sorted.iter().enumerate() {
-                acc = acc.wrapping_add(*v);
-                s[a + 1 + i] = acc;
-            }
+            sums_after(&mut s[a..=b], sorted.iter().copied());
         }
     }
 }
