@@ -233,7 +233,7 @@ pub struct Timings {
 pub fn load_file(path: &str, d: &DecodeOptions, m: &ModelOptions, t: &mut Timings) -> Result<Profile> {
     let data = std::fs::read(path).map_err(|e| Error::new(ErrorKind::BadQuery, format!("{path}: {e}")))?;
     let t0 = Instant::now();
-    let raw = crate::decode::decode(&data, d).map_err(|e| prefix(path, e))?;
+    let raw = crate::import::decode(&data, d).map_err(|e| prefix(path, e))?;
     drop_aside(data);
     let t1 = Instant::now();
     let p = Profile::from_proto(raw, m).map_err(|e| prefix(path, e))?;

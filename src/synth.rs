@@ -122,7 +122,7 @@ pub fn folded_profile(text: &str, sample_types: &[(&str, &str)]) -> Vec<u8> {
 pub fn gzip(data: &[u8], level: u8) -> Vec<u8> {
     let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
     out.extend(miniz_oxide::deflate::compress_to_vec(data, level));
-    out.extend(crate::decode::crc32(data).to_le_bytes());
+    out.extend(crate::import::crc32(data).to_le_bytes());
     out.extend((data.len() as u32).to_le_bytes());
     out
 }

@@ -183,7 +183,7 @@ impl Default for Session {
 /// browser's inflater), decoded on the way; `Session.loadStreamed` opens it.
 #[wasm_bindgen]
 pub struct Loader {
-    inner: Option<crate::decode::StreamDecoder>,
+    inner: Option<crate::import::StreamDecoder>,
 }
 
 #[wasm_bindgen]
@@ -192,7 +192,7 @@ impl Loader {
     /// unknown: a hint that sizes the columns once instead of by doubling).
     #[wasm_bindgen(constructor)]
     pub fn new(size: f64) -> Loader {
-        let d = crate::decode::StreamDecoder::with_size_hint(DecodeOptions::default(), size.max(0.0) as u64);
+        let d = crate::import::StreamDecoder::with_size_hint(DecodeOptions::default(), size.max(0.0) as u64);
         Loader { inner: Some(d) }
     }
 

@@ -1,7 +1,7 @@
 //! Text goroutine dumps: grouping, states and waits, the blocking function,
 //! malformed lines, and the dump read as a goroutine profile.
 
-use pprof_lens::goroutines::parse;
+use pprof_lens::import::goroutines::parse;
 use pprof_lens::{report, ModelOptions, Prepared, Query};
 use std::path::Path;
 

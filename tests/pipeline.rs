@@ -3,7 +3,7 @@
 //! It must give exactly what the plain path gives: the same profile, and
 //! for every bad file the same sentence.
 
-use pprof_lens::decode::{decode, gunzip_bytes};
+use pprof_lens::import::{decode, gunzip_bytes};
 use pprof_lens::synth::{generate, gzip, Spec};
 use pprof_lens::{DecodeOptions, ErrorKind};
 use prost::Message;
@@ -102,7 +102,7 @@ fn big_files_that_are_not_profiles_or_are_bad_protobuf_are_named() {
 /// the whole decode refuses too (the page then names the error from that).
 #[test]
 fn the_streamed_decoder_gives_what_the_whole_decode_gives() {
-    use pprof_lens::decode::StreamDecoder;
+    use pprof_lens::import::StreamDecoder;
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data");
     let mut files = Vec::new();
     let mut stack = vec![dir];

@@ -148,7 +148,7 @@ impl Session {
     /// Decodes and validates `bytes` (gzipped or raw, or a goroutine dump),
     /// calling `progress(consumed, total)` while inflating.
     pub fn load(&mut self, name: &str, bytes: &[u8], progress: &mut dyn FnMut(u64, u64)) -> Result<ProfileInfo> {
-        let raw = crate::decode::decode_with_progress(bytes, &DecodeOptions::default(), progress)?;
+        let raw = crate::import::decode_with_progress(bytes, &DecodeOptions::default(), progress)?;
         let profile = Profile::from_proto(raw, &ModelOptions::default())?;
         Ok(self.add(name, profile, None))
     }

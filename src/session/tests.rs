@@ -413,10 +413,10 @@ fn session_memory() {
             kb("VmRSS:").parse::<u64>().unwrap_or(0) / 1024
         )
     };
-    let raw = crate::decode::gunzip_bytes(&bytes, 1 << 31).unwrap();
+    let raw = crate::import::gunzip_bytes(&bytes, 1 << 31).unwrap();
     drop(bytes);
     eprintln!("inflated: {}", hwm());
-    let mut d = crate::decode::StreamDecoder::new(Default::default());
+    let mut d = crate::import::StreamDecoder::new(Default::default());
     for c in raw.chunks(65536) {
         d.feed(c).unwrap();
     }
@@ -440,15 +440,15 @@ fn decode_timing() {
     let size = std::env::var("BENCH_SIZE").unwrap_or_else(|_| "medium".into());
     let Ok(bytes) = std::fs::read(format!("{}/bench-data/{size}.pb.gz", env!("CARGO_MANIFEST_DIR"))) else { return };
     let t = std::time::Instant::now();
-    let raw = crate::decode::gunzip_bytes(&bytes, 1 << 31).unwrap();
+    let raw = crate::import::gunzip_bytes(&bytes, 1 << 31).unwrap();
     let t1 = t.elapsed();
-    let _ = crate::decode::decode(&raw, &Default::default()).unwrap();
+    let _ = crate::import::decode(&raw, &Default::default()).unwrap();
     let t2 = t.elapsed();
     eprintln!("inflate {t1:?} parse {:?} ({} MB)", t2 - t1, raw.len() / 1_000_000);
     let t = std::time::Instant::now();
     let _ = <crate::proto::ProfileHeader as prost::Message>::decode(&raw[..]).unwrap();
     let h = t.elapsed();
-    let _ = crate::decode::decode_samples(&raw, &Default::default()).unwrap();
+    let _ = crate::import::decode_samples(&raw, &Default::default()).unwrap();
     eprintln!("header alone {h:?} samples alone {:?}", t.elapsed() - h);
 }
 

@@ -32,7 +32,7 @@ pub fn warm_up() -> usize {
 
 fn run() -> Result<usize> {
     let bytes = generate(Spec { stacks: STACKS, functions: STACKS / 5, seed: 9 }).encode_to_vec();
-    let mut d = crate::decode::StreamDecoder::with_size_hint(Default::default(), bytes.len() as u64);
+    let mut d = crate::import::StreamDecoder::with_size_hint(Default::default(), bytes.len() as u64);
     for chunk in bytes.chunks(64 << 10) {
         d.feed(chunk)?;
     }

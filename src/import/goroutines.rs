@@ -3,9 +3,9 @@
 //! the same state), with the longest wait and the blocking function named,
 //! and turned into a goroutine profile so every view works on them too.
 
+use super::builder::Importer;
 use crate::error::{Error, ErrorKind, Result};
-use crate::proto::{self, Function, Label, Line, Location, ValueType};
-use std::collections::HashMap;
+use crate::proto::{self, Label, ValueType};
 
 /// One stack frame of a dump.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -324,7 +324,7 @@ pub fn to_proto(d: &Dump) -> proto::Profile {
     s.label_start.push(0);
     for g in &d.groups {
         for f in &g.frames {
-            let id = b.location(f);
+            let id = b.location(&f.func, &f.file, f.line);
             s.location_ids.push(id);
         }
         s.values.push(g.count as i64);
@@ -347,56 +347,4 @@ pub fn to_proto(d: &Dump) -> proto::Profile {
         s.label_start.push(s.labels.len() as u32);
     }
     proto::Profile { header: b.h, samples: s }
-}
-
-/// Interns strings, functions and locations while a text profile (a
-/// goroutine dump, a Go `?debug=1` profile) is imported.
-#[derive(Default)]
-pub(crate) struct Importer {
-    pub(crate) h: proto::ProfileHeader,
-    strings: HashMap<String, i64>,
-    functions: HashMap<(String, String), u64>,
-    locations: HashMap<(u64, i64), u64>,
-}
-
-impl Importer {
-    /// The string's index, added to the table the first time.
-    pub(crate) fn str(&mut self, s: &str) -> i64 {
-        if let Some(&i) = self.strings.get(s) {
-            return i;
-        }
-        let i = self.h.string_table.len() as i64;
-        self.h.string_table.push(s.as_bytes().to_vec());
-        self.strings.insert(s.to_string(), i);
-        i
-    }
-
-    /// The function of a name and file, added the first time.
-    pub(crate) fn function(&mut self, func: &str, file: &str) -> u64 {
-        let key = (func.to_string(), file.to_string());
-        if let Some(&id) = self.functions.get(&key) {
-            return id;
-        }
-        let id = self.h.function.len() as u64 + 1;
-        let (name, filename) = (self.str(func), self.str(file));
-        self.h.function.push(Function { id, name, system_name: name, filename, start_line: 1 });
-        self.functions.insert(key, id);
-        id
-    }
-
-    /// The location of one frame (a dump names no binary: no mapping, no address).
-    fn location(&mut self, f: &Frame) -> u64 {
-        let func = self.function(&f.func, &f.file);
-        *self.locations.entry((func, f.line)).or_insert_with(|| {
-            let id = self.h.location.len() as u64 + 1;
-            self.h.location.push(Location {
-                id,
-                mapping_id: 0,
-                address: 0,
-                line: vec![Line { function_id: func, line: f.line }],
-                is_folded: false,
-            });
-            id
-        })
-    }
 }

@@ -11,8 +11,8 @@ mod cpu;
 mod java;
 mod maps;
 
+use super::builder::Importer;
 use crate::error::{Error, ErrorKind, Result};
-use crate::goroutines::Importer;
 use crate::proto::{self, Label, Line, Location, Mapping, ValueType};
 use std::collections::HashMap;
 

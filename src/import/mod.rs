@@ -1,0 +1,205 @@
+//! Stage 1: bytes → [`proto::Profile`], for every format the core reads.
+//!
+//! This module sniffs the content (never the file name) and dispatches to
+//! one importer per format, with one limit check:
+//! - [`gzip`]: every member of a multi-member stream, CRC checked, output capped;
+//! - [`pprof`]: the protobuf decoder (header with prost, samples by hand into
+//!   columns), whole; `pipelined` (native: inflate and decode on two cores);
+//!   [`stream`] (the page: fed as the bytes arrive);
+//! - [`goroutines`]: Go's text goroutine dumps (`?debug=1` and `?debug=2`);
+//! - [`legacy`]: Go's `?debug=1` heap, mutex, block and count texts,
+//!   gperftools' CPU profiles and Java's legacy profiles.
+//!
+//! Text importers share one builder ([`builder::Importer`]). Every failure is
+//! an [`Error`] whose message says what is wrong.
+
+pub(crate) mod builder;
+pub mod goroutines;
+pub mod gzip;
+pub mod legacy;
+#[cfg(not(target_arch = "wasm32"))]
+mod pipelined;
+pub mod pprof;
+pub mod stream;
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::proto::Profile;
+pub use gzip::{crc32, gunzip_bytes, is_gzip};
+#[cfg(test)]
+pub(crate) use pprof::decode_samples;
+pub use stream::StreamDecoder;
+
+/// Limits and hooks for decoding.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub struct DecodeOptions {
+    /// The most bytes a gzip stream may inflate to (default 2 GiB).
+    pub max_decompressed: u64,
+    /// The most samples a profile may hold (default 50 million).
+    pub max_samples: u64,
+}
+
+impl Default for DecodeOptions {
+    fn default() -> Self {
+        DecodeOptions { max_decompressed: 2 << 30, max_samples: 50_000_000 }
+    }
+}
+
+impl DecodeOptions {
+    /// Options with a different decompressed-size cap.
+    pub fn with_max_decompressed(mut self, n: u64) -> Self {
+        self.max_decompressed = n;
+        self
+    }
+}
+
+/// Decodes a gzipped or raw pprof profile.
+pub fn decode(data: &[u8], opts: &DecodeOptions) -> Result<Profile> {
+    decode_with_progress(data, opts, &mut |_, _| {})
+}
+
+/// Like [`decode`], calling `progress(consumed, total)` as compressed input is consumed.
+pub fn decode_with_progress(data: &[u8], opts: &DecodeOptions, progress: &mut dyn FnMut(u64, u64)) -> Result<Profile> {
+    if data.is_empty() {
+        return Err(Error::new(ErrorKind::Empty, "empty file: it has no bytes, so it holds no profile"));
+    }
+    if is_gzip(data) {
+        #[cfg(not(target_arch = "wasm32"))]
+        if let Some(done) = pipelined::decode_gzip(data, opts, progress) {
+            return done;
+        }
+        let raw = gzip::gunzip(data, opts.max_decompressed, progress)?;
+        if raw.is_empty() {
+            return Err(Error::new(ErrorKind::Empty, "empty profile: the gzip stream inflates to no bytes"));
+        }
+        decode_raw(&raw, opts)
+    } else {
+        progress(data.len() as u64, data.len() as u64);
+        decode_raw(data, opts)
+    }
+}
+
+/// Dispatches raw (inflated) bytes to the importer of their format, told
+/// from the content alone, and applies the sample limit once to whatever an
+/// importer made (the protobuf decoder applies it while counting).
+pub(crate) fn decode_raw(data: &[u8], opts: &DecodeOptions) -> Result<Profile> {
+    let (what, p) = if goroutines::looks_like_dump(data) {
+        // A text goroutine dump becomes a goroutine profile; unreadable lines
+        // are reported as comments and the rest still loads.
+        let dump = goroutines::parse(&String::from_utf8_lossy(data))?;
+        ("goroutine dump", goroutines::to_proto(&dump))
+    } else if legacy::looks_like_cpu_profile(data) {
+        // gperftools' CPUPROFILE (and Go's before 1.9).
+        ("legacy CPU profile", legacy::parse_cpu(data)?)
+    } else if let Some(p) =
+        legacy::looks_like_text_profile(data).then(|| legacy::parse(&String::from_utf8_lossy(data))).flatten()
+    {
+        // A Go ?debug=1 heap, allocs, mutex, block or threadcreate profile.
+        ("text profile", p?)
+    } else {
+        if let Some(what) = sniff_foreign(data) {
+            return Err(Error::new(ErrorKind::NotAProfile, format!("not a pprof profile: {what}")));
+        }
+        let (header, samples) = pprof::header_and_samples(data, opts);
+        // The header's error first, as when they were read one after the other.
+        let header = header?;
+        let samples = samples?;
+        return pprof::finish(header, samples);
+    };
+    check_samples(what, p, opts)
+}
+
+/// The one sample limit of an imported profile.
+fn check_samples(what: &str, p: Profile, opts: &DecodeOptions) -> Result<Profile> {
+    if p.samples.len() as u64 > opts.max_samples {
+        return Err(Error::new(
+            ErrorKind::TooLarge,
+            format!(
+                "the {what} has {} samples, more than the limit of {} (raise it with --max-samples)",
+                p.samples.len(),
+                opts.max_samples
+            ),
+        ));
+    }
+    Ok(p)
+}
+
+/// Recognises common non-profile files so the message can name them.
+pub(crate) fn sniff_foreign(data: &[u8]) -> Option<String> {
+    const MAGICS: &[(&[u8], &str)] = &[
+        (b"\x89PNG\r\n\x1a\n", "this is a PNG image"),
+        (b"\xff\xd8\xff", "this is a JPEG image"),
+        (b"GIF8", "this is a GIF image"),
+        (b"%PDF", "this is a PDF document"),
+        (b"PK\x03\x04", "this is a ZIP archive"),
+        (b"BZh", "this is a bzip2 stream; decompress it first"),
+        (b"\xfd7zXZ\x00", "this is an xz stream; decompress it first"),
+        (b"\x28\xb5\x2f\xfd", "this is a zstd stream; decompress it first"),
+        (b"\x7fELF", "this is an ELF binary"),
+    ];
+    for (magic, what) in MAGICS {
+        if data.starts_with(magic) {
+            return Some((*what).to_string());
+        }
+    }
+    sniff_text(data)
+}
+
+/// Says what kind of text `data` is, if it is text (protobuf profiles never are:
+/// they start with a field tag such as 0x0a and hold many control bytes).
+pub(crate) fn sniff_text(data: &[u8]) -> Option<String> {
+    let head = &data[..data.len().min(512)];
+    let printable = head
+        .iter()
+        .filter(|&&b| b == b'\n' || b == b'\r' || b == b'\t' || (0x20..0x7f).contains(&b) || b >= 0x80)
+        .count();
+    if head.is_empty() || printable * 100 < head.len() * 97 {
+        return None;
+    }
+    let text = String::from_utf8_lossy(head);
+    let first = text.lines().next().unwrap_or("").trim();
+    let first: String = first.chars().take(60).collect();
+    let kind = if first.starts_with("goroutine profile:") || first.starts_with("goroutine ") {
+        "a text goroutine dump (debug=1 or debug=2 output)"
+    } else if first.starts_with('{') || first.starts_with('[') {
+        "a JSON file"
+    } else if first.starts_with('<') {
+        "an HTML or XML file"
+    } else {
+        "a text file"
+    };
+    Some(format!("this looks like {kind}, starting with \"{first}\""))
+}
+
+/// True when `head` (the first 4 KiB) is none of the other formats read
+/// here: the samples can be decoded as protobuf as they arrive.
+pub(crate) fn plain_protobuf(head: &[u8]) -> bool {
+    !goroutines::looks_like_dump(head)
+        && !legacy::looks_like_cpu_profile(head)
+        && !legacy::looks_like_text_profile(head)
+        && sniff_foreign(head).is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crc32_matches_known_vector() {
+        assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
+        assert_eq!(crc32(b""), 0);
+    }
+
+    #[test]
+    fn empty_input_is_empty_error() {
+        let e = decode(b"", &DecodeOptions::default()).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Empty);
+    }
+
+    #[test]
+    fn text_dump_is_named() {
+        let e = decode(b"goroutine profile: total 4\n1 @ 0x1\n", &DecodeOptions::default()).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotAProfile);
+        assert!(e.message.contains("goroutine dump"), "{}", e.message);
+    }
+}
