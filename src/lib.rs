@@ -18,6 +18,7 @@ pub mod cli;
 pub mod encode;
 pub mod error;
 pub mod frames;
+pub mod fxmap;
 pub mod import;
 pub mod model;
 pub mod order;

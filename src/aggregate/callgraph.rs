@@ -6,7 +6,7 @@
 
 use super::combine::BASE_LABEL;
 use super::graph::{OncePerSample, Stacks, INLINED};
-use crate::model::merge::FxMap;
+use crate::fxmap::FxMap;
 use crate::model::{Profile, NONE};
 use crate::units;
 

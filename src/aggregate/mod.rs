@@ -130,7 +130,7 @@ pub fn subtract_total(p: &Profile, vi: usize) -> i64 {
     let l = &p.samples.labels;
     // (locations, labels but the base's) → net value.
     type Key<'a> = (crate::packed::Run<'a>, Vec<(u32, u32, i64, u32)>);
-    let mut net: crate::model::merge::FxMap<Key, i64> = Default::default();
+    let mut net: crate::fxmap::FxMap<Key, i64> = Default::default();
     for s in 0..p.samples.len() {
         let v = p.value(s, vi);
         if is_base.is_empty() || v == 0 {
