@@ -375,12 +375,12 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool, i32)> {
         for f in &a.files {
             snaps.push((f.rsplit('/').next().unwrap_or(f).to_string(), load_file(f, &a.decode, &a.model, &mut t)?));
         }
-        let s = report::series::series(snaps, &a.query)?;
+        let s = report::leak::series(snaps, &a.query)?;
         let limit = a.query.nodecount.unwrap_or(20);
         let out = if a.format == "json" {
-            report::series::series_json(&s, limit)
+            report::leak::series_json(&s, limit)
         } else {
-            report::series::series_text(&s, limit)
+            report::leak::series_text(&s, limit)
         };
         return Ok((out, t, a.timings, 0));
     }

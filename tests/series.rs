@@ -3,7 +3,7 @@
 //! that cannot be ranked as given.
 
 use pprof_lens::frames::is_own_code;
-use pprof_lens::report::series::series;
+use pprof_lens::report::leak::series;
 use pprof_lens::synth::Builder;
 use pprof_lens::{ErrorKind, ModelOptions, Profile, Query};
 use std::path::Path;
@@ -132,7 +132,7 @@ fn goroutine_stacks_that_only_grow_are_flagged_with_their_wait() {
 
 #[test]
 fn a_chosen_order_is_kept() {
-    use pprof_lens::report::series::series_in_order;
+    use pprof_lens::report::leak::series_in_order;
     let snaps = vec![snapshot("b", 200, &[("main.a", 2)]), snapshot("a", 100, &[("main.a", 1)])];
     let s = series_in_order(snaps, &Query::default(), true).unwrap();
     assert_eq!(s.files, ["b", "a"]);

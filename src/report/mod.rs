@@ -2,18 +2,18 @@
 //! (`top.rs`), peek (`peek.rs`), traces (`traces.rs`), source listings
 //! (`list.rs`), the call graph (`dot.rs`), goroutine groups
 //! (`goroutines.rs`), the comparison text (`diff.rs`), the explore panels
-//! (`explore.rs`), the flame graph layout (`flame.rs`) and leak series
-//! (`series.rs`). Text output is byte-compatible with `go tool pprof`.
+//! (`explore.rs`), the flame graph layout (`flame.rs`), and leak hunting
+//! across snapshots (`leak/`: the series, its findings and the types they
+//! share). Text output is byte-compatible with `go tool pprof`.
 
 pub mod diff;
 pub mod dot;
 pub mod explore;
-pub mod findings;
 pub mod flame;
 pub mod goroutines;
+pub mod leak;
 pub mod list;
 pub mod peek;
-pub mod series;
 pub mod top;
 pub mod traces;
 

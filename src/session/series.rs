@@ -5,7 +5,8 @@
 use super::Session;
 use crate::error::Result;
 use crate::query::Query;
-use crate::report::{self, series};
+use crate::report;
+use crate::report::leak::series;
 
 /// A series of snapshots ranked for leaks, ready to show.
 #[derive(Clone, Debug, PartialEq)]
@@ -53,7 +54,7 @@ pub struct SeriesFacts {
     pub stack_counts: Vec<String>,
     /// What kind of leak the top suspects look like (and the churn that is
     /// not one), as the CLI prints them.
-    pub findings: Vec<crate::report::findings::Finding>,
+    pub findings: Vec<crate::report::leak::Finding>,
 }
 
 /// One goroutine group as the page's table shows it.

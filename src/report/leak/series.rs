@@ -16,82 +16,7 @@ use crate::model::Profile;
 use crate::query::Query;
 use std::collections::HashMap;
 
-/// One function's values across the series.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SeriesRow {
-    /// pprof's printable name.
-    pub name: String,
-    /// What the program's own code holds here per snapshot: each sample's
-    /// value goes to its innermost frame of the program's own code (library
-    /// and runtime frames below it are charged to their caller).
-    pub own: Vec<i64>,
-    /// Flat value per snapshot.
-    pub flat: Vec<i64>,
-    /// Cumulative value per snapshot.
-    pub cum: Vec<i64>,
-    /// Last minus first (of the measure that ranked it).
-    pub growth: i64,
-    /// Least-squares slope per hour (per snapshot when times are unknown).
-    pub slope: f64,
-    /// Upward share of all movement, -1..1 (1: only ever rises).
-    pub consistency: f64,
-    /// Share of what the site allocated between first and last snapshot that
-    /// it still holds (heap profiles with alloc_ and inuse_ types; else 1).
-    /// Leaks keep what they allocate; churn frees it.
-    pub retention: f64,
-    /// The ranking score (higher: more suspect).
-    pub score: f64,
-}
-
-/// One distinct goroutine stack across a series of goroutine profiles.
-#[derive(Clone, Debug, PartialEq)]
-pub struct StackRow {
-    /// Function names, innermost first.
-    pub frames: Vec<String>,
-    /// Goroutines with this stack in each snapshot.
-    pub counts: Vec<i64>,
-    /// True when the count never falls, ends higher than it began, and the
-    /// goroutines are blocked (not running): a leak.
-    pub only_grows: bool,
-    /// What the goroutines wait on, named from the runtime frames ("" if unknown).
-    pub blocked_on: String,
-    /// Where they were started: a dump's `created by` line, else "" (the
-    /// stack's outermost frame is then the function started with `go`).
-    pub created_by: String,
-}
-
-/// A ranked series.
-#[derive(Clone, Debug)]
-pub struct Series {
-    /// File names, in time order.
-    pub files: Vec<String>,
-    /// Snapshot times (ns since the epoch; 0 when unknown).
-    pub times: Vec<i64>,
-    /// Report total per snapshot.
-    pub totals: Vec<i64>,
-    /// The sample type shown.
-    pub sample_type: String,
-    /// Its unit.
-    pub unit: String,
-    /// Suspects first.
-    pub rows: Vec<SeriesRow>,
-    /// Things the user should know (reordering, duplicates).
-    pub notes: Vec<String>,
-    /// True when every snapshot has a time and they are distinct: slopes are
-    /// per unit of time ([`Series::per`]), else per snapshot.
-    pub timed: bool,
-    /// The unit slopes are per: "s", "min" or "h" (the one that fits the
-    /// span), or "snapshot".
-    pub per: &'static str,
-    /// Each snapshot's offset from the first ("+0 s", "+1 h 10 min"; "" when unknown).
-    pub offsets: Vec<String>,
-    /// The span from first to last snapshot ("" when unknown).
-    pub span: String,
-    /// For goroutine profiles: every distinct stack's counts, growing ones first.
-    pub stacks: Vec<StackRow>,
-    /// What kind of leak each top suspect looks like, and the churn that is not one.
-    pub findings: Vec<super::findings::Finding>,
-}
+pub use super::types::{Series, SeriesRow, StackRow};
 
 /// Builds the ranked series from named snapshots, in time order.
 pub fn series(snaps: Vec<(String, Profile)>, q: &Query) -> Result<Series> {
@@ -153,10 +78,10 @@ pub fn series_in_order(mut snaps: Vec<(String, Profile)>, q: &Query, keep_order:
     let mut sample_type = String::new();
     let mut unit = String::new();
     let mut fingerprints: Vec<(i64, usize)> = Vec::new();
-    let goroutine = first_types.len() == 1 && super::goroutines::is_goroutine_type(&first_types[0].ty);
+    let goroutine = first_types.len() == 1 && crate::report::goroutines::is_goroutine_type(&first_types[0].ty);
     let stacks = if goroutine { goroutine_stacks(&snaps) } else { Vec::new() };
     // The first and last snapshots' sites, for the findings (heap profiles).
-    let mut sites: Vec<std::collections::BTreeMap<String, super::findings::Site>> = Vec::new();
+    let mut sites: Vec<std::collections::BTreeMap<String, super::types::Site>> = Vec::new();
     let mut in_use = (0i64, 0i64);
     for (i, (name, p)) in snaps.into_iter().enumerate() {
         let pr = Prepared::new(vec![p], vec![], q.clone())
@@ -407,40 +332,6 @@ fn slope(x: &[f64], y: &[i64]) -> f64 {
     }
 }
 
-impl Series {
-    /// A value of the series in its unit ("12MB").
-    pub fn value_text(&self, v: i64) -> String {
-        crate::units::label(v, &self.unit)
-    }
-    /// A suspect's slope with its step: "/s", "/min" or "/h" (the unit that
-    /// fits the span) when the snapshots have times, else "/snapshot".
-    pub fn slope_text(&self, r: &SeriesRow) -> String {
-        format!("{}/{}", self.value_text(r.slope.round() as i64), self.per)
-    }
-    /// A suspect's own values, one per snapshot, space-separated.
-    pub fn values_text(&self, r: &SeriesRow) -> String {
-        r.own.iter().map(|&v| self.value_text(v)).collect::<Vec<_>>().join(" ")
-    }
-    /// The suspects worth showing (score above zero), best first, at most `limit`.
-    pub fn suspects(&self, limit: usize) -> impl Iterator<Item = &SeriesRow> {
-        self.rows.iter().filter(|r| r.score > 0.0).take(limit)
-    }
-}
-
-impl SeriesRow {
-    /// The share of what the suspect allocated that it still holds ("83%").
-    pub fn kept_text(&self) -> String {
-        format!("{:.0}%", self.retention * 100.0)
-    }
-}
-
-impl StackRow {
-    /// The stack's innermost frame of the program's own code (else its outermost frame: the goroutine's entry).
-    pub fn function(&self) -> String {
-        self.frames.iter().find(|f| is_own_code(f)).or(self.frames.last()).cloned().unwrap_or_default()
-    }
-}
-
 /// The text of `pprof-lens series`: totals per snapshot, then suspects
 /// with their values per snapshot.
 pub fn series_text(s: &Series, limit: usize) -> String {
@@ -510,7 +401,7 @@ pub fn series_text(s: &Series, limit: usize) -> String {
 /// their values (raw numbers in the sample type's unit) and the findings,
 /// for scripts and CI.
 pub fn series_json(s: &Series, limit: usize) -> String {
-    use super::json_str;
+    use crate::report::json_str;
     let strs = |v: &[String]| format!("[{}]", v.iter().map(|x| json_str(x)).collect::<Vec<_>>().join(","));
     let nums = |v: &[i64]| format!("[{}]", v.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(","));
     let snapshots: Vec<String> = (0..s.files.len())

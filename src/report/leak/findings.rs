@@ -11,101 +11,10 @@
 //! runtime's defer frames), and steady churn, said not to be a leak.
 //! Goroutine series: stacks whose count only grows, blocked in one place.
 
-use super::series::{Series, StackRow};
+use super::types::{Finding, Pattern, Series, Site, StackRow};
 use crate::aggregate::graph::INLINED;
 use crate::aggregate::Prepared;
 use std::collections::{BTreeMap, BTreeSet};
-
-/// The kinds of finding.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Pattern {
-    /// A map or slice that keeps growing.
-    GrowingMap,
-    /// Goroutines that pile up, blocked in one place.
-    GoroutineLeak,
-    /// Memory allocated by goroutines that keep starting.
-    GoroutineMemory,
-    /// Tickers or timers never stopped.
-    Tickers,
-    /// Large buffers kept alive (by small slices of them, often).
-    PinnedBuffers,
-    /// `defer` piling up inside a long loop.
-    DeferInLoop,
-    /// Much allocated, nothing kept: not a leak.
-    Churn,
-}
-
-impl Pattern {
-    /// The pattern's short name, as the CLI and the page show it.
-    pub fn title(self) -> &'static str {
-        match self {
-            Pattern::GrowingMap => "growing map or slice",
-            Pattern::GoroutineLeak => "goroutine leak",
-            Pattern::GoroutineMemory => "memory held by goroutines that keep starting",
-            Pattern::Tickers => "unstopped tickers or timers",
-            Pattern::PinnedBuffers => "large buffers kept alive",
-            Pattern::DeferInLoop => "defer inside a long loop",
-            Pattern::Churn => "steady churn (not a leak)",
-        }
-    }
-    /// A stable identifier for scripts (`--format=json`).
-    pub fn id(self) -> &'static str {
-        match self {
-            Pattern::GrowingMap => "growing-map",
-            Pattern::GoroutineLeak => "goroutine-leak",
-            Pattern::GoroutineMemory => "goroutine-memory",
-            Pattern::Tickers => "tickers",
-            Pattern::PinnedBuffers => "pinned-buffers",
-            Pattern::DeferInLoop => "defer-in-loop",
-            Pattern::Churn => "churn",
-        }
-    }
-}
-
-/// One finding.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Finding {
-    /// The function it is about (a suspect, or a churning site).
-    pub name: String,
-    /// What it looks like.
-    pub pattern: Pattern,
-    /// One sentence in plain words.
-    pub sentence: String,
-    /// What triggered it: frames, counts, sizes, per-snapshot values.
-    pub evidence: Vec<String>,
-    /// False when the data only suggests it (the sentence says so).
-    pub certain: bool,
-}
-
-/// What one site (a function charged with its samples, as the series
-/// charges them) holds in one snapshot.
-#[derive(Clone, Debug, Default)]
-pub struct Site {
-    /// In-use objects and bytes (0 when the profile has no such column).
-    pub objects: i64,
-    /// In-use bytes.
-    pub space: i64,
-    /// Allocated objects and bytes since the program started.
-    pub alloc_objects: i64,
-    /// Allocated bytes.
-    pub alloc_space: i64,
-    /// Bytes allocated (else in use) and in use per object size (the
-    /// `bytes` label): growth shows in what was allocated, the old storage
-    /// freed and the newest still held.
-    pub sizes: BTreeMap<i64, (i64, i64)>,
-    /// In-use objects allocated by the site itself (no frame below it), per
-    /// object size: Go's heap profiles hide the runtime's frames above the
-    /// first frame of other code, so what the runtime allocates for the site
-    /// (defer records, map buckets) shows here.
-    pub flat_sizes: BTreeMap<i64, i64>,
-    /// Frames below the site (its callees in the samples), by name.
-    pub below: BTreeSet<String>,
-    /// The frames just above it (its callers in the samples).
-    pub above: BTreeSet<String>,
-    /// True when every sample's stack starts at a goroutine's own function
-    /// (not at `runtime.main`): memory of goroutines started with `go`.
-    pub goroutine_root: bool,
-}
 
 /// Sites of one heap snapshot, by function name: each sample goes to the
 /// function the series charges (`target` of its stack).

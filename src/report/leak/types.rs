@@ -1,0 +1,210 @@
+//! The types the series and its findings share: what the series holds
+//! ([`Series`], [`SeriesRow`], [`StackRow`]), what a finding says
+//! ([`Finding`], [`Pattern`]) and what a heap site holds ([`Site`]). Both
+//! `series` and `findings` build on these; neither reaches into the other's
+//! types.
+
+use crate::frames::is_own_code;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One function's values across the series.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SeriesRow {
+    /// pprof's printable name.
+    pub name: String,
+    /// What the program's own code holds here per snapshot: each sample's
+    /// value goes to its innermost frame of the program's own code (library
+    /// and runtime frames below it are charged to their caller).
+    pub own: Vec<i64>,
+    /// Flat value per snapshot.
+    pub flat: Vec<i64>,
+    /// Cumulative value per snapshot.
+    pub cum: Vec<i64>,
+    /// Last minus first (of the measure that ranked it).
+    pub growth: i64,
+    /// Least-squares slope per hour (per snapshot when times are unknown).
+    pub slope: f64,
+    /// Upward share of all movement, -1..1 (1: only ever rises).
+    pub consistency: f64,
+    /// Share of what the site allocated between first and last snapshot that
+    /// it still holds (heap profiles with alloc_ and inuse_ types; else 1).
+    /// Leaks keep what they allocate; churn frees it.
+    pub retention: f64,
+    /// The ranking score (higher: more suspect).
+    pub score: f64,
+}
+
+/// One distinct goroutine stack across a series of goroutine profiles.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StackRow {
+    /// Function names, innermost first.
+    pub frames: Vec<String>,
+    /// Goroutines with this stack in each snapshot.
+    pub counts: Vec<i64>,
+    /// True when the count never falls, ends higher than it began, and the
+    /// goroutines are blocked (not running): a leak.
+    pub only_grows: bool,
+    /// What the goroutines wait on, named from the runtime frames ("" if unknown).
+    pub blocked_on: String,
+    /// Where they were started: a dump's `created by` line, else "" (the
+    /// stack's outermost frame is then the function started with `go`).
+    pub created_by: String,
+}
+
+/// A ranked series.
+#[derive(Clone, Debug)]
+pub struct Series {
+    /// File names, in time order.
+    pub files: Vec<String>,
+    /// Snapshot times (ns since the epoch; 0 when unknown).
+    pub times: Vec<i64>,
+    /// Report total per snapshot.
+    pub totals: Vec<i64>,
+    /// The sample type shown.
+    pub sample_type: String,
+    /// Its unit.
+    pub unit: String,
+    /// Suspects first.
+    pub rows: Vec<SeriesRow>,
+    /// Things the user should know (reordering, duplicates).
+    pub notes: Vec<String>,
+    /// True when every snapshot has a time and they are distinct: slopes are
+    /// per unit of time ([`Series::per`]), else per snapshot.
+    pub timed: bool,
+    /// The unit slopes are per: "s", "min" or "h" (the one that fits the
+    /// span), or "snapshot".
+    pub per: &'static str,
+    /// Each snapshot's offset from the first ("+0 s", "+1 h 10 min"; "" when unknown).
+    pub offsets: Vec<String>,
+    /// The span from first to last snapshot ("" when unknown).
+    pub span: String,
+    /// For goroutine profiles: every distinct stack's counts, growing ones first.
+    pub stacks: Vec<StackRow>,
+    /// What kind of leak each top suspect looks like, and the churn that is not one.
+    pub findings: Vec<Finding>,
+}
+
+/// The kinds of finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pattern {
+    /// A map or slice that keeps growing.
+    GrowingMap,
+    /// Goroutines that pile up, blocked in one place.
+    GoroutineLeak,
+    /// Memory allocated by goroutines that keep starting.
+    GoroutineMemory,
+    /// Tickers or timers never stopped.
+    Tickers,
+    /// Large buffers kept alive (by small slices of them, often).
+    PinnedBuffers,
+    /// `defer` piling up inside a long loop.
+    DeferInLoop,
+    /// Much allocated, nothing kept: not a leak.
+    Churn,
+}
+
+impl Pattern {
+    /// The pattern's short name, as the CLI and the page show it.
+    pub fn title(self) -> &'static str {
+        match self {
+            Pattern::GrowingMap => "growing map or slice",
+            Pattern::GoroutineLeak => "goroutine leak",
+            Pattern::GoroutineMemory => "memory held by goroutines that keep starting",
+            Pattern::Tickers => "unstopped tickers or timers",
+            Pattern::PinnedBuffers => "large buffers kept alive",
+            Pattern::DeferInLoop => "defer inside a long loop",
+            Pattern::Churn => "steady churn (not a leak)",
+        }
+    }
+    /// A stable identifier for scripts (`--format=json`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Pattern::GrowingMap => "growing-map",
+            Pattern::GoroutineLeak => "goroutine-leak",
+            Pattern::GoroutineMemory => "goroutine-memory",
+            Pattern::Tickers => "tickers",
+            Pattern::PinnedBuffers => "pinned-buffers",
+            Pattern::DeferInLoop => "defer-in-loop",
+            Pattern::Churn => "churn",
+        }
+    }
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    /// The function it is about (a suspect, or a churning site).
+    pub name: String,
+    /// What it looks like.
+    pub pattern: Pattern,
+    /// One sentence in plain words.
+    pub sentence: String,
+    /// What triggered it: frames, counts, sizes, per-snapshot values.
+    pub evidence: Vec<String>,
+    /// False when the data only suggests it (the sentence says so).
+    pub certain: bool,
+}
+
+/// What one site (a function charged with its samples, as the series
+/// charges them) holds in one snapshot.
+#[derive(Clone, Debug, Default)]
+pub struct Site {
+    /// In-use objects and bytes (0 when the profile has no such column).
+    pub objects: i64,
+    /// In-use bytes.
+    pub space: i64,
+    /// Allocated objects and bytes since the program started.
+    pub alloc_objects: i64,
+    /// Allocated bytes.
+    pub alloc_space: i64,
+    /// Bytes allocated (else in use) and in use per object size (the
+    /// `bytes` label): growth shows in what was allocated, the old storage
+    /// freed and the newest still held.
+    pub sizes: BTreeMap<i64, (i64, i64)>,
+    /// In-use objects allocated by the site itself (no frame below it), per
+    /// object size: Go's heap profiles hide the runtime's frames above the
+    /// first frame of other code, so what the runtime allocates for the site
+    /// (defer records, map buckets) shows here.
+    pub flat_sizes: BTreeMap<i64, i64>,
+    /// Frames below the site (its callees in the samples), by name.
+    pub below: BTreeSet<String>,
+    /// The frames just above it (its callers in the samples).
+    pub above: BTreeSet<String>,
+    /// True when every sample's stack starts at a goroutine's own function
+    /// (not at `runtime.main`): memory of goroutines started with `go`.
+    pub goroutine_root: bool,
+}
+
+impl Series {
+    /// A value of the series in its unit ("12MB").
+    pub fn value_text(&self, v: i64) -> String {
+        crate::units::label(v, &self.unit)
+    }
+    /// A suspect's slope with its step: "/s", "/min" or "/h" (the unit that
+    /// fits the span) when the snapshots have times, else "/snapshot".
+    pub fn slope_text(&self, r: &SeriesRow) -> String {
+        format!("{}/{}", self.value_text(r.slope.round() as i64), self.per)
+    }
+    /// A suspect's own values, one per snapshot, space-separated.
+    pub fn values_text(&self, r: &SeriesRow) -> String {
+        r.own.iter().map(|&v| self.value_text(v)).collect::<Vec<_>>().join(" ")
+    }
+    /// The suspects worth showing (score above zero), best first, at most `limit`.
+    pub fn suspects(&self, limit: usize) -> impl Iterator<Item = &SeriesRow> {
+        self.rows.iter().filter(|r| r.score > 0.0).take(limit)
+    }
+}
+
+impl SeriesRow {
+    /// The share of what the suspect allocated that it still holds ("83%").
+    pub fn kept_text(&self) -> String {
+        format!("{:.0}%", self.retention * 100.0)
+    }
+}
+
+impl StackRow {
+    /// The stack's innermost frame of the program's own code (else its outermost frame: the goroutine's entry).
+    pub fn function(&self) -> String {
+        self.frames.iter().find(|f| is_own_code(f)).or(self.frames.last()).cloned().unwrap_or_default()
+    }
+}
