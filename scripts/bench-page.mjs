@@ -132,7 +132,7 @@ for (const size of sizes.filter((s) => !s.startsWith('compare-') && !s.startsWit
   console.log(`${size}.pb.gz (${(bytes / 1e6).toFixed(1)} MB): gzip -dc ${(gz / 1000).toFixed(2)}s; drop→painted median ${(median(r.load) / 1000).toFixed(2)}s = ${x(median(r.load))} `
     + `[${r.load.map((v) => (v / 1000).toFixed(2)).join(', ')}]; table rows shown ${(median(r.table) / 1000).toFixed(2)}s = ${x(median(r.table))}; with inline labels ${(median(r.all) / 1000).toFixed(2)}s = ${x(median(r.all))}; table sort ${median(r.sort).toFixed(0)}ms (polled from outside: ${median(r.sortPolled).toFixed(0)}ms), filter ${median(r.filter).toFixed(0)}ms (${r.rows} rows); full flame repaint ${median(r.paint).toFixed(1)}ms; `
     + `flame graph sorted in full (while idle) ${median(r.settled).toFixed(0)}ms after the table; first zoom right after load: layout request ${median(r.firstZoom).toFixed(1)}ms; then zoom in: redrawn ${median(r.zoom).toFixed(1)}ms, exact layout request ${median(r.layout).toFixed(1)}ms + draw ${median(r.draw).toFixed(1)}ms; zoom out (request + draw) ${median(r.zoomOut).toFixed(1)}ms; hover ${median(r.hover).toFixed(2)}ms; browser PSS ${median(r.rss).toFixed(0)} MB (wasm memory ${median(r.wasm).toFixed(0)} MB); `
-    + `core calls (last of each, median): ${['feeds', 'loadEnd', 'load', 'view', 'flame', 'names', 'viewHeader', 'top', 'topOrder'].filter((k) => r.ops[k]).map((k) => `${k} ${median(r.ops[k]).toFixed(0)}ms = ${x(median(r.ops[k]))}`).join(', ')}`);
+    + `core calls (last of each, median): ${['feeds', 'loadStreamed', 'load', 'view', 'flame', 'nodeNames', 'viewHeader', 'top', 'topOrder'].filter((k) => r.ops[k]).map((k) => `${k} ${median(r.ops[k]).toFixed(0)}ms = ${x(median(r.ops[k]))}`).join(', ')}`);
 }
 server.close();
 

@@ -49,16 +49,11 @@ pub enum BaseMode {
     Diff,
 }
 
-/// A view of one or more profiles: pprof's report and filter options.
-#[derive(Clone, Debug)]
-#[non_exhaustive]
-pub struct Query {
-    /// `-sample_index`: a number or a type name; empty for the default.
-    pub sample_index: String,
-    /// Node granularity.
-    pub granularity: Granularity,
-    /// `-noinlines`: attribute inlined frames to their callers.
-    pub noinlines: bool,
+/// The refinements of a view, with pprof's flag names and syntax
+/// (regexes; for the tag filters `key=value` and numeric ranges). The CLI's
+/// [`Query`] and the page's view request both embed this one struct.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filters {
     /// `-focus`: keep samples through a matching frame.
     pub focus: String,
     /// `-ignore`: drop samples through a matching frame.
@@ -73,6 +68,36 @@ pub struct Query {
     pub tagfocus: String,
     /// `-tagignore`: drop samples with a matching label.
     pub tagignore: String,
+}
+
+impl Filters {
+    /// Each filter with pprof's flag name, in pprof's order.
+    pub fn fields(&self) -> [(&'static str, &String); 7] {
+        [
+            ("focus", &self.focus),
+            ("ignore", &self.ignore),
+            ("hide", &self.hide),
+            ("show", &self.show),
+            ("show_from", &self.show_from),
+            ("tagfocus", &self.tagfocus),
+            ("tagignore", &self.tagignore),
+        ]
+    }
+}
+
+/// A view of one or more profiles: pprof's report and filter options.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Query {
+    /// `-sample_index`: a number or a type name; empty for the default.
+    pub sample_index: String,
+    /// Node granularity.
+    pub granularity: Granularity,
+    /// `-noinlines`: attribute inlined frames to their callers.
+    pub noinlines: bool,
+    /// The refinements (focus, ignore, hide, show, show_from, tagfocus,
+    /// tagignore), with pprof's syntax.
+    pub filters: Filters,
     /// Keep only this sample (by its index in the combined profile): one
     /// goroutine group of a goroutine profile. Not a pprof flag.
     pub group: Option<usize>,
@@ -101,13 +126,7 @@ impl Default for Query {
             sample_index: String::new(),
             granularity: Granularity::Functions,
             noinlines: false,
-            focus: String::new(),
-            ignore: String::new(),
-            hide: String::new(),
-            show: String::new(),
-            show_from: String::new(),
-            tagfocus: String::new(),
-            tagignore: String::new(),
+            filters: Filters::default(),
             group: None,
             nodecount: None,
             nodefraction: 0.005,
@@ -124,19 +143,12 @@ impl Default for Query {
 impl Query {
     /// The filters in effect, as pprof lists them under "Active filters:".
     pub fn active_filters(&self) -> Vec<String> {
-        [
-            ("focus", &self.focus),
-            ("ignore", &self.ignore),
-            ("hide", &self.hide),
-            ("show", &self.show),
-            ("show_from", &self.show_from),
-            ("tagfocus", &self.tagfocus),
-            ("tagignore", &self.tagignore),
-        ]
-        .iter()
-        .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={v}"))
-        .chain(self.group.map(|g| format!("group={g}")))
-        .collect()
+        self.filters
+            .fields()
+            .iter()
+            .filter(|(_, v)| !v.is_empty())
+            .map(|(k, v)| format!("{k}={v}"))
+            .chain(self.group.map(|g| format!("group={g}")))
+            .collect()
     }
 }

@@ -289,9 +289,9 @@ pub fn exercise(data: &[u8]) {
         q.nodecount = Some(5);
     }
     if sel & 32 != 0 {
-        q.hide = "a".into();
-        q.show_from = "m".into();
-        q.tagfocus = "1kb:".into();
+        q.filters.hide = "a".into();
+        q.filters.show_from = "m".into();
+        q.filters.tagfocus = "1kb:".into();
     }
     let bases = if sel & 128 != 0 {
         q.base_mode = BaseMode::Diff;

@@ -5,9 +5,10 @@
 //! its `kind` ("bad-query", "incompatible"…) and, for a refused request,
 //! the `field` that failed.
 
+use crate::query::Filters;
 use crate::report::flame::{BoxKey, Layout};
 use crate::session::{self, Side, TopSort, ViewRequest};
-use crate::{DecodeOptions, Error, ErrorKind};
+use crate::{Error, ErrorKind};
 use js_sys::{Array, Float32Array, Float64Array, Object, Reflect, Uint32Array, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -121,13 +122,15 @@ fn view_request(o: &JsValue) -> ViewRequest {
         sample_index: index.filter(|i| *i >= 0.0).map(|i| i as u32),
         granularity: (!granularity.is_empty()).then_some(granularity),
         noinlines: bool_field(o, "noinlines"),
-        focus: text_field(o, "focus"),
-        ignore: text_field(o, "ignore"),
-        hide: text_field(o, "hide"),
-        show: text_field(o, "show"),
-        show_from: text_field(o, "showFrom"),
-        tagfocus: text_field(o, "tagfocus"),
-        tagignore: text_field(o, "tagignore"),
+        filters: Filters {
+            focus: text_field(o, "focus"),
+            ignore: text_field(o, "ignore"),
+            hide: text_field(o, "hide"),
+            show: text_field(o, "show"),
+            show_from: text_field(o, "showFrom"),
+            tagfocus: text_field(o, "tagfocus"),
+            tagignore: text_field(o, "tagignore"),
+        },
         group: text_field(o, "group"),
         // "base": percentages of the net change (pprof's -base).
         net_percentages: text_field(o, "mode") == "base",
@@ -192,7 +195,7 @@ impl Loader {
     /// unknown: a hint that sizes the columns once instead of by doubling).
     #[wasm_bindgen(constructor)]
     pub fn new(size: f64) -> Loader {
-        let d = crate::import::StreamDecoder::with_size_hint(DecodeOptions::default(), size.max(0.0) as u64);
+        let d = session::Session::loader(size.max(0.0) as u64);
         Loader { inner: Some(d) }
     }
 
@@ -234,8 +237,13 @@ impl Session {
     #[wasm_bindgen(js_name = loadStreamed)]
     pub fn load_streamed(&mut self, name: &str, loader: &mut Loader) -> R<JsValue> {
         let d = loader.inner.take().ok_or_else(|| err(Error::new(ErrorKind::BadQuery, "the loader was used")))?;
-        let raw = d.finish().map_err(err)?;
-        self.inner.load_decoded(name, raw).map(info_out).map_err(err)
+        self.inner.load_streamed(name, d).map(info_out).map_err(err)
+    }
+
+    /// Refuses, before it is read, a file whose profile cannot fit the page.
+    #[wasm_bindgen(js_name = checkSize)]
+    pub fn check_size(&self, size: f64, file_size: f64, gzip: bool) -> R<()> {
+        self.inner.check_size(size.max(0.0) as u64, file_size.max(0.0) as u64, gzip).map_err(err)
     }
 
     /// Compares the profiles `new` with the profiles `base` as a new profile.

@@ -25,16 +25,16 @@ fn an_exported_view_reads_back_with_the_same_numbers() {
         (
             "go-leaky/cpu.pb.gz",
             Box::new(|q: &mut Query| {
-                q.focus = "sortRecords|encodeOrders".into();
-                q.ignore = "insertionSort".into();
-                q.hide = "runtime".into();
+                q.filters.focus = "sortRecords|encodeOrders".into();
+                q.filters.ignore = "insertionSort".into();
+                q.filters.hide = "runtime".into();
             }),
         ),
-        ("go-leaky/cpu.pb.gz", Box::new(|q: &mut Query| q.show_from = "sortRecords".into())),
-        ("go-leaky/cpu.pb.gz", Box::new(|q: &mut Query| q.tagfocus = "handler=^/api/users$".into())),
-        ("go-leaky/heap.6.pb.gz", Box::new(|q: &mut Query| q.tagfocus = "1kb:64kb".into())),
-        ("go-leaky/heap.6.pb.gz", Box::new(|q: &mut Query| q.show = "main".into())),
-        ("node/node.cpu.pb.gz", Box::new(|q: &mut Query| q.ignore = "node:".into())),
+        ("go-leaky/cpu.pb.gz", Box::new(|q: &mut Query| q.filters.show_from = "sortRecords".into())),
+        ("go-leaky/cpu.pb.gz", Box::new(|q: &mut Query| q.filters.tagfocus = "handler=^/api/users$".into())),
+        ("go-leaky/heap.6.pb.gz", Box::new(|q: &mut Query| q.filters.tagfocus = "1kb:64kb".into())),
+        ("go-leaky/heap.6.pb.gz", Box::new(|q: &mut Query| q.filters.show = "main".into())),
+        ("node/node.cpu.pb.gz", Box::new(|q: &mut Query| q.filters.ignore = "node:".into())),
         ("synth/small.cpu.pb.gz", Box::new(|_q: &mut Query| {})),
     ];
     for (file, set) in cases {

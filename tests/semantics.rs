@@ -120,32 +120,32 @@ fn merging_sums_identical_samples() {
 fn focus_ignore_hide_show_and_show_from() {
     let text = "main;handler;json;alloc 4\nmain;handler;sort 6\nmain;gc 2";
     let mut q = all();
-    q.focus = "handler".into();
+    q.filters.focus = "handler".into();
     let (rows, total) = top(vec![profile(text)], vec![], q);
     assert_eq!(total, 12, "total is taken before filtering");
     assert_eq!(row(&rows, "main").2, 10);
     assert!(rows.iter().all(|r| r.0 != "gc"));
 
     let mut q = all();
-    q.ignore = "json".into();
+    q.filters.ignore = "json".into();
     let (rows, _) = top(vec![profile(text)], vec![], q);
     assert_eq!(row(&rows, "main").2, 8);
 
     let mut q = all();
-    q.hide = "handler".into();
+    q.filters.hide = "handler".into();
     let (rows, _) = top(vec![profile(text)], vec![], q);
     assert!(rows.iter().all(|r| r.0 != "handler"));
     assert_eq!(row(&rows, "main").2, 12);
 
     let mut q = all();
-    q.show = "main|sort".into();
+    q.filters.show = "main|sort".into();
     let (rows, _) = top(vec![profile(text)], vec![], q);
     let names: Vec<&str> = rows.iter().map(|r| r.0.as_str()).collect();
     assert_eq!(names, ["main", "sort"]);
     assert_eq!(row(&rows, "main"), &("main".into(), 6, 12), "hidden leaves give their flat to the caller");
 
     let mut q = all();
-    q.show_from = "handler".into();
+    q.filters.show_from = "handler".into();
     let (rows, _) = top(vec![profile(text)], vec![], q);
     assert!(rows.iter().all(|r| r.0 != "main" && r.0 != "gc"));
     assert_eq!(row(&rows, "handler").2, 10);
@@ -165,19 +165,19 @@ fn tag_filters_match_strings_and_numeric_ranges() {
         v
     };
     let mut q = all();
-    q.tagfocus = "bytes=1kb:64kb".into();
+    q.filters.tagfocus = "bytes=1kb:64kb".into();
     assert_eq!(names(q), ["big", "mid"]);
     let mut q = all();
-    q.tagfocus = "bytes=:1kb".into();
+    q.filters.tagfocus = "bytes=:1kb".into();
     assert_eq!(names(q), ["small"]);
     let mut q = all();
-    q.tagignore = "handler=/api/a".into();
+    q.filters.tagignore = "handler=/api/a".into();
     assert_eq!(names(q), ["big", "mid"]);
     let mut q = all();
-    q.tagfocus = "/api/b".into();
+    q.filters.tagfocus = "/api/b".into();
     assert_eq!(names(q), ["big"]);
     let mut q = all();
-    q.tagfocus = "handler=(".into();
+    q.filters.tagfocus = "handler=(".into();
     assert!(Prepared::new(vec![p()], vec![], q).unwrap_err().message.contains("parsing tagfocus regexp"));
 }
 

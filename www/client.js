@@ -71,7 +71,7 @@ export class Client {
   topOrder(key, sort, desc) { return this.call('topOrder', { key, sort, desc }); }
   // The table's inline labels by node id (the first call computes them).
   async inlineLabels(key) { return (await this.call('inlineLabels', { key })).split('\n'); }
-  async names(key) { return (await this.call('names', { key })).split('\n'); }
+  async nodeNames(key) { return (await this.call('nodeNames', { key })).split('\n'); }
   flame(key, side, zoom, minWidth) { return this.call('flame', { key, side, zoom, minWidth }); }
   // Sorts about `budget` more stacks of the view's flame graphs; true once all are.
   settleFlames(key, budget) { return this.call('settleFlames', { key, budget }); }
@@ -106,7 +106,7 @@ export class Client {
     const gz = new Uint8Array(await file.slice(0, 2).arrayBuffer());
     const gzip = gz[0] === 0x1f && gz[1] === 0x8b;
     const size = await uncompressedSize(file, gzip);
-    refuseTooLarge(size, file, gzip);
+    await this.call('checkSize', { size, fileSize: file.size, gzip });
     const phase = gzip ? 'inflating' : 'reading';
     onPhase?.(phase, 0, file.size);
     const onProgress = (done, total) => onPhase?.(done < total ? phase : 'decoding', done, total);
@@ -142,10 +142,10 @@ export class Client {
       }
     } catch {
       reader.cancel().catch(() => {});
-      await this.call('loadEnd', { key, name, abandon: true });
+      await this.call('loadStreamed', { key, name, abandon: true });
       return null;
     }
-    return this.call('loadEnd', { key, name });
+    return this.call('loadStreamed', { key, name });
   }
 
   // A request whose answer nobody waits for (the stream's bytes, in order).
@@ -203,12 +203,6 @@ export class Client {
   }
 }
 
-// The largest profile (uncompressed) the page opens. Its core runs in
-// 32-bit WebAssembly, whose memory stops at 4 GiB, and a profile takes about
-// 1.7 times its uncompressed size there (scripts/bench-huge.sh: the 1.28 GB
-// generated profile took 2.17 GB); more with many labels or sample types.
-export const MAX_PROFILE_BYTES = 1.4e9;
-
 // Deflate expands at most about 1032:1.
 const MAX_DEFLATE_RATIO = 1032;
 
@@ -225,17 +219,6 @@ async function uncompressedSize(file, gzip) {
     if (size > file.size * MAX_DEFLATE_RATIO) size = 0;
   }
   return size;
-}
-
-// Refuses, before reading it, a file whose profile cannot fit.
-function refuseTooLarge(size, file, gzip) {
-  if (size > MAX_PROFILE_BYTES) {
-    const mb = (n) => (n >= 1e9 ? `${(n / 1e9).toFixed(2)} GB` : `${Math.round(n / 1e6)} MB`);
-    throw new Error(`this profile is ${mb(size)} uncompressed${gzip ? ` (${mb(file.size)} gzipped)` : ''}, more than the `
-      + `${mb(MAX_PROFILE_BYTES)} the page can open: its core runs in WebAssembly, whose memory stops at 4 GB, and a `
-      + 'profile needs about 1.7 times its size there. Open it with the pprof-lens command-line tool, which has no such limit '
-      + '(pprof-lens top FILE; see the README).');
-  }
 }
 
 function makeWorker() {

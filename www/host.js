@@ -43,7 +43,7 @@ const ops = {
     return true;
   },
   loadSync: () => true,
-  loadEnd: ({ key, name, abandon }) => {
+  loadStreamed: ({ key, name, abandon }) => {
     const l = loaders.get(key);
     loaders.delete(key);
     if (!l) return null;
@@ -59,13 +59,14 @@ const ops = {
       l.loader.free();
     }
   },
+  checkSize: ({ size, fileSize, gzip }) => { session.checkSize(size, fileSize, gzip); return true; },
   close: ({ key }) => { session.close(id(key)); ids.delete(key); return true; },
   view: ({ key, request }) => session.view(id(key), request),
   viewHeader: ({ key }) => session.viewHeader(id(key)),
   top: ({ key, sort, desc }) => session.top(id(key), sort, desc),
   inlineLabels: ({ key }) => session.inlineLabels(id(key)),
   topOrder: ({ key, sort, desc }) => session.topOrder(id(key), sort, desc),
-  names: ({ key }) => session.nodeNames(id(key)),
+  nodeNames: ({ key }) => session.nodeNames(id(key)),
   compare: ({ key, baseKeys, newKeys, name }) => {
     const info = session.compare(Uint32Array.from(baseKeys, id), Uint32Array.from(newKeys, id), name);
     ids.set(key, info.id);

@@ -232,7 +232,7 @@ export class Tabs {
     }
     // The header's figures take the value pass: they follow the flame graph.
     $('header').textContent = t.name;
-    const names = await this.client.names(key);
+    const names = await this.client.nodeNames(key);
     $('empty').hidden = true; $('seriesView').hidden = true; $('comparePanel').hidden = true;
     $('view').hidden = false;
     compare.showTools(t);

@@ -253,25 +253,29 @@ impl TagFilter {
 
 /// Checks that every filter of `q` compiles, without applying anything.
 pub fn validate(q: &Query) -> Result<()> {
-    for (name, v) in
-        [("focus", &q.focus), ("ignore", &q.ignore), ("hide", &q.hide), ("show", &q.show), ("show_from", &q.show_from)]
-    {
+    for (name, v) in [
+        ("focus", &q.filters.focus),
+        ("ignore", &q.filters.ignore),
+        ("hide", &q.filters.hide),
+        ("show", &q.filters.show),
+        ("show_from", &q.filters.show_from),
+    ] {
         compile(name, v)?;
     }
-    compile_tag("tagfocus", &q.tagfocus)?;
-    compile_tag("tagignore", &q.tagignore)?;
+    compile_tag("tagfocus", &q.filters.tagfocus)?;
+    compile_tag("tagignore", &q.filters.tagignore)?;
     Ok(())
 }
 
 /// Applies the query's filters to `p`.
 pub fn apply(p: &Profile, q: &Query) -> Result<View> {
-    let focus = compile("focus", &q.focus)?;
-    let ignore = compile("ignore", &q.ignore)?;
-    let hide = compile("hide", &q.hide)?;
-    let show = compile("show", &q.show)?;
-    let show_from = compile("show_from", &q.show_from)?;
-    let tagfocus = compile_tag("tagfocus", &q.tagfocus)?;
-    let tagignore = compile_tag("tagignore", &q.tagignore)?;
+    let focus = compile("focus", &q.filters.focus)?;
+    let ignore = compile("ignore", &q.filters.ignore)?;
+    let hide = compile("hide", &q.filters.hide)?;
+    let show = compile("show", &q.filters.show)?;
+    let show_from = compile("show_from", &q.filters.show_from)?;
+    let tagfocus = compile_tag("tagfocus", &q.filters.tagfocus)?;
+    let tagignore = compile_tag("tagignore", &q.filters.tagignore)?;
 
     let nl = p.locations.len();
     let func_matches = |rx: &Regex, f: u32| -> bool {

@@ -45,7 +45,46 @@ impl Default for DecodeOptions {
     }
 }
 
+/// The largest profile (uncompressed) the page opens. Its core runs in
+/// 32-bit WebAssembly, whose memory stops at 4 GiB, and a profile takes about
+/// 1.7 times its uncompressed size there (`scripts/bench-huge.sh`: the
+/// 1.28 GB generated profile took 2.17 GB); more with many labels or sample
+/// types.
+pub const PAGE_MAX_DECOMPRESSED: u64 = 1_400_000_000;
+
 impl DecodeOptions {
+    /// The page's limits: at most [`PAGE_MAX_DECOMPRESSED`] bytes inflated.
+    pub fn page() -> Self {
+        DecodeOptions { max_decompressed: PAGE_MAX_DECOMPRESSED, ..Default::default() }
+    }
+
+    /// Refuses, before it is read, a file whose profile cannot fit the page:
+    /// `size` is its uncompressed size (a gzip trailer's), `file_size` what
+    /// the file takes. The sentence names both, the limit and the way out.
+    pub fn check_page_size(&self, size: u64, file_size: u64, gzip: bool) -> Result<()> {
+        if size <= self.max_decompressed {
+            return Ok(());
+        }
+        let mb = |n: u64| {
+            if n >= 1_000_000_000 {
+                format!("{:.2} GB", n as f64 / 1e9)
+            } else {
+                format!("{} MB", (n as f64 / 1e6).round())
+            }
+        };
+        let gzipped = if gzip { format!(" ({} gzipped)", mb(file_size)) } else { String::new() };
+        Err(Error::new(
+            ErrorKind::TooLarge,
+            format!(
+                "this profile is {} uncompressed{gzipped}, more than the {} the page can open: its core runs in \
+                 WebAssembly, whose memory stops at 4 GB, and a profile needs about 1.7 times its size there. Open it \
+                 with the pprof-lens command-line tool, which has no such limit (pprof-lens top FILE; see the README).",
+                mb(size),
+                mb(self.max_decompressed)
+            ),
+        ))
+    }
+
     /// Options with a different decompressed-size cap.
     pub fn with_max_decompressed(mut self, n: u64) -> Self {
         self.max_decompressed = n;
@@ -188,6 +227,21 @@ mod tests {
     fn crc32_matches_known_vector() {
         assert_eq!(crc32(b"123456789"), 0xCBF4_3926);
         assert_eq!(crc32(b""), 0);
+    }
+
+    #[test]
+    fn the_page_refuses_what_cannot_fit_and_says_its_size() {
+        let page = DecodeOptions::page();
+        assert!(page.check_page_size(PAGE_MAX_DECOMPRESSED, 1, true).is_ok());
+        let e = page.check_page_size(2_000_000_000, 2_000_000, true).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::TooLarge);
+        assert!(
+            e.message.starts_with("this profile is 2.00 GB uncompressed (2 MB gzipped), more than the 1.40 GB"),
+            "{}",
+            e.message
+        );
+        let e = page.check_page_size(1_500_000_000, 1_500_000_000, false).unwrap_err();
+        assert!(e.message.starts_with("this profile is 1.50 GB uncompressed, more"), "{}", e.message);
     }
 
     #[test]

@@ -931,7 +931,14 @@ mod tests {
             Query::default(),
             Query { noinlines: true, ..Query::default() },
             Query { granularity: crate::Granularity::Lines, ..Query::default() },
-            Query { focus: "pkg3".into(), tagfocus: "handler=/api/users".into(), ..Query::default() },
+            Query {
+                filters: crate::query::Filters {
+                    focus: "pkg3".into(),
+                    tagfocus: "handler=/api/users".into(),
+                    ..Default::default()
+                },
+                ..Query::default()
+            },
             Query { sample_index: "cpu".into(), nodefraction: 0.0, ..Query::default() },
         ];
         for q in queries {

@@ -148,14 +148,26 @@ impl Session {
     /// Decodes and validates `bytes` (gzipped or raw, or a goroutine dump),
     /// calling `progress(consumed, total)` while inflating.
     pub fn load(&mut self, name: &str, bytes: &[u8], progress: &mut dyn FnMut(u64, u64)) -> Result<ProfileInfo> {
-        let raw = crate::import::decode_with_progress(bytes, &DecodeOptions::default(), progress)?;
+        let raw = crate::import::decode_with_progress(bytes, &DecodeOptions::page(), progress)?;
         let profile = Profile::from_proto(raw, &ModelOptions::default())?;
         Ok(self.add(name, profile, None))
     }
 
-    /// Opens a profile decoded elsewhere (the page's streamed decoder).
-    pub fn load_decoded(&mut self, name: &str, raw: crate::proto::Profile) -> Result<ProfileInfo> {
-        let profile = Profile::from_proto(raw, &ModelOptions::default())?;
+    /// Refuses, before it is read, a file whose profile cannot fit the page
+    /// (see [`DecodeOptions::check_page_size`]).
+    pub fn check_size(&self, size: u64, file_size: u64, gzip: bool) -> Result<()> {
+        DecodeOptions::page().check_page_size(size, file_size, gzip)
+    }
+
+    /// A streamed decoder with the page's limits, for about `size` bytes.
+    pub fn loader(size: u64) -> crate::import::StreamDecoder {
+        crate::import::StreamDecoder::with_size_hint(DecodeOptions::page(), size)
+    }
+
+    /// Opens what a streamed decoder was fed (the page feeds the file's
+    /// inflated bytes as they arrive).
+    pub fn load_streamed(&mut self, name: &str, decoder: crate::import::StreamDecoder) -> Result<ProfileInfo> {
+        let profile = Profile::from_proto(decoder.finish()?, &ModelOptions::default())?;
         Ok(self.add(name, profile, None))
     }
 

@@ -3,6 +3,7 @@
 //! tooltips, series facts and refusals that keep the view.
 
 use super::*;
+use crate::query::Filters;
 use crate::report::flame::BoxKey;
 use crate::synth::{folded_profile, Builder};
 
@@ -60,13 +61,25 @@ fn a_view_and_its_table() {
 fn refinements_say_what_they_show_and_a_refused_one_keeps_the_view() {
     let mut s = Session::new();
     let id = open(&mut s, "a.pb.gz", "main;f;g 300\nmain;f 100\nmain;h 600");
-    let v = s.view(id, &ViewRequest { focus: "f".into(), ..Default::default() }).unwrap();
+    let v = s
+        .view(id, &ViewRequest { filters: Filters { focus: "f".into(), ..Default::default() }, ..Default::default() })
+        .unwrap();
     assert_eq!(v.filters, ["focus=f"]);
     let h = s.view_header(id).unwrap();
     assert_eq!(h.showing, "Showing nodes accounting for 400B, 40.00% of 1000B total");
-    let e = s.view(id, &ViewRequest { hide: "(".into(), ..Default::default() }).unwrap_err();
+    let e = s
+        .view(id, &ViewRequest { filters: Filters { hide: "(".into(), ..Default::default() }, ..Default::default() })
+        .unwrap_err();
     assert_eq!((e.kind, e.field), (ErrorKind::BadQuery, Some("hide")));
-    let e = s.view(id, &ViewRequest { tagfocus: "nokey=1".into(), ..Default::default() }).unwrap_err();
+    let e = s
+        .view(
+            id,
+            &ViewRequest {
+                filters: Filters { tagfocus: "nokey=1".into(), ..Default::default() },
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
     assert_eq!(e.field, Some("tagfocus"));
     // The focused view is still there.
     assert_eq!(s.top(id, TopSort::Flat, true).unwrap().name, ["g", "f", "main"]);
@@ -358,7 +371,14 @@ fn a_functions_source_lines_are_pprof_lists() {
     assert_eq!((r[0].start, r[0].end), (26, 36));
     assert_eq!(r[0].lines.iter().map(|l| (l.line, l.flat.as_str())).collect::<Vec<_>>(), [(31, "720kB")]);
     // A refinement applies to the listing as to every view.
-    s.view(id, &ViewRequest { focus: "nothing-matches-this".into(), ..Default::default() }).unwrap();
+    s.view(
+        id,
+        &ViewRequest {
+            filters: Filters { focus: "nothing-matches-this".into(), ..Default::default() },
+            ..Default::default()
+        },
+    )
+    .unwrap();
     assert!(s.source(id, 0).is_err() || s.source(id, 0).unwrap().is_empty());
 }
 
@@ -421,11 +441,9 @@ fn session_memory() {
         d.feed(c).unwrap();
     }
     drop(raw);
-    let p = d.finish().unwrap();
-    eprintln!("decoded: {}", hwm());
     let mut s = Session::new();
-    let id = s.load_decoded("x", p).unwrap().id;
-    eprintln!("model: {}", hwm());
+    let id = s.load_streamed("x", d).unwrap().id;
+    eprintln!("decoded, model: {}", hwm());
     s.view(id, &ViewRequest::default()).unwrap();
     eprintln!("view: {}", hwm());
     s.top(id, TopSort::Flat, true).unwrap();

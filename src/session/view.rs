@@ -7,7 +7,7 @@ use super::{Comparison, Session};
 use crate::aggregate::graph::{self, Graph};
 use crate::aggregate::{self, Prepared};
 use crate::error::{Error, ErrorKind, Result};
-use crate::query::{BaseMode, Granularity, Query};
+use crate::query::{BaseMode, Filters, Granularity, Query};
 use crate::report::diff::Mark;
 use crate::report::{self, flame};
 use crate::units;
@@ -23,20 +23,8 @@ pub struct ViewRequest {
     pub granularity: Option<String>,
     /// `-noinlines`.
     pub noinlines: bool,
-    /// The refinements, with pprof's syntax.
-    pub focus: String,
-    /// `-ignore`.
-    pub ignore: String,
-    /// `-hide`.
-    pub hide: String,
-    /// `-show`.
-    pub show: String,
-    /// `-show_from`.
-    pub show_from: String,
-    /// `-tagfocus`.
-    pub tagfocus: String,
-    /// `-tagignore`.
-    pub tagignore: String,
+    /// The refinements, with pprof's syntax: the query's own struct.
+    pub filters: Filters,
     /// One goroutine group: its sample's index, then (ignored) what the page
     /// says of it ("3 (50 goroutines in main.worker)"); "" for none.
     pub group: String,
@@ -295,13 +283,7 @@ impl Session {
             sample_index: req.sample_index.map(|i| i.to_string()).unwrap_or_default(),
             granularity,
             noinlines: req.noinlines,
-            focus: req.focus.clone(),
-            ignore: req.ignore.clone(),
-            hide: req.hide.clone(),
-            show: req.show.clone(),
-            show_from: req.show_from.clone(),
-            tagfocus: req.tagfocus.clone(),
-            tagignore: req.tagignore.clone(),
+            filters: req.filters.clone(),
             ..Query::default()
         };
         if !req.group.is_empty() {
@@ -320,7 +302,7 @@ impl Session {
         // slot, so a bad regex leaves the profile (and its view) as it was.
         aggregate::filter::validate(&q)?;
         l.profile().sample_index(&q.sample_index).map_err(|e| e.in_field("sample_index"))?;
-        for (field, f) in [("tagfocus", &q.tagfocus), ("tagignore", &q.tagignore)] {
+        for (field, f) in [("tagfocus", &q.filters.tagfocus), ("tagignore", &q.filters.tagignore)] {
             if let Some(k) = report::explore::unknown_label_key(l.profile(), f) {
                 let msg = format!("{field}: no sample has a label \"{k}\"");
                 return Err(Error::new(ErrorKind::BadQuery, msg).in_field(field));

@@ -37,7 +37,7 @@ fn run() -> Result<usize> {
         d.feed(chunk)?;
     }
     let mut s = Session { through_from: 0, ..Session::default() };
-    let id = s.load_decoded("warm-up", d.finish()?)?.id;
+    let id = s.load_streamed("warm-up", d)?.id;
     let v = s.view(id, &ViewRequest::default())?;
     let l = s.flame(id, Side::View, BoxKey { lo: 0, hi: v.stacks, depth: u32::MAX }, 0.0005)?;
     let mut boxes = l.x.len();

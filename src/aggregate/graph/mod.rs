@@ -50,7 +50,10 @@ mod tests {
         let data = crate::synth::generate(spec).encode_to_vec();
         let p = crate::load(&data, &Default::default(), &Default::default()).unwrap();
         for focus in ["", "pkg1"] {
-            let q = crate::Query { focus: focus.into(), ..crate::Query::default() };
+            let q = crate::Query {
+                filters: crate::query::Filters { focus: focus.into(), ..Default::default() },
+                ..crate::Query::default()
+            };
             let pr = Prepared::new_owned(vec![p.clone()], vec![], q).unwrap();
             let (p, st, nn) = (&pr.profile, &pr.stacks, pr.nodes.len());
             let (a, b) = st.halves();
@@ -124,7 +127,10 @@ mod tests {
         let pr = Prepared::new(vec![p2.unwrap()], vec![], crate::Query::default()).unwrap();
         assert!(super::stacks_through(&pr.profile, &pr.view, &pr.nodes).is_none());
         // A view that hides frames owns its stacks.
-        let q = crate::Query { hide: "pkg1\\.".into(), ..crate::Query::default() };
+        let q = crate::Query {
+            filters: crate::query::Filters { hide: "pkg1\\.".into(), ..Default::default() },
+            ..crate::Query::default()
+        };
         let pr = Prepared::new(vec![p.clone()], vec![], q).unwrap();
         assert!(super::stacks_through(&pr.profile, &pr.view, &pr.nodes).is_none());
     }
