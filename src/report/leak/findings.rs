@@ -67,14 +67,19 @@ fn any_frame(site: &Site, prefixes: &[&str]) -> Option<String> {
     site.below.iter().find(|f| prefixes.iter().any(|p| f.starts_with(p))).cloned()
 }
 
-/// Storage that doubles at one site: three or more object sizes, each 1.2
-/// to 2.5 times the one before, the largest still held and the others
-/// mostly freed (map bucket arrays and growing slices: each growth frees the
-/// storage before it). Needs the allocation columns: a profile of in-use
-/// values alone cannot tell replaced storage from kept objects.
-fn doubling(site: &Site) -> Option<Vec<i64>> {
-    let sizes: Vec<i64> = site.sizes.iter().filter(|(_, v)| v.0 > 0).map(|(&s, _)| s).filter(|&s| s > 0).collect();
-    let freed = |s: i64| site.sizes.get(&s).is_some_and(|v| v.1 * 2 <= v.0);
+/// Storage that doubled at one site during the series: three or more object
+/// sizes, each 1.2 to 2.5 times the one before, some allocated between the
+/// first and the last snapshot, the largest still held and the others mostly freed
+/// (map bucket arrays and growing slices: each growth frees the storage
+/// before it), and the storage held at the end larger than at the start. A
+/// builder that doubles its buffer on every call and keeps each final one
+/// (a `strings.Builder`) holds the same sizes at the start: that is no
+/// growth of one structure. Needs the allocation columns: a profile of
+/// in-use values alone cannot tell replaced storage from kept objects.
+fn doubling(first: &Site, last: &Site) -> Option<Vec<i64>> {
+    let get = |site: &Site, s: i64| site.sizes.get(&s).copied().unwrap_or_default();
+    let sizes: Vec<i64> = last.sizes.iter().filter(|(&s, v)| s > 0 && v.0 > 0).map(|(&s, _)| s).collect();
+    let freed = |s: i64| get(last, s).1 * 2 <= get(last, s).0;
     let mut best: Vec<i64> = Vec::new();
     let mut run: Vec<i64> = Vec::new();
     for &s in &sizes {
@@ -88,31 +93,46 @@ fn doubling(site: &Site) -> Option<Vec<i64>> {
             best = run.clone();
         }
     }
-    let held = best.last().is_some_and(|top| site.sizes.get(top).is_some_and(|v| v.1 > 0));
-    (best.len() >= 3 && held).then_some(best)
+    let top = *best.last()?;
+    let held_before = first.sizes.iter().filter(|(_, v)| v.1 > 0).map(|(&s, _)| s).max().unwrap_or(0);
+    let grew_now = best.iter().any(|&s| get(last, s).0 > get(first, s).0);
+    (best.len() >= 3 && get(last, top).1 > 0 && top > held_before && grew_now).then_some(best)
 }
 
-/// Defer records at a site: in-use objects of the runtime's `_defer` size
-/// (80 bytes in Go 1.13 to 1.21, 48 from Go 1.22) allocated by the function
-/// itself, rising by at least 100 and making up a third of what it holds (a
-/// deferred closure adds one object of its own per record):
-/// (size, first count, last count).
-fn defer_records(first: &Site, last: &Site) -> Option<(i64, i64, i64)> {
-    [80, 48].into_iter().find_map(|size| {
-        let b = last.flat_sizes.get(&size).copied().unwrap_or(0);
-        let a = first.flat_sizes.get(&size).copied().unwrap_or(0);
-        (b - a >= 100 && b * 3 >= last.objects).then_some((size, a, b))
+/// The runtime's defer record size: 80 bytes in Go 1.13 to 1.21, 48 from
+/// Go 1.22 (a profile does not say which Go wrote it).
+const DEFER_RECORD_SIZES: [i64; 2] = [80, 48];
+
+/// Defer records at a site: in-use objects of a defer record's size
+/// allocated by the function itself that rise by at least 100, and beside
+/// them another size of objects the function allocates itself rising by
+/// about as many (0.8 to 1.25 times): the deferred closure each record
+/// holds. A size alone is never enough: 48 and 80 bytes are the size class
+/// of half of Go's small structs. Returns (size, first count, last count,
+/// the closure's size).
+fn defer_records(first: &Site, last: &Site) -> Option<(i64, i64, i64, i64)> {
+    let rise = |s: i64| last.flat_sizes.get(&s).copied().unwrap_or(0) - first.flat_sizes.get(&s).copied().unwrap_or(0);
+    DEFER_RECORD_SIZES.into_iter().find_map(|size| {
+        let d = rise(size);
+        if d < 100 {
+            return None;
+        }
+        let closure = last.flat_sizes.keys().copied().filter(|&s| s != size && s <= 64).find(|&s| {
+            let r = rise(s);
+            r * 5 >= d * 4 && r * 4 <= d * 5
+        })?;
+        Some((size, first.flat_sizes.get(&size).copied().unwrap_or(0), last.flat_sizes[&size], closure))
     })
 }
 
 /// Map or slice growth at a site: the runtime's growth frames below it, or
-/// object sizes that double.
-fn grows(site: &Site) -> Option<Vec<String>> {
+/// object sizes that doubled during the series.
+fn grows(first: &Site, last: &Site) -> Option<Vec<String>> {
     let frame = any_frame(
-        site,
+        last,
         &["runtime.mapassign", "runtime.hashGrow", "runtime.growWork", "runtime.makeBucketArray", "runtime.growslice"],
     );
-    let sizes = doubling(site);
+    let sizes = doubling(first, last);
     if frame.is_none() && sizes.is_none() {
         return None;
     }
@@ -127,9 +147,38 @@ fn grows(site: &Site) -> Option<Vec<String>> {
     Some(ev)
 }
 
+/// Large objects a site keeps: sizes of at least 16 kB and eight times
+/// what the rest of the profile holds per object, whose in-use count rose
+/// over the series, which kept at least a fifth of what was allocated at
+/// those sizes (a builder's smaller, freed buffers do not count; churn keeps
+/// none) and hold at least half of the site's growth. Returns (bytes per
+/// object, share kept).
+fn large_kept(first: &Site, last: &Site, average_object: f64) -> Option<(i64, f64)> {
+    let get = |site: &Site, s: i64| site.sizes.get(&s).copied().unwrap_or_default();
+    let big: Vec<i64> = last
+        .sizes
+        .keys()
+        .copied()
+        .filter(|&s| s >= 16384 && s as f64 >= 8.0 * average_object && get(last, s).1 > get(first, s).1)
+        .collect();
+    let (mut allocated, mut kept, mut objects) = (0i64, 0i64, 0i64);
+    for &s in &big {
+        let (a, b) = (get(first, s), get(last, s));
+        allocated += (b.0 - a.0).max(0);
+        kept += (b.1 - a.1).max(0);
+        objects += (b.1 - a.1).max(0) / s;
+    }
+    if objects == 0 || allocated == 0 || kept * 5 < allocated || kept * 2 < last.space - first.space {
+        return None;
+    }
+    Some((kept / objects, kept as f64 / allocated as f64))
+}
+
 /// The findings of a heap series: `first` and `last` are the sites of the
 /// first and last snapshot; `in_use` the last snapshot's in-use (bytes,
-/// objects) over the whole profile.
+/// objects) over the whole profile. Runtime functions get no finding of
+/// their own: the goroutine records of `runtime.malg` rising through the
+/// series are the evidence that goroutines pile up.
 pub fn heap_findings(
     s: &Series,
     first: &BTreeMap<String, Site>,
@@ -142,11 +191,25 @@ pub fn heap_findings(
         let steps = (s.files.len() - 1).max(1) as i64;
         b.wrapping_sub(a) / steps
     };
+    let total = s.totals[s.totals.len() - 1];
+    // Goroutines piling up: the runtime's goroutine records rise at every snapshot.
+    let goroutines_rise =
+        s.rows.iter().find(|r| r.name == "runtime.malg").filter(|r| r.growth > 0 && r.consistency >= 0.99);
+    // (bytes, objects) in use at each site whose objects average under 16 kB.
+    let small: BTreeMap<&String, (i64, i64)> = last
+        .iter()
+        .filter(|(_, x)| x.objects > 0 && x.space < 16384 * x.objects)
+        .map(|(n, x)| (n, (x.space, x.objects)))
+        .collect();
+    let _ = in_use;
     let mut out = Vec::new();
-    for r in s.suspects(limit) {
+    for r in s.suspects(limit).filter(|r| !r.name.starts_with("runtime.")) {
         let (Some(l), f) = (last.get(&r.name), first.get(&r.name)) else { continue };
         let f0 = f.cloned().unwrap_or_default();
         let objects_rise = l.objects > f0.objects;
+        // Growth that matters: 1% of the total and 64 kB.
+        let grew = l.space - f0.space;
+        let matters = grew * 100 >= total && grew >= 65536;
         let mut ev = vec![format!("in use: {} → {} over {} snapshots", label(f0.space), label(l.space), s.files.len())];
         if l.objects > 0 {
             ev.push(format!(
@@ -166,12 +229,15 @@ pub fn heap_findings(
         if let Some(t) =
             any_frame(l, &["time.NewTicker", "time.Tick", "time.AfterFunc", "time.NewTimer", "time.startTimer"])
         {
-            if objects_rise {
+            // Timers pile up: at least 100 more objects, more at every
+            // snapshot but one (a few timers in flight come and go).
+            let rising_steps = r.own.windows(2).filter(|w| w[1] > w[0]).count();
+            if l.objects - f0.objects >= 100 && rising_steps + 1 >= r.own.len() - 1 {
                 ev.push(format!("allocated below it: {t}"));
                 out.push(finding(
                     Pattern::Tickers,
                     format!(
-                        "{} creates tickers or timers that are never stopped: their objects keep rising (+{} per snapshot). Call Stop on each (defer t.Stop()) or reuse one.",
+                        "{} creates tickers or timers that are never stopped: their objects keep rising (+{} per snapshot). Call Stop on each (defer t.Stop()) or reuse one; a time.After in a loop makes one timer per turn (before Go 1.23 each lives until it fires).",
                         r.name,
                         per_step(f0.objects, l.objects)
                     ),
@@ -191,79 +257,91 @@ pub fn heap_findings(
             ));
             continue;
         }
-        // A map or slice that grows here, or next to it under the same caller
-        // (the cache that keeps what this function allocates).
-        // An uncertain finding only for growth that matters: 1% of the total
-        // and 64 kB.
-        let grew = l.space - f0.space;
-        let matters = grew * 100 >= s.totals[s.totals.len() - 1] && grew >= 65536;
-        let near = |site: &Site| !site.above.is_disjoint(&l.above) && objects_rise && matters;
-        let grown = grows(l).map(|e| (e, None)).or_else(|| {
-            last.iter()
-                .filter(|(n, x)| **n != r.name && near(x))
-                .find_map(|(n, x)| grows(x).map(|e| (e, Some(n.clone()))))
-        });
-        if let Some((gev, beside)) = grown {
-            let sentence = match &beside {
-                None => format!("{} keeps growing a map or slice: its retained bytes rise through growth that doubles the backing storage, and nothing removes entries. Bound it (an LRU, a size limit) or delete what is no longer needed.", r.name),
-                Some(b) => format!("{} allocates what a growing map or cache keeps: its objects rise (+{} per snapshot) while {b}, under the same caller, grows its storage. Nothing evicts: bound the cache or delete entries.", r.name, per_step(f0.objects, l.objects)),
-            };
-            if let Some(b) = &beside {
-                ev.push(format!(
-                    "the map grows in {b}, called from {}",
-                    l.above.iter().cloned().collect::<Vec<_>>().join(", ")
-                ));
-            }
+        if let Some(gev) = grows(&f0, l) {
             ev.extend(gev);
-            out.push(finding(Pattern::GrowingMap, sentence, ev, beside.is_none()));
+            out.push(finding(Pattern::GrowingMap, format!("{} keeps growing a map or slice: its retained bytes rise through growth that doubles the backing storage, and nothing removes entries. Bound it (an LRU, a size limit) or delete what is no longer needed.", r.name), ev, true));
             continue;
         }
         // Go's heap profiles hide the runtime's frames: defer records show
-        // as objects of their size allocated by the function itself.
-        if let Some((size, a, b)) = defer_records(&f0, l) {
+        // as objects of their size allocated by the function itself, each
+        // with its deferred closure.
+        if let Some((size, a, b, closure)) = defer_records(&f0, l).filter(|_| matters) {
             ev.push(format!(
-                "objects of {size} B (the size of the runtime's defer record, Go {}) allocated in {} itself: {a} → {b}",
+                "objects of {size} B (the size of the runtime's defer record, Go {}) allocated in {} itself: {a} → {b}, each with one of {closure} B (the deferred call)",
                 if size == 80 { "1.13 to 1.21" } else { "1.22 and later" },
                 r.name
             ));
             out.push(finding(
                 Pattern::DeferInLoop,
-                format!("{} keeps allocating objects of the runtime's defer record size, and keeps them: a defer inside a long loop runs only when the function returns (it may also be another {size}-byte object). Move the loop body into its own function.", r.name),
+                format!("{} keeps allocating pairs of objects the size of the runtime's defer record and of a deferred call, and keeps them: a defer inside a long loop runs only when the function returns. Move the loop body into its own function.", r.name),
                 ev,
-                false,
+                l.goroutine_root && l.above.is_empty(),
             ));
             continue;
         }
         let avg = if l.objects > 0 { l.space as f64 / l.objects as f64 } else { 0.0 };
-        // What the rest of the profile holds per object.
-        let (rest_space, rest_objects) = (in_use.0 - l.space, in_use.1 - l.objects);
-        let average_object = if rest_objects > 0 { rest_space as f64 / rest_objects as f64 } else { 0.0 };
-        if l.goroutine_root && objects_rise && matters && !r.name.starts_with("runtime.") {
+        let goroutine_memory = |ev: &mut Vec<String>, g: &super::types::SeriesRow| {
             ev.push("every stack starts at the goroutine's own function (started with go), not at main".into());
+            ev.push(format!(
+                "the runtime's goroutine records (runtime.malg) rise at every snapshot: {}",
+                g.own.iter().map(|&v| label(v)).collect::<Vec<_>>().join(" ")
+            ));
             if avg > 0.0 {
                 ev.push(format!("{} per object", label(avg as i64)));
             }
-            out.push(finding(
+            finding(
                 Pattern::GoroutineMemory,
-                format!("{} runs in goroutines that keep starting, and what they allocate stays: if those goroutines never exit, this is a goroutine leak (open goroutine profiles of the same times to see where they block).", r.name),
-                ev,
+                format!("{} runs in goroutines that keep starting while the number of goroutines keeps rising, and what they allocate stays: if those goroutines never exit, this is a goroutine leak (open goroutine profiles of the same times to see where they block).", r.name),
+                std::mem::take(ev),
                 false,
+            )
+        };
+        let rising_goroutines = goroutines_rise.filter(|_| l.goroutine_root && objects_rise && matters);
+        // What the rest of the profile holds per object (sites of large
+        // objects left out: two pinning sites must not hide each other).
+        let (rest_space, rest_objects) =
+            small.iter().filter(|(n, _)| ***n != r.name).fold((0, 0), |a, (_, x)| (a.0 + x.0, a.1 + x.1));
+        let average_object = if rest_objects > 0 { rest_space as f64 / rest_objects as f64 } else { 0.0 };
+        // The goroutine's own function (nothing above it) holding more as
+        // goroutines pile up: what the leaked goroutines hold, large or not.
+        let entry_of_rising = rising_goroutines.is_some() && l.above.is_empty();
+        let steady = r.consistency >= 0.9;
+        if let Some((avg, kept)) = large_kept(&f0, l, average_object).filter(|_| matters && steady && !entry_of_rising)
+        {
+            ev.push(format!(
+                "{} per object, against {} in the rest of the profile",
+                label(avg),
+                label(average_object as i64)
+            ));
+            ev.push(format!("kept: {:.0}% of what it allocated at those sizes", kept * 100.0));
+            out.push(finding(
+                Pattern::PinnedBuffers,
+                format!("{} keeps large objects alive ({} each), and more at every snapshot: a small sub-slice or substring of a buffer pins all of it. Copy what is kept (bytes.Clone, strings.Clone) so the big buffer can be freed; if a cache keeps them whole, bound it.", r.name, label(avg)),
+                ev,
+                avg >= 32768 && kept >= 0.95,
             ));
             continue;
         }
-        if avg >= 16384.0 && avg >= 8.0 * average_object && r.retention >= 0.9 {
+        // A map or slice that grows next to it: under the same caller, or
+        // in a function it calls (the cache that keeps what it allocates).
+        let near = |site: &Site| {
+            (!site.above.is_disjoint(&l.above) || site.above.contains(&r.name)) && objects_rise && matters
+        };
+        let beside = last
+            .iter()
+            .filter(|(n, x)| **n != r.name && !n.starts_with("runtime.") && near(x))
+            .find_map(|(n, x)| grows(first.get(n).unwrap_or(&Site::default()), x).map(|e| (e, n.clone())));
+        if let Some((gev, b)) = beside {
             ev.push(format!(
-                "{} per object, against {} in the rest of the profile",
-                label(avg as i64),
-                label(average_object as i64)
+                "the map grows in {b}, called from {}",
+                last[&b].above.iter().cloned().collect::<Vec<_>>().join(", ")
             ));
-            ev.push(format!("kept: {} of what it allocated", r.kept_text()));
-            out.push(finding(
-                Pattern::PinnedBuffers,
-                format!("{} keeps a few large objects alive ({} each): a small sub-slice or slice header can pin a whole array. Copy what is kept (bytes.Clone, or append to a new slice) so the big buffer can be freed.", r.name, label(avg as i64)),
-                ev,
-                avg >= 32768.0 && r.retention >= 0.95,
-            ));
+            ev.extend(gev);
+            out.push(finding(Pattern::GrowingMap, format!("{} allocates what a growing map or cache keeps: its objects rise (+{} per snapshot) while {b} grows its storage. Nothing evicts: bound the cache or delete entries.", r.name, per_step(f0.objects, l.objects)), ev, false));
+            continue;
+        }
+        if let Some(g) = rising_goroutines {
+            out.push(goroutine_memory(&mut ev, g));
         }
     }
     // Churn: the biggest allocators that keep (almost) nothing, and have no

@@ -1,0 +1,123 @@
+//! The findings judged on a suite of realistic services written for it
+//! (`tests/data/services/*/`, made by `scripts/make-services.sh`): each mixes
+//! real leaks with churn and with look-alikes that are not leaks. Each
+//! service's `TRUTH.tsv` names every leaking function with its pattern and
+//! every look-alike and churn function as not a leak (`-`); `ALSO.tsv` names
+//! the other functions a finding of that leak may rightly name (the one that
+//! starts a leaking goroutine, the one that keeps a pinned substring).
+//!
+//! The score reads `pprof-lens series --format=json` on the heap snapshots
+//! and, separately, on the goroutine snapshots, from the profiles alone. A
+//! leak is found when a finding names its function with its pattern (for a
+//! goroutine leak, `goroutine-memory` on its function counts too). A finding
+//! is wrong when it gives a listed function another pattern (churn on a leak
+//! included) or any leak pattern to a look-alike; an uncertain finding on a
+//! function the truth does not list is ignored, a certain one is wrong
+//! unless `ALSO.tsv` lists it. Runtime functions never get a finding.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const SERVICES: &[&str] = &["sessions", "feeds", "ingest", "jobs", "gateway"];
+
+fn dir(s: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/services").join(s)
+}
+
+fn tsv(path: &Path) -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    text.lines()
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split_once('\t').expect("NAME<TAB>PATTERN"))
+        .map(|(a, b)| (a.into(), b.into()))
+        .collect()
+}
+
+/// (name, pattern, certain) of every finding of a series of `kind` snapshots.
+fn findings(service: &str, kind: &str) -> Vec<(String, String, bool)> {
+    let files: Vec<String> = (1..=5).map(|i| format!("{kind}.{i}.pb.gz")).collect();
+    let o = Command::new(env!("CARGO_BIN_EXE_pprof-lens"))
+        .args(["series", "--format=json"])
+        .args(&files)
+        .current_dir(dir(service))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{service}: {}", String::from_utf8_lossy(&o.stderr));
+    let json = String::from_utf8(o.stdout).unwrap();
+    let body = &json[json.find("\"findings\":[").expect("findings")..];
+    body.split("{\"name\":")
+        .skip(1)
+        .map(|part| {
+            let name = part.split('"').nth(1).unwrap().to_string();
+            let pattern = part.split("\"pattern\":\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+            let certain = part.split("\"certain\":").nth(1).unwrap().starts_with("true");
+            (name, pattern, certain)
+        })
+        .collect()
+}
+
+/// Found and missed leaks per pattern, and every wrong finding.
+#[derive(Default)]
+struct Score {
+    per_pattern: BTreeMap<String, (usize, usize)>,
+    missed: Vec<String>,
+    wrong: Vec<String>,
+}
+
+fn score() -> Score {
+    let mut sc = Score::default();
+    for &s in SERVICES {
+        let truth = tsv(&dir(s).join("TRUTH.tsv"));
+        let also = tsv(&dir(s).join("ALSO.tsv"));
+        let mut all = findings(s, "heap");
+        all.extend(findings(s, "goroutine"));
+        for (name, pattern) in truth.iter().filter(|t| t.1 != "-") {
+            let found = all.iter().any(|f| {
+                f.0 == *name && (f.1 == *pattern || (pattern == "goroutine-leak" && f.1 == "goroutine-memory"))
+            });
+            let e = sc.per_pattern.entry(pattern.clone()).or_default();
+            e.0 += found as usize;
+            e.1 += 1;
+            if !found {
+                sc.missed.push(format!("{s}: {name} ({pattern})"));
+            }
+        }
+        for (name, pattern, certain) in &all {
+            let listed: Vec<&String> = truth.iter().filter(|t| t.0 == *name).map(|t| &t.1).collect();
+            let right = |p: &String| p == pattern || (p == "goroutine-leak" && pattern == "goroutine-memory");
+            let wrong = if name.starts_with("runtime.") {
+                true
+            } else if listed.is_empty() {
+                *certain && pattern != "churn" && !also.iter().any(|a| a.0 == *name && a.1 == *pattern)
+            } else if listed.iter().any(|p| *p == "-") {
+                pattern != "churn"
+            } else {
+                !listed.iter().any(|p| right(p)) && !also.iter().any(|a| a.0 == *name && a.1 == *pattern)
+            };
+            if wrong {
+                sc.wrong.push(format!("{s}: {name} given {pattern}{}", if *certain { "" } else { " (uncertain)" }));
+            }
+        }
+    }
+    sc
+}
+
+#[test]
+fn every_leak_of_the_services_is_found_and_no_finding_is_wrong() {
+    let sc = score();
+    println!("findings on the realistic services ({}):", SERVICES.join(", "));
+    println!("  {:<16} {:>5}", "pattern", "found");
+    for (p, (found, all)) in &sc.per_pattern {
+        println!("  {p:<16} {found:>2}/{all:<2}");
+    }
+    let (found, all) = sc.per_pattern.values().fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+    println!("  {:<16} {found:>2}/{all:<2}  wrong findings: {}", "all", sc.wrong.len());
+    for m in &sc.missed {
+        println!("  missed: {m}");
+    }
+    for w in &sc.wrong {
+        println!("  wrong: {w}");
+    }
+    assert!(sc.missed.is_empty() && sc.wrong.is_empty(), "missed {:?}, wrong {:?}", sc.missed, sc.wrong);
+}
