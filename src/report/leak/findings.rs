@@ -50,6 +50,9 @@ pub fn heap_sites(pr: &Prepared, names: &[String], target: &dyn Fn(&[u32]) -> Op
             }
         }
         if let Some(at) = st.iter().rposition(|&r| node(r) == t) {
+            if st[at + 1..].iter().any(|&r| TIMERS.iter().any(|p| names[node(r)].starts_with(p))) {
+                site.timer_objects += v(io);
+            }
             site.below.extend(st[at + 1..].iter().map(|&r| names[node(r)].clone()));
             if at > 0 {
                 site.above.insert(names[node(st[at - 1])].clone());
@@ -62,6 +65,9 @@ pub fn heap_sites(pr: &Prepared, names: &[String], target: &dyn Fn(&[u32]) -> Op
     }
     out
 }
+
+/// The standard library's timer and ticker constructors.
+const TIMERS: [&str; 5] = ["time.NewTicker", "time.Tick", "time.AfterFunc", "time.NewTimer", "time.startTimer"];
 
 fn any_frame(site: &Site, prefixes: &[&str]) -> Option<String> {
     site.below.iter().find(|f| prefixes.iter().any(|p| f.starts_with(p))).cloned()
@@ -94,6 +100,11 @@ fn doubling(first: &Site, last: &Site) -> Option<Vec<i64>> {
         }
     }
     let top = *best.last()?;
+    // Storage worth the name: a small struct's size classes (24, 48, 96
+    // bytes) double too.
+    if top < 4096 {
+        return None;
+    }
     let held_before = first.sizes.iter().filter(|(_, v)| v.1 > 0).map(|(&s, _)| s).max().unwrap_or(0);
     let grew_now = best.iter().any(|&s| get(last, s).0 > get(first, s).0);
     (best.len() >= 3 && get(last, top).1 > 0 && top > held_before && grew_now).then_some(best)
@@ -226,13 +237,12 @@ pub fn heap_findings(
             evidence: ev,
             certain,
         };
-        if let Some(t) =
-            any_frame(l, &["time.NewTicker", "time.Tick", "time.AfterFunc", "time.NewTimer", "time.startTimer"])
-        {
-            // Timers pile up: at least 100 more objects, more at every
-            // snapshot but one (a few timers in flight come and go).
+        if let Some(t) = any_frame(l, &TIMERS) {
+            // Timers pile up: at least 100 more objects below the timer
+            // constructors, the site's memory rising at every snapshot but
+            // one (a few timers in flight come and go).
             let rising_steps = r.own.windows(2).filter(|w| w[1] > w[0]).count();
-            if l.objects - f0.objects >= 100 && rising_steps + 1 >= r.own.len() - 1 {
+            if l.timer_objects - f0.timer_objects >= 100 && rising_steps + 1 >= r.own.len() - 1 {
                 ev.push(format!("allocated below it: {t}"));
                 out.push(finding(
                     Pattern::Tickers,

@@ -166,6 +166,9 @@ pub struct Site {
     /// first frame of other code, so what the runtime allocates for the site
     /// (defer records, map buckets) shows here.
     pub flat_sizes: BTreeMap<i64, i64>,
+    /// In-use objects allocated below a timer or ticker constructor
+    /// (`time.NewTicker`, `time.NewTimer`, `time.AfterFunc`…) called here.
+    pub timer_objects: i64,
     /// Frames below the site (its callees in the samples), by name.
     pub below: BTreeSet<String>,
     /// The frames just above it (its callers in the samples).
