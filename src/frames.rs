@@ -19,6 +19,22 @@ pub fn is_own_code(name: &str) -> bool {
 
 /// The wait a goroutine stack is in, named from its runtime frames.
 pub fn blocked_on<S: AsRef<str>>(frames: &[S]) -> String {
+    // The sync primitive a goroutine waits in, named as Go 1.20 and later
+    // name the wait (older Go says "semacquire" for all of them).
+    let sync = frames.iter().find_map(|n| {
+        let n = n.as_ref();
+        Some(match n {
+            "sync.(*WaitGroup).Wait" => "sync.WaitGroup.Wait",
+            "sync.(*Cond).Wait" => "sync.Cond.Wait",
+            "sync.(*Mutex).Lock" | "sync.(*Mutex).lockSlow" => "sync.Mutex.Lock",
+            "sync.(*RWMutex).Lock" => "sync.RWMutex.Lock",
+            "sync.(*RWMutex).RLock" => "sync.RWMutex.RLock",
+            _ => return None,
+        })
+    });
+    if let Some(s) = sync {
+        return s.to_string();
+    }
     frames
         .iter()
         .find_map(|n| {

@@ -43,7 +43,7 @@ fn the_leaky_services_leaks_get_their_findings_and_churn_none() {
     // The goroutine profiles: the blocked goroutines, and where.
     let text = series(&["goroutine.start.pb.gz", "goroutine.end.pb.gz"]);
     assert!(
-        text.contains("goroutine leak: Goroutines in main.startTask.func1 pile up blocked on chan receive: 0 → 120"),
+        text.contains("goroutine leak: Goroutines pile up receiving from a channel (chan receive) in main.startTask.func1 (main.go:65), started in main.startTask: 0 → 120"),
         "{text}"
     );
     // The text lists them under the ranking, with their evidence.
@@ -129,11 +129,11 @@ fn a_goroutine_leak_names_where_they_start() {
     let text = String::from_utf8(o.stdout).unwrap();
     assert!(
         text.contains(
-            "goroutine leak: Goroutines in main.worker pile up blocked on chan send: 50 → 200, +50 per snapshot"
+            "goroutine leak: Goroutines pile up sending on a channel (chan send) in main.worker (main.go:57), started with go main.worker: 50 → 200, +50 per snapshot"
         ),
         "{text}"
     );
-    assert!(text.contains("started as: go main.worker"), "{text}");
+    assert!(text.contains("started with go main.worker (the goroutine runs main.worker)"), "{text}");
 }
 
 /// Go 1.26's goroutine leak profile, as protobuf and as debug=1 text

@@ -384,6 +384,22 @@ pub fn heap_findings(
     out
 }
 
+/// A wait in words, and what ends it: (words, advice), from the wait's name
+/// as [`crate::frames::blocked_on`] gives it.
+fn wait_words(reason: &str) -> (&'static str, &'static str) {
+    match reason {
+        "chan send" => ("sending on a channel", "Give the channel room for the one value (make(chan T, 1)) or select on the caller's context so the send can give up."),
+        "chan receive" => ("receiving from a channel", "Close the channel when its sender is done, or select on a context that ends the wait."),
+        "select" => ("in a select with no case ready", "Add a case that ends the wait (ctx.Done(), a closed quit channel)."),
+        "sync.Mutex.Lock" | "sync.RWMutex.Lock" | "sync.RWMutex.RLock" | "mutex" => ("waiting for a mutex that is never unlocked", "Unlock on every path (defer mu.Unlock() right after Lock)."),
+        "sync.WaitGroup.Wait" => ("waiting on a WaitGroup that never reaches zero", "Match every Add with a Done on every path."),
+        "sync.Cond.Wait" => ("waiting on a condition variable nobody signals", "Signal or Broadcast when the condition changes, and give waiters a way out."),
+        "IO wait" => ("waiting for network or file I/O", "Set deadlines on the connection, or close it when its user is gone."),
+        "sleep" => ("sleeping", "Stop the loop when its work is done."),
+        _ => ("blocked", "Something must close the channel, cancel the context or release the lock they wait for."),
+    }
+}
+
 /// The findings of a goroutine series: stacks whose count only grows.
 pub fn goroutine_findings(s: &Series, stacks: &[StackRow], limit: usize) -> Vec<Finding> {
     let steps = (s.files.len() - 1).max(1) as i64;
@@ -394,22 +410,29 @@ pub fn goroutine_findings(s: &Series, stacks: &[StackRow], limit: usize) -> Vec<
         .map(|r| {
             let (a, b) = (r.counts[0], r.counts[r.counts.len() - 1]);
             let f = r.function();
+            let (words, advice) = wait_words(&r.blocked_on);
+            let at = if r.line().is_empty() { String::new() } else { format!(" ({})", r.line()) };
+            let starter = r.starter();
+            let entry = r.frames.last().cloned().unwrap_or_default();
+            let started = if !r.created_by.is_empty() {
+                format!("created by {}", r.created_by)
+            } else if starter != entry {
+                format!("started in {starter}")
+            } else {
+                format!("started with go {entry}")
+            };
             Finding {
                 name: f.clone(),
                 pattern: Pattern::GoroutineLeak,
                 sentence: format!(
-                    "Goroutines in {f} pile up blocked on {}: {a} → {b}, +{} per snapshot, and none ends. Something must close the channel, cancel the context or release the lock they wait for.",
+                    "Goroutines pile up {words} ({}) in {f}{at}, {started}: {a} → {b}, +{} per snapshot, and none ends. {advice}",
                     r.blocked_on,
                     b.wrapping_sub(a) / steps
                 ),
                 evidence: vec![
                     format!("count per snapshot: {}", r.counts.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" ")),
-                    format!("blocked in: {}", r.frames.first().cloned().unwrap_or_default()),
-                    if r.created_by.is_empty() {
-                        format!("started as: go {}", r.frames.last().cloned().unwrap_or_default())
-                    } else {
-                        format!("created by: {}", r.created_by)
-                    },
+                    format!("waits: {words} ({}) in {f}{at}", r.blocked_on),
+                    format!("{started} (the goroutine runs {entry})"),
                     format!("stack: {}", r.frames.join(" ← ")),
                 ],
                 certain: true,

@@ -237,19 +237,22 @@ fn goroutine_stacks(snaps: &[(String, Profile)]) -> Vec<StackRow> {
     for (i, (_, p)) in snaps.iter().enumerate() {
         let vi = p.default_index();
         for s in 0..p.samples.len() {
-            let frames: Vec<String> = p
-                .samples
-                .stack(s)
-                .iter()
-                .flat_map(|l| {
-                    p.locations
-                        .frames(l as usize)
-                        .map(|f| p.str(p.functions.name[p.frames.func[f] as usize]).to_string())
-                })
-                .collect();
+            let mut frames: Vec<String> = Vec::new();
+            let mut lines: Vec<String> = Vec::new();
+            for l in p.samples.stack(s).iter() {
+                for f in p.locations.frames(l as usize) {
+                    let func = p.frames.func[f] as usize;
+                    frames.push(p.str(p.functions.name[func]).to_string());
+                    let file = p.str(p.functions.filename[func]);
+                    let base = file.rsplit('/').next().unwrap_or(file);
+                    let line = p.frames.line[f];
+                    lines.push(if base.is_empty() || line <= 0 { String::new() } else { format!("{base}:{line}") });
+                }
+            }
             let k = *index.entry(frames.clone()).or_insert_with(|| {
                 rows.push(StackRow {
                     frames,
+                    lines,
                     counts: vec![0; n],
                     only_grows: false,
                     blocked_on: String::new(),

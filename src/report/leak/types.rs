@@ -39,6 +39,8 @@ pub struct SeriesRow {
 pub struct StackRow {
     /// Function names, innermost first.
     pub frames: Vec<String>,
+    /// Each frame's file (base name) and line, "main.go:63" ("" when unknown).
+    pub lines: Vec<String>,
     /// Goroutines with this stack in each snapshot.
     pub counts: Vec<i64>,
     /// True when the count never falls, ends higher than it began, and the
@@ -209,5 +211,30 @@ impl StackRow {
     /// The stack's innermost frame of the program's own code (else its outermost frame: the goroutine's entry).
     pub fn function(&self) -> String {
         self.frames.iter().find(|f| is_own_code(f)).or(self.frames.last()).cloned().unwrap_or_default()
+    }
+    /// Where [`StackRow::function`] waits: its file and line ("" when unknown).
+    pub fn line(&self) -> &str {
+        let at = self.frames.iter().position(|f| is_own_code(f)).unwrap_or(self.frames.len().saturating_sub(1));
+        self.lines.get(at).map_or("", String::as_str)
+    }
+    /// Who started the goroutines: a dump's `created by` line; else, for a
+    /// closure (`main.notify.func1`), the function it is written in
+    /// (`main.notify`); else the function started with `go` (the entry).
+    pub fn starter(&self) -> String {
+        if !self.created_by.is_empty() {
+            return self.created_by.clone();
+        }
+        let entry = self.frames.last().cloned().unwrap_or_default();
+        let mut name = entry.as_str();
+        while let Some((outer, last)) = name.rsplit_once('.') {
+            let closure =
+                last.strip_prefix("func").is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+                    || last == "gowrap1";
+            if !closure || outer.is_empty() {
+                break;
+            }
+            name = outer;
+        }
+        name.to_string()
     }
 }
