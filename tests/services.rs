@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const SERVICES: &[&str] = &["sessions", "feeds", "ingest", "jobs", "gateway"];
+const SERVICES: &[&str] = &["sessions", "feeds", "ingest", "jobs", "gateway", "billing"];
 
 fn dir(s: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/services").join(s)
