@@ -2,6 +2,7 @@
 //! function (pprof's `-peek` as tables), and the labels of the kept samples
 //! with their share of the total.
 
+use crate::aggregate::combine::BASE_LABEL;
 use crate::aggregate::graph::{OncePerSample, Stacks, INLINED};
 use crate::aggregate::Prepared;
 use crate::model::NONE;
@@ -119,15 +120,23 @@ const MAX_EXACT: usize = 12;
 /// Every label key of the kept samples with its values and their weight.
 /// Numeric values are shown with their unit; when a key has many, they are
 /// bucketed by powers of two.
-pub fn label_summary(pr: &Prepared) -> Vec<LabelKey> {
+///
+/// In a comparison (`signed`), values are summed with their sign (the
+/// base's samples negated), as `go tool pprof -tags -diff_base` sums them,
+/// and the base's marker label (`pprof::base`) is left out.
+pub fn label_summary(pr: &Prepared, signed: bool) -> Vec<LabelKey> {
     let p = &pr.profile;
     let l = &p.samples.labels;
     let num_units = p.num_label_units();
+    let base_key = if signed { p.strings.iter().position(|s| s == BASE_LABEL).map(|i| i as u32) } else { None };
     let mut strs: HashMap<(u32, u32), i64> = HashMap::new();
     let mut nums: HashMap<u32, HashMap<i64, i64>> = HashMap::new();
     for x in pr.stacks.weighted(p, pr.value_index) {
-        let w = x.value.wrapping_abs();
+        let w = if signed { x.value } else { x.value.wrapping_abs() };
         for i in p.samples.label_range(x.sample) {
+            if Some(l.key[i]) == base_key {
+                continue;
+            }
             if l.str[i] != 0 {
                 *strs.entry((l.key[i], l.str[i])).or_insert(0) += w;
             } else {
@@ -185,7 +194,9 @@ pub fn label_summary(pr: &Prepared) -> Vec<LabelKey> {
     }
     let mut out: Vec<LabelKey> = keys.into_values().collect();
     for k in &mut out {
-        crate::order::sort_by(&mut k.values, |a, b| b.value.cmp(&a.value).then_with(|| a.text.cmp(&b.text)));
+        crate::order::sort_by(&mut k.values, |a, b| {
+            b.value.wrapping_abs().cmp(&a.value.wrapping_abs()).then_with(|| a.text.cmp(&b.text))
+        });
     }
     crate::order::sort_by(&mut out, |a, b| a.key.cmp(&b.key));
     out

@@ -127,25 +127,31 @@ impl Session {
 
     /// Label keys of the current view's samples with their values, each
     /// with its weight, share of the total and the `tagfocus` selecting it.
+    /// In a comparison, the comparison's numbers: each value's net change
+    /// (new − base) and its share of the key's net change, as
+    /// `go tool pprof -tags -diff_base` prints them.
     pub fn labels(&self, id: u32) -> Result<Vec<LabelKeyFacts>> {
         let c = self.current(id)?;
         let pr = &c.prepared;
-        Ok(explore::label_summary(pr)
+        Ok(explore::label_summary(pr, c.compare)
             .into_iter()
-            .map(|k| LabelKeyFacts {
-                key: k.key,
-                numeric: k.numeric,
-                values: k
-                    .values
-                    .into_iter()
-                    .map(|v| LabelValueFacts {
-                        text: v.text,
-                        value: c.value_text(v.value),
-                        pct: crate::units::percentage(v.value, pr.total).trim().to_string(),
-                        share: if pr.total != 0 { v.value as f64 * 100.0 / pr.total as f64 } else { 0.0 },
-                        tagfocus: v.tagfocus,
-                    })
-                    .collect(),
+            .map(|k| {
+                let total = if c.compare { k.values.iter().map(|v| v.value).sum() } else { pr.total };
+                LabelKeyFacts {
+                    key: k.key,
+                    numeric: k.numeric,
+                    values: k
+                        .values
+                        .into_iter()
+                        .map(|v| LabelValueFacts {
+                            text: v.text,
+                            value: c.value_text(v.value),
+                            pct: crate::units::percentage(v.value, total).trim().to_string(),
+                            share: if total != 0 { (v.value as f64 * 100.0 / total as f64).abs() } else { 0.0 },
+                            tagfocus: v.tagfocus,
+                        })
+                        .collect(),
+                }
             })
             .collect())
     }

@@ -1,0 +1,50 @@
+// Defects a new user met with a Go service's profiles (issue 31), one test
+// each, named after what broke.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { useBrowser, openPage, load, data, compare } from './helpers.mjs';
+
+const env = useBrowser();
+
+// "100.0MB", "-96.0kB", "+1.8MB", "102400kB" → bytes (pprof's byte units are powers of 1024).
+const bytes = (t) => {
+  if (t.trim() === '0') return 0;
+  const m = /^([+-]?[\d.]+)\s*(B|kB|MB|GB|TB)$/.exec(t.trim());
+  if (!m) throw new Error(`not a byte value: ${t}`);
+  return Number(m[1]) * 1024 ** ['B', 'kB', 'MB', 'GB', 'TB'].indexOf(m[2]);
+};
+
+test('1. the Labels panel of a comparison shows the comparison\'s numbers (go tool pprof -tags -diff_base)', async () => {
+  const { context, page } = await openPage(env.browser, env.url);
+  await load(page, data('go-leaky/heap.1.pb.gz'), data('go-leaky/heap.5.pb.gz'));
+  await compare(page, { 'heap.1.pb.gz': 'base', 'heap.5.pb.gz': 'new' });
+  await page.waitForFunction(() => /bytes \(numeric\)/.test(document.getElementById('labels').textContent));
+  const rows = await page.$$eval('#labels .label-value', (rs) => rs.map((r) => ({
+    tagfocus: r.dataset.tagfocus, cells: [...r.children].slice(0, 3).map((c) => c.textContent),
+  })));
+  // The base's marker label is no label of the profiles.
+  assert.ok(!/pprof::base/.test(await page.textContent('#labels')), 'pprof::base is not shown');
+  // The oracle's rows (value, label), summed into the panel's power-of-two buckets.
+  const oracle = readFileSync(data('go-leaky/expected-tags/tags.diff_base.1-5.txt'), 'utf8')
+    .split('\n').map((l) => /^\s+(-?[\d.]+[kMGT]?B) \(.*\): (\S+)$/.exec(l)).filter(Boolean)
+    .map((m) => ({ value: bytes(m[1]), size: bytes(m[2]) }));
+  const total = bytes(/Total (\S+)/.exec(readFileSync(data('go-leaky/expected-tags/tags.diff_base.1-5.txt'), 'utf8'))[1]);
+  const bucketRows = rows.filter((r) => /^bytes=\d+b:\d+b$/.test(r.tagfocus));
+  assert.ok(bucketRows.length >= 5, JSON.stringify(rows));
+  for (const r of bucketRows) {
+    const [lo, hi] = r.tagfocus.slice('bytes='.length).split(':').map((x) => parseInt(x, 10));
+    const want = oracle.filter((o) => o.size >= lo && o.size <= hi).reduce((a, o) => a + o.value, 0);
+    const got = bytes(r.cells[1]);
+    // pprof rounds each value to four digits: allow that on every value summed.
+    assert.ok(Math.abs(got - want) <= Math.max(1024, Math.abs(want) * 0.01), `${r.cells[0]}: ${r.cells[1]} vs ${want}`);
+    // Shares of the key's net change, as pprof's percentages are.
+    const pct = parseFloat(r.cells[2]);
+    assert.ok(Math.abs(pct - Math.abs(want) / total * 100) < 0.2, `${r.cells[0]}: ${r.cells[2]} vs ${Math.abs(want) / total * 100}`);
+  }
+  // The 64 kB buffers (and the 96 kB ones in their bucket) are the largest change.
+  const top = bucketRows.find((r) => r.tagfocus === 'bytes=65536b:131071b');
+  assert.equal(top.cells[2], '68.62%');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
