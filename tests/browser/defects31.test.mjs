@@ -48,3 +48,40 @@ test('1. the Labels panel of a comparison shows the comparison\'s numbers (go to
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+const ready = (page, key) => page.waitForFunction((k) => document.body.dataset.ready === String(k), key, { timeout: 30000 });
+const clickTab = async (page, name) => {
+  const key = await page.evaluate((n) => window.pprofLens.tabs().find((t) => t.name === n).key, name);
+  await page.click(`#tabs .tab[data-key="${key}"] button:first-child`);
+  await ready(page, key);
+};
+const clickRow = async (page, name) => {
+  const row = await page.evaluate((n) => window.pprofLens.table().name.indexOf(n), name);
+  assert.ok(row >= 0, name);
+  await page.click(`#top tbody tr[data-row="${row}"]`);
+};
+
+test('2. the Source panel follows the tab and its selection', async () => {
+  const { context, page } = await openPage(env.browser, env.url);
+  await load(page, data('go-leaky/cpu.pb.gz'), data('go-leaky/heap.6.pb.gz'));
+  await clickTab(page, 'cpu.pb.gz');
+  await page.click('#sourceBox summary');
+  await clickRow(page, 'main.sortRecords');
+  await page.waitForFunction(() => /Source of main\.sortRecords/.test(document.getElementById('sourceTitle').textContent));
+  assert.match(await page.textContent('#sourceBody'), /flat \d[\d.]*m?s, cum/);
+  // Another tab: the panel shows that tab's selection (none yet), not the CPU listing.
+  await clickTab(page, 'heap.6.pb.gz');
+  await page.waitForFunction(() => !/main\.sortRecords/.test(document.getElementById('sourceTitle').textContent));
+  assert.doesNotMatch(await page.textContent('#sourceBody'), /sortRecords/);
+  await page.evaluate(() => { document.getElementById('sourceBox').open = true; });
+  await clickRow(page, 'main.handleUsers');
+  await page.waitForFunction(() => /Source of main\.handleUsers/.test(document.getElementById('sourceTitle').textContent));
+  const body = await page.textContent('#sourceBody');
+  assert.match(body, /flat [\d.]+[kMG]?B, cum [\d.]+[kMG]?B/, 'heap units under the heap profile');
+  assert.doesNotMatch(body, /sortRecords/);
+  // Back: the CPU tab's selection again.
+  await clickTab(page, 'cpu.pb.gz');
+  await page.waitForFunction(() => /Source of main\.sortRecords/.test(document.getElementById('sourceTitle').textContent));
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

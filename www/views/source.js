@@ -11,6 +11,7 @@ export class SourceView {
   constructor(el, client, roots, { onMessage, onChange, names }) {
     Object.assign(this, { el, client, roots, onMessage, onChange, names });
     this.key = null; this.node = -1; this.seq = 0;
+    this.shown = null; // the view and node the panel lists ("key/node")
     el.pick.addEventListener('click', () => this.pick());
     el.input.addEventListener('change', (e) => {
       if (e.target.files.length) { this.roots.addFileList([...e.target.files]); this.refresh(); }
@@ -93,8 +94,17 @@ export class SourceView {
   async refresh() {
     const el = this.el;
     el.roots.textContent = this.roots.roots.length ? `Source folders: ${this.roots.summary()}` : 'No source folder yet.';
-    if (!this.open) return;
     const seq = ++this.seq;
+    // A closed panel lists nothing, but never keeps another tab's or
+    // function's listing for when it opens.
+    if (!this.open) {
+      if (this.shown !== `${this.key}/${this.node}`) {
+        this.shown = null;
+        el.title.textContent = 'Source';
+        el.body.replaceChildren();
+      }
+      return;
+    }
     if (this.key === null || this.node < 0) {
       el.title.textContent = 'Source';
       el.body.replaceChildren(hint('Select a function (click a row or a frame) to see its lines.'));
@@ -110,6 +120,7 @@ export class SourceView {
     const parts = await Promise.all(routines.map((r) => this.routine(r)));
     if (seq !== this.seq) return;
     el.title.textContent = routines.length ? `Source of ${routines[0].name}` : 'Source';
+    this.shown = `${this.key}/${this.node}`;
     if (!routines.length) parts.push(hint('No source information for this function (the profile records no file for it).'));
     el.body.replaceChildren(...parts);
     el.roots.textContent = this.roots.roots.length ? `Source folders: ${this.roots.summary()}` : 'No source folder yet.';
