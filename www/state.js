@@ -1,8 +1,9 @@
 // One view state per tab (a profile or a comparison): everything the user
 // chose and where they are in it. The page keeps one such object per tab;
 // leaving a tab saves what its views show into it, coming back restores
-// exactly that, and a newly opened profile starts clean. The URL hash is
-// written from this object and read into it, and nowhere else.
+// exactly that, and a newly opened profile starts clean. The URL hash's
+// format lives here alone (toHash/fromHash); tabs.js reads location.hash and
+// writes what toHash makes with history.replaceState.
 //
 // A tab's state (all plain data, so it can be copied and compared):
 //   sampleIndex  number   the sample type shown (index into the profile's types)
