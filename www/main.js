@@ -21,6 +21,9 @@ import { testSurface } from './testing.js';
 const $ = (id) => document.getElementById(id);
 const messages = new Messages($('messages'));
 const say = (m) => messages.show(m);
+// The series' refusals stay until a series is shown (then they are stale).
+const SERIES = ':series';
+const saySeries = (m) => messages.show(m, { file: SERIES });
 const client = new Client({ onRestart: () => { if (tabs.active !== null) tabs.show(tabs.active); } });
 const views = {};
 const tabs = new Tabs({ client, views, messages });
@@ -132,7 +135,8 @@ views.series = new SeriesView({
   suspects: document.querySelector('#suspects tbody'), peek: $('suspectPeek'),
   stacksBox: $('stacksBox'), stacks: document.querySelector('#stacks tbody'),
 }, client, {
-  onMessage: say,
+  onMessage: saySeries,
+  onShown: () => messages.clear(SERIES),
   onSource: (keys, name) => renderSeriesSource($('suspectSource'), client, views.source.roots, keys, name),
   listTabs: () => tabs.plain().map((t) => ({ key: t.key, name: t.name, types: t.info.sampleTypes })),
   onGrowth: (first, last, name) => {
@@ -147,7 +151,7 @@ $('seriesBtn').addEventListener('click', async () => {
     $('seriesView').hidden = false;
     document.body.dataset.series = String(Date.now());
   } catch (e) {
-    say(`Series: ${e.message}`);
+    saySeries(`Series: ${e.message}`);
   }
 });
 $('seriesBack').addEventListener('click', () => { $('seriesView').hidden = true; $('view').hidden = false; });

@@ -340,11 +340,20 @@ export class Tabs {
     });
     $('tabs').replaceChildren(...tabs);
     $('tabs').querySelector('.tab.active')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
-    const few = this.plain().length < 2;
-    for (const id of ['seriesBtn', 'compareBtn']) {
-      $(id).disabled = few;
-      $(id).title = few ? 'Open two or more profiles first' : $(id).dataset.title;
+    const plain = this.plain();
+    const few = plain.length < 2;
+    $('compareBtn').disabled = few;
+    $('compareBtn').title = few ? 'Open two or more profiles first' : $('compareBtn').dataset.title;
+    // A series needs two snapshots of one kind (the same sample types).
+    const kinds = new Map();
+    for (const t of plain) {
+      const kind = t.info.sampleTypes.map((st) => `${st.type}/${st.unit}`).join(' ');
+      kinds.set(kind, (kinds.get(kind) || 0) + 1);
     }
+    const series = [...kinds.values()].some((n) => n >= 2);
+    $('seriesBtn').disabled = !series;
+    $('seriesBtn').title = series ? $('seriesBtn').dataset.title : few ? 'Open two or more snapshots first'
+      : `A series needs two or more snapshots of one kind (the same sample types); open now: ${plain.map((t) => t.name).join(', ')}, each of another kind`;
   }
 
   // The URL hash from the active tab's state (see state.js); a link being

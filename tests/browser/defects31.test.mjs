@@ -85,3 +85,26 @@ test('2. the Source panel follows the tab and its selection', async () => {
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('3. Series is not offered for a set it would refuse, and its refusal goes once a series is shown', async () => {
+  const { context, page } = await openPage(env.browser, env.url);
+  await load(page, data('go-leaky/cpu.pb.gz'), data('go-leaky/heap.1.pb.gz'), data('go-leaky/goroutine.end.pb.gz'));
+  assert.equal(await page.$eval('#seriesBtn', (b) => b.disabled), true);
+  assert.match(await page.$eval('#seriesBtn', (b) => b.title), /two or more snapshots of one kind/);
+  await load(page, data('go-leaky/heap.2.pb.gz'));
+  assert.equal(await page.$eval('#seriesBtn', (b) => b.disabled), false);
+  await page.click('#seriesBtn');
+  await page.waitForFunction(() => !document.getElementById('seriesView').hidden && document.querySelector('#suspects tbody tr'));
+  // Unchecking a heap snapshot leaves one: refused, and said so.
+  const box = (name) => page.evaluate((n) => {
+    const key = window.pprofLens.tabs().find((t) => t.name === n).key;
+    document.querySelector(`#seriesPick input[data-key="${key}"]`).click();
+  }, name);
+  await box('heap.2.pb.gz');
+  await page.waitForFunction(() => /Series: .*needs at least two snapshots/.test(document.getElementById('messages').textContent));
+  // Checking it again shows the series, and the refusal is gone.
+  await box('heap.2.pb.gz');
+  await page.waitForFunction(() => !/needs at least two snapshots/.test(document.getElementById('messages').textContent));
+  assert.ok(await page.$('#suspects tbody tr'));
+  await context.close();
+});

@@ -8,8 +8,8 @@ const LAYERS = 5;
 
 export class SeriesView {
   // `listTabs()`: the open profiles, [{ key, name, types: [{ type, unit }] }].
-  constructor(el, client, { onMessage, onGrowth, onSource, listTabs }) {
-    Object.assign(this, { el, client, onMessage, onGrowth, onSource, listTabs });
+  constructor(el, client, { onMessage, onShown, onGrowth, onSource, listTabs }) {
+    Object.assign(this, { el, client, onMessage, onShown, onGrowth, onSource, listTabs });
     this.keys = [];
     this.chosen = null; // keys the user checked (null: every open profile)
     this.sampleIndex = undefined;
@@ -33,6 +33,7 @@ export class SeriesView {
     const keys = tabs.filter((t) => !this.chosen || this.chosen.has(t.key)).map((t) => t.key);
     await this.show(keys);
     this.renderChoices(tabs);
+    this.onShown?.();
   }
 
   // A checkbox per open profile, and the sample types of the series' kind.
