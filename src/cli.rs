@@ -375,12 +375,14 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool, i32)> {
         for f in &a.files {
             snaps.push((f.rsplit('/').next().unwrap_or(f).to_string(), load_file(f, &a.decode, &a.model, &mut t)?));
         }
-        let s = report::leak::series(snaps, &a.query)?;
         let limit = a.query.nodecount.unwrap_or(20);
-        let out = if a.format == "json" {
-            report::leak::series_json(&s, limit)
-        } else {
-            report::leak::series_text(&s, limit)
+        let j = report::leak::series_of_kinds(snaps, &a.query)?;
+        let out = match (&j.heap, &j.goroutine, a.format == "json") {
+            (Some(_), Some(_), true) => report::leak::joined_json(&j, limit),
+            (Some(_), Some(_), false) => report::leak::joined_text(&j, limit),
+            (Some(s), None, json) | (None, Some(s), json) if json => report::leak::series_json(s, limit),
+            (Some(s), None, _) | (None, Some(s), _) => report::leak::series_text(s, limit),
+            (None, None, _) => String::new(),
         };
         return Ok((out, t, a.timings, 0));
     }

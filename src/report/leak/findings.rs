@@ -59,6 +59,9 @@ pub fn heap_sites(pr: &Prepared, names: &[String], target: &dyn Fn(&[u32]) -> Op
             }
         }
         let root = st.first().map(|&r| names[node(r)].as_str()).unwrap_or("");
+        if site.roots.len() < 16 && !site.roots.contains(root) {
+            site.roots.insert(root.to_string());
+        }
         if root == "runtime.main" || root == "main.main" || root.is_empty() {
             site.goroutine_root = false;
         }
@@ -236,6 +239,7 @@ pub fn heap_findings(
             sentence,
             evidence: ev,
             certain,
+            roots: l.roots.iter().cloned().collect(),
         };
         if let Some(t) = any_frame(l, &TIMERS) {
             // Timers pile up: at least 100 more objects below the timer
@@ -379,6 +383,7 @@ pub fn heap_findings(
                 format!("in use: {} → {}", label(f.space), label(site.space)),
             ],
             certain: true,
+            roots: site.roots.iter().cloned().collect(),
         });
     }
     out
@@ -436,6 +441,7 @@ pub fn goroutine_findings(s: &Series, stacks: &[StackRow], limit: usize) -> Vec<
                     format!("stack: {}", r.frames.join(" ← ")),
                 ],
                 certain: true,
+                roots: Vec::new(),
             }
         })
         .collect()

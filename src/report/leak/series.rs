@@ -335,6 +335,24 @@ fn slope(x: &[f64], y: &[i64]) -> f64 {
     }
 }
 
+/// A findings section: the heading, then each finding with its evidence
+/// ("" when there is none).
+pub fn findings_text(heading: &str, findings: &[super::types::Finding]) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    if !findings.is_empty() {
+        let _ = writeln!(out, "{heading}");
+        for f in findings {
+            let maybe = if f.certain { "" } else { " (uncertain)" };
+            let _ = writeln!(out, "  {}{}: {}", f.pattern.title(), maybe, f.sentence);
+            for e in &f.evidence {
+                let _ = writeln!(out, "      - {e}");
+            }
+        }
+    }
+    out
+}
+
 /// The text of `pprof-lens series`: totals per snapshot, then suspects
 /// with their values per snapshot.
 pub fn series_text(s: &Series, limit: usize) -> String {
@@ -373,16 +391,7 @@ pub fn series_text(s: &Series, limit: usize) -> String {
             s.values_text(r)
         );
     }
-    if !s.findings.is_empty() {
-        let _ = writeln!(out, "Findings:");
-        for f in &s.findings {
-            let maybe = if f.certain { "" } else { " (uncertain)" };
-            let _ = writeln!(out, "  {}{}: {}", f.pattern.title(), maybe, f.sentence);
-            for e in &f.evidence {
-                let _ = writeln!(out, "      - {e}");
-            }
-        }
-    }
+    out.push_str(&findings_text("Findings:", &s.findings));
     if !s.stacks.is_empty() {
         let _ = writeln!(out, "Goroutine stacks whose count only grows (leaking), then the rest:");
         for r in s.stacks.iter().take(limit) {
@@ -428,8 +437,22 @@ pub fn series_json(s: &Series, limit: usize) -> String {
             )
         })
         .collect();
-    let findings: Vec<String> = s
-        .findings
+    format!(
+        "{{\"sample_type\":{},\"unit\":{},\"notes\":{},\"snapshots\":[{}],\"suspects\":[{}],\"findings\":{}}}\n",
+        json_str(&s.sample_type),
+        json_str(&s.unit),
+        strs(&s.notes),
+        snapshots.join(","),
+        suspects.join(","),
+        findings_json(&s.findings)
+    )
+}
+
+/// Findings as a JSON list: name, pattern id, title, certain, sentence, evidence.
+pub fn findings_json(findings: &[super::types::Finding]) -> String {
+    use crate::report::json_str;
+    let strs = |v: &[String]| format!("[{}]", v.iter().map(|x| json_str(x)).collect::<Vec<_>>().join(","));
+    let findings: Vec<String> = findings
         .iter()
         .map(|f| {
             format!(
@@ -443,13 +466,31 @@ pub fn series_json(s: &Series, limit: usize) -> String {
             )
         })
         .collect();
+    format!("[{}]", findings.join(","))
+}
+
+/// `pprof-lens series` of heap and goroutine snapshots read together: each
+/// series as it prints alone, without its findings, then the joined findings.
+pub fn joined_text(j: &super::join::Joined, limit: usize) -> String {
+    let mut out = String::new();
+    for s in [&j.heap, &j.goroutine].into_iter().flatten() {
+        let mut s = s.clone();
+        s.findings.clear();
+        out.push_str(&series_text(&s, limit));
+    }
+    out.push_str(&findings_text("Findings (heap and goroutine snapshots read together):", &j.findings));
+    out
+}
+
+/// The JSON of a joined series: the top-level `findings` list (joined), and
+/// each series under `heap` and `goroutine`.
+pub fn joined_json(j: &super::join::Joined, limit: usize) -> String {
+    let part =
+        |s: &Option<Series>| s.as_ref().map_or("null".to_string(), |s| series_json(s, limit).trim_end().to_string());
     format!(
-        "{{\"sample_type\":{},\"unit\":{},\"notes\":{},\"snapshots\":[{}],\"suspects\":[{}],\"findings\":[{}]}}\n",
-        json_str(&s.sample_type),
-        json_str(&s.unit),
-        strs(&s.notes),
-        snapshots.join(","),
-        suspects.join(","),
-        findings.join(",")
+        "{{\"findings\":{},\"heap\":{},\"goroutine\":{}}}\n",
+        findings_json(&j.findings),
+        part(&j.heap),
+        part(&j.goroutine)
     )
 }

@@ -145,6 +145,10 @@ pub struct Finding {
     pub evidence: Vec<String>,
     /// False when the data only suggests it (the sentence says so).
     pub certain: bool,
+    /// Heap findings: the functions the site's stacks start at (a
+    /// goroutine's entry, or `main`); what joins the finding to a goroutine
+    /// leak of the same program. Empty for goroutine findings.
+    pub roots: Vec<String>,
 }
 
 /// What one site (a function charged with its samples, as the series
@@ -178,6 +182,8 @@ pub struct Site {
     /// True when every sample's stack starts at a goroutine's own function
     /// (not at `runtime.main`): memory of goroutines started with `go`.
     pub goroutine_root: bool,
+    /// The functions its samples' stacks start at.
+    pub roots: BTreeSet<String>,
 }
 
 impl Series {
