@@ -4,6 +4,7 @@
 
 use super::Session;
 use crate::error::Result;
+use crate::model::Profile;
 use crate::query::Query;
 use crate::report;
 use crate::report::leak::series;
@@ -80,6 +81,35 @@ pub struct GoroutineRow {
     pub leaked: bool,
 }
 
+/// Heap and goroutine snapshots of one process read together: when the
+/// series is of one kind and two or more profiles of the other were
+/// skipped, their series joins the findings (the memory of leaking
+/// goroutines named as theirs), and a note says so. A series of the other
+/// kind that cannot be made changes nothing.
+fn join_other_kind(s: &mut series::Series, others: Vec<(String, Profile)>, q: &Query) {
+    let goroutine =
+        |p: &Profile| p.sample_types.len() == 1 && report::goroutines::is_goroutine_type(&p.sample_types[0].ty);
+    let is_heap = |p: &Profile| p.sample_types.iter().any(|t| t.ty == "inuse_space");
+    let this_goroutine = report::goroutines::is_goroutine_type(&s.sample_type);
+    let other: Vec<(String, Profile)> =
+        others.into_iter().filter(|(_, p)| if this_goroutine { is_heap(p) } else { goroutine(p) }).collect();
+    let (n, q) = (other.len(), Query { sample_index: String::new(), ..q.clone() });
+    if n < 2 {
+        return;
+    }
+    let read: Vec<String> = other.iter().map(|(name, _)| format!("skipped {name}: ")).collect();
+    let Ok(o) = series::series_in_order(other, &q, false) else { return };
+    // They were read after all: one note for them instead of one each.
+    s.notes.retain(|note| !read.iter().any(|r| note.starts_with(r.as_str())));
+    let (heap, gor) = if this_goroutine { (&o, &*s) } else { (&*s, &o) };
+    let findings = report::leak::join(heap, gor);
+    s.findings = findings;
+    s.notes.push(format!(
+        "read with the {n} {} snapshots: leaking goroutines explain the memory they hold",
+        if this_goroutine { "heap" } else { "goroutine" }
+    ));
+}
+
 impl Session {
     /// Ranks leak suspects across the profiles `ids` (snapshots of one
     /// program), as `pprof-lens series` does; at most `limit` suspects and
@@ -100,6 +130,9 @@ impl Session {
         let main =
             kinds.iter().max_by_key(|k| (count(k), std::cmp::Reverse(kinds.iter().position(|x| x == *k)))).cloned();
         let mut skipped = Vec::new();
+        // The skipped profiles of the other kind a series is read with (heap
+        // with goroutine profiles, and the reverse).
+        let mut others: Vec<(String, Profile)> = Vec::new();
         let mut snaps = Vec::with_capacity(ids.len());
         let mut names: Vec<String> = Vec::with_capacity(ids.len());
         for (i, &id) in ids.iter().enumerate() {
@@ -107,6 +140,7 @@ impl Session {
             if Some(&kinds[i]) != main.as_ref() {
                 let t: Vec<String> = kinds[i].iter().map(|t| t.to_string()).collect();
                 skipped.push(format!("skipped {}: another kind of profile ({})", l.name, t.join(" ")));
+                others.push((l.name.clone(), l.profile().clone()));
                 // Keeps names aligned with `ids` (the order maps back through them).
                 names.push(String::from("\0"));
                 continue;
@@ -119,6 +153,7 @@ impl Session {
         let q = Query { sample_index: sample_index.map(|i| i.to_string()).unwrap_or_default(), ..Query::default() };
         let mut s = series::series_in_order(snaps, &q, keep_order)?;
         s.notes.extend(skipped);
+        join_other_kind(&mut s, others, &q);
         let rows: Vec<&series::SeriesRow> = s.suspects(limit).collect();
         let stacks = &s.stacks[..s.stacks.len().min(limit)];
         let col = |f: &dyn Fn(&series::SeriesRow) -> String| rows.iter().map(|r| f(r)).collect();

@@ -550,3 +550,23 @@ fn a_series_skips_profiles_of_another_kind_and_says_so() {
     assert!(f.notes.iter().any(|n| n.starts_with("skipped cpu.pb.gz: another kind of profile")), "{:?}", f.notes);
     assert_eq!((f.offsets[1].as_str(), f.span.as_str()), ("+1 h", "1 h"));
 }
+
+#[test]
+fn a_heap_series_opened_with_goroutine_profiles_reads_them_together() {
+    let mut s = Session::new();
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/services/sessions");
+    let mut ids = Vec::new();
+    for kind in ["heap", "goroutine"] {
+        for i in 1..=5 {
+            let name = format!("{kind}.{i}.pb.gz");
+            ids.push(s.load(&name, &std::fs::read(format!("{dir}/{name}")).unwrap(), &mut |_, _| {}).unwrap().id);
+        }
+    }
+    let f = s.series(&ids, None, 10, false).unwrap();
+    assert!(f.sample_type.starts_with("inuse"), "the heap series is shown: {}", f.sample_type);
+    assert!(f.notes.iter().any(|n| n.starts_with("read with the 5 goroutine snapshots")), "{:?}", f.notes);
+    let has = |name: &str, id: &str| f.findings.iter().any(|x| x.name == name && x.pattern.id() == id && x.certain);
+    assert!(has("main.notify.func1", "goroutine-leak"), "{:?}", f.findings);
+    assert!(has("main.deliver", "goroutine-memory"), "{:?}", f.findings);
+    assert!(has("main.handleUpload", "growing-map"), "{:?}", f.findings);
+}
