@@ -108,3 +108,34 @@ test('3. Series is not offered for a set it would refuse, and its refusal goes o
   assert.ok(await page.$('#suspects tbody tr'));
   await context.close();
 });
+
+test('7. the suspects table fits the series\' kind, and churn is listed apart from the suspects', async () => {
+  const { context, page } = await openPage(env.browser, env.url);
+  const heaps = [1, 2, 3, 4, 5, 6].map((i) => data(`go-leaky/heap.${i}.pb.gz`));
+  await load(page, ...heaps);
+  await page.click('#seriesBtn');
+  await page.waitForFunction(() => document.querySelector('#findings .finding') && document.querySelector('#suspects tbody tr'));
+  const suspects = await page.$$eval('#suspects tbody tr', (rs) => rs.map((r) => r.children[1].textContent));
+  const churn = await page.$$eval('#findings .finding[data-pattern="churn"]', (cs) => cs.map((c) => c.dataset.name));
+  assert.ok(churn.length > 0);
+  assert.deepEqual(suspects.filter((s) => churn.includes(s)), [], `churn among the suspects: ${suspects}`);
+  assert.equal(await page.$eval('#suspects thead th:nth-child(7)', (th) => getComputedStyle(th).display), 'table-cell', 'heap: kept shown');
+  // A goroutine series: counts, not allocations, so no "kept".
+  await page.click('#seriesBack');
+  await load(page, data('go-leaky/goroutine.start.pb.gz'), data('go-leaky/goroutine.end.pb.gz'));
+  await page.evaluate(() => { document.getElementById('seriesView').hidden = true; });
+  const before = await page.evaluate(() => document.body.dataset.series || '');
+  await page.click('#seriesBtn');
+  await page.waitForFunction((b) => (document.body.dataset.series || '') !== b, before);
+  // Choose the goroutine profiles only.
+  await page.evaluate(() => {
+    for (const t of window.pprofLens.tabs()) {
+      const box = document.querySelector(`#seriesPick input[data-key="${t.key}"]`);
+      if (box && box.checked !== t.name.startsWith('goroutine')) box.click();
+    }
+  });
+  await page.waitForFunction(() => document.getElementById('suspects').classList.contains('no-kept'));
+  assert.equal(await page.$eval('#suspects thead th:nth-child(7)', (th) => getComputedStyle(th).display), 'none');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

@@ -120,6 +120,8 @@ export class SeriesView {
     })());
     this.el.chart.dataset.layers = String(layers.length);
     this.el.chart.dataset.points = String(files.length);
+    // Goroutine counts are not allocations: no "kept" column for them.
+    this.el.suspects.closest('table').classList.toggle('no-kept', /^goroutine/.test(r.sampleType));
     const growth = split(r.growth); const slope = split(r.slope);
     const cons = split(r.consistency); const kept = split(r.kept);
     this.el.suspects.replaceChildren(...names.map((name, i) => {

@@ -200,9 +200,14 @@ impl Series {
     pub fn values_text(&self, r: &SeriesRow) -> String {
         r.own.iter().map(|&v| self.value_text(v)).collect::<Vec<_>>().join(" ")
     }
-    /// The suspects worth showing (score above zero), best first, at most `limit`.
+    /// The suspects worth showing (score above zero), best first, at most
+    /// `limit`; what the findings call churn is listed apart, not here.
     pub fn suspects(&self, limit: usize) -> impl Iterator<Item = &SeriesRow> {
-        self.rows.iter().filter(|r| r.score > 0.0).take(limit)
+        self.rows
+            .iter()
+            .filter(|r| r.score > 0.0)
+            .filter(|r| !self.findings.iter().any(|f| f.pattern == Pattern::Churn && f.name == r.name))
+            .take(limit)
     }
 }
 
