@@ -376,7 +376,16 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool, i32)> {
             snaps.push((f.rsplit('/').next().unwrap_or(f).to_string(), load_file(f, &a.decode, &a.model, &mut t)?));
         }
         let limit = a.query.nodecount.unwrap_or(20);
-        let j = report::leak::series_of_kinds(snaps, &a.query)?;
+        // Findings quote their lines from the source, found as -list finds it.
+        let paths = a.query.paths.clone();
+        let read = move |path: &str| -> Option<String> {
+            paths
+                .candidates(path)
+                .into_iter()
+                .find_map(|c| std::fs::read(&c).ok())
+                .map(|b| String::from_utf8_lossy(&b).into_owned())
+        };
+        let j = report::leak::series_of_kinds(snaps, &a.query, Some(&read))?;
         let out = match (&j.heap, &j.goroutine, a.format == "json") {
             (Some(_), Some(_), true) => report::leak::joined_json(&j, limit),
             (Some(_), Some(_), false) => report::leak::joined_text(&j, limit),

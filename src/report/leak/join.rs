@@ -23,15 +23,22 @@ pub struct Joined {
     pub findings: Vec<Finding>,
 }
 
+/// A source file's text from the path a profile records (`None`: not found).
+pub type ReadSource<'a> = &'a dyn Fn(&str) -> Option<String>;
+
 /// Splits the snapshots into heap and goroutine profiles and ranks each
 /// kind that has two or more; with both, joins their findings. Snapshots of
-/// one kind alone are one series, as [`super::series`] makes it.
-pub fn series_of_kinds(snaps: Vec<(String, Profile)>, q: &Query) -> Result<Joined> {
+/// one kind alone are one series, as [`super::series`] makes it. With
+/// `read`, heap findings are grounded in the source ([`super::ground`]).
+pub fn series_of_kinds(snaps: Vec<(String, Profile)>, q: &Query, read: Option<ReadSource>) -> Result<Joined> {
     let goroutine =
         |p: &Profile| p.sample_types.len() == 1 && crate::report::goroutines::is_goroutine_type(&p.sample_types[0].ty);
     let (gor, heap): (Vec<_>, Vec<_>) = snaps.into_iter().partition(|(_, p)| goroutine(p));
     if gor.is_empty() || heap.is_empty() {
-        let s = series_in_order(if gor.is_empty() { heap } else { gor }, q, false)?;
+        let mut s = series_in_order(if gor.is_empty() { heap } else { gor }, q, false)?;
+        if let Some(read) = read {
+            super::ground::ground(&mut s, read);
+        }
         let findings = s.findings.clone();
         let (heap, goroutine) = if goroutine_series(&s) { (None, Some(s)) } else { (Some(s), None) };
         return Ok(Joined { heap, goroutine, findings });
@@ -46,7 +53,10 @@ pub fn series_of_kinds(snaps: Vec<(String, Profile)>, q: &Query) -> Result<Joine
             ),
         ));
     }
-    let h = series_in_order(heap, q, false)?;
+    let mut h = series_in_order(heap, q, false)?;
+    if let Some(read) = read {
+        super::ground::ground(&mut h, read);
+    }
     let g = series_in_order(gor, q, false)?;
     let findings = join(&h, &g);
     Ok(Joined { heap: Some(h), goroutine: Some(g), findings })

@@ -6,6 +6,7 @@
 //! snapshots of one process together.
 
 pub mod findings;
+pub mod ground;
 pub mod join;
 pub mod series;
 pub mod types;
@@ -16,4 +17,6 @@ pub use series::{
     duration_text, findings_json, findings_text, joined_json, joined_text, series, series_in_order, series_json,
     series_text,
 };
-pub use types::{Finding, Pattern, Series, SeriesRow, Site, StackRow};
+pub use types::{Finding, HotLine, Pattern, Series, SeriesRow, Site, StackRow};
+
+use series::charged;

@@ -83,7 +83,13 @@ pub fn series_in_order(mut snaps: Vec<(String, Profile)>, q: &Query, keep_order:
     // The first and last snapshots' sites, for the findings (heap profiles).
     let mut sites: Vec<std::collections::BTreeMap<String, super::types::Site>> = Vec::new();
     let mut in_use = (0i64, 0i64);
+    // Each function's own values per line, first and last heap snapshots.
+    let mut line_values: Vec<super::ground::LineValues> = Vec::new();
     for (i, (name, p)) in snaps.into_iter().enumerate() {
+        let heap_end = (i == 0 || i == n - 1) && p.sample_types.iter().any(|t| t.ty == "inuse_space");
+        if heap_end {
+            line_values.push(super::ground::line_values(&p, q));
+        }
         let pr = Prepared::new(vec![p], vec![], q.clone())
             .map_err(|e| Error::new(e.kind, format!("{name}: {}", e.message)))?;
         let g = graph::build(&pr.profile, &pr.stacks, pr.nodes.len(), pr.value_index, None, false);
@@ -191,6 +197,7 @@ pub fn series_in_order(mut snaps: Vec<(String, Profile)>, q: &Query, keep_order:
         span,
         stacks,
         findings: Vec::new(),
+        hot_lines: Default::default(),
     };
     s.findings = if goroutine {
         super::findings::goroutine_findings(&s, &s.stacks, FINDINGS)
@@ -199,6 +206,10 @@ pub fn series_in_order(mut snaps: Vec<(String, Profile)>, q: &Query, keep_order:
     } else {
         Vec::new()
     };
+    if let [first, last] = &line_values[..] {
+        s.hot_lines = super::ground::hot_lines(first, last);
+        super::ground::add_lines(&mut s);
+    }
     Ok(s)
 }
 
@@ -207,7 +218,7 @@ const FINDINGS: usize = 10;
 
 /// The node a sample is charged to: its innermost frame of the program's
 /// own code, else its leaf.
-fn charged(st: &[u32], own_code: &[bool]) -> Option<usize> {
+pub(super) fn charged(st: &[u32], own_code: &[bool]) -> Option<usize> {
     let node = |raw: u32| (raw & !graph::INLINED) as usize;
     st.iter().rev().map(|&r| node(r)).find(|&n| own_code[n]).or_else(|| st.last().map(|&r| node(r)))
 }

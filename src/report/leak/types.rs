@@ -53,6 +53,17 @@ pub struct StackRow {
     pub created_by: String,
 }
 
+/// The line of a function that grew most over a heap series.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HotLine {
+    /// The source file, as the profile records it.
+    pub file: String,
+    /// The line.
+    pub line: i64,
+    /// Its own in-use growth, first to last snapshot.
+    pub growth: i64,
+}
+
 /// A ranked series.
 #[derive(Clone, Debug)]
 pub struct Series {
@@ -84,6 +95,9 @@ pub struct Series {
     pub stacks: Vec<StackRow>,
     /// What kind of leak each top suspect looks like, and the churn that is not one.
     pub findings: Vec<Finding>,
+    /// Heap series: for each function, the line whose own in-use value grew
+    /// most from the first snapshot to the last.
+    pub hot_lines: BTreeMap<String, HotLine>,
 }
 
 /// The kinds of finding.

@@ -1,0 +1,243 @@
+//! Findings grounded in lines and in the source: the line of each suspect
+//! whose memory grew most (from the profiles alone), and, when the source
+//! can be read, that line quoted and the code around it read to confirm or
+//! reject the pattern (a `defer` inside a `for`, a map assignment or an
+//! `append`, a ticker with no `Stop`). A pattern the code confirms becomes
+//! certain; one it contradicts is dropped. No compiler: a line scan of Go's
+//! few keywords is enough for these questions.
+
+use super::charged;
+use super::types::{Finding, HotLine, Pattern, Series};
+use crate::aggregate::Prepared;
+use crate::frames::is_own_code;
+use crate::model::Profile;
+use crate::query::{Granularity, Query};
+use std::collections::BTreeMap;
+
+/// Own in-use values per (function, file, line) of one snapshot.
+pub type LineValues = BTreeMap<(String, String, i64), i64>;
+
+/// Each sample's value charged to the line of its innermost own-code frame
+/// (as the series charges functions), in the query's value column.
+pub fn line_values(p: &Profile, q: &Query) -> LineValues {
+    let mut out = LineValues::new();
+    let q = Query { granularity: Granularity::Lines, ..q.clone() };
+    let Ok(pr) = Prepared::new(vec![p.clone()], vec![], q) else { return out };
+    let keys = &pr.nodes.keys;
+    let own_code: Vec<bool> = keys.iter().map(|k| is_own_code(pr.nodes.str(k.name))).collect();
+    let mut buf = Vec::new();
+    for x in pr.stacks.weighted(&pr.profile, pr.value_index) {
+        buf.clear();
+        buf.extend(x.stack);
+        if let Some(t) = charged(&buf, &own_code) {
+            let k = &keys[t];
+            let e = out.entry((pr.nodes.str(k.name).to_string(), pr.nodes.str(k.file).to_string(), k.line));
+            *e.or_default() += x.value;
+        }
+    }
+    out
+}
+
+/// For each function, its line that grew most from `first` to `last`.
+pub fn hot_lines(first: &LineValues, last: &LineValues) -> BTreeMap<String, HotLine> {
+    let mut out: BTreeMap<String, HotLine> = BTreeMap::new();
+    for ((func, file, line), &v) in last {
+        let growth = v - first.get(&(func.clone(), file.clone(), *line)).copied().unwrap_or(0);
+        if growth <= 0 || *line <= 0 {
+            continue;
+        }
+        let better = out.get(func).is_none_or(|h| growth > h.growth);
+        if better {
+            out.insert(func.clone(), HotLine { file: file.clone(), line: *line, growth });
+        }
+    }
+    out
+}
+
+fn base(file: &str) -> &str {
+    file.rsplit('/').next().unwrap_or(file)
+}
+
+/// Each heap finding (churn aside) says the line that grew most.
+pub fn add_lines(s: &mut Series) {
+    let unit = s.unit.clone();
+    for f in s.findings.iter_mut().filter(|f| f.pattern != Pattern::Churn) {
+        if let Some(h) = s.hot_lines.get(&f.name) {
+            f.evidence.push(format!(
+                "grew most at {}:{} (+{})",
+                base(&h.file),
+                h.line,
+                crate::units::label(h.growth, &unit)
+            ));
+        }
+    }
+}
+
+/// What the source says of a finding at its line.
+enum Verdict {
+    Confirms(String),
+    Contradicts(String),
+    Silent,
+}
+
+/// Reads the code of each heap finding's hot line (`read` gives a file's
+/// text from the path the profile records, or `None`): the line is quoted,
+/// and a pattern the code confirms becomes certain, one it contradicts is
+/// dropped.
+pub fn ground(s: &mut Series, read: &dyn Fn(&str) -> Option<String>) {
+    let mut texts: BTreeMap<String, Option<Vec<String>>> = BTreeMap::new();
+    let mut keep = Vec::with_capacity(s.findings.len());
+    for mut f in std::mem::take(&mut s.findings) {
+        let Some(h) = s.hot_lines.get(&f.name).filter(|_| f.pattern != Pattern::Churn) else {
+            keep.push(f);
+            continue;
+        };
+        let lines = texts
+            .entry(h.file.clone())
+            .or_insert_with(|| read(&h.file).map(|t| t.lines().map(str::to_string).collect()));
+        let Some(lines) = lines.as_ref().filter(|l| h.line as usize <= l.len()) else {
+            keep.push(f);
+            continue;
+        };
+        let code = lines[h.line as usize - 1].trim().to_string();
+        f.evidence.push(format!("{}:{}: {code}", base(&h.file), h.line));
+        match verdict(&f, lines, h.line as usize - 1) {
+            Verdict::Confirms(why) => {
+                f.evidence.push(format!("the code confirms it: {why}"));
+                f.certain = true;
+                keep.push(f);
+            }
+            Verdict::Contradicts(why) => {
+                s.notes.push(format!("dropped the {} finding on {}: {why}", f.pattern.title(), f.name));
+            }
+            Verdict::Silent => keep.push(f),
+        }
+    }
+    s.findings = keep;
+}
+
+/// The lines of the function around line `at` (0-based): from its `func`
+/// line to `at`.
+fn function_head(lines: &[String], at: usize) -> &[String] {
+    let start = (0..=at).rev().find(|&i| lines[i].starts_with("func ")).unwrap_or(0);
+    &lines[start..at]
+}
+
+/// The function's whole body from its `func` line to the closing brace at
+/// the start of a line.
+fn function_body(lines: &[String], at: usize) -> &[String] {
+    let start = (0..=at).rev().find(|&i| lines[i].starts_with("func ")).unwrap_or(0);
+    let end = (at..lines.len()).find(|&i| lines[i].starts_with('}')).unwrap_or(lines.len() - 1);
+    &lines[start..=end]
+}
+
+/// Whether `code` holds Go keyword `word` as a word.
+fn has_word(code: &str, word: &str) -> bool {
+    code.match_indices(word).any(|(i, _)| {
+        let before = code[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric() && c != '_' && c != '.');
+        let after = code[i + word.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric() && c != '_');
+        before && after
+    })
+}
+
+fn verdict(f: &Finding, lines: &[String], at: usize) -> Verdict {
+    let code = lines[at].split("//").next().unwrap_or("").trim();
+    match f.pattern {
+        Pattern::DeferInLoop => {
+            if !code.starts_with("defer ") {
+                return Verdict::Contradicts(format!("line {} is no defer statement", at + 1));
+            }
+            let head = function_head(lines, at);
+            // A `for` opened before the defer whose block is still open.
+            let mut depth = 0i32;
+            let mut in_loop = false;
+            for l in head.iter().rev() {
+                let c = l.split("//").next().unwrap_or("");
+                depth += c.matches('}').count() as i32 - c.matches('{').count() as i32;
+                if depth < 0 {
+                    if has_word(c.trim_start(), "for") && c.trim_start().starts_with("for") {
+                        in_loop = true;
+                        break;
+                    }
+                    depth = 0;
+                }
+            }
+            if in_loop {
+                Verdict::Confirms("the defer is inside a for loop".into())
+            } else {
+                Verdict::Contradicts("the defer is not inside a loop".into())
+            }
+        }
+        Pattern::GrowingMap => {
+            let assign = code.contains("] = ") && !code.contains("==");
+            if code.contains("append(") || assign {
+                Verdict::Confirms(if assign {
+                    "a map or slice element is assigned here".into()
+                } else {
+                    "an append".into()
+                })
+            } else {
+                Verdict::Silent
+            }
+        }
+        Pattern::Tickers => {
+            let body = function_body(lines, at);
+            if body.iter().any(|l| l.contains(".Stop()")) {
+                Verdict::Silent
+            } else if ["time.NewTicker", "time.Tick(", "time.AfterFunc", "time.NewTimer", "time.After("]
+                .iter()
+                .any(|t| code.contains(t))
+            {
+                Verdict::Confirms("a timer or ticker is made here and the function never calls Stop".into())
+            } else {
+                Verdict::Silent
+            }
+        }
+        Pattern::GoroutineMemory => {
+            if has_word(code, "go") && code.starts_with("go ") {
+                Verdict::Confirms("a go statement".into())
+            } else {
+                Verdict::Silent
+            }
+        }
+        _ => Verdict::Silent,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(src: &str) -> Vec<String> {
+        src.lines().map(str::to_string).collect()
+    }
+
+    fn finding(pattern: Pattern) -> Finding {
+        Finding {
+            name: "main.f".into(),
+            pattern,
+            sentence: String::new(),
+            evidence: vec![],
+            certain: false,
+            roots: vec![],
+        }
+    }
+
+    #[test]
+    fn a_defer_is_confirmed_only_inside_a_loop() {
+        let src = lines("package main\n\nfunc f(ch chan int) {\n\tfor j := range ch {\n\t\tl := lease(j)\n\t\tdefer release(l)\n\t}\n}\n\nfunc g() {\n\tif true {\n\t}\n\tdefer done()\n}\n");
+        assert!(matches!(verdict(&finding(Pattern::DeferInLoop), &src, 5), Verdict::Confirms(_)));
+        assert!(matches!(verdict(&finding(Pattern::DeferInLoop), &src, 12), Verdict::Contradicts(_)));
+        assert!(matches!(verdict(&finding(Pattern::DeferInLoop), &src, 4), Verdict::Contradicts(_)));
+    }
+
+    #[test]
+    fn map_assignments_appends_and_tickers_without_stop_are_confirmed() {
+        let src = lines("func f() {\n\tm[k] = v\n\ts = append(s, x)\n\tif a == b {\n\t}\n}\nfunc g() {\n\tt := time.NewTicker(d)\n\t_ = t\n}\nfunc h() {\n\tt := time.NewTicker(d)\n\tdefer t.Stop()\n}\n");
+        assert!(matches!(verdict(&finding(Pattern::GrowingMap), &src, 1), Verdict::Confirms(_)));
+        assert!(matches!(verdict(&finding(Pattern::GrowingMap), &src, 2), Verdict::Confirms(_)));
+        assert!(matches!(verdict(&finding(Pattern::GrowingMap), &src, 3), Verdict::Silent));
+        assert!(matches!(verdict(&finding(Pattern::Tickers), &src, 7), Verdict::Confirms(_)));
+        assert!(matches!(verdict(&finding(Pattern::Tickers), &src, 11), Verdict::Silent));
+    }
+}
