@@ -248,16 +248,15 @@ pub fn heap_findings(
             let rising_steps = r.own.windows(2).filter(|w| w[1] > w[0]).count();
             if l.timer_objects - f0.timer_objects >= 100 && rising_steps + 1 >= r.own.len() - 1 {
                 ev.push(format!("allocated below it: {t}"));
-                out.push(finding(
-                    Pattern::Tickers,
-                    format!(
-                        "{} creates tickers or timers that are never stopped: their objects keep rising (+{} per snapshot). Call Stop on each (defer t.Stop()) or reuse one; a time.After in a loop makes one timer per turn (before Go 1.23 each lives until it fires).",
-                        r.name,
-                        per_step(f0.objects, l.objects)
-                    ),
-                    ev,
-                    true,
-                ));
+                let rise = per_step(f0.objects, l.objects);
+                let sentence = if l.below.contains("time.NewTicker") || l.below.contains("time.Tick") {
+                    format!("{} creates tickers that are never stopped: their objects keep rising (+{rise} per snapshot), and each ticks on forever. Call Stop on each (defer t.Stop()) or reuse one.", r.name)
+                } else if l.below.contains("time.AfterFunc") {
+                    format!("{} schedules timers (time.AfterFunc) that stay until they fire: their objects keep rising (+{rise} per snapshot). Stop the ones no longer needed, or schedule less far ahead.", r.name)
+                } else {
+                    format!("{} makes timers that stay until they fire: their objects keep rising (+{rise} per snapshot). A time.After in a loop makes one per turn; use one time.NewTimer and Reset it, or Stop each. From Go 1.23 (go 1.23 or later in go.mod) timers nobody references are collected, and this is no leak.", r.name)
+                };
+                out.push(finding(Pattern::Tickers, sentence, ev, true));
                 continue;
             }
         }
