@@ -411,8 +411,25 @@ impl Session {
     }
 
     /// Leak suspects across the snapshots `ids`.
-    pub fn series(&self, ids: &[u32], sample_index: Option<u32>, limit: u32, keep_order: bool) -> R<JsValue> {
-        let f = self.inner.series(ids, sample_index, limit as usize, keep_order).map_err(err)?;
+    /// `sources`: an object of source texts by the path the profiles record.
+    pub fn series(
+        &self,
+        ids: &[u32],
+        sample_index: Option<u32>,
+        limit: u32,
+        keep_order: bool,
+        sources: JsValue,
+    ) -> R<JsValue> {
+        let mut texts = std::collections::BTreeMap::new();
+        if let Some(o) = sources.dyn_ref::<Object>() {
+            for e in Object::entries(o).iter() {
+                let e: Array = e.unchecked_into();
+                if let (Some(k), Some(v)) = (e.get(0).as_string(), e.get(1).as_string()) {
+                    texts.insert(k, v);
+                }
+            }
+        }
+        let f = self.inner.series(ids, sample_index, limit as usize, keep_order, &texts).map_err(err)?;
         Ok(object(vec![
             ("files", lines(&f.files)),
             ("times", Float64Array::from(&f.times[..]).into()),
@@ -435,6 +452,7 @@ impl Session {
             ("offsets", lines(&f.offsets)),
             ("span", f.span.as_str().into()),
             ("stacks", num(f.stack_counts.len() as u32)),
+            ("sourceFiles", strings(&f.source_files)),
             (
                 "findings",
                 array(&f.findings, |x| {

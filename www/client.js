@@ -79,8 +79,8 @@ export class Client {
   locate(key, from, box, to, exact) { return this.call('locate', { key, from, box, to, exact }); }
   findPath(key, side, path) { return this.call('findPath', { key, side, path }); }
   search(key, pattern) { return this.call('search', { key, pattern }); }
-  series(keys, { sampleIndex, limit = 50, keepOrder = false } = {}) {
-    return this.call('series', { keys, sampleIndex, limit, keepOrder });
+  series(keys, { sampleIndex, limit = 50, keepOrder = false, sources = {} } = {}) {
+    return this.call('series', { keys, sampleIndex, limit, keepOrder, sources });
   }
   peek(key, pattern) { return this.call('peek', { key, pattern }); }
   goroutines(key) { return this.call('goroutines', { key }); }

@@ -80,7 +80,7 @@ const ops = {
     return k ? { lo: k[0], hi: k[1], depth: k[2] } : null;
   },
   search: ({ key, pattern }) => session.search(id(key), pattern),
-  series: ({ keys, sampleIndex, limit, keepOrder }) => session.series(Uint32Array.from(keys, id), sampleIndex, limit, !!keepOrder),
+  series: ({ keys, sampleIndex, limit, keepOrder, sources }) => session.series(Uint32Array.from(keys, id), sampleIndex, limit, !!keepOrder, sources || {}),
   peek: ({ key, pattern }) => session.peek(id(key), pattern),
   goroutines: ({ key }) => session.goroutines(id(key)),
   neighbours: ({ key, node }) => session.neighbours(id(key), node),

@@ -71,7 +71,10 @@ views.explore = new ExploreView({
 views.source = new SourceView({
   box: $('sourceBox'), title: $('sourceTitle'), pick: $('sourcePick'), roots: $('sourceRoots'), input: $('sourceInput'), body: $('sourceBody'),
   remember: $('sourceRemember'), remembered: $('sourceRemembered'),
-}, client, new SourceRoots(), { onMessage: say, onChange: () => tabs.writeHash(), names: () => views.flame.names });
+}, client, new SourceRoots(), {
+  onMessage: say, onChange: () => tabs.writeHash(), names: () => views.flame.names,
+  onRoots: () => views.series?.regroundFindings(),
+});
 views.graph = new GraphView({
   box: $('graphBox'), nodes: $('graphNodes'), info: $('graphInfo'), fit: $('graphFit'), exportSvg: $('graphSvg'),
   exportDot: $('graphDot'), canvas: $('graphCanvas'), tip: $('graphTip'),
@@ -139,6 +142,7 @@ views.series = new SeriesView({
   onShown: () => messages.clear(SERIES),
   onSource: (keys, name) => renderSeriesSource($('suspectSource'), client, views.source.roots, keys, name),
   listTabs: () => tabs.plain().map((t) => ({ key: t.key, name: t.name, types: t.info.sampleTypes })),
+  roots: views.source.roots,
   onGrowth: (first, last, name) => {
     const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     return tabs.createComparison([first], [last], { focus: `^${esc}$`, name: `growth of ${name}` });

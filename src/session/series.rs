@@ -8,6 +8,7 @@ use crate::model::Profile;
 use crate::query::Query;
 use crate::report;
 use crate::report::leak::series;
+use std::collections::BTreeMap;
 
 /// A series of snapshots ranked for leaks, ready to show.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,6 +57,9 @@ pub struct SeriesFacts {
     /// What kind of leak the top suspects look like (and the churn that is
     /// not one), as the CLI prints them.
     pub findings: Vec<crate::report::leak::Finding>,
+    /// The source files of the findings' lines, as the profiles record
+    /// them: what to read to ground the findings.
+    pub source_files: Vec<String>,
 }
 
 /// One goroutine group as the page's table shows it.
@@ -114,12 +118,16 @@ impl Session {
     /// Ranks leak suspects across the profiles `ids` (snapshots of one
     /// program), as `pprof-lens series` does; at most `limit` suspects and
     /// stacks. `keep_order` keeps the given order instead of time order.
+    /// `sources` holds the text of source files by the path the profiles
+    /// record (the page reads them from its source folders): heap findings
+    /// are then grounded in them (quoted, confirmed or dropped).
     pub fn series(
         &self,
         ids: &[u32],
         sample_index: Option<u32>,
         limit: usize,
         keep_order: bool,
+        sources: &BTreeMap<String, String>,
     ) -> Result<SeriesFacts> {
         // Profiles of another kind than most of the chosen ones are skipped
         // (and said so), not a reason to refuse the series.
@@ -153,6 +161,16 @@ impl Session {
         let q = Query { sample_index: sample_index.map(|i| i.to_string()).unwrap_or_default(), ..Query::default() };
         let mut s = series::series_in_order(snaps, &q, keep_order)?;
         s.notes.extend(skipped);
+        if !sources.is_empty() {
+            report::leak::ground::ground(&mut s, &|path: &str| sources.get(path).cloned());
+        }
+        let source_files: Vec<String> = s
+            .findings
+            .iter()
+            .filter_map(|f| s.hot_lines.get(&f.name).map(|h| h.file.clone()))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
         join_other_kind(&mut s, others, &q);
         let rows: Vec<&series::SeriesRow> = s.suspects(limit).collect();
         let stacks = &s.stacks[..s.stacks.len().min(limit)];
@@ -180,6 +198,7 @@ impl Session {
             stack_function: scol(&|r| r.function()),
             stack_counts: scol(&|r| r.counts.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" ")),
             findings: s.findings.clone(),
+            source_files,
         })
     }
 

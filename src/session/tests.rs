@@ -233,7 +233,7 @@ fn series_facts_word_the_slope_as_the_cli_does() {
             )
         })
         .collect();
-    let f = s.series(&ids, None, 10, false).unwrap();
+    let f = s.series(&ids, None, 10, false, &Default::default()).unwrap();
     assert_eq!(f.files.len(), 4);
     assert_eq!(f.name[0], "main.leak");
     assert!(f.slope[0].ends_with("/h"), "a span of hours: {}", f.slope[0]);
@@ -242,7 +242,7 @@ fn series_facts_word_the_slope_as_the_cli_does() {
     let mut s2 = Session::new();
     let ids: Vec<u32> =
         (0..3).map(|i| open(&mut s2, &format!("h{i}"), &format!("main;main.leak {}", 1000 * (i + 1)))).collect();
-    let f = s2.series(&ids, None, 10, true).unwrap();
+    let f = s2.series(&ids, None, 10, true, &Default::default()).unwrap();
     assert!(f.slope[0].ends_with("/snapshot"), "{}", f.slope[0]);
 }
 
@@ -544,7 +544,7 @@ fn a_series_skips_profiles_of_another_kind_and_says_so() {
     let a = snapshot(&mut s, "heap.1.pb.gz", "main;main.leak 1000", 0);
     let cpu = open(&mut s, "cpu.pb.gz", "main;main.work 5");
     let b = snapshot(&mut s, "heap.2.pb.gz", "main;main.leak 3000", 60);
-    let f = s.series(&[a, cpu, b], None, 10, false).unwrap();
+    let f = s.series(&[a, cpu, b], None, 10, false, &Default::default()).unwrap();
     assert_eq!(f.files, ["heap.1.pb.gz", "heap.2.pb.gz"]);
     assert_eq!(f.order, [0, 2], "the order maps back to the ids given");
     assert!(f.notes.iter().any(|n| n.starts_with("skipped cpu.pb.gz: another kind of profile")), "{:?}", f.notes);
@@ -562,7 +562,7 @@ fn a_heap_series_opened_with_goroutine_profiles_reads_them_together() {
             ids.push(s.load(&name, &std::fs::read(format!("{dir}/{name}")).unwrap(), &mut |_, _| {}).unwrap().id);
         }
     }
-    let f = s.series(&ids, None, 10, false).unwrap();
+    let f = s.series(&ids, None, 10, false, &Default::default()).unwrap();
     assert!(f.sample_type.starts_with("inuse"), "the heap series is shown: {}", f.sample_type);
     assert!(f.notes.iter().any(|n| n.starts_with("read with the 5 goroutine snapshots")), "{:?}", f.notes);
     let has = |name: &str, id: &str| f.findings.iter().any(|x| x.name == name && x.pattern.id() == id && x.certain);

@@ -2,7 +2,8 @@
 // open together give one finding per leak (issue 25).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, shots, openPage, load, data } from './helpers.mjs';
+import { mkdirSync, copyFileSync } from 'node:fs';
+import { useBrowser, shots, openPage, load, data, root } from './helpers.mjs';
 
 const env = useBrowser();
 
@@ -26,6 +27,38 @@ test('heap and goroutine snapshots open together give one finding per leak', asy
   assert.ok(!cards.some((c) => c.name.startsWith('runtime.')), 'no finding names the runtime');
   assert.match(await page.textContent('#seriesNotes'), /read with the 5 goroutine snapshots/);
   await page.screenshot({ path: `${shots}/diagnosis-joined.png`, fullPage: false });
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('with a source folder the findings quote their lines, and a suspect\'s Source follows a folder added later', async () => {
+  const { context, page } = await openPage(env.browser, env.url, { width: 1440, height: 1000 });
+  // The service's source where its profiles say it is (main.go, built with -trimpath).
+  const src = `${root}/target/browser-tmp/sessions-src`;
+  mkdirSync(src, { recursive: true });
+  copyFileSync(data('services/sessions/main.go.txt'), `${src}/main.go`);
+  const files = ['heap', 'goroutine'].flatMap((k) => [1, 2, 3, 4, 5].map((i) => data(`services/sessions/${k}.${i}.pb.gz`)));
+  await load(page, ...files);
+  await page.click('#seriesBtn');
+  await page.waitForFunction(() => document.querySelector('#findings .finding'));
+  // A suspect's Source before any folder: it says none was searched.
+  await page.click('#findings .finding[data-name="main.handleUpload"] summary');
+  await page.click('#findings .finding[data-name="main.handleUpload"] button');
+  await page.waitForFunction(() => /no source folder yet/.test(document.getElementById('suspectSource').textContent));
+  // A folder added (the profile view's input): the findings read their
+  // lines, and the Source shown is drawn again from it.
+  await page.setInputFiles('#sourceInput', src);
+  await page.waitForFunction(() => document.getElementById('findings').dataset.grounded === '1');
+  const text = await page.textContent('#findings .finding[data-name="main.handleUpload"]');
+  assert.match(text, /main\.go:\d+: b\.Write\(part\)/);
+  // Read with the goroutine profiles still: the memory of the leaking
+  // goroutines stays theirs.
+  assert.ok(await page.$('#findings .finding[data-name="main.notify"][data-pattern="goroutine-memory"]'));
+  await page.click('#findings .finding[data-name="main.deliver"] summary');
+  await page.$eval('#findings', (f) => f.scrollIntoView());
+  await page.screenshot({ path: `${shots}/diagnosis-grounded.png` });
+  await page.waitForFunction(() => !/no source folder yet/.test(document.getElementById('suspectSource').textContent)
+    && /uploads\[id\] = b/.test(document.getElementById('suspectSource').textContent));
   assert.deepEqual(page.errors, []);
   await context.close();
 });

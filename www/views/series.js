@@ -8,8 +8,9 @@ const LAYERS = 5;
 
 export class SeriesView {
   // `listTabs()`: the open profiles, [{ key, name, types: [{ type, unit }] }].
-  constructor(el, client, { onMessage, onShown, onGrowth, onSource, listTabs }) {
-    Object.assign(this, { el, client, onMessage, onShown, onGrowth, onSource, listTabs });
+  // `roots`: the source folders (findings quote their lines from them).
+  constructor(el, client, { onMessage, onShown, onGrowth, onSource, listTabs, roots }) {
+    Object.assign(this, { el, client, onMessage, onShown, onGrowth, onSource, listTabs, roots });
     this.keys = [];
     this.chosen = null; // keys the user checked (null: every open profile)
     this.sampleIndex = undefined;
@@ -67,6 +68,9 @@ export class SeriesView {
   // Ranks the snapshots `keys`; in time order unless `keepOrder` (the user moved one).
   async show(keys, keepOrder = false) {
     const r = await this.client.series(keys, { limit: 50, keepOrder, sampleIndex: this.sampleIndex });
+    // What was asked (profiles of the other kind included: they are read
+    // with the series), to ask again with the sources.
+    this.asked = { keys, keepOrder };
     this.keys = Array.from(r.order, (i) => keys[i]);
     this.data = r;
     const split = (s) => (s ? s.split('\n') : []);
@@ -135,6 +139,7 @@ export class SeriesView {
     }));
     this.showFindings(r.findings || []);
     this.el.peek.hidden = true;
+    this.ground(r, keys, keepOrder).catch(() => {});
     const nStacks = r.stacks;
     this.el.stacksBox.hidden = nStacks === 0;
     if (nStacks) {
@@ -165,7 +170,38 @@ export class SeriesView {
     tip.style.top = `${e.clientY - box.top + 12}px`;
   }
 
-  // One card per finding: the pattern, the sentence, the evidence.
+  // With source folders open, the findings read their lines: the files they
+  // name are read here (nothing leaves the page) and the core quotes each
+  // line and confirms or drops the pattern from the code around it.
+  async ground(r, keys, keepOrder) {
+    const files = r.sourceFiles || [];
+    if (!files.length || !this.roots?.roots.length) return;
+    const sources = {};
+    await Promise.all(files.map(async (f) => {
+      try { sources[f] = (await this.roots.lines(f)).lines.join('\n'); } catch { /* not in the folders */ }
+    }));
+    if (!Object.keys(sources).length || this.data !== r) return;
+    const g = await this.client.series(keys, { limit: 50, keepOrder, sampleIndex: this.sampleIndex, sources });
+    if (this.data !== r) return;
+    this.showFindings(g.findings || []);
+    this.el.findings.dataset.grounded = String(Object.keys(sources).length);
+  }
+
+  // A suspect's lines, kept to be shown again when a folder is added.
+  showSource(keys, name) {
+    this.shownSource = [keys, name];
+    return this.onSource?.(keys, name);
+  }
+
+  // A source folder was added: the findings read their lines again, and
+  // the suspect's Source shown is drawn again from the new folders.
+  regroundFindings() {
+    if (this.data && this.asked) this.ground(this.data, this.asked.keys, this.asked.keepOrder).catch(() => {});
+    if (this.shownSource) this.onSource?.(...this.shownSource);
+  }
+
+  // One card per finding: the pattern, the sentence, the evidence, and a
+  // button to its lines in the Source panel.
   showFindings(findings) {
     const box = this.el.findings;
     if (!findings.length) {
@@ -185,6 +221,13 @@ export class SeriesView {
       const ul = document.createElement('ul');
       ul.append(...f.evidence.map((e) => { const li = document.createElement('li'); li.textContent = e; return li; }));
       card.append(sum, ul);
+      if (f.pattern !== 'churn' && f.pattern !== 'goroutine-leak') {
+        const src = document.createElement('button');
+        src.type = 'button'; src.className = 'growth';
+        src.textContent = `Source of ${f.name}, line by line`;
+        src.addEventListener('click', () => this.showSource(this.keys, f.name));
+        card.append(src);
+      }
       return card;
     }));
   }
@@ -201,7 +244,7 @@ export class SeriesView {
     const source = document.createElement('button');
     source.type = 'button'; source.className = 'growth';
     source.textContent = `Source of ${name}, line by line`;
-    source.addEventListener('click', () => this.onSource?.(this.keys, name));
+    source.addEventListener('click', () => this.showSource(this.keys, name));
     try {
       const text = await this.client.peek(last, `^${esc}$`);
       this.el.peek.replaceChildren(growth, ' ', source,

@@ -8,13 +8,14 @@ import { remembered } from '../sources.js';
 
 export class SourceView {
   // `names()`: the current view's node names (to find an inlined callee's node).
-  constructor(el, client, roots, { onMessage, onChange, names }) {
-    Object.assign(this, { el, client, roots, onMessage, onChange, names });
+  // `onRoots()`: a source folder was added (other views read their lines again).
+  constructor(el, client, roots, { onMessage, onChange, onRoots, names }) {
+    Object.assign(this, { el, client, roots, onMessage, onChange, onRoots, names });
     this.key = null; this.node = -1; this.seq = 0;
     this.shown = null; // the view and node the panel lists ("key/node")
     el.pick.addEventListener('click', () => this.pick());
     el.input.addEventListener('change', (e) => {
-      if (e.target.files.length) { this.roots.addFileList([...e.target.files]); this.refresh(); }
+      if (e.target.files.length) { this.roots.addFileList([...e.target.files]); this.refresh(); this.onRoots?.(); }
       e.target.value = '';
     });
     el.box.addEventListener('toggle', () => { this.onChange?.(); if (el.box.open) this.refresh(); });
@@ -36,6 +37,7 @@ export class SourceView {
         try {
           if ((await h.requestPermission?.({ mode: 'read' })) === 'denied') throw new Error('permission refused');
           await this.roots.addHandle(h);
+          this.onRoots?.();
           this.open = true;
           await this.showRemembered();
           await this.refresh();
@@ -55,6 +57,7 @@ export class SourceView {
   // the user asked to.
   async addHandle(h) {
     await this.roots.addHandle(h);
+    this.onRoots?.();
     if (this.el.remember.checked) await remembered.add(h);
     await this.showRemembered();
     await this.refresh();
@@ -81,6 +84,7 @@ export class SourceView {
 
   async addEntry(dir) {
     await this.roots.addEntry(dir);
+    this.onRoots?.();
     this.open = true;
     await this.refresh();
   }
