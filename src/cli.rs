@@ -21,11 +21,15 @@ USAGE:
     pprof-lens list REGEX [FLAGS] PROFILE...  source lines of matching functions with flat and
                                            cum per line, as `go tool pprof -list=REGEX`
                                            (-source_path=DIR[:DIR...], -trim_path=PREFIX[:...])
-    pprof-lens diff [--fail-above=PCT] [FLAGS] BASE NEW
+    pprof-lens diff [--fail-above=PCT] [--raw] [FLAGS] BASE NEW
                                            biggest changes, base → new (-nodecount=N rows,
-                                           default 25; -normalize scales NEW to BASE's total);
-                                           exits 3 when a function's cum grew by more than
-                                           PCT% of the base total: a regression gate for CI
+                                           default 25; -normalize scales NEW to BASE's total),
+                                           each tested against sampling noise (interval of
+                                           the share, ~ when not significant); exits 3 when
+                                           a function's cum grew significantly and the low
+                                           end of its interval is above PCT points of the
+                                           total (--raw: when its raw growth is above PCT%
+                                           of the base total): a regression gate for CI
     pprof-lens series [FLAGS] SNAPSHOT...  leak suspects across heap or goroutine snapshots
                                            (-nodecount=N rows, default 20), with a finding per
                                            suspect: what kind of leak it looks like and why;
@@ -96,6 +100,8 @@ struct Args {
     timings: bool,
     help: bool,
     fail_above: Option<f64>,
+    /// `--raw`: the gate on raw differences (noise trips it too).
+    raw: bool,
     /// `--format`: "text" (default) or "json" (series).
     format: String,
 }
@@ -111,6 +117,7 @@ const BOOL_FLAGS: &[&str] = &[
     "noinlines",
     "normalize",
     "timings",
+    "raw",
     "help",
     "h",
 ];
@@ -196,6 +203,7 @@ fn parse_args(argv: &[String]) -> Result<Args> {
             "max_stack_depth" => a.model.max_stack_depth = parse_num(&name, &value)?,
             "timings" => a.timings = parse_bool(&name, &value)?,
             "fail_above" => a.fail_above = Some(parse_num(&name, value.trim_end_matches('%'))?),
+            "raw" => a.raw = parse_bool(&name, &value)?,
             "format" => match value.as_str() {
                 "text" | "json" => a.format = value,
                 _ => return Err(bad(format!("unknown --format \"{value}\" (text or json)"))),
@@ -365,9 +373,9 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool, i32)> {
         let text = if a.format == "json" {
             report::diff::diff_json(&d, limit)
         } else {
-            report::diff::diff_text(&d, limit, a.fail_above)
+            report::diff::diff_text_gated(&d, limit, a.fail_above, a.raw)
         };
-        let failed = a.fail_above.is_some_and(|p| !report::diff::regressions(&d, p).is_empty());
+        let failed = a.fail_above.is_some_and(|p| !report::diff::gate(&d, p, a.raw).is_empty());
         return Ok((text, t, a.timings, if failed { 3 } else { 0 }));
     }
     if a.command == "series" {

@@ -125,3 +125,110 @@ fn comparing_borrowed_profiles_gives_what_combining_copies_gives() {
         }
     }
 }
+
+/// A CPU-like profile of `n` samples drawn from `weights` (function `fK`
+/// under `main`), with a xorshift generator seeded by `seed`.
+fn drawn(weights: &[f64], n: usize, seed: u64) -> pprof_lens::Profile {
+    pprof_lens::load(&drawn_bytes(weights, n, seed), &Default::default(), &Default::default()).unwrap()
+}
+
+/// The encoded profile [`drawn`] reads.
+fn drawn_bytes(weights: &[f64], n: usize, seed: u64) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
+    let total: f64 = weights.iter().sum();
+    let mut counts = vec![0u64; weights.len()];
+    for _ in 0..n {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let mut u = (x >> 11) as f64 / (1u64 << 53) as f64 * total;
+        let k = weights.iter().position(|&w| {
+            u -= w;
+            u < 0.0
+        });
+        counts[k.unwrap_or(weights.len() - 1)] += 1;
+    }
+    let text: String =
+        counts.iter().enumerate().filter(|(_, &c)| c > 0).map(|(k, c)| format!("main;f{k} {c}\n")).collect();
+    pprof_lens::synth::folded_profile(&text, &[("samples", "count")])
+}
+
+/// Sampling noise against a real change, over many seeds (1 vs 1): two
+/// profiles of one distribution rarely show a significant change (the false
+/// positive rate stays near the 5% level the false discovery rate is held
+/// at), and a function made 30% costlier while holding a quarter of 2,000
+/// samples is found in most seeds. The rates are printed.
+#[test]
+fn noise_rarely_passes_for_a_change_and_a_real_change_is_found() {
+    let weights: Vec<f64> = (0..12).map(|k| if k == 0 { 25.0 } else { 75.0 / 11.0 }).collect();
+    let mut slower = weights.clone();
+    slower[0] *= 1.3;
+    let seeds = 200;
+    let (mut false_alarms, mut found) = (0, 0);
+    for seed in 0..seeds {
+        let base = drawn(&weights, 2000, 2 * seed + 1);
+        let same = drawn(&weights, 2000, 2 * seed + 2);
+        let d = diff(base.clone(), same, &Query::default()).unwrap();
+        assert!(!d.model.is_empty(), "{}", d.no_model);
+        if d.rows.iter().any(|r| r.cum_test.is_some_and(|t| t.significant)) {
+            false_alarms += 1;
+        }
+        let n = (2000.0 * slower.iter().sum::<f64>() / weights.iter().sum::<f64>()) as usize;
+        let d = diff(base, drawn(&slower, n, 1000 + seed), &Query::default()).unwrap();
+        let f0 = d.rows.iter().find(|r| r.name == "f0").unwrap();
+        if f0.cum_test.is_some_and(|t| t.significant && t.delta > 0.0) {
+            found += 1;
+        }
+    }
+    let (fp, power) = (false_alarms as f64 / seeds as f64, found as f64 / seeds as f64);
+    println!(
+        "1 vs 1, 2,000 samples, 12 functions: false alarms {:.1}% of seeds, the 30% change found in {:.1}%",
+        fp * 100.0,
+        power * 100.0
+    );
+    assert!(fp <= 0.08, "false alarms in {:.1}% of seeds", fp * 100.0);
+    assert!(power >= 0.7, "found in {:.1}% of seeds", power * 100.0);
+}
+
+/// The CI gate on sampling noise: two draws of one distribution pass
+/// `--fail-above=1` although their raw differences trip it (`--raw`), and
+/// a 30% costlier function fails it, named.
+#[test]
+fn the_gate_ignores_noise_and_catches_a_regression() {
+    let weights: Vec<f64> = (0..12).map(|k| if k == 0 { 25.0 } else { 75.0 / 11.0 }).collect();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("gate");
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: &str, bytes: &[u8]| {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.to_string_lossy().into_owned()
+    };
+    let load = |b: &[u8]| pprof_lens::load(b, &Default::default(), &Default::default()).unwrap();
+    // A pair of pure noise whose raw differences pass 1% of the base somewhere.
+    let (base, same) = (1..50)
+        .map(|s| (drawn_bytes(&weights, 2000, 7000 + 2 * s), drawn_bytes(&weights, 2000, 7001 + 2 * s)))
+        .find(|(a, b)| !regressions(&diff(load(a), load(b), &Query::default()).unwrap(), 1.0).is_empty())
+        .expect("some noise pair trips the raw gate");
+    let (b, n) = (write("base.pb", &base), write("same.pb", &same));
+    let out = run_in(&dir, &["diff", "--fail-above=1", &b, &n]);
+    assert_eq!(out.status.code(), Some(0), "noise passes: {}", String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Noise: one profile per side"));
+    let out = run_in(&dir, &["diff", "--fail-above=1", "--raw", &b, &n]);
+    assert_eq!(out.status.code(), Some(3), "raw differences trip it");
+    let mut slower = weights.clone();
+    slower[0] *= 1.3;
+    let s = write("slower.pb", &drawn_bytes(&slower, 2150, 4242));
+    let out = run_in(&dir, &["diff", "--fail-above=1", &b, &s]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{text}");
+    assert!(text.contains("Gate: FAILED, 1 functions grew significantly") && text.contains("  f0 +"), "{text}");
+    let json = String::from_utf8_lossy(&run_in(&dir, &["diff", "--format=json", &b, &s]).stdout).into_owned();
+    assert!(
+        json.contains("\"name\":\"f0\"") && json.contains("\"significant\":true") && json.contains("\"p_value\":"),
+        "{json}"
+    );
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_pprof-lens")).args(args).current_dir(dir).output().unwrap()
+}

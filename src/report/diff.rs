@@ -1,8 +1,10 @@
 //! Comparing two profiles function by function: base and new values (flat
 //! and cum), their delta and the delta as a share of the base total, with
-//! functions found on one side only marked; and the regression gate of
-//! `pprof-lens diff --fail-above=PCT`.
+//! functions found on one side only marked; whether each change is more
+//! than sampling noise ([`super::stats`], on the counts the profile says it
+//! sampled); and the regression gate of `pprof-lens diff --fail-above=PCT`.
 
+use super::stats::{self, Test};
 use crate::aggregate::{self, combine, graph, Prepared};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::merge::compatible;
@@ -26,6 +28,13 @@ pub struct DiffRow {
     pub new_cum: i64,
     /// "new" (only in the new profile), "gone" (only in the base) or "".
     pub mark: &'static str,
+    /// The change of its flat share tested against sampling noise (`None`:
+    /// no model, or too few samples to test).
+    pub flat_test: Option<Test>,
+    /// The same for cum.
+    pub cum_test: Option<Test>,
+    /// Sampled counts (base flat, base cum, new flat, new cum), for the tests.
+    counts: [f64; 4],
 }
 
 impl DiffRow {
@@ -54,6 +63,11 @@ pub struct Diff {
     pub unit: String,
     /// The unit values are shown in (as the page's table shows them).
     pub output_unit: String,
+    /// How the changes were tested, in words; "" when they could not be
+    /// (then raw differences are all there is).
+    pub model: String,
+    /// Why there is no model ("" when there is one).
+    pub no_model: String,
 }
 
 /// Checks that named profiles can be compared or merged: the same sample
@@ -144,6 +158,9 @@ pub fn diff(base: Profile, new: Profile, q: &Query) -> Result<Diff> {
         }
     }
     let (b, n) = graph::split_values(&pr.profile, &pr.stacks, pr.nodes.len(), pr.value_index, &is_base);
+    let counting = Counting::of(&pr.profile, pr.value_index);
+    // Each node's sampled count on each side, and each side's total.
+    let sampled = counting.as_ref().map(|c| c.per_node(&pr, &is_base));
     // Nodes that print alike are one function to the reader: one row.
     let mut by_name: HashMap<String, usize> = HashMap::new();
     let mut rows: Vec<DiffRow> = Vec::new();
@@ -153,7 +170,17 @@ pub fn diff(base: Profile, new: Profile, q: &Query) -> Result<Diff> {
         }
         let name = pr.nodes.printable_name(i);
         let k = *by_name.entry(name.clone()).or_insert_with(|| {
-            rows.push(DiffRow { name, base_flat: 0, base_cum: 0, new_flat: 0, new_cum: 0, mark: "" });
+            rows.push(DiffRow {
+                name,
+                base_flat: 0,
+                base_cum: 0,
+                new_flat: 0,
+                new_cum: 0,
+                mark: "",
+                flat_test: None,
+                cum_test: None,
+                counts: [0.0; 4],
+            });
             rows.len() - 1
         });
         let r = &mut rows[k];
@@ -161,27 +188,266 @@ pub fn diff(base: Profile, new: Profile, q: &Query) -> Result<Diff> {
         r.base_cum += b.cum[i];
         r.new_flat += n.flat[i];
         r.new_cum += n.cum[i];
+        if let Some((c, _)) = &sampled {
+            for (j, v) in c[i].iter().enumerate() {
+                r.counts[j] += v;
+            }
+        }
     }
     for r in &mut rows {
         r.mark = Mark::of((r.base_flat, r.base_cum), (r.new_flat, r.new_cum)).text();
     }
+    let (model, no_model) = match (&counting, &sampled) {
+        (Some(c), Some((_, totals))) if totals[0] >= 1.0 && totals[1] >= 1.0 => {
+            test_rows(&mut rows, *totals, c.exact, c.absolute.then_some(base_total));
+            (c.words.clone(), String::new())
+        }
+        (Some(_), _) => (String::new(), "the base or the new profile holds no samples".to_string()),
+        (None, _) => (String::new(), no_model_reason(&pr.profile, pr.value_index)),
+    };
     crate::order::sort_by(&mut rows, |a, b| {
         b.delta_cum().unsigned_abs().cmp(&a.delta_cum().unsigned_abs()).then_with(|| a.name.cmp(&b.name))
     });
     // The compared view's net values are new − base: no second pass for the unit.
     let output_unit = crate::report::output_unit_of(&pr, &graph::net_of(&b, &n));
     let st = pr.sample_type();
-    Ok(Diff { rows, base_total, new_total, sample_type: st.ty.clone(), unit: st.unit.clone(), output_unit })
+    Ok(Diff {
+        rows,
+        base_total,
+        new_total,
+        sample_type: st.ty.clone(),
+        unit: st.unit.clone(),
+        output_unit,
+        model,
+        no_model,
+    })
 }
 
-/// The functions whose cum grew by more than `pct` percent of the base total.
+/// How a profile was sampled, as far as it says: what can be counted.
+struct Counting {
+    /// A column of counted samples (CPU's samples/count, contentions…).
+    count: Option<usize>,
+    /// Heap profiles: the objects and bytes columns of the shown type, and
+    /// the sampling rate R (Go samples an allocation of S bytes with
+    /// probability 1 − exp(−S/R)).
+    heap: Option<(usize, usize, f64)>,
+    /// Every event was recorded (a heap rate of 1): no sampling noise.
+    exact: bool,
+    /// Counts of one process at two times (heap snapshots): compared as
+    /// they are, not as shares of their totals.
+    absolute: bool,
+    /// The model in words.
+    words: String,
+}
+
+impl Counting {
+    fn of(p: &Profile, vi: usize) -> Option<Counting> {
+        let types = &p.sample_types;
+        let ty = &types[vi].ty;
+        // Heap: objects beside bytes of the same kind (inuse_ or alloc_).
+        let kind = ty.split('_').next().unwrap_or("");
+        let objects = types.iter().position(|t| t.ty == format!("{kind}_objects"));
+        let space = types.iter().position(|t| t.ty == format!("{kind}_space"));
+        if let (Some(o), Some(b)) = (objects, space) {
+            let rate = p.period as f64;
+            if rate <= 1.0 {
+                return Some(Counting {
+                    count: None,
+                    heap: Some((o, b, 1.0)),
+                    exact: true,
+                    absolute: true,
+                    words:
+                        "every allocation recorded (sampling rate 1): there is no sampling noise, every change is real"
+                            .into(),
+                });
+            }
+            return Some(Counting {
+                count: None,
+                heap: Some((o, b, rate)),
+                exact: false,
+                absolute: true,
+                words: format!(
+                    "heap sampling (an allocation of S bytes is sampled with probability 1 − exp(−S/{rate})): the objects sampled at each site compared as Poisson counts (an exact test, or its normal approximation), changes in points of the base total, false discovery rate {}% (Benjamini–Hochberg) over every function",
+                    stats::ALPHA * 100.0
+                ),
+            });
+        }
+        let count = types.iter().position(|t| t.unit == "count")?;
+        Some(Counting {
+            count: Some(count),
+            heap: None,
+            exact: false,
+            absolute: false,
+            words: format!(
+                "counted samples ({}/count): Fisher's exact test or its normal approximation on the counts, false discovery rate {}% (Benjamini–Hochberg) over every function",
+                types[count].ty,
+                stats::ALPHA * 100.0
+            ),
+        })
+    }
+
+    /// Each node's sampled (base flat, base cum, new flat, new cum) and the
+    /// sides' sampled totals (base, new).
+    fn per_node(&self, pr: &Prepared, is_base: &[bool]) -> (Vec<[f64; 4]>, [f64; 2]) {
+        let p = &pr.profile;
+        let nn = pr.nodes.len();
+        let sampled = |(b, n): (&graph::Graph, &graph::Graph), i: usize| {
+            [b.flat[i] as f64, b.cum[i] as f64, n.flat[i] as f64, n.cum[i] as f64].map(|v| v.abs())
+        };
+        let mut out = vec![[0.0; 4]; nn];
+        let mut totals = [0.0f64; 2];
+        match (self.count, self.heap) {
+            (Some(c), _) => {
+                let (b, n) = graph::split_values(p, &pr.stacks, nn, c, is_base);
+                for (i, o) in out.iter_mut().enumerate() {
+                    *o = sampled((&b, &n), i);
+                }
+                for s in 0..p.samples.len() {
+                    totals[!is_base[s] as usize] += p.value(s, c).unsigned_abs() as f64;
+                }
+            }
+            (None, Some((oc, bc, rate))) => {
+                let (bo, no) = graph::split_values(p, &pr.stacks, nn, oc, is_base);
+                let (bb, nb) = graph::split_values(p, &pr.stacks, nn, bc, is_base);
+                // objects × (1 − exp(−average size / R)): the objects sampled.
+                let drawn = |objects: i64, bytes: i64| {
+                    let (o, b) = (objects.unsigned_abs() as f64, bytes.unsigned_abs() as f64);
+                    if o == 0.0 {
+                        0.0
+                    } else {
+                        o * (1.0 - (-(b / o) / rate).exp())
+                    }
+                };
+                for (i, x) in out.iter_mut().enumerate() {
+                    *x = [
+                        drawn(bo.flat[i], bb.flat[i]),
+                        drawn(bo.cum[i], bb.cum[i]),
+                        drawn(no.flat[i], nb.flat[i]),
+                        drawn(no.cum[i], nb.cum[i]),
+                    ];
+                }
+                for s in 0..p.samples.len() {
+                    totals[!is_base[s] as usize] += drawn(p.value(s, oc), p.value(s, bc));
+                }
+            }
+            (None, None) => {}
+        }
+        (out, totals)
+    }
+}
+
+/// Why changes cannot be told from noise for this profile's type.
+fn no_model_reason(p: &Profile, vi: usize) -> String {
+    format!(
+        "the profile does not say how {} was sampled (no count of samples beside it): raw differences only",
+        p.sample_types[vi].ty
+    )
+}
+
+/// Fewer sampled counts than this (both sides together) are not tested.
+const MIN_COUNT: f64 = 5.0;
+
+/// Tests every row's flat and cum change (the family: every function with
+/// at least [`MIN_COUNT`] samples, flat and cum, whatever is shown), then
+/// decides significance over the family. With `exact` sampling every
+/// change is real.
+/// Heap snapshots (`absolute`: the base's total value) compare counts as
+/// they are, and their intervals are scaled from sampled objects to the
+/// values shown (points of the base total, as the "of base" column); other
+/// profiles compare shares of their totals (points of the total).
+fn test_rows(rows: &mut [DiffRow], totals: [f64; 2], exact: bool, absolute: Option<i64>) {
+    let (n1, n2) = (totals[0].round() as u64, totals[1].round() as u64);
+    let mut family: Vec<(usize, bool)> = Vec::new();
+    let mut p = Vec::new();
+    for (i, r) in rows.iter_mut().enumerate() {
+        // A function whose flat is its cum on both sides (a leaf) is one
+        // question, not two: it is tested once (the cum), and the flat
+        // shares the verdict.
+        let same = r.counts[0] == r.counts[1] && r.counts[2] == r.counts[3];
+        for (cum, (k1, k2)) in [(false, (r.counts[0], r.counts[2])), (true, (r.counts[1], r.counts[3]))] {
+            if k1 + k2 < MIN_COUNT || (same && !cum) {
+                continue;
+            }
+            let (a, b) = (k1.round() as u64, k2.round() as u64);
+            let mut t =
+                if absolute.is_some() { stats::two_counts(a, b, n1) } else { stats::two_proportions(a, n1, b, n2) };
+            if let Some(base) = absolute.filter(|&b| b != 0) {
+                // From points of sampled objects to points of the value.
+                let dv = if cum { r.delta_cum() } else { r.delta_flat() } as f64 * 100.0 / base as f64;
+                if t.delta != 0.0 && dv * t.delta > 0.0 {
+                    let f = dv / t.delta;
+                    t = Test { delta: dv, low: t.low * f, high: t.high * f, ..t };
+                }
+            }
+            if exact {
+                t = Test { p: if k1 == k2 { 1.0 } else { 0.0 }, low: t.delta, high: t.delta, ..t };
+            }
+            family.push((i, cum));
+            p.push(t.p);
+            if cum {
+                r.cum_test = Some(t);
+            } else {
+                r.flat_test = Some(t);
+            }
+        }
+    }
+    for ((i, cum), sig) in family.into_iter().zip(stats::benjamini_hochberg(&p)) {
+        let t = if cum { rows[i].cum_test.as_mut() } else { rows[i].flat_test.as_mut() };
+        if let Some(t) = t {
+            t.significant = sig;
+        }
+    }
+    for r in rows.iter_mut() {
+        if r.counts[0] == r.counts[1] && r.counts[2] == r.counts[3] {
+            r.flat_test = r.cum_test;
+        }
+    }
+}
+
+/// The functions whose cum grew by more than `pct` percent of the base
+/// total (raw differences: sampling noise trips it too).
 pub fn regressions(d: &Diff, pct: f64) -> Vec<&DiffRow> {
     let limit = d.base_total as f64 * pct / 100.0;
     d.rows.iter().filter(|r| r.delta_cum() as f64 > limit).collect()
 }
 
-/// The text of `pprof-lens diff`.
+/// The regression gate: with a sampling model, the functions whose cum grew
+/// significantly with the low end of its interval above `pct` points of
+/// the total; without one (or `raw`), [`regressions`].
+pub fn gate(d: &Diff, pct: f64, raw: bool) -> Vec<&DiffRow> {
+    if raw || d.model.is_empty() {
+        return regressions(d, pct);
+    }
+    d.rows.iter().filter(|r| r.cum_test.is_some_and(|t| t.significant && t.delta > 0.0 && t.low > pct)).collect()
+}
+
+/// A tested change in words: "grew", "shrank" or "~" (not significant),
+/// "" when untested.
+pub fn verdict(t: Option<Test>) -> &'static str {
+    match t {
+        Some(t) if t.significant && t.delta > 0.0 => "grew",
+        Some(t) if t.significant && t.delta < 0.0 => "shrank",
+        Some(_) => "~",
+        None => "",
+    }
+}
+
+/// A change's interval in points of the total: "[+1.20, +3.40]".
+pub fn interval_text(t: Option<Test>) -> String {
+    match t {
+        Some(t) if t.low.is_finite() && t.high.is_finite() => format!("[{:+.2}, {:+.2}]", t.low, t.high),
+        _ => String::new(),
+    }
+}
+
+/// The text of `pprof-lens diff`: benchstat's way, each change with its
+/// interval (points of the total) and `~` where it is not significant.
 pub fn diff_text(d: &Diff, limit: usize, fail_above: Option<f64>) -> String {
+    diff_text_gated(d, limit, fail_above, false)
+}
+
+/// As [`diff_text`]; `raw` gates on raw differences.
+pub fn diff_text_gated(d: &Diff, limit: usize, fail_above: Option<f64>, raw: bool) -> String {
     use std::fmt::Write;
     let fmt = |v: i64| units::scaled_label(v, &d.unit, &d.output_unit);
     let pct = |v: i64| {
@@ -205,20 +471,27 @@ pub fn diff_text(d: &Diff, limit: usize, fail_above: Option<f64>) -> String {
     if d.base_total == 0 {
         let _ = writeln!(out, "Note: the base total is zero, so changes are shown as absolute values only");
     }
+    if d.model.is_empty() {
+        let _ = writeln!(out, "Noise: not measured: {}", d.no_model);
+    } else {
+        let _ = writeln!(out, "Noise: one profile per side, so only sampling noise is measured; {}", d.model);
+    }
     let _ = writeln!(
         out,
-        "{:>12} {:>12} {:>12} {:>9} {:>12} {:>12} {:>12}  name",
-        "base cum", "new cum", "delta cum", "of base", "base flat", "new flat", "delta flat"
+        "{:>12} {:>12} {:>12} {:>9} {:>18} {:>6} {:>12} {:>12} {:>12}  name",
+        "base cum", "new cum", "delta cum", "of base", "95% (points)", "", "base flat", "new flat", "delta flat"
     );
     for r in d.rows.iter().filter(|r| r.delta_cum() != 0 || r.delta_flat() != 0).take(limit) {
         let mark = if r.mark.is_empty() { String::new() } else { format!(" ({})", r.mark) };
         let _ = writeln!(
             out,
-            "{:>12} {:>12} {:>12} {:>9} {:>12} {:>12} {:>12}  {}{}",
+            "{:>12} {:>12} {:>12} {:>9} {:>18} {:>6} {:>12} {:>12} {:>12}  {}{}",
             fmt(r.base_cum),
             fmt(r.new_cum),
             signed(r.delta_cum()),
             pct(r.delta_cum()),
+            interval_text(r.cum_test),
+            verdict(r.cum_test),
             fmt(r.base_flat),
             fmt(r.new_flat),
             signed(r.delta_flat()),
@@ -227,11 +500,16 @@ pub fn diff_text(d: &Diff, limit: usize, fail_above: Option<f64>) -> String {
         );
     }
     if let Some(p) = fail_above {
-        let bad = regressions(d, p);
-        if bad.is_empty() {
-            let _ = writeln!(out, "Gate: no function's cum grew by more than {p}% of the base total");
+        let bad = gate(d, p, raw);
+        let how = if raw || d.model.is_empty() {
+            format!("by more than {p}% of the base total")
         } else {
-            let _ = writeln!(out, "Gate: FAILED, {} functions grew by more than {p}% of the base total:", bad.len());
+            format!("significantly, by more than {p} points of the total at the low end of its interval")
+        };
+        if bad.is_empty() {
+            let _ = writeln!(out, "Gate: no function's cum grew {how}");
+        } else {
+            let _ = writeln!(out, "Gate: FAILED, {} functions grew {how}:", bad.len());
             for r in bad {
                 let _ =
                     writeln!(out, "  {} {} ({})", r.name, format_args!("+{}", fmt(r.delta_cum())), pct(r.delta_cum()));
@@ -250,22 +528,33 @@ pub fn diff_json(d: &Diff, limit: usize) -> String {
         .iter()
         .take(limit)
         .map(|r| {
+            let test = |t: Option<Test>| match t {
+                Some(t) if t.low.is_finite() && t.high.is_finite() => format!(
+                    "\"interval\":[{:.4},{:.4}],\"p_value\":{:.6e},\"significant\":{}",
+                    t.low, t.high, t.p, t.significant
+                ),
+                _ => "\"interval\":null,\"p_value\":null,\"significant\":null".to_string(),
+            };
             format!(
-                "{{\"name\":{},\"base_flat\":{},\"new_flat\":{},\"base_cum\":{},\"new_cum\":{},\"delta_cum\":{},\"mark\":{}}}",
+                "{{\"name\":{},\"base_flat\":{},\"new_flat\":{},\"base_cum\":{},\"new_cum\":{},\"delta\":{},\"delta_cum\":{},\"mark\":{},{},\"flat\":{{{}}}}}",
                 json_str(&r.name),
                 r.base_flat,
                 r.new_flat,
                 r.base_cum,
                 r.new_cum,
                 r.delta_cum(),
-                json_str(r.mark)
+                r.delta_cum(),
+                json_str(r.mark),
+                test(r.cum_test),
+                test(r.flat_test)
             )
         })
         .collect();
     format!(
-        "{{\"sample_type\":{},\"unit\":{},\"base_total\":{},\"new_total\":{},\"rows\":[{}]}}\n",
+        "{{\"sample_type\":{},\"unit\":{},\"model\":{},\"base_total\":{},\"new_total\":{},\"rows\":[{}]}}\n",
         json_str(&d.sample_type),
         json_str(&d.unit),
+        json_str(if d.model.is_empty() { &d.no_model } else { &d.model }),
         d.base_total,
         d.new_total,
         rows.join(",")

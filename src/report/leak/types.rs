@@ -215,12 +215,15 @@ impl Series {
         r.own.iter().map(|&v| self.value_text(v)).collect::<Vec<_>>().join(" ")
     }
     /// The suspects worth showing (score above zero), best first, at most
-    /// `limit`; what the findings call churn is listed apart, not here.
+    /// `limit`; ranked by what is in use, what the findings call churn is
+    /// listed apart, not here (ranked by what was allocated, the top
+    /// allocators are what the user asked for).
     pub fn suspects(&self, limit: usize) -> impl Iterator<Item = &SeriesRow> {
+        let in_use = self.sample_type.starts_with("inuse");
         self.rows
             .iter()
             .filter(|r| r.score > 0.0)
-            .filter(|r| !self.findings.iter().any(|f| f.pattern == Pattern::Churn && f.name == r.name))
+            .filter(move |r| !in_use || !self.findings.iter().any(|f| f.pattern == Pattern::Churn && f.name == r.name))
             .take(limit)
     }
 }
