@@ -67,6 +67,12 @@ views.explore = new ExploreView({
   onSelect: (node) => { views.flame.select(node); views.top.select(node); selected(node); },
   onMessage: say,
   onPeek: (node) => showPivot(node),
+  onSource: async (node) => {
+    views.flame.select(node); views.top.select(node); selected(node);
+    views.source.open = true;
+    await views.source.show(tabs.active, node);
+    $('sourceBox').scrollIntoView({ block: 'start' });
+  },
 });
 views.source = new SourceView({
   box: $('sourceBox'), title: $('sourceTitle'), pick: $('sourcePick'), roots: $('sourceRoots'), input: $('sourceInput'), body: $('sourceBody'),

@@ -139,3 +139,15 @@ test('7. the suspects table fits the series\' kind, and churn is listed apart fr
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('6. the right-click menus of rows and frames offer Source, which opens the panel on the function', async () => {
+  const { context, page } = await openPage(env.browser, env.url);
+  await load(page, data('go-leaky/cpu.pb.gz'));
+  const row = await page.evaluate(() => window.pprofLens.table().name.indexOf('main.sortRecords'));
+  await page.click(`#top tbody tr[data-row="${row}"]`, { button: 'right' });
+  await page.click('#ctxMenu button:has-text("Source of main.sortRecords")');
+  await page.waitForFunction(() => document.getElementById('sourceBox').open
+    && /Source of main\.sortRecords/.test(document.getElementById('sourceTitle').textContent));
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

@@ -11,8 +11,9 @@ export class ExploreView {
   // `apply(query)` re-views the active profile with `query` and throws the
   // core's error when it refuses; `onSelect(node)` selects a function.
   // `onPeek(node)` follows the function shown (-1: none).
-  constructor(el, client, { apply, onSelect, onMessage, onPeek }) {
-    Object.assign(this, { el, client, apply, onSelect, onMessage, onPeek });
+  // `onSource(node)`: open the Source panel on the function.
+  constructor(el, client, { apply, onSelect, onMessage, onPeek, onSource }) {
+    Object.assign(this, { el, client, apply, onSelect, onMessage, onPeek, onSource });
     this.key = null; this.query = emptyQuery(); this.names = []; this.node = -1;
     el.granularity.addEventListener('change', () => this.run({ granularity: el.granularity.value }));
     el.noinlines.addEventListener('change', () => this.run({ noinlines: el.noinlines.checked }));
@@ -104,6 +105,7 @@ export class ExploreView {
       [`Show only ${name}`, () => this.change({ show: rx })],
       [`Show from ${name}`, () => this.change({ show_from: rx })],
       [`Callers and callees of ${name}`, () => { this.onSelect?.(node); return this.peek(node); }],
+      [`Source of ${name}`, async () => this.onSource?.(node)],
     ];
     const m = this.el.menu;
     m.replaceChildren(...items.map(([label, act]) => {
