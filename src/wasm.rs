@@ -453,6 +453,8 @@ impl Session {
             ("span", f.span.as_str().into()),
             ("stacks", num(f.stack_counts.len() as u32)),
             ("sourceFiles", strings(&f.source_files)),
+            ("groupTabs", array(&f.finding_groups, |g| g.map_or(JsValue::NULL, |(id, _)| num(id)))),
+            ("groupSamples", array(&f.finding_groups, |g| g.map_or(JsValue::NULL, |(_, s)| num(s)))),
             (
                 "findings",
                 array(&f.findings, |x| {

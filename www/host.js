@@ -80,7 +80,12 @@ const ops = {
     return k ? { lo: k[0], hi: k[1], depth: k[2] } : null;
   },
   search: ({ key, pattern }) => session.search(id(key), pattern),
-  series: ({ keys, sampleIndex, limit, keepOrder, sources }) => session.series(Uint32Array.from(keys, id), sampleIndex, limit, !!keepOrder, sources || {}),
+  series: ({ keys, sampleIndex, limit, keepOrder, sources }) => {
+    const r = session.series(Uint32Array.from(keys, id), sampleIndex, limit, !!keepOrder, sources || {});
+    // The goroutine groups of the findings name profiles by the client's keys.
+    r.groupTabs = r.groupTabs.map((i) => (i === null ? null : keyOf(i)));
+    return r;
+  },
   peek: ({ key, pattern }) => session.peek(id(key), pattern),
   goroutines: ({ key }) => session.goroutines(id(key)),
   neighbours: ({ key, node }) => session.neighbours(id(key), node),
@@ -96,6 +101,11 @@ const ops = {
   },
   stats: () => ({ wasmMemory: exports.memory.buffer.byteLength, opMs: { ...opMs }, opSumMs: { ...opSumMs } }),
 };
+
+function keyOf(sessionId) {
+  for (const [k, v] of ids) if (v === sessionId) return k;
+  return null;
+}
 
 function id(key) {
   if (!ids.has(key)) throw new Error('profile is not loaded');

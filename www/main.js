@@ -149,6 +149,7 @@ views.series = new SeriesView({
   onSource: (keys, name) => renderSeriesSource($('suspectSource'), client, views.source.roots, keys, name),
   listTabs: () => tabs.plain().map((t) => ({ key: t.key, name: t.name, types: t.info.sampleTypes })),
   roots: views.source.roots,
+  onGroup: async (key, sample, name) => { await tabs.show(key); await views.explore.run({ group: `${sample} (${name})` }); },
   onGrowth: (first, last, name) => {
     const esc = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     return tabs.createComparison([first], [last], { focus: `^${esc}$`, name: `growth of ${name}` });

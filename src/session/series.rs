@@ -60,6 +60,9 @@ pub struct SeriesFacts {
     /// The source files of the findings' lines, as the profiles record
     /// them: what to read to ground the findings.
     pub source_files: Vec<String>,
+    /// Per finding, a goroutine leak's group in the latest goroutine
+    /// profile among the series' ones: (profile id, sample).
+    pub finding_groups: Vec<Option<(u32, u32)>>,
 }
 
 /// One goroutine group as the page's table shows it.
@@ -197,9 +200,34 @@ impl Session {
             stack_blocked: scol(&|r| r.blocked_on.clone()),
             stack_function: scol(&|r| r.function()),
             stack_counts: scol(&|r| r.counts.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" ")),
+            finding_groups: s.findings.iter().map(|f| self.leak_group(ids, &f.stack)).collect(),
             findings: s.findings.clone(),
             source_files,
         })
+    }
+
+    /// The group of a leaking goroutine stack (`frames`, innermost first)
+    /// in the latest goroutine profile among `ids`: (profile id, sample).
+    fn leak_group(&self, ids: &[u32], frames: &[String]) -> Option<(u32, u32)> {
+        if frames.is_empty() {
+            return None;
+        }
+        let goroutine =
+            |p: &Profile| p.sample_types.len() == 1 && report::goroutines::is_goroutine_type(&p.sample_types[0].ty);
+        let latest = ids
+            .iter()
+            .filter_map(|&id| self.get(id).ok().map(|l| (id, l.profile())))
+            .filter(|(_, p)| goroutine(p))
+            .enumerate()
+            .max_by_key(|(i, (_, p))| (p.time_nanos, *i))
+            .map(|(_, x)| x)?;
+        let (id, p) = latest;
+        let names = |s: usize| {
+            p.samples.stack(s).iter().flat_map(|l| {
+                p.locations.frames(l as usize).map(|f| p.str(p.functions.name[p.frames.func[f] as usize]))
+            })
+        };
+        (0..p.samples.len()).find(|&s| names(s).eq(frames.iter().map(String::as_str))).map(|s| (id, s as u32))
     }
 
     /// Groups of a goroutine profile (or dump), largest first.

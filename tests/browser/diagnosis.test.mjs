@@ -62,3 +62,21 @@ test('with a source folder the findings quote their lines, and a suspect\'s Sour
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('a goroutine leak\'s card opens its goroutine group', async () => {
+  const { context, page } = await openPage(env.browser, env.url);
+  await load(page, ...[1, 2, 3, 4, 5].map((i) => data(`services/jobs/goroutine.${i}.pb.gz`)));
+  await page.click('#seriesBtn');
+  await page.waitForFunction(() => document.querySelector('#findings .finding[data-pattern="goroutine-leak"]'));
+  const card = '#findings .finding[data-name="main.audit"]';
+  await page.click(`${card} summary`);
+  await page.click(`${card} button:has-text("goroutine group")`);
+  // The latest snapshot's tab, refined to the group: its flame graph holds only main.audit's goroutines.
+  await page.waitForFunction(() => !document.getElementById('view').hidden && /group=\d+/.test(document.getElementById('chips').textContent));
+  const tab = await page.evaluate(() => window.pprofLens.tabs().find((t) => t.active).name);
+  const names = await page.evaluate(() => window.pprofLens.table().name);
+  assert.ok(names.includes('main.audit') && !names.includes('main.scheduleBatch.func2'), JSON.stringify(names));
+  assert.equal(tab, 'goroutine.5.pb.gz');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

@@ -9,8 +9,9 @@ const LAYERS = 5;
 export class SeriesView {
   // `listTabs()`: the open profiles, [{ key, name, types: [{ type, unit }] }].
   // `roots`: the source folders (findings quote their lines from them).
-  constructor(el, client, { onMessage, onShown, onGrowth, onSource, listTabs, roots }) {
-    Object.assign(this, { el, client, onMessage, onShown, onGrowth, onSource, listTabs, roots });
+  // `onGroup(key, sample, name)`: show a goroutine group of profile `key`.
+  constructor(el, client, { onMessage, onShown, onGrowth, onSource, onGroup, listTabs, roots }) {
+    Object.assign(this, { el, client, onMessage, onShown, onGrowth, onSource, onGroup, listTabs, roots });
     this.keys = [];
     this.chosen = null; // keys the user checked (null: every open profile)
     this.sampleIndex = undefined;
@@ -137,7 +138,7 @@ export class SeriesView {
       tr.addEventListener('click', () => this.peek(name, tr));
       return tr;
     }));
-    this.showFindings(r.findings || []);
+    this.showFindings(r.findings || [], r);
     this.el.peek.hidden = true;
     this.ground(r, keys, keepOrder).catch(() => {});
     const nStacks = r.stacks;
@@ -183,7 +184,7 @@ export class SeriesView {
     if (!Object.keys(sources).length || this.data !== r) return;
     const g = await this.client.series(keys, { limit: 50, keepOrder, sampleIndex: this.sampleIndex, sources });
     if (this.data !== r) return;
-    this.showFindings(g.findings || []);
+    this.showFindings(g.findings || [], g);
     this.el.findings.dataset.grounded = String(Object.keys(sources).length);
   }
 
@@ -202,7 +203,7 @@ export class SeriesView {
 
   // One card per finding: the pattern, the sentence, the evidence, and a
   // button to its lines in the Source panel.
-  showFindings(findings) {
+  showFindings(findings, r = {}) {
     const box = this.el.findings;
     if (!findings.length) {
       const p = document.createElement('p');
@@ -210,7 +211,7 @@ export class SeriesView {
       box.replaceChildren(p);
       return;
     }
-    box.replaceChildren(...findings.map((f) => {
+    box.replaceChildren(...findings.map((f, i) => {
       const card = document.createElement('details');
       card.className = `finding ${f.pattern}`;
       card.dataset.pattern = f.pattern; card.dataset.name = f.name;
@@ -221,6 +222,14 @@ export class SeriesView {
       const ul = document.createElement('ul');
       ul.append(...f.evidence.map((e) => { const li = document.createElement('li'); li.textContent = e; return li; }));
       card.append(sum, ul);
+      const groupKey = r.groupTabs?.[i];
+      if (groupKey !== null && groupKey !== undefined) {
+        const g = document.createElement('button');
+        g.type = 'button'; g.className = 'growth';
+        g.textContent = `The goroutine group of ${f.name}`;
+        g.addEventListener('click', () => this.onGroup?.(groupKey, r.groupSamples[i], f.name));
+        card.append(g);
+      }
       if (f.pattern !== 'churn' && f.pattern !== 'goroutine-leak') {
         const src = document.createElement('button');
         src.type = 'button'; src.className = 'growth';

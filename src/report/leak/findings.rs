@@ -240,6 +240,7 @@ pub fn heap_findings(
             evidence: ev,
             certain,
             roots: l.roots.iter().cloned().collect(),
+            stack: Vec::new(),
         };
         if let Some(t) = any_frame(l, &TIMERS) {
             // Timers pile up: at least 100 more objects below the timer
@@ -383,6 +384,7 @@ pub fn heap_findings(
             ],
             certain: true,
             roots: site.roots.iter().cloned().collect(),
+            stack: Vec::new(),
         });
     }
     out
@@ -441,6 +443,7 @@ pub fn goroutine_findings(s: &Series, stacks: &[StackRow], limit: usize) -> Vec<
                 ],
                 certain: true,
                 roots: Vec::new(),
+                stack: r.frames.clone(),
             }
         })
         .collect()

@@ -220,6 +220,7 @@ mod tests {
             evidence: vec![],
             certain: false,
             roots: vec![],
+            stack: vec![],
         }
     }
 

@@ -139,6 +139,7 @@ pub fn join(heap: &Series, gor: &Series) -> Vec<Finding> {
                     evidence: ev,
                     certain: true,
                     roots: f.roots.clone(),
+                    stack: Vec::new(),
                 });
             }
             None => out.push(f.clone()),

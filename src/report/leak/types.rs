@@ -163,6 +163,9 @@ pub struct Finding {
     /// goroutine's entry, or `main`); what joins the finding to a goroutine
     /// leak of the same program. Empty for goroutine findings.
     pub roots: Vec<String>,
+    /// Goroutine leaks: the leaking stack's frames, innermost first (what
+    /// finds its group in a goroutine profile). Empty for heap findings.
+    pub stack: Vec<String>,
 }
 
 /// What one site (a function charged with its samples, as the series
