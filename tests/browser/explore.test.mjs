@@ -103,7 +103,7 @@ test('right-click menu refines by a function; callers and callees match pprof -p
   await page.mouse.click(at[0], at[1], { button: 'right' });
   await page.waitForSelector('#ctxMenu:not([hidden])');
   const items = await page.$$eval('#ctxMenu button', (bs) => bs.map((b) => b.textContent));
-  assert.deepEqual(items.map((t) => t.split(' main.')[0]), ['Focus on', 'Ignore', 'Hide', 'Show only', 'Show from', 'Callers and callees of']);
+  assert.deepEqual(items.map((t) => t.split(' main.')[0]), ['Focus on', 'Ignore', 'Hide', 'Show only', 'Show from', 'Callers and callees of', 'Source of']);
   await reviewed(page, () => page.click('#ctxMenu button:nth-child(5)'));
   assert.match(await page.textContent('#chips'), /show_from=\^main\\\.sortRecords\$/);
   assert.equal((await tableRows(page)).find((r) => r[5] === 'main.sortRecords')[3], '5.54s');

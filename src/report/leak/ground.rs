@@ -58,7 +58,8 @@ fn base(file: &str) -> &str {
     file.rsplit('/').next().unwrap_or(file)
 }
 
-/// Each heap finding (churn aside) says the line that grew most.
+/// Each heap finding (churn aside) says the line that grew most, and its
+/// sentence ends with where to make the change.
 pub fn add_lines(s: &mut Series) {
     let unit = s.unit.clone();
     for f in s.findings.iter_mut().filter(|f| f.pattern != Pattern::Churn) {
@@ -69,8 +70,21 @@ pub fn add_lines(s: &mut Series) {
                 h.line,
                 crate::units::label(h.growth, &unit)
             ));
+            f.sentence.push_str(&format!(" Start at {}:{}.", base(&h.file), h.line));
         }
     }
+}
+
+/// The findings ordered by what they hold: goroutine leaks first (by the
+/// goroutines piled up), then each heap finding by its in-use growth over
+/// the series, churn last; the order is otherwise kept.
+pub fn by_what_they_hold(findings: &mut [Finding], growth: &dyn Fn(&Finding) -> i64) {
+    let rank = |f: &Finding| match f.pattern {
+        Pattern::GoroutineLeak => 0,
+        Pattern::Churn => 2,
+        _ => 1,
+    };
+    findings.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| growth(b).cmp(&growth(a))));
 }
 
 /// What the source says of a finding at its line.

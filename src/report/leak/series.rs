@@ -210,7 +210,20 @@ pub fn series_in_order(mut snaps: Vec<(String, Profile)>, q: &Query, keep_order:
         s.hot_lines = super::ground::hot_lines(first, last);
         super::ground::add_lines(&mut s);
     }
+    order_findings(&mut s);
     Ok(s)
+}
+
+/// The findings ordered by what they hold (see
+/// [`super::ground::by_what_they_hold`]): a heap finding by its function's
+/// growth, a goroutine leak by its goroutines' growth.
+pub(super) fn order_findings(s: &mut Series) {
+    let growth: HashMap<&str, i64> = s.rows.iter().map(|r| (r.name.as_str(), r.growth)).collect();
+    let mut findings = std::mem::take(&mut s.findings);
+    super::ground::by_what_they_hold(&mut findings, &|f: &super::types::Finding| {
+        growth.get(f.name.as_str()).copied().unwrap_or(0)
+    });
+    s.findings = findings;
 }
 
 /// How many top suspects get a finding.
