@@ -307,6 +307,21 @@ export class Tabs {
 
   // The tab bar: one row that scrolls; tabs of the same file name told apart
   // by folder or producer.
+  // The strip's arrows: shown when tabs are hidden on that side.
+  tabArrows() {
+    const strip = $('tabs');
+    if (!this.arrowsWired) {
+      this.arrowsWired = true;
+      strip.addEventListener('scroll', () => this.tabArrows(), { passive: true });
+      window.addEventListener('resize', () => this.tabArrows());
+      $('tabsLeft').addEventListener('click', () => strip.scrollBy({ left: -strip.clientWidth * 0.8 }));
+      $('tabsRight').addEventListener('click', () => strip.scrollBy({ left: strip.clientWidth * 0.8 }));
+    }
+    const over = strip.scrollWidth > strip.clientWidth + 1;
+    $('tabsLeft').hidden = !over || strip.scrollLeft <= 0;
+    $('tabsRight').hidden = !over || strip.scrollLeft + strip.clientWidth >= strip.scrollWidth - 1;
+  }
+
   renderTabs() {
     const all = [...this.tabs.values()];
     const count = new Map();
@@ -340,6 +355,7 @@ export class Tabs {
     });
     $('tabs').replaceChildren(...tabs);
     $('tabs').querySelector('.tab.active')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    this.tabArrows();
     const plain = this.plain();
     const few = plain.length < 2;
     $('compareBtn').disabled = few;

@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { useBrowser, openPage, load, data, compare } from './helpers.mjs';
+import { useBrowser, shots, openPage, load, data, compare } from './helpers.mjs';
 
 const env = useBrowser();
 
@@ -148,6 +148,37 @@ test('6. the right-click menus of rows and frames offer Source, which opens the 
   await page.click('#ctxMenu button:has-text("Source of main.sortRecords")');
   await page.waitForFunction(() => document.getElementById('sourceBox').open
     && /Source of main\.sortRecords/.test(document.getElementById('sourceTitle').textContent));
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('5. tabs fit at common widths: three whole at 1024 px, more shrink with an ellipsis and arrows; wide tables scroll inside', async () => {
+  const { context, page } = await openPage(env.browser, env.url, { width: 1024, height: 800 });
+  await load(page, data('go-leaky/cpu.pb.gz'), data('go-leaky/heap.1.pb.gz'), data('go-leaky/goroutine.end.debug2.txt'));
+  const fits = () => page.evaluate(() => {
+    const strip = document.getElementById('tabs').getBoundingClientRect();
+    return [...document.querySelectorAll('#tabs .tab')].map((t) => {
+      const r = t.getBoundingClientRect();
+      return { inside: r.left >= strip.left - 1 && r.right <= strip.right + 1, width: r.width };
+    });
+  });
+  const three = await fits();
+  assert.equal(three.length, 3);
+  assert.ok(three.every((t) => t.inside), `three tabs fit at 1024 px: ${JSON.stringify(three)}`);
+  // The goroutine dump's groups table does not widen the page.
+  await page.waitForFunction(() => !document.getElementById('goroutinesBox').hidden);
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'no sideways page scroll');
+  await page.screenshot({ path: `${shots}/tabs-1024.png` });
+  // Eight tabs at 1440 px: names shrink to an ellipsis (the full name on
+  // hover) and arrows say that the strip scrolls.
+  await page.setViewportSize({ width: 1440, height: 800 });
+  await load(page, ...[2, 3, 4, 5, 6].map((i) => data(`go-leaky/heap.${i}.pb.gz`)));
+  const arrows = await page.evaluate(() => ['tabsLeft', 'tabsRight'].map((id) => !document.getElementById(id).hidden));
+  const strip = await page.evaluate(() => { const s = document.getElementById('tabs'); return s.scrollWidth > s.clientWidth + 1; });
+  assert.ok(!strip || arrows.some(Boolean), `arrows when the strip scrolls: ${arrows}`);
+  const clipped = await page.$$eval('#tabs .tab button:first-child', (bs) => bs.filter((b) => b.scrollWidth > b.clientWidth).map((b) => b.title));
+  assert.ok(clipped.every((t) => /\.pb\.gz|\.txt/.test(t)), 'a clipped name keeps its full name in the title');
+  await page.screenshot({ path: `${shots}/tabs-1440.png` });
   assert.deepEqual(page.errors, []);
   await context.close();
 });
