@@ -94,9 +94,8 @@ pub struct GoroutineRow {
 /// goroutines named as theirs), and a note says so. A series of the other
 /// kind that cannot be made changes nothing.
 fn join_other_kind(s: &mut series::Series, others: Vec<(String, Profile)>, q: &Query) {
-    let goroutine =
-        |p: &Profile| p.sample_types.len() == 1 && report::goroutines::is_goroutine_type(&p.sample_types[0].ty);
-    let is_heap = |p: &Profile| p.sample_types.iter().any(|t| t.ty == "inuse_space");
+    let goroutine = report::goroutines::is_goroutine_profile;
+    let is_heap = series::is_heap;
     let this_goroutine = report::goroutines::is_goroutine_type(&s.sample_type);
     let other: Vec<(String, Profile)> =
         others.into_iter().filter(|(_, p)| if this_goroutine { is_heap(p) } else { goroutine(p) }).collect();
@@ -212,8 +211,7 @@ impl Session {
         if frames.is_empty() {
             return None;
         }
-        let goroutine =
-            |p: &Profile| p.sample_types.len() == 1 && report::goroutines::is_goroutine_type(&p.sample_types[0].ty);
+        let goroutine = report::goroutines::is_goroutine_profile;
         let latest = ids
             .iter()
             .filter_map(|&id| self.get(id).ok().map(|l| (id, l.profile())))

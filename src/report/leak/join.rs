@@ -31,8 +31,7 @@ pub type ReadSource<'a> = &'a dyn Fn(&str) -> Option<String>;
 /// one kind alone are one series, as [`super::series`] makes it. With
 /// `read`, heap findings are grounded in the source ([`super::ground`]).
 pub fn series_of_kinds(snaps: Vec<(String, Profile)>, q: &Query, read: Option<ReadSource>) -> Result<Joined> {
-    let goroutine =
-        |p: &Profile| p.sample_types.len() == 1 && crate::report::goroutines::is_goroutine_type(&p.sample_types[0].ty);
+    let goroutine = crate::report::goroutines::is_goroutine_profile;
     let (gor, heap): (Vec<_>, Vec<_>) = snaps.into_iter().partition(|(_, p)| goroutine(p));
     if gor.is_empty() || heap.is_empty() {
         let mut s = series_in_order(if gor.is_empty() { heap } else { gor }, q, false)?;

@@ -86,7 +86,7 @@ pub fn series_in_order(mut snaps: Vec<(String, Profile)>, q: &Query, keep_order:
     // Each function's own values per line, first and last heap snapshots.
     let mut line_values: Vec<super::ground::LineValues> = Vec::new();
     for (i, (name, p)) in snaps.into_iter().enumerate() {
-        let heap_end = (i == 0 || i == n - 1) && p.sample_types.iter().any(|t| t.ty == "inuse_space");
+        let heap_end = (i == 0 || i == n - 1) && is_heap(&p);
         if heap_end {
             line_values.push(super::ground::line_values(&p, q));
         }
@@ -100,8 +100,7 @@ pub fn series_in_order(mut snaps: Vec<(String, Profile)>, q: &Query, keep_order:
         let names: Vec<String> = (0..pr.nodes.len()).map(|n| pr.nodes.printable_name(n)).collect();
         let own_code: Vec<bool> = names.iter().map(|n| is_own_code(n)).collect();
         let own = own_values(&pr, &own_code, pr.value_index);
-        let is_heap = pr.profile.sample_types.iter().any(|t| t.ty == "inuse_space");
-        if is_heap && (i == 0 || i == n - 1) {
+        if heap_end {
             let target = |st: &[u32]| charged(st, &own_code);
             sites.push(super::findings::heap_sites(&pr, &names, &target));
             let col = |t: &str| pr.profile.sample_types.iter().position(|x| x.ty == t);
@@ -224,6 +223,11 @@ pub(super) fn order_findings(s: &mut Series) {
         growth.get(f.name.as_str()).copied().unwrap_or(0)
     });
     s.findings = findings;
+}
+
+/// True for a heap profile (one with in-use bytes).
+pub fn is_heap(p: &Profile) -> bool {
+    p.sample_types.iter().any(|t| t.ty == "inuse_space")
 }
 
 /// How many top suspects get a finding.
