@@ -72,7 +72,8 @@ test('a goroutine leak\'s card opens its goroutine group', async () => {
   await page.click(`${card} summary`);
   await page.click(`${card} button:has-text("goroutine group")`);
   // The latest snapshot's tab, refined to the group: its flame graph holds only main.audit's goroutines.
-  await page.waitForFunction(() => !document.getElementById('view').hidden && /group=\d+/.test(document.getElementById('chips').textContent));
+  await page.waitForFunction(() => !document.getElementById('view').hidden && /group=\d+/.test(document.getElementById('chips').textContent)
+    && window.pprofLens.table()?.name.includes('main.audit') && !window.pprofLens.table().name.includes('main.scheduleBatch.func2'));
   const tab = await page.evaluate(() => window.pprofLens.tabs().find((t) => t.active).name);
   const names = await page.evaluate(() => window.pprofLens.table().name);
   assert.ok(names.includes('main.audit') && !names.includes('main.scheduleBatch.func2'), JSON.stringify(names));
