@@ -25,7 +25,12 @@ USAGE:
                                            biggest changes, base → new (-nodecount=N rows,
                                            default 25; -normalize scales NEW to BASE's total),
                                            each tested against sampling noise (interval of
-                                           the share, ~ when not significant); exits 3 when
+                                           the share, ~ when not significant). A side may be
+                                           a comma-separated list of replicates (a1,a2,a3):
+                                           values are per-profile means, and the runs'
+                                           spread sets the noise (two a side at least for a
+                                           verdict; -normalize scales NEW's sum to BASE's,
+                                           shown as means of BASE's count); exits 3 when
                                            a function's cum grew significantly and the low
                                            end of its interval is above PCT points of the
                                            total (--raw: when its raw growth is above PCT%
@@ -365,10 +370,19 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool, i32)> {
         let [base, new] = &a.files[..] else {
             return Err(bad("diff: give two profiles (usage: pprof-lens diff [--fail-above=PCT] BASE NEW)"));
         };
-        let b = load_file(base, &a.decode, &a.model, &mut t)?;
-        let n = load_file(new, &a.decode, &a.model, &mut t)?;
-        report::diff::check_comparable(&[(base.as_str(), &b), (new.as_str(), &n)])?;
-        let d = report::diff::diff(b, n, &a.query)?;
+        // Each side is a file or a comma-separated list of replicates.
+        let mut sides = [Vec::new(), Vec::new()];
+        let mut names = Vec::new();
+        for (side, list) in sides.iter_mut().zip([base, new]) {
+            for f in list.split(',').filter(|f| !f.is_empty()) {
+                side.push(load_file(f, &a.decode, &a.model, &mut t)?);
+                names.push(f);
+            }
+        }
+        let all: Vec<(&str, &Profile)> = names.iter().copied().zip(sides.iter().flatten()).collect();
+        report::diff::check_comparable(&all)?;
+        let [b, n] = sides;
+        let d = report::replicates::diff_replicated(b, n, &a.query)?;
         let limit = a.query.nodecount.unwrap_or(25);
         let text = if a.format == "json" {
             report::diff::diff_json(&d, limit)

@@ -155,15 +155,15 @@ fn drawn_bytes(weights: &[f64], n: usize, seed: u64) -> Vec<u8> {
 
 /// Sampling noise against a real change, over many seeds (1 vs 1): two
 /// profiles of one distribution rarely show a significant change (the false
-/// positive rate stays near the 5% level the false discovery rate is held
-/// at), and a function made 30% costlier while holding a quarter of 2,000
-/// samples is found in most seeds. The rates are printed.
+/// positive rate stays at or below the 5% level the false discovery rate is
+/// held at), and a function made 30% costlier while holding a quarter of
+/// 2,000 samples is found in 90% of seeds at least. The rates are printed.
 #[test]
 fn noise_rarely_passes_for_a_change_and_a_real_change_is_found() {
     let weights: Vec<f64> = (0..12).map(|k| if k == 0 { 25.0 } else { 75.0 / 11.0 }).collect();
     let mut slower = weights.clone();
     slower[0] *= 1.3;
-    let seeds = 200;
+    let seeds = 2000;
     let (mut false_alarms, mut found) = (0, 0);
     for seed in 0..seeds {
         let base = drawn(&weights, 2000, 2 * seed + 1);
@@ -186,8 +186,8 @@ fn noise_rarely_passes_for_a_change_and_a_real_change_is_found() {
         fp * 100.0,
         power * 100.0
     );
-    assert!(fp <= 0.08, "false alarms in {:.1}% of seeds", fp * 100.0);
-    assert!(power >= 0.7, "found in {:.1}% of seeds", power * 100.0);
+    assert!(fp <= 0.05, "false alarms in {:.1}% of seeds", fp * 100.0);
+    assert!(power >= 0.9, "found in {:.1}% of seeds", power * 100.0);
 }
 
 /// The CI gate on sampling noise: two draws of one distribution pass
@@ -226,6 +226,130 @@ fn the_gate_ignores_noise_and_catches_a_regression() {
     assert!(
         json.contains("\"name\":\"f0\"") && json.contains("\"significant\":true") && json.contains("\"p_value\":"),
         "{json}"
+    );
+}
+
+/// One run of a build whose functions' costs vary from run to run: each
+/// weight times exp(σ·z), z standard normal (Box–Muller on the seed's own
+/// xorshift), then `n` samples drawn from them.
+fn run(weights: &[f64], n: usize, seed: u64, sigma: f64) -> pprof_lens::Profile {
+    pprof_lens::load(&run_bytes(weights, n, seed, sigma), &Default::default(), &Default::default()).unwrap()
+}
+
+/// The encoded profile [`run`] reads.
+fn run_bytes(weights: &[f64], n: usize, seed: u64, sigma: f64) -> Vec<u8> {
+    let mut x = seed.wrapping_mul(0xD1B5_4A32_D192_ED03) | 1;
+    let mut uniform = || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        ((x >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+    };
+    let varied: Vec<f64> = weights
+        .iter()
+        .map(|w| {
+            let z = (-2.0 * uniform().ln()).sqrt() * (2.0 * std::f64::consts::PI * uniform()).cos();
+            w * (sigma * z).exp()
+        })
+        .collect();
+    let n = (n as f64 * varied.iter().sum::<f64>() / weights.iter().sum::<f64>()).round() as usize;
+    drawn_bytes(&varied, n, seed ^ 0x5555)
+}
+
+/// Several runs per side, runs varying more than sampling alone (each
+/// function's cost by σ = 6% from run to run; f0's share then spreads
+/// about 1.6 times as wide as sampling's): 2 vs 2 and 3 vs 3 runs of one
+/// build show a change in no more than 5% of seeds, and the 30% costlier
+/// f0 is found in 3 vs 3 in most (the goal is 90%: 75% is
+/// measured, the price of estimating the runs' spread from three runs; a
+/// normal test that takes the estimate as known finds 92% but flags noise
+/// in 8.5% of seeds). A side of one among lists is "too few", and the CLI
+/// gate reads lists.
+#[test]
+fn replicates_set_the_noise_level() {
+    use pprof_lens::report::replicates::diff_replicated;
+    let weights: Vec<f64> = (0..12).map(|k| if k == 0 { 25.0 } else { 75.0 / 11.0 }).collect();
+    let mut slower = weights.clone();
+    slower[0] *= 1.3;
+    let sigma = 0.06;
+    // The spread of f0's share over runs, against sampling's.
+    let shares: Vec<f64> = (0..400)
+        .map(|s| {
+            let p = run(&weights, 2000, 90_000 + s, sigma);
+            let d = diff(p.clone(), p, &Query::default()).unwrap();
+            let f0 = d.rows.iter().find(|r| r.name == "f0").unwrap();
+            f0.base_cum as f64 / d.base_total as f64
+        })
+        .collect();
+    let m = shares.iter().sum::<f64>() / shares.len() as f64;
+    let sd = (shares.iter().map(|s| (s - m) * (s - m)).sum::<f64>() / (shares.len() - 1) as f64).sqrt();
+    let spread = sd / (m * (1.0 - m) / 2000.0).sqrt();
+    let seeds = 400u64;
+    let (mut fp2, mut fp3, mut found3, mut found2) = (0, 0, 0, 0);
+    let cum_significant = |d: &pprof_lens::report::diff::Diff, name: &str| {
+        d.rows.iter().any(|r| {
+            (name.is_empty() || r.name == name)
+                && r.cum_test.is_some_and(|t| t.significant && (name.is_empty() || t.delta > 0.0))
+        })
+    };
+    for seed in 0..seeds {
+        let runs = |w: &[f64], k: u64, tag: u64| -> Vec<_> {
+            (0..k).map(|r| run(w, 2000, seed * 1000 + tag * 10 + r, sigma)).collect()
+        };
+        let q = Query::default();
+        fp2 += cum_significant(&diff_replicated(runs(&weights, 2, 1), runs(&weights, 2, 2), &q).unwrap(), "") as u32;
+        let base3 = runs(&weights, 3, 3);
+        let dd = diff_replicated(base3.clone(), runs(&weights, 3, 4), &q).unwrap();
+        fp3 += cum_significant(&dd, "") as u32;
+        let d = diff_replicated(base3, runs(&slower, 3, 5), &q).unwrap();
+        assert!(d.model.starts_with("3 vs 3 profiles"), "{}", d.model);
+        found3 += cum_significant(&d, "f0") as u32;
+        found2 +=
+            cum_significant(&diff_replicated(runs(&weights, 2, 6), runs(&slower, 2, 7), &q).unwrap(), "f0") as u32;
+    }
+    let pct = |k: u32| k as f64 * 100.0 / seeds as f64;
+    println!(
+        "runs spread {spread:.2}x sampling's; noise flagged: 2 vs 2 {:.1}%, 3 vs 3 {:.1}% of seeds; the 30% change found: 3 vs 3 {:.1}%, 2 vs 2 {:.1}%",
+        pct(fp2),
+        pct(fp3),
+        pct(found3),
+        pct(found2)
+    );
+    assert!((1.4..1.9).contains(&spread), "the runs spread {spread:.2}x sampling's");
+    assert!(pct(fp2) <= 5.0 && pct(fp3) <= 5.0, "noise flagged: {} {}", pct(fp2), pct(fp3));
+    assert!(pct(found3) >= 70.0, "found in {}%", pct(found3));
+    // One profile against three: too few for a verdict.
+    let d = diff_replicated(
+        vec![run(&weights, 2000, 1, sigma)],
+        (0..3).map(|r| run(&slower, 2000, 2 + r, sigma)).collect(),
+        &Query::default(),
+    )
+    .unwrap();
+    assert!(d.model.is_empty() && d.no_model.starts_with("too few profiles for a verdict (1 vs 3)"), "{}", d.no_model);
+    assert!(d.rows.iter().all(|r| r.cum_test.is_none()));
+    // The CLI: 3 vs 3 of one build pass the gate, the slower build fails it on f0.
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("replicates");
+    std::fs::create_dir_all(&dir).unwrap();
+    let write = |name: String, w: &[f64], seed: u64| {
+        let path = dir.join(&name);
+        std::fs::write(&path, run_bytes(w, 2000, seed, sigma)).unwrap();
+        name
+    };
+    let list = |tag: &str, w: &[f64], seed: u64| {
+        (0..3).map(|r| write(format!("{tag}{r}.pb"), w, seed + r)).collect::<Vec<_>>().join(",")
+    };
+    let (a, b, c) = (list("a", &weights, 500), list("b", &weights, 600), list("c", &slower, 700));
+    let out = run_in(&dir, &["diff", "--fail-above=1", &a, &b]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(text.contains("Noise: 3 vs 3 profiles, values are per-profile means"), "{text}");
+    let out = run_in(&dir, &["diff", "--fail-above=1", &a, &c]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(3), "{text}");
+    assert!(text.contains("Gate: FAILED, 1 functions grew") && text.contains("  f0 +"), "{text}");
+    let out = run_in(&dir, &["diff", "a0.pb", &c]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("Noise: not measured: too few profiles for a verdict (1 vs 3)")
     );
 }
 

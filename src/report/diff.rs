@@ -34,7 +34,7 @@ pub struct DiffRow {
     /// The same for cum.
     pub cum_test: Option<Test>,
     /// Sampled counts (base flat, base cum, new flat, new cum), for the tests.
-    counts: [f64; 4],
+    pub(super) counts: [f64; 4],
 }
 
 impl DiffRow {
@@ -68,6 +68,8 @@ pub struct Diff {
     pub model: String,
     /// Why there is no model ("" when there is one).
     pub no_model: String,
+    /// Profiles on each side (base, new): replicates are averaged.
+    pub replicates: (usize, usize),
 }
 
 /// Checks that named profiles can be compared or merged: the same sample
@@ -220,11 +222,12 @@ pub fn diff(base: Profile, new: Profile, q: &Query) -> Result<Diff> {
         output_unit,
         model,
         no_model,
+        replicates: (1, 1),
     })
 }
 
 /// How a profile was sampled, as far as it says: what can be counted.
-struct Counting {
+pub(super) struct Counting {
     /// A column of counted samples (CPU's samples/count, contentions…).
     count: Option<usize>,
     /// Heap profiles: the objects and bytes columns of the shown type, and
@@ -235,13 +238,13 @@ struct Counting {
     exact: bool,
     /// Counts of one process at two times (heap snapshots): compared as
     /// they are, not as shares of their totals.
-    absolute: bool,
+    pub(super) absolute: bool,
     /// The model in words.
     words: String,
 }
 
 impl Counting {
-    fn of(p: &Profile, vi: usize) -> Option<Counting> {
+    pub(super) fn of(p: &Profile, vi: usize) -> Option<Counting> {
         let types = &p.sample_types;
         let ty = &types[vi].ty;
         // Heap: objects beside bytes of the same kind (inuse_ or alloc_).
@@ -288,7 +291,7 @@ impl Counting {
 
     /// Each node's sampled (base flat, base cum, new flat, new cum) and the
     /// sides' sampled totals (base, new).
-    fn per_node(&self, pr: &Prepared, is_base: &[bool]) -> (Vec<[f64; 4]>, [f64; 2]) {
+    pub(super) fn per_node(&self, pr: &Prepared, is_base: &[bool]) -> (Vec<[f64; 4]>, [f64; 2]) {
         let p = &pr.profile;
         let nn = pr.nodes.len();
         let sampled = |(b, n): (&graph::Graph, &graph::Graph), i: usize| {
@@ -337,7 +340,7 @@ impl Counting {
 }
 
 /// Why changes cannot be told from noise for this profile's type.
-fn no_model_reason(p: &Profile, vi: usize) -> String {
+pub(super) fn no_model_reason(p: &Profile, vi: usize) -> String {
     format!(
         "the profile does not say how {} was sampled (no count of samples beside it): raw differences only",
         p.sample_types[vi].ty
@@ -345,7 +348,7 @@ fn no_model_reason(p: &Profile, vi: usize) -> String {
 }
 
 /// Fewer sampled counts than this (both sides together) are not tested.
-const MIN_COUNT: f64 = 5.0;
+pub(super) const MIN_COUNT: f64 = 5.0;
 
 /// Tests every row's flat and cum change (the family: every function with
 /// at least [`MIN_COUNT`] samples, flat and cum, whatever is shown), then
@@ -357,8 +360,28 @@ const MIN_COUNT: f64 = 5.0;
 /// profiles compare shares of their totals (points of the total).
 fn test_rows(rows: &mut [DiffRow], totals: [f64; 2], exact: bool, absolute: Option<i64>) {
     let (n1, n2) = (totals[0].round() as u64, totals[1].round() as u64);
+    test_family(rows, totals[0] + totals[1], exact, absolute, |_, _, k1, k2| {
+        let (a, b) = (k1.round() as u64, k2.round() as u64);
+        if absolute.is_some() {
+            stats::two_counts(a, b, n1)
+        } else {
+            stats::two_proportions(a, n1, b, n2)
+        }
+    });
+}
+
+/// [`test_rows`]' family and correction, with the test of a row's flat or
+/// cum (`test(row, cum, base count, new count)`) given; `total` is both
+/// sides' sampled counts together.
+pub(super) fn test_family(
+    rows: &mut [DiffRow],
+    total: f64,
+    exact: bool,
+    absolute: Option<i64>,
+    test: impl Fn(usize, bool, f64, f64) -> Test,
+) {
     let mut family: Vec<(usize, bool)> = Vec::new();
-    let mut p = Vec::new();
+    let (mut p, mut w) = (Vec::new(), Vec::new());
     for (i, r) in rows.iter_mut().enumerate() {
         // A function whose flat is its cum on both sides (a leaf) is one
         // question, not two: it is tested once (the cum), and the flat
@@ -368,9 +391,7 @@ fn test_rows(rows: &mut [DiffRow], totals: [f64; 2], exact: bool, absolute: Opti
             if k1 + k2 < MIN_COUNT || (same && !cum) {
                 continue;
             }
-            let (a, b) = (k1.round() as u64, k2.round() as u64);
-            let mut t =
-                if absolute.is_some() { stats::two_counts(a, b, n1) } else { stats::two_proportions(a, n1, b, n2) };
+            let mut t = test(i, cum, k1, k2);
             if let Some(base) = absolute.filter(|&b| b != 0) {
                 // From points of sampled objects to points of the value.
                 let dv = if cum { r.delta_cum() } else { r.delta_flat() } as f64 * 100.0 / base as f64;
@@ -389,6 +410,7 @@ fn test_rows(rows: &mut [DiffRow], totals: [f64; 2], exact: bool, absolute: Opti
             }
             family.push((i, cum));
             p.push(t.p);
+            w.push(weight(k1 + k2, total, absolute.is_none()));
             if cum {
                 r.cum_test = Some(t);
             } else {
@@ -396,7 +418,7 @@ fn test_rows(rows: &mut [DiffRow], totals: [f64; 2], exact: bool, absolute: Opti
             }
         }
     }
-    for ((i, cum), sig) in family.into_iter().zip(stats::benjamini_hochberg(&p)) {
+    for ((i, cum), sig) in family.into_iter().zip(stats::benjamini_hochberg_weighted(&p, &w)) {
         let t = if cum { rows[i].cum_test.as_mut() } else { rows[i].flat_test.as_mut() };
         if let Some(t) = t {
             t.significant = sig;
@@ -406,6 +428,19 @@ fn test_rows(rows: &mut [DiffRow], totals: [f64; 2], exact: bool, absolute: Opti
         if r.counts[0] == r.counts[1] && r.counts[2] == r.counts[3] {
             r.flat_test = r.cum_test;
         }
+    }
+}
+
+/// A test's weight in the family's correction, fixed by both sides' counts
+/// together (which say nothing of the change): what the function holds of
+/// the profile, so a function holding a quarter of it is tested with more
+/// weight than one holding a thousandth. A share is weighed by the smaller
+/// of it and the rest (a function in every sample cannot change its share).
+fn weight(k: f64, total: f64, shares: bool) -> f64 {
+    if shares {
+        k.min(total - k).max(0.0)
+    } else {
+        k
     }
 }
 
@@ -478,8 +513,10 @@ pub fn diff_text_gated(d: &Diff, limit: usize, fail_above: Option<f64>, raw: boo
     }
     if d.model.is_empty() {
         let _ = writeln!(out, "Noise: not measured: {}", d.no_model);
-    } else {
+    } else if d.replicates == (1, 1) {
         let _ = writeln!(out, "Noise: one profile per side, so only sampling noise is measured; {}", d.model);
+    } else {
+        let _ = writeln!(out, "Noise: {}", d.model);
     }
     let _ = writeln!(
         out,

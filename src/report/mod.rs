@@ -14,6 +14,7 @@ pub mod goroutines;
 pub mod leak;
 pub mod list;
 pub mod peek;
+pub mod replicates;
 pub mod stats;
 pub mod top;
 pub mod traces;

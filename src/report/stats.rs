@@ -155,7 +155,28 @@ pub fn two_counts(k1: u64, k2: u64, n1: u64) -> Test {
 /// Benjamini and Hochberg's step-up procedure at [`ALPHA`]: which of the
 /// p-values are discoveries, the false discovery rate held over all of them.
 pub fn benjamini_hochberg(p: &[f64]) -> Vec<bool> {
+    benjamini_hochberg_weighted(p, &vec![1.0; p.len()])
+}
+
+/// The weighted procedure of Genovese, Roeder and Wasserman (2006): each
+/// p-value divided by its weight (the weights scaled to a mean of 1, fixed
+/// before the test), then [`benjamini_hochberg`]'s step-up. The false
+/// discovery rate is held at [`ALPHA`] all the same; the power goes where
+/// the weights put it. A weight of 0 is never a discovery.
+pub fn benjamini_hochberg_weighted(p: &[f64], w: &[f64]) -> Vec<bool> {
     let m = p.len();
+    let sum: f64 = w.iter().sum();
+    let q: Vec<f64> = (0..m)
+        .map(|i| {
+            let w = if sum > 0.0 { w[i] * m as f64 / sum } else { 1.0 };
+            if w > 0.0 {
+                p[i] / w
+            } else {
+                f64::INFINITY
+            }
+        })
+        .collect();
+    let p = &q;
     let mut order: Vec<usize> = (0..m).collect();
     order.sort_by(|&a, &b| p[a].total_cmp(&p[b]));
     let mut cut = 0;
@@ -169,6 +190,270 @@ pub fn benjamini_hochberg(p: &[f64]) -> Vec<bool> {
         out[i] = true;
     }
     out
+}
+
+/// How much more than sampling alone replicated profiles vary: a profile's
+/// statistic (a share of its total, or a count) varies by `phi` times its
+/// sampling variance plus `c` times its square (runs that differ by a few
+/// per cent of each function's cost). Sampling alone is `phi` = 1, `c` = 0;
+/// neither goes below.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Dispersion {
+    /// The sampling variance's factor (quasi-binomial, quasi-Poisson).
+    pub phi: f64,
+    /// The squared coefficient of variation between runs (negative binomial).
+    pub c: f64,
+    /// The variance of `phi`'s estimate (0: known, or held at 1).
+    pub var_phi: f64,
+    /// The variance of `c`'s estimate (0: known, or held at 0).
+    pub var_c: f64,
+    /// Their covariance.
+    pub cov: f64,
+}
+
+impl Dispersion {
+    /// Sampling noise only.
+    pub const SAMPLING: Dispersion = Dispersion { phi: 1.0, c: 0.0, var_phi: 0.0, var_c: 0.0, cov: 0.0 };
+
+    /// Fitted to groups of replicates (one function on one side: its count
+    /// and its profile's total in each profile), shares or counts. Each
+    /// group's sample variance over its sampling variance, y, is expected
+    /// to be `phi` + `c` x, x its mean squared over that variance; the two
+    /// are fitted by least squares weighted by each group's degrees of
+    /// freedom over its expected y squared (y's variance is 2 E[y]² / df),
+    /// four rounds, neither below sampling's. The estimates' covariance is
+    /// kept for the tests' degrees of freedom.
+    pub fn fit(groups: &[Vec<(f64, f64)>], shares: bool) -> Dispersion {
+        // (observed over sampling variance, mean² over sampling variance, df)
+        let mut pts: Vec<(f64, f64, f64)> = Vec::new();
+        for g in groups.iter().filter(|g| g.len() >= 2) {
+            let r = g.len() as f64;
+            let vals: Vec<f64> = g.iter().map(|&(k, n)| if shares { k / n } else { k }).collect();
+            let m = vals.iter().sum::<f64>() / r;
+            let s2 = vals.iter().map(|v| (v - m) * (v - m)).sum::<f64>() / (r - 1.0);
+            let b = g.iter().map(|&(_, n)| sampling_variance(m, n, shares)).sum::<f64>() / r;
+            if b > 0.0 {
+                pts.push((s2 / b, m * m / b, r - 1.0));
+            }
+        }
+        let mut d = Dispersion::SAMPLING;
+        for _ in 0..4 {
+            let (mut sw, mut sx, mut sxx, mut sy, mut sxy) = (0.0, 0.0, 0.0, 0.0, 0.0);
+            for &(y, x, df) in &pts {
+                let w = df / (d.phi + d.c * x).powi(2);
+                sw += w;
+                sx += w * x;
+                sxx += w * x * x;
+                sy += w * y;
+                sxy += w * x * y;
+            }
+            if sw <= 0.0 {
+                break;
+            }
+            let det = sw * sxx - sx * sx;
+            let mut next = if det > 1e-9 * sw * sxx {
+                let (phi, c) = ((sy * sxx - sx * sxy) / det, (sw * sxy - sx * sy) / det);
+                Dispersion { phi, c, var_phi: 2.0 * sxx / det, var_c: 2.0 * sw / det, cov: -2.0 * sx / det }
+            } else {
+                Dispersion { phi: sy / sw, c: 0.0, var_phi: 2.0 / sw, var_c: 0.0, cov: 0.0 }
+            };
+            if next.c < 0.0 {
+                next = Dispersion { phi: sy / sw, c: 0.0, var_phi: 2.0 / sw, var_c: 0.0, cov: 0.0 };
+            }
+            if next.phi < 1.0 {
+                let c = if sxx > 0.0 { ((sxy - sx) / sxx).max(0.0) } else { 0.0 };
+                // Held at sampling's, but no better known than the fit
+                // knows it: a c of 0 leaves phi's uncertainty in the tests.
+                next = if c > 0.0 {
+                    Dispersion { phi: 1.0, c, var_phi: 0.0, var_c: 2.0 / sxx, cov: 0.0 }
+                } else {
+                    Dispersion { phi: 1.0, c: 0.0, var_phi: 2.0 / sw, var_c: 0.0, cov: 0.0 }
+                };
+            }
+            d = next;
+        }
+        d
+    }
+
+    /// One profile's variance of the statistic at `m` (a share or a count)
+    /// with `n` sampled in all.
+    fn variance(&self, m: f64, n: f64, shares: bool) -> f64 {
+        self.phi * sampling_variance(m, n, shares) + self.c * m * m
+    }
+}
+
+/// Sampling alone: a share's binomial variance, a count's Poisson one.
+fn sampling_variance(m: f64, n: f64, shares: bool) -> f64 {
+    if shares {
+        if n > 0.0 {
+            m * (1.0 - m) / n
+        } else {
+            0.0
+        }
+    } else {
+        m
+    }
+}
+
+/// Compares one function over replicated profiles, each given as (its
+/// count, its profile's sampled total): the change of the side's mean share
+/// (`shares`, in points) or mean count (in points of the base's mean
+/// total), its 95% interval and the p-value of Student's t with the
+/// variance `d` gives (the pooled mean under no change) and Satterthwaite's
+/// degrees of freedom for it. `significant` is left to the family's
+/// correction.
+pub fn replicated(base: &[(f64, f64)], new: &[(f64, f64)], shares: bool, d: &Dispersion) -> Test {
+    let stat = |&(k, n): &(f64, f64)| {
+        if shares {
+            if n > 0.0 {
+                k / n
+            } else {
+                0.0
+            }
+        } else {
+            k
+        }
+    };
+    let mean = |s: &[(f64, f64)]| s.iter().map(stat).sum::<f64>() / s.len().max(1) as f64;
+    let var_of_mean = |s: &[(f64, f64)], m: f64| {
+        s.iter().map(|&(_, n)| d.variance(m, n, shares)).sum::<f64>() / (s.len().max(1) as f64).powi(2)
+    };
+    let (mb, mn) = (mean(base), mean(new));
+    let scale = if shares { 100.0 } else { 100.0 / (base.iter().map(|x| x.1).sum::<f64>() / base.len().max(1) as f64) };
+    if base.is_empty() || new.is_empty() || !scale.is_finite() {
+        return Test { delta: 0.0, low: f64::NEG_INFINITY, high: f64::INFINITY, p: 1.0, significant: false };
+    }
+    let all: Vec<(f64, f64)> = base.iter().chain(new).copied().collect();
+    let pooled = if shares {
+        all.iter().map(|x| x.0).sum::<f64>() / all.iter().map(|x| x.1).sum::<f64>().max(1.0)
+    } else {
+        mean(&all)
+    };
+    let v0 = var_of_mean(base, pooled) + var_of_mean(new, pooled);
+    // Satterthwaite: V = phi B + c M with B and M known, so V's variance
+    // is that of the fit's estimates, and its degrees of freedom 2 V² / Var(V).
+    let part = |s: &[(f64, f64)]| -> (f64, f64) {
+        let r2 = (s.len() as f64).powi(2);
+        (
+            s.iter().map(|&(_, n)| sampling_variance(pooled, n, shares)).sum::<f64>() / r2,
+            pooled * pooled * s.len() as f64 / r2,
+        )
+    };
+    let ((b1, m1), (b2, m2)) = (part(base), part(new));
+    let (bb, mm) = (b1 + b2, m1 + m2);
+    let var_v = bb * bb * d.var_phi + mm * mm * d.var_c + 2.0 * bb * mm * d.cov;
+    let df = if var_v > 0.0 { 2.0 * v0 * v0 / var_v } else { f64::INFINITY };
+    let s0 = v0.sqrt();
+    let p = if s0 > 0.0 {
+        two_sided_t((mn - mb) / s0, df)
+    } else if mn == mb {
+        1.0
+    } else {
+        0.0
+    };
+    let se = (var_of_mean(base, mb) + var_of_mean(new, mn)).sqrt();
+    let delta = (mn - mb) * scale;
+    let q = t_quantile_975(df);
+    Test { delta, low: delta - q * se * scale, high: delta + q * se * scale, p, significant: false }
+}
+
+/// Student's t's two tails beyond |t| with `df` degrees of freedom (the
+/// normal's when `df` is infinite or above 1e6).
+fn two_sided_t(t: f64, df: f64) -> f64 {
+    if !df.is_finite() || df > 1e6 {
+        return two_sided_normal(t);
+    }
+    let df = df.max(1.0);
+    incomplete_beta(df / 2.0, 0.5, df / (df + t * t))
+}
+
+/// The t quantile at 97.5% (bisection on [`two_sided_t`]).
+fn t_quantile_975(df: f64) -> f64 {
+    if !df.is_finite() || df > 1e6 {
+        return 1.959964;
+    }
+    let (mut lo, mut hi) = (1.9, 20.0);
+    if df < 1.0 {
+        hi = 100.0;
+    }
+    for _ in 0..60 {
+        let mid = 0.5 * (lo + hi);
+        if two_sided_t(mid, df) > 0.05 {
+            lo = mid;
+        } else {
+            hi = mid;
+        }
+    }
+    0.5 * (lo + hi)
+}
+
+/// ln Γ(x) for x > 0 (Lanczos, g = 7, nine terms).
+fn ln_gamma(x: f64) -> f64 {
+    const G: [f64; 9] = [
+        0.999_999_999_999_809_9,
+        676.520_368_121_885_1,
+        -1_259.139_216_722_402_8,
+        771.323_428_777_653_1,
+        -176.615_029_162_140_6,
+        12.507_343_278_686_905,
+        -0.138_571_095_265_720_12,
+        9.984_369_578_019_572e-6,
+        1.505_632_735_149_311_6e-7,
+    ];
+    if x < 0.5 {
+        return (std::f64::consts::PI / (std::f64::consts::PI * x).sin()).ln() - ln_gamma(1.0 - x);
+    }
+    let x = x - 1.0;
+    let mut a = G[0];
+    let t = x + 7.5;
+    for (i, g) in G.iter().enumerate().skip(1) {
+        a += g / (x + i as f64);
+    }
+    0.5 * (2.0 * std::f64::consts::PI).ln() + (x + 0.5) * t.ln() - t + a.ln()
+}
+
+/// The regularised incomplete beta function I_x(a, b) (Lentz's continued
+/// fraction, on the side where it converges fast).
+fn incomplete_beta(a: f64, b: f64, x: f64) -> f64 {
+    if x <= 0.0 {
+        return 0.0;
+    }
+    if x >= 1.0 {
+        return 1.0;
+    }
+    let front = (ln_gamma(a + b) - ln_gamma(a) - ln_gamma(b) + a * x.ln() + b * (1.0 - x).ln()).exp();
+    if x > (a + 1.0) / (a + b + 2.0) {
+        return 1.0 - incomplete_beta(b, a, 1.0 - x);
+    }
+    let tiny = 1e-300;
+    let (mut c, mut d) = (1.0, 1.0 - (a + b) * x / (a + 1.0));
+    if d.abs() < tiny {
+        d = tiny;
+    }
+    d = 1.0 / d;
+    let mut f = d;
+    for m in 1..300 {
+        let m = m as f64;
+        for num in [
+            m * (b - m) * x / ((a + 2.0 * m - 1.0) * (a + 2.0 * m)),
+            -(a + m) * (a + b + m) * x / ((a + 2.0 * m) * (a + 2.0 * m + 1.0)),
+        ] {
+            d = 1.0 + num * d;
+            if d.abs() < tiny {
+                d = tiny;
+            }
+            c = 1.0 + num / c;
+            if c.abs() < tiny {
+                c = tiny;
+            }
+            d = 1.0 / d;
+            f *= d * c;
+        }
+        if (d * c - 1.0).abs() < 1e-12 {
+            break;
+        }
+    }
+    front * f / a
 }
 
 #[cfg(test)]
@@ -205,6 +490,59 @@ mod tests {
         assert!(two_counts(10_000, 10_050, 100_000).p > 0.5);
         let t = two_counts(10_000, 11_000, 100_000);
         assert!(t.p < 1e-8 && t.low > 0.0 && (t.delta - 1.0).abs() < 1e-9, "{t:?}");
+    }
+
+    #[test]
+    fn student_t_tails_match_tables() {
+        // Both by numerical integration of the density: 0.1019395 and 0.0062057.
+        assert!((two_sided_t(2.0, 5.0) - 0.1019395).abs() < 1e-6, "{}", two_sided_t(2.0, 5.0));
+        assert!((two_sided_t(3.0, 24.0) - 0.0062057).abs() < 1e-6, "{}", two_sided_t(3.0, 24.0));
+        assert!((t_quantile_975(10.0) - 2.228139).abs() < 1e-5);
+        assert!((two_sided_t(1.959964, f64::INFINITY) - 0.05).abs() < 1e-6);
+    }
+
+    #[test]
+    fn weights_move_power_and_a_zero_weight_is_never_found() {
+        // 0.02 alone fails at 0.05/4 unweighted; weighted 2.5 of a mean 1, it passes.
+        assert_eq!(benjamini_hochberg_weighted(&[0.02, 0.3, 0.5, 0.9], &[1.0; 4]), [false; 4]);
+        assert_eq!(
+            benjamini_hochberg_weighted(&[0.02, 0.3, 0.5, 0.9], &[2.5, 0.5, 0.5, 0.5]),
+            [true, false, false, false]
+        );
+        assert_eq!(benjamini_hochberg_weighted(&[0.0, 0.3], &[0.0, 1.0]), [false, false]);
+    }
+
+    #[test]
+    fn dispersion_is_found_in_runs_that_vary_and_not_in_sampling() {
+        // Shares that vary exactly as binomial draws of 2,000: no more than sampling.
+        let exact: Vec<Vec<(f64, f64)>> = vec![vec![(500.0, 2000.0), (510.0, 2000.0), (490.0, 2000.0)]; 20];
+        let d = Dispersion::fit(&exact, true);
+        assert!(d.phi < 1.2 && d.c < 1e-4, "{d:?}");
+        // Shares 0.20, 0.25, 0.30 of 2,000: a spread of 5 points, five times sampling's.
+        let wide: Vec<Vec<(f64, f64)>> = vec![vec![(400.0, 2000.0), (500.0, 2000.0), (600.0, 2000.0)]; 20];
+        let d = Dispersion::fit(&wide, true);
+        let sd = d.variance(0.25, 2000.0, true).sqrt();
+        assert!((sd - 0.05).abs() < 0.005, "{d:?} sd {sd}");
+        // Too few replicates: sampling alone.
+        assert_eq!(Dispersion::fit(&[vec![(5.0, 10.0)]], true), Dispersion::SAMPLING);
+    }
+
+    #[test]
+    fn replicated_changes_are_tested_against_the_runs_spread() {
+        let b = [(500.0, 2000.0), (520.0, 2000.0), (480.0, 2000.0)];
+        let n = [(650.0, 2150.0), (640.0, 2150.0), (660.0, 2150.0)];
+        let t = replicated(&b, &n, true, &Dispersion::SAMPLING);
+        assert!(t.p < 1e-6 && t.low > 0.0 && (t.delta - 5.2326).abs() < 1e-3, "{t:?}");
+        // The same change among runs that vary by ten points is noise.
+        let t = replicated(&b, &n, true, &Dispersion { c: 0.16, ..Dispersion::SAMPLING });
+        assert!(t.p > 0.05 && t.low < 0.0, "{t:?}");
+        let t = replicated(
+            &[(100.0, 1000.0), (110.0, 1000.0)],
+            &[(160.0, 1100.0), (150.0, 1100.0)],
+            false,
+            &Dispersion::SAMPLING,
+        );
+        assert!((t.delta - 5.0).abs() < 1e-9 && t.p < 1e-3, "{t:?}");
     }
 
     #[test]

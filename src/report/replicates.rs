@@ -1,0 +1,113 @@
+//! Comparing several profiles per side (repeated runs of one build, or
+//! snapshots): the values shown are per-profile means, and each function's
+//! change is tested against how much the runs of one side vary, not only
+//! against sampling. One over-dispersion model is fitted per comparison
+//! over every function's replicates ([`stats::Dispersion`]): with three
+//! runs a side, a function's own spread is too uncertain to test it alone.
+
+use super::diff::{self, Counting, Diff, MIN_COUNT};
+use super::stats::{self, Dispersion};
+use crate::aggregate::Prepared;
+use crate::error::{Error, ErrorKind, Result};
+use crate::model::merge::merge;
+use crate::model::Profile;
+use crate::query::Query;
+use std::collections::HashMap;
+
+/// Each function's sampled (flat, cum) in one profile, and its sampled total.
+type Sampled = (HashMap<String, [f64; 2]>, f64);
+
+/// Compares the profiles of `bases` with those of `news`. One of each is
+/// [`diff::diff`]. With lists, values are per-profile means (`normalize`
+/// scales the new side's sum to the base side's sum, so both are shown as
+/// means of the base's count of profiles); a verdict needs two profiles a
+/// side at least, else the comparison says "too few" and shows raw means.
+pub fn diff_replicated(bases: Vec<Profile>, news: Vec<Profile>, q: &Query) -> Result<Diff> {
+    let (rb, rn) = (bases.len(), news.len());
+    if rb == 0 || rn == 0 {
+        return Err(Error::new(ErrorKind::BadQuery, "diff: each side needs one profile at least"));
+    }
+    if (rb, rn) == (1, 1) {
+        let (b, n) = (bases.into_iter().next(), news.into_iter().next());
+        return diff::diff(b.unwrap(), n.unwrap(), q);
+    }
+    let sampled = |ps: &[Profile]| ps.iter().map(|p| sampled_by_name(p, q)).collect::<Result<Vec<_>>>();
+    let (sb, sn) = (sampled(&bases)?, sampled(&news)?);
+    let absolute =
+        bases.first().and_then(|p| Counting::of(p, p.sample_index(&q.sample_index).ok()?)).map(|c| c.absolute);
+    let mut d = diff::diff(merge(bases)?, merge(news)?, q)?;
+    let (kb, kn) = (rb as f64, if q.normalize { rb } else { rn } as f64);
+    let mean = |v: i64, k: f64| (v as f64 / k).round() as i64;
+    for r in &mut d.rows {
+        (r.base_flat, r.base_cum) = (mean(r.base_flat, kb), mean(r.base_cum, kb));
+        (r.new_flat, r.new_cum) = (mean(r.new_flat, kn), mean(r.new_cum, kn));
+        (r.flat_test, r.cum_test) = (None, None);
+    }
+    (d.base_total, d.new_total) = (mean(d.base_total, kb), mean(d.new_total, kn));
+    d.replicates = (rb, rn);
+    let (Some(absolute), Some(sb), Some(sn)) =
+        (absolute, sb.into_iter().collect::<Option<Vec<_>>>(), sn.into_iter().collect::<Option<Vec<_>>>())
+    else {
+        d.model.clear();
+        if d.no_model.is_empty() {
+            d.no_model = "a profile of the lists says nothing of how it was sampled: raw differences only".into();
+        }
+        return Ok(d);
+    };
+    if rb < 2 || rn < 2 {
+        d.model.clear();
+        d.no_model = format!(
+            "too few profiles for a verdict ({rb} vs {rn}): with lists, the runs' spread sets the noise, and that needs two profiles a side at least; raw differences of the means only"
+        );
+        return Ok(d);
+    }
+    let shares = !absolute;
+    // Each row's counts in each profile: [flat, cum] × (count, profile total).
+    let side = |s: &[Sampled], name: &str, cum: bool| -> Vec<(f64, f64)> {
+        s.iter().map(|(m, n)| (m.get(name).map_or(0.0, |v| v[cum as usize]), *n)).collect()
+    };
+    let mut groups = Vec::new();
+    for r in &mut d.rows {
+        let sum = |s: &[Sampled], cum: bool| side(s, &r.name, cum).iter().map(|x| x.0).sum::<f64>();
+        r.counts = [sum(&sb, false), sum(&sb, true), sum(&sn, false), sum(&sn, true)];
+        if r.counts[0] + r.counts[2] >= MIN_COUNT {
+            groups.push(side(&sb, &r.name, false));
+            groups.push(side(&sn, &r.name, false));
+        }
+    }
+    let disp = Dispersion::fit(&groups, shares);
+    let total: f64 = sb.iter().chain(&sn).map(|x| x.1).sum();
+    let names: Vec<String> = d.rows.iter().map(|r| r.name.clone()).collect();
+    let base_value = absolute.then_some(d.base_total);
+    diff::test_family(&mut d.rows, total, false, base_value, |i, cum, _, _| {
+        stats::replicated(&side(&sb, &names[i], cum), &side(&sn, &names[i], cum), shares, &disp)
+    });
+    d.model = format!(
+        "{rb} vs {rn} profiles, values are per-profile means; the runs' spread sets the noise: one model fitted over every function's replicates (variance {:.2} × sampling's, plus {:.1}% of {} between runs), then Student's t per function (its degrees of freedom by Satterthwaite, from the fit's uncertainty), false discovery rate {}% (Benjamini–Hochberg, weighted by what each function holds) over every function with {MIN_COUNT} samples or more, flat and cum",
+        disp.phi,
+        disp.c.sqrt() * 100.0,
+        if shares { "a function's share" } else { "a site's count" },
+        stats::ALPHA * 100.0,
+    );
+    d.no_model.clear();
+    Ok(d)
+}
+
+/// One profile's sampled count per function (flat, cum) under the query's
+/// filters, and its sampled total; `None` when it says nothing of how it
+/// was sampled.
+fn sampled_by_name(p: &Profile, q: &Query) -> Result<Option<Sampled>> {
+    let query = Query { normalize: false, ..q.clone() };
+    let pr = Prepared::from_profile(p.clone(), query)?;
+    let Some(c) = Counting::of(&pr.profile, pr.value_index) else { return Ok(None) };
+    let (per, totals) = c.per_node(&pr, &vec![true; pr.profile.samples.len()]);
+    let mut out: HashMap<String, [f64; 2]> = HashMap::new();
+    for (i, v) in per.iter().enumerate() {
+        if v[0] != 0.0 || v[1] != 0.0 {
+            let e = out.entry(pr.nodes.printable_name(i)).or_default();
+            e[0] += v[0];
+            e[1] += v[1];
+        }
+    }
+    Ok(Some((out, totals[0])))
+}
