@@ -356,3 +356,42 @@ fn replicates_set_the_noise_level() {
 fn run_in(dir: &Path, args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_pprof-lens")).args(args).current_dir(dir).output().unwrap()
 }
+
+/// A real Go program's CPU profiles (`tests/data/cpu-runs`, made by
+/// `scripts/make-cpu-runs.sh`): runs of one build pass the gate at 1 point,
+/// 1 vs 1, 2 vs 2 and 3 vs 3, although their raw differences trip it; the
+/// build whose pricing step costs half as much again fails it, naming
+/// `main.priceItems` and nothing else, 1 vs 1 and 3 vs 3.
+#[test]
+fn real_cpu_runs_pass_on_noise_and_fail_on_the_slower_handler() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/cpu-runs");
+    let gate = |base: &str, new: &str| {
+        let out = run_in(&dir, &["diff", "--fail-above=1", base, new]);
+        (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    let mut raw_trips = 0;
+    for (b, n) in [("base1", "base2"), ("base3", "base4"), ("base5", "base6")] {
+        let (b, n) = (format!("{b}.pb.gz"), format!("{n}.pb.gz"));
+        let (code, text) = gate(&b, &n);
+        assert_eq!(code, Some(0), "{b} vs {n}: {text}");
+        raw_trips += (run_in(&dir, &["diff", "--fail-above=1", "--raw", &b, &n]).status.code() == Some(3)) as u32;
+    }
+    assert!(raw_trips >= 2, "raw differences of noise trip the gate in most pairs ({raw_trips} of 3)");
+    for (b, n) in [
+        ("base1.pb.gz,base2.pb.gz", "base3.pb.gz,base4.pb.gz"),
+        ("base3.pb.gz,base4.pb.gz", "base5.pb.gz,base6.pb.gz"),
+        ("base1.pb.gz,base2.pb.gz,base3.pb.gz", "base4.pb.gz,base5.pb.gz,base6.pb.gz"),
+    ] {
+        let (code, text) = gate(b, n);
+        assert_eq!(code, Some(0), "{b} vs {n}: {text}");
+    }
+    let slower = |text: &str| {
+        text.contains("Gate: FAILED, 1 functions grew significantly") && text.contains("\n  main.priceItems +")
+    };
+    for k in 1..=3 {
+        let (code, text) = gate(&format!("base{k}.pb.gz"), &format!("slow{k}.pb.gz"));
+        assert!(code == Some(3) && slower(&text), "base{k} vs slow{k}: {text}");
+    }
+    let (code, text) = gate("base1.pb.gz,base2.pb.gz,base3.pb.gz", "slow1.pb.gz,slow2.pb.gz,slow3.pb.gz");
+    assert!(code == Some(3) && slower(&text) && text.contains("Noise: 3 vs 3 profiles"), "{text}");
+}
