@@ -318,6 +318,20 @@ impl Session {
         Ok(object(pairs))
     }
 
+    /// A comparison's noise verdicts per node: newline-joined `cum`,
+    /// `flat`, `interval`; the `model` in words; `tested`.
+    pub fn noise(&self, id: u32) -> R<JsValue> {
+        let n = self.inner.noise(id).map_err(err)?;
+        let (cum, flat, interval) = (rows(&n.cum), rows(&n.flat), rows(&n.interval));
+        Ok(object(vec![
+            ("cum", cum),
+            ("flat", flat),
+            ("interval", interval),
+            ("model", n.model.into()),
+            ("tested", n.tested.into()),
+        ]))
+    }
+
     /// The table in another order: `{ rows: Uint32Array (positions into
     /// the rows of `top(id, "flat", true)`), sumPct }`.
     #[wasm_bindgen(js_name = topOrder)]

@@ -342,7 +342,11 @@ fn replicates_set_the_noise_level() {
     let out = run_in(&dir, &["diff", "--fail-above=1", &a, &b]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{text}");
-    assert!(text.contains("Noise: 3 vs 3 profiles, values are per-profile means"), "{text}");
+    assert!(
+        text.contains("Noise: 3 vs 3 profiles; the runs' spread sets the noise")
+            && text.contains("Values: per-profile means (3 base, 3 new profiles)"),
+        "{text}"
+    );
     let out = run_in(&dir, &["diff", "--fail-above=1", &a, &c]);
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(3), "{text}");

@@ -69,6 +69,8 @@ export class Client {
   top(key, sort, desc) { return this.call('top', { key, sort, desc }); }
   // The table in another order: { rows (positions into top(key, 'flat', true)), sumPct }.
   topOrder(key, sort, desc) { return this.call('topOrder', { key, sort, desc }); }
+  // A comparison's verdicts per node: grew, shrank, ~ (noise), with the model used.
+  noise(key) { return this.call('noise', { key }); }
   // The table's inline labels by node id (the first call computes them).
   async inlineLabels(key) { return (await this.call('inlineLabels', { key })).split('\n'); }
   async nodeNames(key) { return (await this.call('nodeNames', { key })).split('\n'); }

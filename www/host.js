@@ -66,6 +66,7 @@ const ops = {
   top: ({ key, sort, desc }) => session.top(id(key), sort, desc),
   inlineLabels: ({ key }) => session.inlineLabels(id(key)),
   topOrder: ({ key, sort, desc }) => session.topOrder(id(key), sort, desc),
+  noise: ({ key }) => session.noise(id(key)),
   nodeNames: ({ key }) => session.nodeNames(id(key)),
   compare: ({ key, baseKeys, newKeys, name }) => {
     const info = session.compare(Uint32Array.from(baseKeys, id), Uint32Array.from(newKeys, id), name);

@@ -26,7 +26,7 @@
 //   graphNodes   number   its node count (0: pprof's 80; 4294967295: all)
 //   compare      object   comparisons only, else null: { baseKeys, newKeys,
 //                         mode: 'diff_base'|'base', normalize, sideBySide,
-//                         palette: 'rg'|'cb' }
+//                         palette: 'rg'|'cb', hideNoise (rows that are noise hidden) }
 
 export const FILTERS = ['focus', 'ignore', 'hide', 'show', 'show_from', 'tagfocus', 'tagignore', 'group'];
 
@@ -51,7 +51,7 @@ export function newTabState({ sampleIndex = 0, compare = null, query = {} } = {}
     source: false,
     graph: false,
     graphNodes: 0,
-    compare: compare && { mode: 'diff_base', normalize: false, sideBySide: false, palette: 'rg', ...compare },
+    compare: compare && { mode: 'diff_base', normalize: false, sideBySide: false, palette: 'rg', hideNoise: false, ...compare },
   };
 }
 

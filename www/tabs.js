@@ -261,6 +261,7 @@ export class Tabs {
     $('header').textContent = headerText(t, { ...v, ...await this.client.viewHeader(key) });
     await top.setView(key, { compare: !!c, sort: s.sort, filter: s.filter, scroll: s.scroll });
     this.timings.tablePaintedAt = performance.now();
+    if (c) await compare.showNoise(key);
     await this.restore(t, names);
     await explore.loadLabels();
     // pprof's inline labels of the table's names take a pass over the

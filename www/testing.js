@@ -9,7 +9,8 @@
 //   state()       a copy of the active tab's view state (see state.js)
 //   table()       the table's rows as shown: { node, name, inline, flatText,
 //                 flatPct, sumPct, cumText, cumPct, and in a comparison
-//                 baseFlat, newFlat, baseCum, newCum, mark }, plus `visible`
+//                 baseFlat, newFlat, baseCum, newCum, mark, and once tested
+//                 noise (cum: grew, shrank, ~ or ''), noiseFlat and interval), plus `visible`
 //                 (row indices after the filter), `scroll` and `labelsPending` (pprof's inline
 //                 labels are not in `inline` yet: they join the rows after)
 //   flame(side)   a flame graph ('view', 'base', 'new', 'callers',
@@ -55,7 +56,11 @@ export function testSurface({ tabs, views, client }) {
     },
     table: () => {
       const top = views.top;
-      return top.rows && { ...top.displayRows(), visible: top.visible, scroll: top.el.box.scrollTop, labelsPending: !!top.labelsPending };
+      if (!top.rows) return top.rows;
+      const R = top.displayRows(); const n = top.noise;
+      const byNode = (col) => (n ? Array.from(R.node, (k) => n[col][k]) : null);
+      return { ...R, noise: byNode('cum'), noiseFlat: byNode('flat'), interval: byNode('interval'), visible: top.visible, scroll: top.el.box.scrollTop,
+        labelsPending: !!top.labelsPending };
     },
     flame: (side) => {
       const f = flameView(side);

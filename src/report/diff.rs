@@ -518,6 +518,10 @@ pub fn diff_text_gated(d: &Diff, limit: usize, fail_above: Option<f64>, raw: boo
     } else {
         let _ = writeln!(out, "Noise: {}", d.model);
     }
+    if d.replicates != (1, 1) {
+        let (b, n) = d.replicates;
+        let _ = writeln!(out, "Values: per-profile means ({b} base, {n} new profiles)");
+    }
     let _ = writeln!(
         out,
         "{:>12} {:>12} {:>12} {:>9} {:>18} {:>6} {:>12} {:>12} {:>12}  name",

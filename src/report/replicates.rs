@@ -83,7 +83,7 @@ pub fn diff_replicated(bases: Vec<Profile>, news: Vec<Profile>, q: &Query) -> Re
         stats::replicated(&side(&sb, &names[i], cum), &side(&sn, &names[i], cum), shares, &disp)
     });
     d.model = format!(
-        "{rb} vs {rn} profiles, values are per-profile means; the runs' spread sets the noise: one model fitted over every function's replicates (variance {:.2} × sampling's, plus {:.1}% of {} between runs), then Student's t per function (its degrees of freedom by Satterthwaite, from the fit's uncertainty), false discovery rate {}% (Benjamini–Hochberg, weighted by what each function holds) over every function with {MIN_COUNT} samples or more, flat and cum",
+        "{rb} vs {rn} profiles; the runs' spread sets the noise: one model fitted over every function's replicates (variance {:.2} × sampling's, plus {:.1}% of {} between runs), then Student's t per function (its degrees of freedom by Satterthwaite, from the fit's uncertainty), false discovery rate {}% (Benjamini–Hochberg, weighted by what each function holds) over every function with {MIN_COUNT} samples or more, flat and cum",
         disp.phi,
         disp.c.sqrt() * 100.0,
         if shares { "a function's share" } else { "a site's count" },

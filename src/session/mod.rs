@@ -12,6 +12,7 @@
 mod explore;
 mod flame;
 mod graph;
+mod noise;
 mod series;
 mod source;
 #[cfg(test)]
@@ -22,6 +23,7 @@ mod warm;
 pub use explore::{LabelKeyFacts, LabelValueFacts, NeighbourFacts, Neighbours, PivotFacts};
 pub use flame::BoxFacts;
 pub use graph::{GraphEdge, GraphFacts, GraphNode};
+pub use noise::Noise;
 pub use series::{GoroutineRow, SeriesFacts};
 pub use source::{LineFacts, SeriesLine, SeriesRoutine, SourceRoutine};
 pub use view::{SearchResult, TopOrder, TopSort, TopTable, ViewHeader, ViewInfo, ViewRequest};

@@ -570,3 +570,35 @@ fn a_heap_series_opened_with_goroutine_profiles_reads_them_together() {
     assert!(has("main.deliver", "goroutine-memory"), "{:?}", f.findings);
     assert!(has("main.handleUpload", "growing-map"), "{:?}", f.findings);
 }
+
+/// A comparison's noise verdicts, per node of its view: the slower pricing
+/// step of the real CPU runs grew, noise is `~`, and three runs a side use
+/// the replicates' model; a profile that is not a comparison is refused.
+#[test]
+fn noise_verdicts_of_a_comparison_follow_diff() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/cpu-runs/");
+    let mut s = Session::new();
+    let mut open_run = |name: &str| {
+        let bytes = std::fs::read(format!("{dir}{name}.pb.gz")).unwrap();
+        s.open(name, crate::load(&bytes, &Default::default(), &Default::default()).unwrap()).id
+    };
+    let base: Vec<u32> = ["base1", "base2", "base3"].map(&mut open_run).to_vec();
+    let slow: Vec<u32> = ["slow1", "slow2", "slow3"].map(&mut open_run).to_vec();
+    let c = s.compare(&base[..1], &slow[..1], "1 vs 1").unwrap().id;
+    s.view(c, &ViewRequest::default()).unwrap();
+    let n = s.noise(c).unwrap();
+    assert!(n.tested && n.model.starts_with("counted samples"), "{}", n.model);
+    let t = s.top(c, TopSort::Flat, true).unwrap();
+    let at = |name: &str| t.node[t.name.iter().position(|x| x == name).unwrap()] as usize;
+    assert_eq!(n.cum[at("main.priceItems")], "grew");
+    assert!(n.interval[at("main.priceItems")].starts_with("[+"));
+    assert_eq!(n.cum.iter().filter(|v| *v == "grew").count(), 1, "only the pricing step grew");
+    let c3 = s.compare(&base, &slow, "3 vs 3").unwrap().id;
+    s.view(c3, &ViewRequest::default()).unwrap();
+    let n = s.noise(c3).unwrap();
+    assert!(n.model.starts_with("3 vs 3 profiles"), "{}", n.model);
+    let t = s.top(c3, TopSort::Flat, true).unwrap();
+    let k = t.node[t.name.iter().position(|x| x == "main.priceItems").unwrap()] as usize;
+    assert_eq!(n.cum[k], "grew");
+    assert!(s.noise(base[0]).unwrap_err().message.contains("not a comparison"));
+}

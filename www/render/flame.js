@@ -63,7 +63,10 @@ export function diffColor(c, palette = 'rg') {
 // comparison, grey when a search is on and it does not match.
 export function boxFill(b, i, name, opts) {
   if (opts.match && !opts.match[b.node[i]]) return 'hsl(0, 0%, 84%)';
-  if (b.change && b.change.length === b.x.length && b.x.length > 0) return diffColor(b.change[i], opts.palette);
+  if (b.change && b.change.length === b.x.length && b.x.length > 0) {
+    // A change that is sampling noise is drawn in the neutral grey.
+    return opts.noise?.[b.node[i]] ? diffColor(0, opts.palette) : diffColor(b.change[i], opts.palette);
+  }
   const inl = b.inlined[i] === 1;
   return `hsl(${hueOf(packageOf(name))}, ${inl ? 45 : 70}%, ${inl ? 80 : 68}%)`;
 }
@@ -93,7 +96,8 @@ export function flameSvg(b, names, opts) {
 
 // Draws every box. `b` is the flame layout (typed arrays; `change` set for a
 // comparison), `names` the node names, `opts` { width, height, flip, match
-// (Uint8Array|null), palette }.
+// (Uint8Array|null), palette, noise (Uint8Array|null: 1 for a node whose
+// change is not significant, drawn grey) }.
 export function drawBoxes(ctx, b, names, opts) {
   const { width, height, flip, match } = opts;
   const diff = b.change && b.change.length === b.x.length && b.x.length > 0;

@@ -38,6 +38,12 @@ export class CompareView {
     $('compareMode').addEventListener('change', (e) => tabs.setCompareOption((c) => { c.mode = e.target.value; }));
     $('normalize').addEventListener('change', (e) => tabs.setCompareOption((c) => { c.normalize = e.target.checked; }));
     $('sideBySide').addEventListener('click', () => tabs.setCompareOption((c) => { c.sideBySide = !c.sideBySide; }));
+    $('hideNoise').addEventListener('change', (e) => {
+      const c = tabs.current()?.state.compare;
+      if (c) c.hideNoise = e.target.checked;
+      tabs.views.top.hideNoise = e.target.checked;
+      tabs.views.top.applyFilter();
+    });
     $('palette').addEventListener('change', (e) => {
       const c = tabs.current()?.state.compare;
       if (c) c.palette = e.target.value;
@@ -128,7 +134,41 @@ export class CompareView {
     $('normalize').checked = c.normalize;
     $('palette').value = c.palette;
     $('sideBySide').setAttribute('aria-pressed', String(!!c.sideBySide));
+    $('hideNoise').checked = !!c.hideNoise;
+    this.tabs.views.top.hideNoise = !!c.hideNoise;
+    $('noiseInfo').textContent = 'Testing each change against noise…';
+    this.tested = false;
     this.setPalette(c.palette);
+  }
+
+  // Each node's verdict on the view of comparison `key` (after its table):
+  // the table's interval and noise columns, the flame graph's grey frames,
+  // and the model in words. Several profiles a side are replicates.
+  async showNoise(key) {
+    let n;
+    try {
+      n = await this.client.noise(key);
+    } catch (e) {
+      if (this.tabs.active === key) $('noiseInfo').textContent = `Noise not measured: ${e.message}`;
+      return;
+    }
+    if (this.tabs.active !== key) return;
+    const split = (s) => s.split('\n').slice(0, -1);
+    const noise = { cum: split(n.cum), flat: split(n.flat), interval: split(n.interval), tested: n.tested };
+    this.tabs.views.top.setNoise(noise);
+    const flame = this.tabs.views.flame;
+    if (n.tested) {
+      const significant = new Set(['grew', 'shrank']);
+      flame.noise = Uint8Array.from(noise.cum, (v, i) => (significant.has(v) || significant.has(noise.flat[i]) ? 0 : 1));
+      flame.paint();
+    }
+    this.tested = n.tested;
+    this.renderLegend(flame.palette);
+    const c = this.tabs.get(key).state.compare;
+    const sums = c.baseKeys.length > 1 || c.newKeys.length > 1 ? ' Values shown are each side\'s sum (pprof-lens diff shows means).' : '';
+    $('noiseInfo').textContent = (n.tested
+      ? `Grey: not significant. Intervals are each change's own 95%, in points of the total; verdicts hold the false discovery rate at 5% over every function. Model: ${n.model}.`
+      : n.model) + sums;
   }
 
   setPalette(pal) {
@@ -151,8 +191,8 @@ export class CompareView {
     if (this.tabs.current()?.state.compare?.sideBySide) {
       $('legend').replaceChildren('Side by side: coloured by package, both on one scale (the larger side fills the width).');
     } else {
-      $('legend').replaceChildren(sw(1, 'only in new'), sw(0.5, 'grew'), sw(0, 'same'), sw(-0.5, 'shrank'), sw(-1, 'only in base'),
-        'Width: the larger of base and new, stack by stack.');
+      $('legend').replaceChildren(sw(1, 'only in new'), sw(0.5, 'grew'), sw(0, this.tested ? 'same, or noise' : 'same'),
+        sw(-0.5, 'shrank'), sw(-1, 'only in base'), 'Width: the larger of base and new, stack by stack.');
     }
   }
 

@@ -31,7 +31,7 @@ export class FlameView {
   // follow each other.
   constructor(el, client, { onSelect, onMessage, onZoom, onHover, side = SIDE.VIEW }) {
     Object.assign(this, { el, client, onSelect, onMessage, onZoom, onHover, side });
-    this.palette = 'rg'; this.peer = -1; this.cursor = -1; this.extent = 1;
+    this.palette = 'rg'; this.noise = null; this.peer = -1; this.cursor = -1; this.extent = 1;
     // The wheel's magnification of the zoom box and the left edge shown (a
     // fraction of the zoom box): 1 and 0 show all of it.
     this.scale = 1; this.offset = 0; this.base = null;
@@ -60,7 +60,7 @@ export class FlameView {
 
   async setView(key, names) {
     this.key = key; this.names = names; this.zoom = ROOT; this.selected = -1;
-    this.scale = 1; this.offset = 0; this.cursorKey = null;
+    this.scale = 1; this.offset = 0; this.cursorKey = null; this.noise = null;
     this.infoCache.clear();
     this.match = null;
     await this.refresh();
@@ -173,7 +173,7 @@ export class FlameView {
     const { width } = this.size();
     const rows = Math.max(this.layout ? this.layout.maxDepth : 1, 1);
     // `extent` < 1 draws the graph narrower: side by side, both sides share one scale.
-    return { width: width * this.extent, height: rows * 18 + 2, flip: this.flip, match: this.match, palette: this.palette };
+    return { width: width * this.extent, height: rows * 18 + 2, flip: this.flip, match: this.match, palette: this.palette, noise: this.noise };
   }
 
   paint() {

@@ -6,13 +6,19 @@ const ROW_H = 20;
 
 const PLAIN = [['flat', 'flat'], ['flat%', 'flat'], ['sum%', null], ['cum', 'cum'], ['cum%', 'cum'], ['name', 'name']];
 const DIFF = [['base flat', null], ['new flat', null], ['Δ flat', 'flat'], ['flat%', 'flat'], ['sum%', null],
-  ['base cum', null], ['new cum', null], ['Δ cum', 'cum'], ['cum%', 'cum'], ['name', 'name']];
+  ['base cum', null], ['new cum', null], ['Δ cum', 'cum'], ['cum%', 'cum'], ['95% Δcum (points)', null], ['noise', null],
+  ['name', 'name']];
+// A row is noise when neither its flat nor its cum changed significantly.
+const SIGNIFICANT = new Set(['grew', 'shrank']);
 
 export class TopView {
   constructor(el, client, { onSelect, onMessage, onSort }) {
     Object.assign(this, { el, client, onSelect, onMessage, onSort });
     this.key = null; this.sort = 'flat'; this.desc = true; this.rows = null; this.visible = []; this.selected = -1;
     this.columns = null;
+    // A comparison's verdicts by node ({ cum, flat, interval, tested }), and
+    // whether rows that are noise are hidden.
+    this.noise = null; this.hideNoise = false;
     this.setColumns(PLAIN);
     el.filter.addEventListener('input', () => this.applyFilter());
     el.box.addEventListener('scroll', () => this.render());
@@ -54,7 +60,7 @@ export class TopView {
 
   // Shows the table of view `key` in the tab's order, filter and scroll.
   async setView(key, { compare = false, sort = { by: 'flat', desc: true }, filter = '', scroll = 0 } = {}) {
-    this.key = key; this.selected = -1; this.base = null;
+    this.key = key; this.selected = -1; this.base = null; this.noise = null;
     this.sort = sort.by; this.desc = sort.desc;
     this.el.filter.value = filter;
     this.setColumns(compare ? DIFF : PLAIN);
@@ -75,6 +81,23 @@ export class TopView {
     this.render();
   }
 
+  // A comparison's verdicts arrived (client.noise, split by node).
+  setNoise(noise) {
+    this.noise = noise;
+    this.applyFilter();
+  }
+
+  // The verdict and interval of row `i` ('' while they are being computed).
+  verdictOf(i) {
+    const n = this.noise; const node = this.rows.node[i];
+    return n ? [n.interval[node] ?? '', n.cum[node] ?? ''] : ['', ''];
+  }
+
+  isNoise(i) {
+    const n = this.noise; const node = this.rows.node[i];
+    return !!n?.tested && !SIGNIFICANT.has(n.cum[node]) && !SIGNIFICANT.has(n.flat[node]);
+  }
+
   // The tab's part of the table's state (see state.js).
   state() {
     return { sort: { by: this.sort, desc: this.desc }, filter: this.el.filter.value, scroll: this.el.box.scrollTop };
@@ -86,9 +109,12 @@ export class TopView {
     const R = this.displayRows();
     if (!R) return [];
     const name = R.name.map((n, i) => n + (R.inline[i] ? ` ${R.inline[i]}` : ''));
+    const noise = this.noise;
+    const byNode = (col) => Array.from(R.node, (node) => (noise ? noise[col][node] ?? '' : ''));
     return R.baseCum
       ? [['base flat', R.baseFlat], ['new flat', R.newFlat], ['Δ flat', R.flatText], ['flat%', R.flatPct], ['sum%', R.sumPct],
-        ['base cum', R.baseCum], ['new cum', R.newCum], ['Δ cum', R.cumText], ['cum%', R.cumPct], ['mark', R.mark], ['name', name]]
+        ['base cum', R.baseCum], ['new cum', R.newCum], ['Δ cum', R.cumText], ['cum%', R.cumPct],
+        ['95% Δcum (points)', byNode('interval')], ['noise', byNode('cum')], ['mark', R.mark], ['name', name]]
       : [['flat', R.flatText], ['flat%', R.flatPct], ['sum%', R.sumPct], ['cum', R.cumText], ['cum%', R.cumPct], ['name', name]];
   }
 
@@ -164,9 +190,10 @@ export class TopView {
     const names = this.rows.name; const order = this.order;
     for (let k = 0; k < names.length; k++) {
       const i = order ? order[k] : k;
-      if (!rx || rx.test(names[i])) this.visible.push(i);
+      if ((!rx || rx.test(names[i])) && !(this.hideNoise && this.isNoise(i))) this.visible.push(i);
     }
-    this.el.rowInfo.textContent = `${this.visible.length} of ${this.rows.name.length} rows`;
+    const hidden = this.hideNoise && this.noise?.tested ? ' (noise hidden)' : '';
+    this.el.rowInfo.textContent = `${this.visible.length} of ${this.rows.name.length} rows${hidden}`;
     this.render();
   }
 
@@ -186,17 +213,21 @@ export class TopView {
       tr.dataset.row = String(i);
       if (R.node[i] === this.selected) tr.className = 'selected';
       const name = R.name[i] + (R.inline[i] ? ` ${R.inline[i]}` : '');
+      const [interval, verdict] = R.baseCum ? this.verdictOf(i) : ['', ''];
       const cells = R.baseCum
         ? [[R.baseFlat[i], 'num'], [R.newFlat[i], 'num'], [R.flatText[i], 'num delta'], [R.flatPct[i], 'num'],
           [R.sumPct[i], 'num'], [R.baseCum[i], 'num'], [R.newCum[i], 'num'], [R.cumText[i], 'num delta'],
-          [R.cumPct[i], 'num'], [name, 'name']]
+          [R.cumPct[i], 'num'], [interval, 'num interval'], [verdict, 'verdict'], [name, 'name']]
         : [[R.flatText[i], 'num'], [R.flatPct[i], 'num'], [R.sumPct[i], 'num'], [R.cumText[i], 'num'],
           [R.cumPct[i], 'num'], [name, 'name']];
       for (const [text, cls] of cells) {
         const td = document.createElement('td');
         td.className = cls;
         td.textContent = text;
-        if (cls === 'num delta') td.classList.add(text.startsWith('-') ? 'down' : text === '0' ? 'same' : 'up');
+        if (cls === 'num delta') {
+          td.classList.add(text.startsWith('-') ? 'down' : text === '0' ? 'same' : 'up');
+          if (this.isNoise(i)) td.classList.add('noise');
+        }
         tr.append(td);
       }
       if (R.mark?.[i]) {

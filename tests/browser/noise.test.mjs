@@ -1,0 +1,91 @@
+// The noise-aware comparison in the page (headless Chromium): three CPU
+// runs a side of a real Go program, the slower pricing step found and the
+// rest called noise, with the model said; "hide noise" keeps only real
+// changes; the diff flame graph greys frames that are noise; one run a side
+// uses the sampling model.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { useBrowser, shots, openPage, load, data, compare, boxOf, pixel } from './helpers.mjs';
+
+const env = useBrowser();
+const run = (n) => data(`cpu-runs/${n}.pb.gz`);
+const tested = (page) => page.waitForFunction(() => /Model:|Noise not measured/.test(document.getElementById('noiseInfo').textContent)
+  && window.pprofLens.table()?.noise, null, { timeout: 60000 });
+
+test('three runs a side: the slower step grew, the rest is noise, and hide noise keeps only real changes', async () => {
+  const { context, page } = await openPage(env.browser, env.url, { width: 1440, height: 900 });
+  await load(page, run('base1'), run('base2'), run('base3'), run('slow1'), run('slow2'), run('slow3'));
+  await compare(page, {
+    'base1.pb.gz': 'base', 'base2.pb.gz': 'base', 'base3.pb.gz': 'base',
+    'slow1.pb.gz': 'new', 'slow2.pb.gz': 'new', 'slow3.pb.gz': 'new',
+  });
+  await tested(page);
+  const info = await page.textContent('#noiseInfo');
+  assert.match(info, /Model: 3 vs 3 profiles; the runs' spread sets the noise/);
+  const t = await page.evaluate(() => window.pprofLens.table());
+  const at = (name) => t.name.indexOf(name);
+  assert.match(info, /Values shown are each side's sum/);
+  assert.equal(t.noise[at('main.priceItems')], 'grew');
+  assert.match(t.interval[at('main.priceItems')], /^\[\+\d+\.\d\d, \+\d+\.\d\d\]$/);
+  assert.equal(t.noise.filter((v) => v === 'grew').length, 1, 'only the pricing step grew');
+  const noisy = t.noise.filter((v) => v === '~').length;
+  assert.ok(noisy >= 10, `many rows are noise (${noisy})`);
+  // The row's cells say it too.
+  const cells = await page.$$eval('#top tbody tr[data-row]', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  await page.screenshot({ path: join(shots, 'noise-3v3.png') });
+  const price = cells.find((c) => c.at(-1).startsWith('main.priceItems'));
+  assert.ok(price, JSON.stringify(cells.slice(0, 3)));
+  assert.equal(price.at(-2), 'grew');
+  assert.ok(cells.some((c) => c.at(-2) === '~'), 'a ~ row is shown');
+  await page.screenshot({ path: join(shots, 'noise-3v3.png') });
+
+  // The flame graph: the pricing step is coloured, a frame that is noise is grey.
+  const grey = await page.evaluate(() => window.pprofLens.flame('view').opts.noise);
+  assert.ok(grey, 'the flame graph has the verdicts');
+  const priceBox = await boxOf(page, 'main.priceItems');
+  const red = await pixel(page, 'flame', priceBox.x, priceBox.y);
+  assert.ok(priceBox.change > 0 && red[0] > red[1] + 20, `the pricing step is red: ${red}`);
+  // A wide frame whose change is noise is the neutral grey.
+  const wide = await page.evaluate(() => {
+    const T = window.pprofLens.table(); const f = window.pprofLens.flame('view');
+    const noise = new Set(T.node.filter((n, i) => T.noise[i] === '~'));
+    let best = -1;
+    for (let i = 0; i < f.layout.x.length; i++) {
+      if (noise.has(f.layout.node[i]) && f.layout.change[i] !== 0 && (best < 0 || f.layout.width[i] > f.layout.width[best])) best = i;
+    }
+    return best < 0 ? null : f.names[f.layout.node[best]];
+  });
+  assert.ok(wide, 'a changed frame is noise');
+  const box = await boxOf(page, wide);
+  assert.ok(grey[(await page.evaluate((n) => window.pprofLens.flame('view').names.indexOf(n), wide))] === 1);
+  assert.deepEqual(await pixel(page, 'flame', box.x, box.y), [221, 221, 226], `${wide} (noise) is the neutral grey`);
+  assert.match(await page.textContent('#legend'), /same, or noise/);
+
+  // Hide noise: only rows with a significant change stay.
+  const all = t.visible.length;
+  await page.check('#hideNoise');
+  await page.waitForFunction((n) => window.pprofLens.table().visible.length < n, all);
+  const shown = await page.evaluate(() => {
+    const T = window.pprofLens.table();
+    const real = (v) => v === 'grew' || v === 'shrank';
+    return { n: T.visible.length, noise: T.visible.filter((i) => !real(T.noise[i]) && !real(T.noiseFlat[i])).map((i) => T.name[i]) };
+  });
+  assert.ok(shown.n >= 1 && shown.n < all / 2, `${shown.n} of ${all} rows kept`);
+  assert.deepEqual(shown.noise, [], 'no row that is noise, flat and cum, stays');
+  assert.match(await page.textContent('#rowInfo'), /\(noise hidden\)/);
+  await page.screenshot({ path: join(shots, 'noise-hidden.png') });
+  assert.equal((await page.evaluate(() => window.pprofLens.state())).compare.hideNoise, true);
+  await context.close();
+});
+
+test('one run a side: the sampling model, said as such', async () => {
+  const { context, page } = await openPage(env.browser, env.url);
+  await load(page, run('base1'), run('base2'));
+  await compare(page, { 'base1.pb.gz': 'base', 'base2.pb.gz': 'new' });
+  await tested(page);
+  assert.match(await page.textContent('#noiseInfo'), /Model: counted samples \(samples\/count\): Fisher's exact test/);
+  const t = await page.evaluate(() => window.pprofLens.table());
+  assert.equal(t.noise.filter((v) => v === 'grew' || v === 'shrank').length, 0, 'two runs of one build: all noise');
+  await context.close();
+});
