@@ -196,4 +196,16 @@ fn grounded_in_the_source_the_findings_quote_their_lines_and_the_score_holds() {
     assert!(json.contains("the code confirms it: the defer is inside a for loop"), "{json}");
     let json = series_json("feeds", &["heap"], &[format!("-source_path={}", source_root("feeds"))]);
     assert!(json.contains("s := &subscription{url: url, ticker: time.NewTicker(time.Hour)"), "{json}");
+    // Buffers pinned by a piece of them: the piece is found where it is kept,
+    // in the caller or one call deeper.
+    let json = series_json("ingest", &["heap"], &[format!("-source_path={}", source_root("ingest"))]);
+    assert!(
+        json.contains(
+            "a piece of the buffer, chunk[:16], is kept (headers = append(headers, chunk[:16])), in indexChunk"
+        ),
+        "{json}"
+    );
+    assert!(json.contains("a piece of the buffer, record[:12], is kept"), "{json}");
+    let json = series_json("billing", &["heap"], &[format!("-source_path={}", source_root("billing"))]);
+    assert!(json.contains("a piece of the buffer, body[12:23], is kept (invoices[n] = number)"), "{json}");
 }

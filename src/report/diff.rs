@@ -350,17 +350,13 @@ pub(super) fn no_model_reason(p: &Profile, vi: usize) -> String {
 /// Fewer sampled counts than this (both sides together) are not tested.
 pub(super) const MIN_COUNT: f64 = 5.0;
 
-/// Tests every row's flat and cum change (the family: every function with
-/// at least [`MIN_COUNT`] samples, flat and cum, whatever is shown), then
-/// decides significance over the family. With `exact` sampling every
-/// change is real.
-/// Heap snapshots (`absolute`: the base's total value) compare counts as
-/// they are, and their intervals are scaled from sampled objects to the
-/// values shown (points of the base total, as the "of base" column); other
-/// profiles compare shares of their totals (points of the total).
+/// Tests every row's flat and cum change (see [`test_family`]) on its
+/// sampled counts, one profile a side.
 fn test_rows(rows: &mut [DiffRow], totals: [f64; 2], exact: bool, absolute: Option<i64>) {
     let (n1, n2) = (totals[0].round() as u64, totals[1].round() as u64);
-    test_family(rows, totals[0] + totals[1], exact, absolute, |_, _, k1, k2| {
+    let items: Vec<Counted> =
+        rows.iter().map(|r| Counted { counts: r.counts, delta: [r.delta_flat(), r.delta_cum()] }).collect();
+    let tests = test_family(&items, totals[0] + totals[1], exact, absolute, |_, _, k1, k2| {
         let (a, b) = (k1.round() as u64, k2.round() as u64);
         if absolute.is_some() {
             stats::two_counts(a, b, n1)
@@ -368,33 +364,84 @@ fn test_rows(rows: &mut [DiffRow], totals: [f64; 2], exact: bool, absolute: Opti
             stats::two_proportions(a, n1, b, n2)
         }
     });
+    for (r, [flat, cum]) in rows.iter_mut().zip(tests) {
+        (r.flat_test, r.cum_test) = (flat, cum);
+    }
 }
 
-/// [`test_rows`]' family and correction, with the test of a row's flat or
-/// cum (`test(row, cum, base count, new count)`) given; `total` is both
-/// sides' sampled counts together.
-pub(super) fn test_family(
-    rows: &mut [DiffRow],
+/// The tests of one view of a comparison, one profile a side, node by node
+/// (the page's): `delta` is each node's (flat, cum) change and
+/// `base_total` the base's total value. Returns each node's [flat, cum]
+/// tests and the model in words, or why there is none.
+pub fn test_view(
+    pr: &Prepared,
+    is_base: &[bool],
+    delta: &[[i64; 2]],
+    base_total: i64,
+) -> (Vec<[Option<Test>; 2]>, std::result::Result<String, String>) {
+    let Some(c) = Counting::of(&pr.profile, pr.value_index) else {
+        return (vec![[None, None]; delta.len()], Err(no_model_reason(&pr.profile, pr.value_index)));
+    };
+    let (per, totals) = c.per_node(pr, is_base);
+    if totals[0] < 1.0 || totals[1] < 1.0 {
+        return (vec![[None, None]; delta.len()], Err("the base or the new profile holds no samples".into()));
+    }
+    let (n1, n2) = (totals[0].round() as u64, totals[1].round() as u64);
+    let items: Vec<Counted> = per.iter().zip(delta).map(|(&counts, &delta)| Counted { counts, delta }).collect();
+    let absolute = c.absolute.then_some(base_total);
+    let tests = test_family(&items, totals[0] + totals[1], c.exact, absolute, |_, _, k1, k2| {
+        let (a, b) = (k1.round() as u64, k2.round() as u64);
+        if c.absolute {
+            stats::two_counts(a, b, n1)
+        } else {
+            stats::two_proportions(a, n1, b, n2)
+        }
+    });
+    (tests, Ok(c.words))
+}
+
+/// One function as the tests read it: its sampled counts (base flat, base
+/// cum, new flat, new cum) and its value's change (flat, cum).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Counted {
+    /// Sampled counts: base flat, base cum, new flat, new cum.
+    pub counts: [f64; 4],
+    /// New minus base in the values shown: flat, cum.
+    pub delta: [i64; 2],
+}
+
+/// Tests each item's flat and cum change (the family: every function with
+/// at least [`MIN_COUNT`] samples, flat and cum, whatever is shown) with
+/// `test(item, cum, base count, new count)`, then decides significance over
+/// the family; `total` is both sides' sampled counts together. With
+/// `exact` sampling every change is real. Heap snapshots (`absolute`: the
+/// base's total value) compare counts as they are, and their intervals are
+/// scaled from sampled objects to the values shown (points of the base
+/// total, as the "of base" column); other profiles compare shares of their
+/// totals (points of the total). Returns each item's [flat, cum] tests.
+pub fn test_family(
+    items: &[Counted],
     total: f64,
     exact: bool,
     absolute: Option<i64>,
     test: impl Fn(usize, bool, f64, f64) -> Test,
-) {
-    let mut family: Vec<(usize, bool)> = Vec::new();
+) -> Vec<[Option<Test>; 2]> {
+    let mut out = vec![[None, None]; items.len()];
+    let mut family: Vec<(usize, usize)> = Vec::new();
     let (mut p, mut w) = (Vec::new(), Vec::new());
-    for (i, r) in rows.iter_mut().enumerate() {
+    for (i, r) in items.iter().enumerate() {
         // A function whose flat is its cum on both sides (a leaf) is one
         // question, not two: it is tested once (the cum), and the flat
         // shares the verdict.
         let same = r.counts[0] == r.counts[1] && r.counts[2] == r.counts[3];
-        for (cum, (k1, k2)) in [(false, (r.counts[0], r.counts[2])), (true, (r.counts[1], r.counts[3]))] {
-            if k1 + k2 < MIN_COUNT || (same && !cum) {
+        for (cum, (k1, k2)) in [(0, (r.counts[0], r.counts[2])), (1, (r.counts[1], r.counts[3]))] {
+            if k1 + k2 < MIN_COUNT || (same && cum == 0) {
                 continue;
             }
-            let mut t = test(i, cum, k1, k2);
+            let mut t = test(i, cum == 1, k1, k2);
             if let Some(base) = absolute.filter(|&b| b != 0) {
                 // From points of sampled objects to points of the value.
-                let dv = if cum { r.delta_cum() } else { r.delta_flat() } as f64 * 100.0 / base as f64;
+                let dv = r.delta[cum] as f64 * 100.0 / base as f64;
                 if t.delta != 0.0 && dv * t.delta > 0.0 {
                     let f = dv / t.delta;
                     t = Test { delta: dv, low: t.low * f, high: t.high * f, ..t };
@@ -411,24 +458,20 @@ pub(super) fn test_family(
             family.push((i, cum));
             p.push(t.p);
             w.push(weight(k1 + k2, total, absolute.is_none()));
-            if cum {
-                r.cum_test = Some(t);
-            } else {
-                r.flat_test = Some(t);
-            }
+            out[i][cum] = Some(t);
         }
     }
     for ((i, cum), sig) in family.into_iter().zip(stats::benjamini_hochberg_weighted(&p, &w)) {
-        let t = if cum { rows[i].cum_test.as_mut() } else { rows[i].flat_test.as_mut() };
-        if let Some(t) = t {
+        if let Some(t) = out[i][cum].as_mut() {
             t.significant = sig;
         }
     }
-    for r in rows.iter_mut() {
+    for (r, o) in items.iter().zip(out.iter_mut()) {
         if r.counts[0] == r.counts[1] && r.counts[2] == r.counts[3] {
-            r.flat_test = r.cum_test;
+            o[0] = o[1];
         }
     }
+    out
 }
 
 /// A test's weight in the family's correction, fixed by both sides' counts

@@ -5,13 +5,13 @@
 //! over every function's replicates ([`stats::Dispersion`]): with three
 //! runs a side, a function's own spread is too uncertain to test it alone.
 
-use super::diff::{self, Counting, Diff, MIN_COUNT};
-use super::stats::{self, Dispersion};
+use super::diff::{self, Counted, Counting, Diff, MIN_COUNT};
+use super::stats::{self, Dispersion, Test};
 use crate::aggregate::Prepared;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::merge::merge;
 use crate::model::Profile;
-use crate::query::Query;
+use crate::query::{BaseMode, Query};
 use std::collections::HashMap;
 
 /// Each function's sampled (flat, cum) in one profile, and its sampled total.
@@ -31,74 +31,99 @@ pub fn diff_replicated(bases: Vec<Profile>, news: Vec<Profile>, q: &Query) -> Re
         let (b, n) = (bases.into_iter().next(), news.into_iter().next());
         return diff::diff(b.unwrap(), n.unwrap(), q);
     }
-    let sampled = |ps: &[Profile]| ps.iter().map(|p| sampled_by_name(p, q)).collect::<Result<Vec<_>>>();
-    let (sb, sn) = (sampled(&bases)?, sampled(&news)?);
-    let absolute =
-        bases.first().and_then(|p| Counting::of(p, p.sample_index(&q.sample_index).ok()?)).map(|c| c.absolute);
-    let mut d = diff::diff(merge(bases)?, merge(news)?, q)?;
-    let (kb, kn) = (rb as f64, if q.normalize { rb } else { rn } as f64);
-    let mean = |v: i64, k: f64| (v as f64 / k).round() as i64;
-    for r in &mut d.rows {
-        (r.base_flat, r.base_cum) = (mean(r.base_flat, kb), mean(r.base_cum, kb));
-        (r.new_flat, r.new_cum) = (mean(r.new_flat, kn), mean(r.new_cum, kn));
-        (r.flat_test, r.cum_test) = (None, None);
-    }
-    (d.base_total, d.new_total) = (mean(d.base_total, kb), mean(d.new_total, kn));
-    d.replicates = (rb, rn);
-    let (Some(absolute), Some(sb), Some(sn)) =
-        (absolute, sb.into_iter().collect::<Option<Vec<_>>>(), sn.into_iter().collect::<Option<Vec<_>>>())
-    else {
-        d.model.clear();
-        if d.no_model.is_empty() {
-            d.no_model = "a profile of the lists says nothing of how it was sampled: raw differences only".into();
+    let names: Vec<(String, [i64; 2])>;
+    let mut d = {
+        let mut d = diff::diff(merge(bases.clone())?, merge(news.clone())?, q)?;
+        let (kb, kn) = (rb as f64, if q.normalize { rb } else { rn } as f64);
+        let mean = |v: i64, k: f64| (v as f64 / k).round() as i64;
+        for r in &mut d.rows {
+            (r.base_flat, r.base_cum) = (mean(r.base_flat, kb), mean(r.base_cum, kb));
+            (r.new_flat, r.new_cum) = (mean(r.new_flat, kn), mean(r.new_cum, kn));
         }
-        return Ok(d);
+        (d.base_total, d.new_total) = (mean(d.base_total, kb), mean(d.new_total, kn));
+        d.replicates = (rb, rn);
+        names = d.rows.iter().map(|r| (r.name.clone(), [r.delta_flat(), r.delta_cum()])).collect();
+        d
     };
-    if rb < 2 || rn < 2 {
-        d.model.clear();
-        d.no_model = format!(
-            "too few profiles for a verdict ({rb} vs {rn}): with lists, the runs' spread sets the noise, and that needs two profiles a side at least; raw differences of the means only"
-        );
-        return Ok(d);
+    let (rb_refs, rn_refs): (Vec<&Profile>, Vec<&Profile>) = (bases.iter().collect(), news.iter().collect());
+    let t = test_replicates(&names, d.base_total, &rb_refs, &rn_refs, q)?;
+    for (r, [flat, cum]) in d.rows.iter_mut().zip(t.tests) {
+        (r.flat_test, r.cum_test) = (flat, cum);
     }
+    match t.model {
+        Ok(m) => (d.model, d.no_model) = (m, String::new()),
+        Err(why) => (d.model, d.no_model) = (String::new(), why),
+    }
+    Ok(d)
+}
+
+/// The replicates' verdicts on named functions.
+pub struct Replicated {
+    /// Each function's [flat, cum] tests.
+    pub tests: Vec<[Option<Test>; 2]>,
+    /// The model in words, or why there is none.
+    pub model: std::result::Result<String, String>,
+}
+
+/// Tests the functions `names` (each with its (flat, cum) change in the
+/// values shown; `base_total` the base's total value) over the replicated
+/// profiles of each side, under the query's sample type and filters.
+pub fn test_replicates(
+    names: &[(String, [i64; 2])],
+    base_total: i64,
+    bases: &[&Profile],
+    news: &[&Profile],
+    q: &Query,
+) -> Result<Replicated> {
+    let (rb, rn) = (bases.len(), news.len());
+    let untested = |why: String| Replicated { tests: vec![[None, None]; names.len()], model: Err(why) };
+    if rb < 2 || rn < 2 {
+        return Ok(untested(format!(
+            "too few profiles for a verdict ({rb} vs {rn}): with lists, the runs' spread sets the noise, and that needs two profiles a side at least; raw differences of the means only"
+        )));
+    }
+    let q = Query { normalize: false, base_mode: BaseMode::None, ..q.clone() };
+    let sampled = |ps: &[&Profile]| ps.iter().map(|p| sampled_by_name(p, &q)).collect::<Result<Option<Vec<_>>>>();
+    let (Some(sb), Some(sn)) = (sampled(bases)?, sampled(news)?) else {
+        return Ok(untested("a profile of the lists says nothing of how it was sampled: raw differences only".into()));
+    };
+    let absolute = Counting::of(bases[0], bases[0].sample_index(&q.sample_index)?).is_some_and(|c| c.absolute);
     let shares = !absolute;
-    // Each row's counts in each profile: [flat, cum] × (count, profile total).
+    // A function's counts in each profile of a side: (count, profile total).
     let side = |s: &[Sampled], name: &str, cum: bool| -> Vec<(f64, f64)> {
         s.iter().map(|(m, n)| (m.get(name).map_or(0.0, |v| v[cum as usize]), *n)).collect()
     };
+    let sum = |s: &[Sampled], name: &str, cum: bool| side(s, name, cum).iter().map(|x| x.0).sum::<f64>();
     let mut groups = Vec::new();
-    for r in &mut d.rows {
-        let sum = |s: &[Sampled], cum: bool| side(s, &r.name, cum).iter().map(|x| x.0).sum::<f64>();
-        r.counts = [sum(&sb, false), sum(&sb, true), sum(&sn, false), sum(&sn, true)];
-        if r.counts[0] + r.counts[2] >= MIN_COUNT {
-            groups.push(side(&sb, &r.name, false));
-            groups.push(side(&sn, &r.name, false));
+    let mut items = Vec::with_capacity(names.len());
+    for (name, delta) in names {
+        let counts = [sum(&sb, name, false), sum(&sb, name, true), sum(&sn, name, false), sum(&sn, name, true)];
+        if counts[0] + counts[2] >= MIN_COUNT {
+            groups.push(side(&sb, name, false));
+            groups.push(side(&sn, name, false));
         }
+        items.push(Counted { counts, delta: *delta });
     }
     let disp = Dispersion::fit(&groups, shares);
     let total: f64 = sb.iter().chain(&sn).map(|x| x.1).sum();
-    let names: Vec<String> = d.rows.iter().map(|r| r.name.clone()).collect();
-    let base_value = absolute.then_some(d.base_total);
-    diff::test_family(&mut d.rows, total, false, base_value, |i, cum, _, _| {
-        stats::replicated(&side(&sb, &names[i], cum), &side(&sn, &names[i], cum), shares, &disp)
+    let tests = diff::test_family(&items, total, false, absolute.then_some(base_total), |i, cum, _, _| {
+        stats::replicated(&side(&sb, &names[i].0, cum), &side(&sn, &names[i].0, cum), shares, &disp)
     });
-    d.model = format!(
+    let model = format!(
         "{rb} vs {rn} profiles; the runs' spread sets the noise: one model fitted over every function's replicates (variance {:.2} × sampling's, plus {:.1}% of {} between runs), then Student's t per function (its degrees of freedom by Satterthwaite, from the fit's uncertainty), false discovery rate {}% (Benjamini–Hochberg, weighted by what each function holds) over every function with {MIN_COUNT} samples or more, flat and cum",
         disp.phi,
         disp.c.sqrt() * 100.0,
         if shares { "a function's share" } else { "a site's count" },
         stats::ALPHA * 100.0,
     );
-    d.no_model.clear();
-    Ok(d)
+    Ok(Replicated { tests, model: Ok(model) })
 }
 
 /// One profile's sampled count per function (flat, cum) under the query's
 /// filters, and its sampled total; `None` when it says nothing of how it
 /// was sampled.
 fn sampled_by_name(p: &Profile, q: &Query) -> Result<Option<Sampled>> {
-    let query = Query { normalize: false, ..q.clone() };
-    let pr = Prepared::from_profile(p.clone(), query)?;
+    let pr = Prepared::from_profile(p.clone(), q.clone())?;
     let Some(c) = Counting::of(&pr.profile, pr.value_index) else { return Ok(None) };
     let (per, totals) = c.per_node(&pr, &vec![true; pr.profile.samples.len()]);
     let mut out: HashMap<String, [f64; 2]> = HashMap::new();

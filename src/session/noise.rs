@@ -5,10 +5,8 @@
 
 use super::Session;
 use crate::error::{Error, ErrorKind, Result};
-use crate::query::Query;
-use crate::report::diff::{interval_text, verdict};
-use crate::report::replicates::diff_replicated;
-use std::collections::HashMap;
+use crate::report::diff::{self, interval_text, verdict};
+use crate::report::replicates;
 
 /// Per node of the current view (by node id): the verdict on its cum and
 /// flat change, its cum interval, and the model in words.
@@ -34,22 +32,25 @@ impl Session {
             return Err(Error::new(ErrorKind::BadQuery, "noise: not a comparison"));
         };
         let cur = self.current(id)?;
-        let q = Query { normalize: c.normalize, ..cur.prepared.query.clone() };
-        let q = Query { base_mode: Default::default(), ..q };
-        let side = |ids: &[u32]| ids.iter().map(|&k| Ok(self.get(k)?.profile().clone())).collect::<Result<Vec<_>>>();
-        let d = diff_replicated(side(&c.base)?, side(&c.new)?, &q)?;
-        let by_name: HashMap<&str, usize> = d.rows.iter().enumerate().map(|(i, r)| (r.name.as_str(), i)).collect();
-        let mut out = Noise {
-            model: if d.model.is_empty() { format!("Noise not measured: {}", d.no_model) } else { d.model.clone() },
-            tested: !d.model.is_empty(),
-            ..Noise::default()
+        let pr = &cur.prepared;
+        let (b, n) = cur.split();
+        let delta: Vec<[i64; 2]> =
+            (0..pr.nodes.len()).map(|i| [n.flat[i].wrapping_sub(b.flat[i]), n.cum[i].wrapping_sub(b.cum[i])]).collect();
+        let (tests, model) = if c.base.len() == 1 && c.new.len() == 1 {
+            diff::test_view(pr, &cur.is_base, &delta, cur.totals.0)
+        } else {
+            let names: Vec<(String, [i64; 2])> =
+                delta.iter().enumerate().map(|(i, d)| (pr.nodes.printable_name(i), *d)).collect();
+            let side = |ids: &[u32]| ids.iter().map(|&k| Ok(self.get(k)?.profile())).collect::<Result<Vec<_>>>();
+            let r = replicates::test_replicates(&names, cur.totals.0, &side(&c.base)?, &side(&c.new)?, &pr.query)?;
+            (r.tests, r.model)
         };
-        let nodes = &cur.prepared.nodes;
-        for i in 0..nodes.len() {
-            let row = by_name.get(nodes.printable_name(i).as_str()).map(|&k| &d.rows[k]);
-            out.cum.push(row.map_or("", |r| verdict(r.cum_test)).to_string());
-            out.flat.push(row.map_or("", |r| verdict(r.flat_test)).to_string());
-            out.interval.push(row.map_or(String::new(), |r| interval_text(r.cum_test)));
+        let mut out = Noise { tested: model.is_ok(), ..Noise::default() };
+        out.model = model.unwrap_or_else(|why| format!("Noise not measured: {why}"));
+        for [flat, cum] in tests {
+            out.cum.push(verdict(cum).to_string());
+            out.flat.push(verdict(flat).to_string());
+            out.interval.push(interval_text(cum));
         }
         Ok(out)
     }

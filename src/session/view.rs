@@ -98,7 +98,7 @@ pub(super) struct Current {
     /// pprof's unit for the view's values, chosen from that pass.
     unit: OnceCell<String>,
     /// Comparisons: the base's and the new side's totals.
-    totals: (i64, i64),
+    pub(super) totals: (i64, i64),
     /// A comparison's view.
     pub(super) compare: bool,
     /// Comparisons: which samples are the base's (empty otherwise).

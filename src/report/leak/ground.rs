@@ -214,8 +214,91 @@ fn verdict(f: &Finding, lines: &[String], at: usize) -> Verdict {
                 Verdict::Silent
             }
         }
+        Pattern::PinnedBuffers => pinned_by_slices(&f.name, lines),
         _ => Verdict::Silent,
     }
+}
+
+/// A buffer made by function `name` kept alive by a small piece of it: in
+/// this file, a caller keeps `v[i:j]` of the value it got from `name` (an
+/// `append`, a map or slice element, or a local stored so), there or in a
+/// function it passes the value to (one call deep). A piece copied first
+/// (`string(...)`, `bytes.Clone`, `strings.Clone`) pins nothing.
+fn pinned_by_slices(name: &str, lines: &[String]) -> Verdict {
+    let short = name.rsplit('.').next().unwrap_or(name);
+    let call = format!("{short}(");
+    for (at, l) in lines.iter().enumerate() {
+        let code = l.split("//").next().unwrap_or("").trim();
+        let Some((lhs, rhs)) = code.split_once(":=").or_else(|| code.split_once(" = ")) else { continue };
+        if !rhs.trim_start().starts_with(&call) || lhs.contains('[') {
+            continue;
+        }
+        let var = lhs.split(',').next().unwrap_or("").trim();
+        if var.is_empty() || var == "_" {
+            continue;
+        }
+        let body = function_body(lines, at);
+        if let Some(why) = kept_piece(body, var) {
+            return Verdict::Confirms(why);
+        }
+        // Passed on: `g(var)` or `g(x, var)`, and g keeps a piece of its parameter.
+        for b in body.iter().map(|b| b.split("//").next().unwrap_or("")) {
+            let Some((callee, args)) = b.trim().split_once('(') else { continue };
+            let callee = callee.trim();
+            if callee.is_empty() || !callee.chars().all(|c| c.is_alphanumeric() || c == '_') {
+                continue;
+            }
+            let Some(k) = args.split([',', ')']).position(|a| a.trim() == var) else { continue };
+            let head = format!("func {callee}(");
+            let Some(def) = lines.iter().position(|d| d.starts_with(&head)) else { continue };
+            let params = lines[def][head.len()..].split(')').next().unwrap_or("");
+            let Some(param) = params.split(',').nth(k).and_then(|p| p.split_whitespace().next()) else { continue };
+            if let Some(why) = kept_piece(function_body(lines, def), param) {
+                return Verdict::Confirms(format!("{why}, in {callee}, which {short}'s buffer is passed to"));
+            }
+        }
+    }
+    Verdict::Silent
+}
+
+/// Where `body` keeps a sub-slice or substring `var[i:j]` uncopied: the
+/// line's words, or `None`.
+fn kept_piece(body: &[String], var: &str) -> Option<String> {
+    let open = format!("{var}[");
+    let piece = |code: &str| -> Option<String> {
+        let i = code
+            .match_indices(&open)
+            .map(|(i, _)| i)
+            .find(|&i| code[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric() && c != '_' && c != '.'))?;
+        let inner = code[i + open.len()..].split(']').next()?;
+        if !inner.contains(':') {
+            return None;
+        }
+        let before = &code[..i];
+        let copied = ["string(", "Clone(", "copy(", "[]byte("].iter().any(|c| before.trim_end().ends_with(c));
+        (!copied).then(|| format!("{var}[{inner}]"))
+    };
+    let mut locals: Vec<(String, String)> = Vec::new();
+    for l in body {
+        let code = l.split("//").next().unwrap_or("").trim();
+        if let Some(p) = piece(code) {
+            if code.contains("append(") || code.contains("] = ") {
+                return Some(format!("a piece of the buffer, {p}, is kept ({code})"));
+            }
+            if let Some((lhs, _)) = code.split_once(":=") {
+                locals.push((lhs.trim().to_string(), p));
+            }
+            continue;
+        }
+        for (local, p) in &locals {
+            let stored = code.contains("] = ") && code.rsplit("] = ").next().is_some_and(|r| r.trim() == local);
+            let appended = code.contains("append(") && code.split([',', ')']).any(|a| a.trim() == local);
+            if stored || appended {
+                return Some(format!("a piece of the buffer, {p}, is kept ({code})"));
+            }
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -236,6 +319,26 @@ mod tests {
             roots: vec![],
             stack: vec![],
         }
+    }
+
+    #[test]
+    fn a_kept_piece_of_a_buffer_is_confirmed_one_call_deep_and_a_copy_is_not() {
+        let src = lines(
+            "func readChunk(n int) []byte {\n\tbuf := make([]byte, 64<<10)\n\treturn buf\n}\n\
+             func indexChunk(chunk []byte) {\n\theaders = append(headers, chunk[:16])\n}\n\
+             func handle(n int) {\n\tchunk := readChunk(n)\n\tindexChunk(chunk)\n}\n\
+             func readBody(n int) string {\n\treturn strings.Repeat(\"x\", n)\n}\n\
+             func invoice(n int) {\n\tbody := readBody(n)\n\tnumber := body[12:23]\n\tinvoices[n] = number\n}\n\
+             func readCopy(n int) []byte {\n\treturn make([]byte, n)\n}\n\
+             func copied(n int) {\n\tb := readCopy(n)\n\tids[n] = string(b[:8])\n}\n",
+        );
+        let pinned = |name: &str| pinned_by_slices(name, &src);
+        assert!(
+            matches!(pinned("main.readChunk"), Verdict::Confirms(w) if w.contains("chunk[:16]") && w.contains("in indexChunk"))
+        );
+        assert!(matches!(pinned("main.readBody"), Verdict::Confirms(w) if w.contains("body[12:23]")));
+        assert!(matches!(pinned("main.readCopy"), Verdict::Silent));
+        assert!(matches!(pinned("main.nowhere"), Verdict::Silent));
     }
 
     #[test]
