@@ -209,3 +209,27 @@ fn grounded_in_the_source_the_findings_quote_their_lines_and_the_score_holds() {
     let json = series_json("billing", &["heap"], &[format!("-source_path={}", source_root("billing"))]);
     assert!(json.contains("a piece of the buffer, body[12:23], is kept (invoices[n] = number)"), "{json}");
 }
+
+/// A debug=2 dump beside the goroutine profiles says who created each
+/// goroutine: the leak's finding names the creator and its line, and the
+/// dump is read for that, not as a snapshot.
+#[test]
+fn a_debug2_dump_beside_the_profiles_names_who_created_the_goroutines() {
+    let files: Vec<String> =
+        (1..=5).map(|i| format!("goroutine.{i}.pb.gz")).chain(["goroutine.debug2.txt".into()]).collect();
+    let o = Command::new(env!("CARGO_BIN_EXE_pprof-lens"))
+        .args(["series", "--format=json"])
+        .args(&files)
+        .current_dir(dir("gateway"))
+        .output()
+        .unwrap();
+    let json = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(json.contains("goroutine.debug2.txt: read for who created each goroutine"), "{json}");
+    let watch = json.rsplit("{\"name\":\"main.watchHealth\"").next().expect("a finding on main.watchHealth");
+    assert!(watch.contains("\"pattern\":\"goroutine-leak\""), "{watch}");
+    let sentence = watch.split("\"sentence\":\"").nth(1).unwrap().split('"').next().unwrap();
+    assert!(sentence.contains("created by main.main.func1 example.com/gateway/main.go:164"), "{sentence}");
+    // The score holds with the dump.
+    assert_eq!(json.matches("\"snapshots\":[").count(), 1);
+}

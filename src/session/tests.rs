@@ -602,3 +602,21 @@ fn noise_verdicts_of_a_comparison_follow_diff() {
     assert_eq!(n.cum[k], "grew");
     assert!(s.noise(base[0]).unwrap_err().message.contains("not a comparison"));
 }
+
+/// The page's series: a debug=2 dump opened beside goroutine profiles names
+/// who created the leaking goroutines, and is not a snapshot.
+#[test]
+fn a_debug2_dump_beside_goroutine_profiles_names_their_creator() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/services/gateway/");
+    let mut s = Session::new();
+    let mut ids = Vec::new();
+    for name in ["goroutine.1.pb.gz", "goroutine.2.pb.gz", "goroutine.3.pb.gz", "goroutine.debug2.txt"] {
+        let bytes = std::fs::read(format!("{dir}{name}")).unwrap();
+        ids.push(s.open(name, crate::load(&bytes, &Default::default(), &Default::default()).unwrap()).id);
+    }
+    let f = s.series(&ids, None, 10, false, &Default::default()).unwrap();
+    assert_eq!(f.files.len(), 3, "{:?}", f.files);
+    assert!(f.notes.iter().any(|n| n.starts_with("goroutine.debug2.txt: read for who created each goroutine")));
+    let watch = f.findings.iter().find(|x| x.name == "main.watchHealth").expect("the leak's finding");
+    assert!(watch.sentence.contains("created by main.main.func1 example.com/gateway/main.go:164"), "{}", watch.sentence);
+}

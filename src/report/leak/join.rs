@@ -4,7 +4,7 @@
 //! cause, and the runtime's goroutine records rising in the heap snapshots
 //! become evidence of the leak.
 
-use super::series::series_in_order;
+use super::series::{add_created_by, says_created_by, series_in_order};
 use super::types::{Finding, Pattern, Series};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::Profile;
@@ -33,8 +33,21 @@ pub type ReadSource<'a> = &'a dyn Fn(&str) -> Option<String>;
 pub fn series_of_kinds(snaps: Vec<(String, Profile)>, q: &Query, read: Option<ReadSource>) -> Result<Joined> {
     let goroutine = crate::report::goroutines::is_goroutine_profile;
     let (gor, heap): (Vec<_>, Vec<_>) = snaps.into_iter().partition(|(_, p)| goroutine(p));
+    // Text dumps beside goroutine profiles say who created each goroutine:
+    // read for that, not as snapshots.
+    let (dumps, gor): (Vec<_>, Vec<_>) = gor.into_iter().partition(|(_, p)| says_created_by(p));
+    let (dumps, gor) = if gor.len() >= 2 { (dumps, gor) } else { (Vec::new(), gor.into_iter().chain(dumps).collect()) };
+    let created_by = |s: &mut Series| {
+        if !dumps.is_empty() {
+            add_created_by(s, &dumps);
+        }
+    };
     if gor.is_empty() || heap.is_empty() {
-        let mut s = series_in_order(if gor.is_empty() { heap } else { gor }, q, false)?;
+        let goroutines = !gor.is_empty();
+        let mut s = series_in_order(if goroutines { gor } else { heap }, q, false)?;
+        if goroutines {
+            created_by(&mut s);
+        }
         if let Some(read) = read {
             super::ground::ground(&mut s, read);
         }
@@ -56,7 +69,8 @@ pub fn series_of_kinds(snaps: Vec<(String, Profile)>, q: &Query, read: Option<Re
     if let Some(read) = read {
         super::ground::ground(&mut h, read);
     }
-    let g = series_in_order(gor, q, false)?;
+    let mut g = series_in_order(gor, q, false)?;
+    created_by(&mut g);
     let findings = join(&h, &g);
     Ok(Joined { heap: Some(h), goroutine: Some(g), findings })
 }

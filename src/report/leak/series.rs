@@ -257,6 +257,49 @@ pub fn duration_text(ns: i64) -> String {
     }
 }
 
+/// Whether a goroutine profile is a text dump that says who created each
+/// goroutine (debug=2: its `created by` lines, kept as labels).
+pub fn says_created_by(p: &Profile) -> bool {
+    let l = &p.samples.labels;
+    (0..p.samples.len()).any(|s| p.samples.label_range(s).any(|j| p.str(l.key[j]) == "created by"))
+}
+
+/// Who created each goroutine stack of `s`, read from text dumps (debug=2)
+/// beside a series of goroutine profiles that do not say it: a stack takes
+/// the creator of the dump's stack with the same frames, else of the dump's
+/// stacks with its entry function when they agree. The goroutine findings
+/// are made again with it, and a note says which dumps were read so.
+/// Returns how many stacks learnt their creator.
+pub fn add_created_by(s: &mut Series, dumps: &[(String, Profile)]) -> usize {
+    let known = goroutine_stacks(dumps);
+    let known: Vec<&StackRow> = known.iter().filter(|r| !r.created_by.is_empty()).collect();
+    let by_frames: HashMap<&[String], &str> =
+        known.iter().map(|r| (r.frames.as_slice(), r.created_by.as_str())).collect();
+    let mut by_entry: HashMap<&str, Option<&str>> = HashMap::new();
+    for r in &known {
+        let e = by_entry.entry(r.frames.last().map_or("", String::as_str)).or_insert(Some(&r.created_by));
+        if *e != Some(r.created_by.as_str()) {
+            *e = None;
+        }
+    }
+    let mut n = 0;
+    for r in s.stacks.iter_mut().filter(|r| r.created_by.is_empty()) {
+        let entry = r.frames.last().map_or("", String::as_str);
+        let found = by_frames.get(r.frames.as_slice()).copied().or_else(|| by_entry.get(entry).copied().flatten());
+        if let Some(c) = found {
+            r.created_by = c.to_string();
+            n += 1;
+        }
+    }
+    if n > 0 {
+        s.findings = super::findings::goroutine_findings(s, &s.stacks, FINDINGS);
+        order_findings(s);
+    }
+    let read: Vec<&str> = dumps.iter().map(|(n, _)| n.as_str()).collect();
+    s.notes.push(format!("{}: read for who created each goroutine ({n} stacks), not as a snapshot", read.join(", ")));
+    n
+}
+
 /// Counts per distinct goroutine stack (by function names) in each snapshot.
 fn goroutine_stacks(snaps: &[(String, Profile)]) -> Vec<StackRow> {
     let n = snaps.len();
