@@ -618,5 +618,9 @@ fn a_debug2_dump_beside_goroutine_profiles_names_their_creator() {
     assert_eq!(f.files.len(), 3, "{:?}", f.files);
     assert!(f.notes.iter().any(|n| n.starts_with("goroutine.debug2.txt: read for who created each goroutine")));
     let watch = f.findings.iter().find(|x| x.name == "main.watchHealth").expect("the leak's finding");
-    assert!(watch.sentence.contains("created by main.main.func1 example.com/gateway/main.go:164"), "{}", watch.sentence);
+    assert!(
+        watch.sentence.contains("created by main.main.func1 example.com/gateway/main.go:164"),
+        "{}",
+        watch.sentence
+    );
 }
