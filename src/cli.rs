@@ -38,6 +38,8 @@ USAGE:
     pprof-lens series [FLAGS] SNAPSHOT...  leak suspects across heap or goroutine snapshots
                                            (-nodecount=N rows, default 20), with a finding per
                                            suspect: what kind of leak it looks like and why;
+                                           CPU series: where a function's cost changed
+                                           ('costs 33% more from snapshot 4 on');
                                            --format=json for scripts
     pprof-lens goroutines DUMP             group a goroutine dump (debug=1 or 2) or goroutine profile by stack
                                            (series, diff and goroutines: --format=json for scripts)
@@ -407,14 +409,36 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool, i32)> {
                 .find_map(|c| std::fs::read(&c).ok())
                 .map(|b| String::from_utf8_lossy(&b).into_owned())
         };
+        // CPU and other counted series: where a function's cost changed.
+        let counted = snaps
+            .iter()
+            .all(|(_, p)| !report::leak::series::is_heap(p) && !report::goroutines::is_goroutine_profile(p));
+        let points = if counted {
+            let refs: Vec<(String, &Profile)> = snaps.iter().map(|(n, p)| (n.clone(), p)).collect();
+            Some(report::replicates::change_points(&refs, &a.query)?)
+        } else {
+            None
+        };
         let j = report::leak::series_of_kinds(snaps, &a.query, Some(&read))?;
-        let out = match (&j.heap, &j.goroutine, a.format == "json") {
+        let mut out = match (&j.heap, &j.goroutine, a.format == "json") {
             (Some(_), Some(_), true) => report::leak::joined_json(&j, limit),
             (Some(_), Some(_), false) => report::leak::joined_text(&j, limit),
             (Some(s), None, json) | (None, Some(s), json) if json => report::leak::series_json(s, limit),
             (Some(s), None, _) | (None, Some(s), _) => report::leak::series_text(s, limit),
             (None, None, _) => String::new(),
         };
+        if let Some(points) = points {
+            if a.format == "json" {
+                let end = out.trim_end().trim_end_matches('}').len();
+                out = format!(
+                    "{},\"change_points\":{}}}\n",
+                    &out[..end],
+                    report::replicates::change_points_json(&points)
+                );
+            } else {
+                out.push_str(&report::replicates::change_points_text(&points));
+            }
+        }
         return Ok((out, t, a.timings, 0));
     }
     let mut sources = Vec::with_capacity(a.files.len());

@@ -88,7 +88,18 @@ pub fn test_replicates(
         return Ok(untested("a profile of the lists says nothing of how it was sampled: raw differences only".into()));
     };
     let absolute = Counting::of(bases[0], bases[0].sample_index(&q.sample_index)?).is_some_and(|c| c.absolute);
-    let shares = !absolute;
+    Ok(test_sampled(names, base_total, &sb, &sn, !absolute))
+}
+
+/// [`test_replicates`] on each profile's sampled counts by function.
+fn test_sampled(
+    names: &[(String, [i64; 2])],
+    base_total: i64,
+    sb: &[Sampled],
+    sn: &[Sampled],
+    shares: bool,
+) -> Replicated {
+    let (rb, rn) = (sb.len(), sn.len());
     // A function's counts in each profile of a side: (count, profile total).
     let side = |s: &[Sampled], name: &str, cum: bool| -> Vec<(f64, f64)> {
         s.iter().map(|(m, n)| (m.get(name).map_or(0.0, |v| v[cum as usize]), *n)).collect()
@@ -97,17 +108,17 @@ pub fn test_replicates(
     let mut groups = Vec::new();
     let mut items = Vec::with_capacity(names.len());
     for (name, delta) in names {
-        let counts = [sum(&sb, name, false), sum(&sb, name, true), sum(&sn, name, false), sum(&sn, name, true)];
+        let counts = [sum(sb, name, false), sum(sb, name, true), sum(sn, name, false), sum(sn, name, true)];
         if counts[0] + counts[2] >= MIN_COUNT {
-            groups.push(side(&sb, name, false));
-            groups.push(side(&sn, name, false));
+            groups.push(side(sb, name, false));
+            groups.push(side(sn, name, false));
         }
         items.push(Counted { counts, delta: *delta });
     }
     let disp = Dispersion::fit(&groups, shares);
-    let total: f64 = sb.iter().chain(&sn).map(|x| x.1).sum();
-    let tests = diff::test_family(&items, total, false, absolute.then_some(base_total), |i, cum, _, _| {
-        stats::replicated(&side(&sb, &names[i].0, cum), &side(&sn, &names[i].0, cum), shares, &disp)
+    let total: f64 = sb.iter().chain(sn).map(|x| x.1).sum();
+    let tests = diff::test_family(&items, total, false, (!shares).then_some(base_total), |i, cum, _, _| {
+        stats::replicated(&side(sb, &names[i].0, cum), &side(sn, &names[i].0, cum), shares, &disp)
     });
     let model = format!(
         "{rb} vs {rn} profiles; the runs' spread sets the noise: one model fitted over every function's replicates (variance {:.2} × sampling's, plus {:.1}% of {} between runs), then Student's t per function (its degrees of freedom by Satterthwaite, from the fit's uncertainty), false discovery rate {}% (Benjamini–Hochberg, weighted by what each function holds) over every function with {MIN_COUNT} samples or more, flat and cum",
@@ -116,7 +127,7 @@ pub fn test_replicates(
         if shares { "a function's share" } else { "a site's count" },
         stats::ALPHA * 100.0,
     );
-    Ok(Replicated { tests, model: Ok(model) })
+    Replicated { tests, model: Ok(model) }
 }
 
 /// One profile's sampled count per function (flat, cum) under the query's
@@ -135,4 +146,170 @@ fn sampled_by_name(p: &Profile, q: &Query) -> Result<Option<Sampled>> {
         }
     }
     Ok(Some((out, totals[0])))
+}
+
+/// A function whose cost changed from one snapshot of a series on.
+#[derive(Clone, Debug)]
+pub struct ChangePoint {
+    /// pprof's printable name.
+    pub name: String,
+    /// The first snapshot of the new level (0-based, in series order).
+    pub at: usize,
+    /// Its file.
+    pub file: String,
+    /// The change of its cum, before against after (points of the total,
+    /// or of the base's total for counts), with its interval and p-value
+    /// (adjusted for the splits tried).
+    pub test: Test,
+    /// The change relative to the level before (0.3: 30% more).
+    pub relative: f64,
+}
+
+/// Change points across a series of snapshots (CPU or heap; goroutine
+/// series are the leak analysis's): for each function, every split with two
+/// snapshots a side at least is tested as two sets of replicates
+/// ([`test_replicates`]' model), the best split kept with its p-value
+/// multiplied by the splits tried (Bonferroni), and the false discovery
+/// rate held over the functions (weighted as in a comparison). Snapshots
+/// are in time order when all are timed, else as given. Empty with fewer
+/// than four snapshots or no sampling model.
+pub fn change_points(snaps: &[(String, &Profile)], q: &Query) -> Result<Vec<ChangePoint>> {
+    let n = snaps.len();
+    if n < 4 {
+        return Ok(Vec::new());
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    if snaps.iter().all(|(_, p)| p.time_nanos != 0) {
+        order.sort_by_key(|&i| snaps[i].1.time_nanos);
+    }
+    let q = Query { normalize: false, base_mode: BaseMode::None, ..q.clone() };
+    let first = snaps[order[0]].1;
+    let Some(counting) = Counting::of(first, first.sample_index(&q.sample_index)?) else { return Ok(Vec::new()) };
+    let shares = !counting.absolute;
+    let mut sampled = Vec::with_capacity(n);
+    for &i in &order {
+        match sampled_by_name(snaps[i].1, &q)? {
+            Some(s) => sampled.push(s),
+            None => return Ok(Vec::new()),
+        }
+    }
+    let mut names: Vec<String> = sampled.iter().flat_map(|(m, _)| m.keys().cloned()).collect();
+    names.sort();
+    names.dedup();
+    let splits = n - 3;
+    // Per function: its best split's cum test.
+    let mut best: Vec<Option<(usize, Test)>> = vec![None; names.len()];
+    for k in 2..=n - 2 {
+        let named: Vec<(String, [i64; 2])> = names.iter().map(|x| (x.clone(), [0, 0])).collect();
+        let r = test_sampled(&named, 0, &sampled[..k], &sampled[k..], shares);
+        for (b, [_, cum]) in best.iter_mut().zip(r.tests) {
+            if let Some(t) = cum {
+                if b.as_ref().is_none_or(|(_, old)| t.p < old.p) {
+                    *b = Some((k, t));
+                }
+            }
+        }
+    }
+    let total: f64 = sampled.iter().map(|x| x.1).sum();
+    let family: Vec<usize> = (0..names.len()).filter(|&i| best[i].is_some()).collect();
+    let p: Vec<f64> = family.iter().map(|&i| (best[i].unwrap().1.p * splits as f64).min(1.0)).collect();
+    let w: Vec<f64> = family
+        .iter()
+        .map(|&i| {
+            let k: f64 = sampled.iter().map(|(m, _)| m.get(&names[i]).map_or(0.0, |v| v[1])).sum();
+            if shares {
+                k.min(total - k).max(0.0)
+            } else {
+                k
+            }
+        })
+        .collect();
+    let mut out = Vec::new();
+    for ((&i, sig), p) in family.iter().zip(stats::benjamini_hochberg_weighted(&p, &w)).zip(&p) {
+        let Some((k, t)) = best[i] else { continue };
+        if !sig {
+            continue;
+        }
+        let level = |s: &[Sampled]| {
+            let v: f64 = s
+                .iter()
+                .map(|(m, tot)| {
+                    let c = m.get(&names[i]).map_or(0.0, |v| v[1]);
+                    if shares && *tot > 0.0 {
+                        c / tot
+                    } else {
+                        c
+                    }
+                })
+                .sum();
+            v / s.len() as f64
+        };
+        let (before, after) = (level(&sampled[..k]), level(&sampled[k..]));
+        let relative = if before > 0.0 { after / before - 1.0 } else { f64::INFINITY };
+        out.push(ChangePoint {
+            name: names[i].clone(),
+            at: k,
+            file: snaps[order[k]].0.clone(),
+            test: Test { p: *p, significant: true, ..t },
+            relative,
+        });
+    }
+    crate::order::sort_by(&mut out, |a, b| {
+        b.test.delta.abs().total_cmp(&a.test.delta.abs()).then_with(|| a.name.cmp(&b.name))
+    });
+    Ok(out)
+}
+
+/// Change points in words, one a line: "main.priceItems costs 37% more
+/// from snapshot 4 (slow1.pb.gz) on: +3.92 points of the total [+2.10,
+/// +5.74], p = 1.2e-05".
+pub fn change_points_text(points: &[ChangePoint]) -> String {
+    let mut out = String::from(
+        "Change points (each function's best split, two snapshots a side at least, tested as replicates; false discovery rate 5%):\n",
+    );
+    if points.is_empty() {
+        out.push_str("  none: no function's cost changed more than the snapshots' spread explains\n");
+    }
+    for c in points {
+        let how = if c.relative.is_infinite() {
+            "appears".to_string()
+        } else if c.relative >= 0.0 {
+            format!("costs {:.0}% more", c.relative * 100.0)
+        } else {
+            format!("costs {:.0}% less", -c.relative * 100.0)
+        };
+        out.push_str(&format!(
+            "  {} {how} from snapshot {} ({}) on: {:+.2} points [{:+.2}, {:+.2}], p = {:.1e}\n",
+            c.name,
+            c.at + 1,
+            c.file,
+            c.test.delta,
+            c.test.low,
+            c.test.high,
+            c.test.p
+        ));
+    }
+    out
+}
+
+/// The change points as a JSON list, for `series --format=json`.
+pub fn change_points_json(points: &[ChangePoint]) -> String {
+    use super::json_str;
+    let rows: Vec<String> = points
+        .iter()
+        .map(|c| {
+            format!(
+                "{{\"name\":{},\"from_snapshot\":{},\"file\":{},\"delta\":{:.4},\"interval\":[{:.4},{:.4}],\"p_value\":{:.6e},\"relative\":{}}}",
+                json_str(&c.name),
+                c.at + 1,
+                json_str(&c.file),
+                c.test.delta,
+                c.test.low,
+                c.test.high,
+                c.test.p,
+                if c.relative.is_finite() { format!("{:.4}", c.relative) } else { "null".into() }
+            )
+        })
+        .collect();
+    format!("[{}]", rows.join(","))
 }
