@@ -580,6 +580,7 @@ impl Session {
                     ("new", l.new.into()),
                     ("change", num(l.change)),
                     ("inlined", strings(&l.inlined)),
+                    ("noise", l.noise.into()),
                 ])
             });
             object(vec![

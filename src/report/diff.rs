@@ -369,16 +369,14 @@ fn test_rows(rows: &mut [DiffRow], totals: [f64; 2], exact: bool, absolute: Opti
     }
 }
 
+/// Each node's [flat, cum] tests, and the model in words or why there is none.
+pub type Verdicts = (Vec<[Option<Test>; 2]>, std::result::Result<String, String>);
+
 /// The tests of one view of a comparison, one profile a side, node by node
 /// (the page's): `delta` is each node's (flat, cum) change and
 /// `base_total` the base's total value. Returns each node's [flat, cum]
 /// tests and the model in words, or why there is none.
-pub fn test_view(
-    pr: &Prepared,
-    is_base: &[bool],
-    delta: &[[i64; 2]],
-    base_total: i64,
-) -> (Vec<[Option<Test>; 2]>, std::result::Result<String, String>) {
+pub fn test_view(pr: &Prepared, is_base: &[bool], delta: &[[i64; 2]], base_total: i64) -> Verdicts {
     let Some(c) = Counting::of(&pr.profile, pr.value_index) else {
         return (vec![[None, None]; delta.len()], Err(no_model_reason(&pr.profile, pr.value_index)));
     };

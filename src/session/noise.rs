@@ -4,6 +4,8 @@
 //! profiles under the view's sample type, granularity and filters.
 
 use super::Session;
+use crate::aggregate::graph::Graph;
+use crate::aggregate::Prepared;
 use crate::error::{Error, ErrorKind, Result};
 use crate::report::diff::{self, interval_text, verdict};
 use crate::report::replicates;
@@ -27,24 +29,9 @@ pub struct Noise {
 impl Session {
     /// Tests the current view of comparison `id` against noise.
     pub fn noise(&self, id: u32) -> Result<Noise> {
-        let l = self.get(id)?;
-        let Some(c) = &l.compare else {
-            return Err(Error::new(ErrorKind::BadQuery, "noise: not a comparison"));
-        };
         let cur = self.current(id)?;
-        let pr = &cur.prepared;
         let (b, n) = cur.split();
-        let delta: Vec<[i64; 2]> =
-            (0..pr.nodes.len()).map(|i| [n.flat[i].wrapping_sub(b.flat[i]), n.cum[i].wrapping_sub(b.cum[i])]).collect();
-        let (tests, model) = if c.base.len() == 1 && c.new.len() == 1 {
-            diff::test_view(pr, &cur.is_base, &delta, cur.totals.0)
-        } else {
-            let names: Vec<(String, [i64; 2])> =
-                delta.iter().enumerate().map(|(i, d)| (pr.nodes.printable_name(i), *d)).collect();
-            let side = |ids: &[u32]| ids.iter().map(|&k| Ok(self.get(k)?.profile())).collect::<Result<Vec<_>>>();
-            let r = replicates::test_replicates(&names, cur.totals.0, &side(&c.base)?, &side(&c.new)?, &pr.query)?;
-            (r.tests, r.model)
-        };
+        let (tests, model) = self.verdicts(id, &cur.prepared, &cur.is_base, (b, n), cur.totals.0)?;
         let mut out = Noise { tested: model.is_ok(), ..Noise::default() };
         out.model = model.unwrap_or_else(|why| format!("Noise not measured: {why}"));
         for [flat, cum] in tests {
@@ -53,5 +40,32 @@ impl Session {
             out.interval.push(interval_text(cum));
         }
         Ok(out)
+    }
+
+    /// Each node's [flat, cum] tests in `pr`, a view of comparison `id`
+    /// (its own, or the Source panel's at lines granularity): one profile a
+    /// side against sampling noise, several against the replicates' spread;
+    /// and the model in words, or why there is none.
+    pub(super) fn verdicts(
+        &self,
+        id: u32,
+        pr: &Prepared,
+        is_base: &[bool],
+        (b, n): (&Graph, &Graph),
+        base_total: i64,
+    ) -> Result<diff::Verdicts> {
+        let Some(c) = &self.get(id)?.compare else {
+            return Err(Error::new(ErrorKind::BadQuery, "noise: not a comparison"));
+        };
+        let delta: Vec<[i64; 2]> =
+            (0..pr.nodes.len()).map(|i| [n.flat[i].wrapping_sub(b.flat[i]), n.cum[i].wrapping_sub(b.cum[i])]).collect();
+        if c.base.len() == 1 && c.new.len() == 1 {
+            return Ok(diff::test_view(pr, is_base, &delta, base_total));
+        }
+        let names: Vec<(String, [i64; 2])> =
+            delta.iter().enumerate().map(|(i, d)| (pr.nodes.printable_name(i), *d)).collect();
+        let side = |ids: &[u32]| ids.iter().map(|&k| Ok(self.get(k)?.profile())).collect::<Result<Vec<_>>>();
+        let r = replicates::test_replicates(&names, base_total, &side(&c.base)?, &side(&c.new)?, &pr.query)?;
+        Ok((r.tests, r.model))
     }
 }

@@ -18,6 +18,9 @@ pub(super) struct LinesView {
     values: graph::Graph,
     /// A comparison's (base, new) values.
     split: Option<(graph::Graph, graph::Graph)>,
+    /// A comparison's verdict on each line node's cum change ("grew",
+    /// "shrank", "~" or "" untested), as the table's.
+    verdicts: Vec<&'static str>,
 }
 
 /// One line with a value.
@@ -40,6 +43,9 @@ pub struct LineFacts {
     pub change: f64,
     /// Functions inlined at this line (its call sites the compiler inlined).
     pub inlined: Vec<String>,
+    /// In a comparison: "grew" or "shrank" when the line's change is
+    /// significant, "~" when it is noise, "" when untested.
+    pub noise: String,
 }
 
 /// A function's lines in one file.
@@ -84,7 +90,7 @@ impl Session {
         }
         // The same view at lines granularity with its values, made once per
         // view: switching functions then costs one pass over its nodes.
-        let LinesView { prepared: lines, values, split } = match c.lines.get() {
+        let LinesView { prepared: lines, values, split, verdicts } = match c.lines.get() {
             Some(l) => l,
             None => {
                 let mut q = pr.query.clone();
@@ -94,7 +100,13 @@ impl Session {
                 let split = c
                     .compare
                     .then(|| graph::split_values(&l.profile, &l.stacks, l.nodes.len(), l.value_index, &c.is_base));
-                c.lines.get_or_init(|| LinesView { prepared: l, values, split })
+                // The lines' verdicts, as the table's (none when they cannot be had).
+                let verdicts = split
+                    .as_ref()
+                    .and_then(|(b, n)| self.verdicts(id, &l, &c.is_base, (b, n), c.totals.0).ok())
+                    .map(|(t, _)| t.into_iter().map(|[_, cum]| crate::report::diff::verdict(cum)).collect())
+                    .unwrap_or_default();
+                c.lines.get_or_init(|| LinesView { prepared: l, values, split, verdicts })
             }
         };
         let rx = regex::Regex::new(&format!("^{}$", regex::escape(name))).expect("an escaped name is a regex");
@@ -109,10 +121,16 @@ impl Session {
                     .iter()
                     .map(|(&line, &(flat, cum))| {
                         let (mut b, mut n) = (0i64, 0i64);
+                        let mut noise = "";
                         if let Some((bg, ng)) = &split {
                             for &k in r.nodes.iter().filter(|&&k| lines.nodes.keys[k].line == line) {
                                 b = b.wrapping_add(bg.cum[k]);
                                 n = n.wrapping_add(ng.cum[k]);
+                                // A significant node makes the line's verdict; else noise if tested.
+                                match (noise, verdicts.get(k).copied().unwrap_or("")) {
+                                    ("grew" | "shrank", _) | (_, "") => {}
+                                    (_, v) => noise = v,
+                                }
                             }
                         }
                         let big = b.unsigned_abs().max(n.unsigned_abs()) as f64;
@@ -125,6 +143,7 @@ impl Session {
                             new: if split.is_some() { dot(n) } else { String::new() },
                             change: if big > 0.0 { (n - b) as f64 / big } else { 0.0 },
                             inlined: inlined.get(&(r.file.clone(), line)).cloned().unwrap_or_default(),
+                            noise: noise.to_string(),
                         }
                     })
                     .collect();

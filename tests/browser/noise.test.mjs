@@ -89,3 +89,23 @@ test('one run a side: the sampling model, said as such', async () => {
   assert.equal(t.noise.filter((v) => v === 'grew' || v === 'shrank').length, 0, 'two runs of one build: all noise');
   await context.close();
 });
+
+test('the Source panel of a comparison greys lines whose change is noise', async () => {
+  const { context, page } = await openPage(env.browser, env.url);
+  await load(page, run('base1'), run('slow1'));
+  await compare(page, { 'base1.pb.gz': 'base', 'slow1.pb.gz': 'new' });
+  await tested(page);
+  await page.click('#sourceBox summary');
+  const row = await page.evaluate(() => window.pprofLens.table().name.indexOf('main.priceItems'));
+  await page.click(`#top tbody tr[data-row="${row}"]`);
+  await page.waitForFunction(() => /Source of main\.priceItems/.test(document.getElementById('sourceTitle').textContent)
+    && document.querySelector('#sourceBody tr[data-noise]'));
+  const lines = await page.$$eval('#sourceBody tr[data-noise]', (trs) => trs.map((tr) => [tr.dataset.line, tr.dataset.noise,
+    tr.querySelector('td.heat span')?.style.background ?? '']));
+  const grew = lines.filter(([, v]) => v === 'grew');
+  assert.ok(grew.length >= 1, `a line of the pricing loop grew: ${JSON.stringify(lines)}`);
+  assert.notEqual(grew[0][2], 'rgb(221, 221, 226)', 'a line that grew keeps its colour');
+  for (const [, v, bg] of lines.filter(([, x]) => x === '~')) assert.equal(bg, 'rgb(221, 221, 226)', `a line of noise (${v}) is grey`);
+  await page.locator('#sourceBox').screenshot({ path: join(shots, 'noise-source.png') });
+  await context.close();
+});

@@ -138,7 +138,8 @@ export class SourceView {
       head: `${r.file} · flat ${r.flat}, cum ${r.cum} (${r.pct} of the total)`,
       heads: diff ? ['base', 'new', 'Δ flat', 'Δ cum'] : ['flat', 'cum'],
       cells: (v) => (diff ? [v?.base ?? '.', v?.new ?? '.', v?.flat ?? '.', v?.cum ?? '.'] : [v?.flat ?? '.', v?.cum ?? '.']),
-      colour: (v) => (diff ? diffColor(v.change) : ''),
+      // A line whose change is noise (not significant) is drawn in the neutral grey.
+      colour: (v) => (diff ? diffColor(v.noise === '~' ? 0 : v.change) : ''),
       missing: (p) => {
         const add = document.createElement('button');
         add.type = 'button'; add.textContent = 'Add a source folder…';
@@ -149,6 +150,7 @@ export class SourceView {
     });
     // Call sites the compiler inlined: expandable into the callee's lines.
     for (const { tr, code, v } of rows) {
+      if (v?.noise) tr.dataset.noise = v.noise;
       for (const callee of v?.inlined || []) {
         const b = document.createElement('button');
         b.type = 'button'; b.className = 'inline-site';
