@@ -76,6 +76,27 @@ test('three runs a side: the slower step grew, the rest is noise, and hide noise
   assert.match(await page.textContent('#rowInfo'), /\(noise hidden\)/);
   await page.screenshot({ path: join(shots, 'noise-hidden.png') });
   assert.equal((await page.evaluate(() => window.pprofLens.state())).compare.hideNoise, true);
+
+  // Side by side: both sides grey the frames that are noise, and say so.
+  await page.click('#sideBySide');
+  await page.waitForFunction(() => !document.getElementById('sideBox').hidden && window.pprofLens.flame('new').opts?.noise
+    && /grey where the change is noise/.test(document.getElementById('legend').textContent), null, { timeout: 30000 });
+  const side = await page.evaluate(() => {
+    const f = window.pprofLens.flame('new'); const o = f.opts;
+    let grey = null; let coloured = null;
+    for (let i = 0; i < f.layout.x.length; i++) {
+      if (f.layout.width[i] * o.width < 30) continue;
+      const at = { x: (f.layout.x[i] + f.layout.width[i] / 2) * o.width, y: (o.flip ? o.height - (f.layout.depth[i] + 1) * 18 : f.layout.depth[i] * 18) + 9 };
+      if (o.noise[f.layout.node[i]] && !grey) grey = at;
+      if (!o.noise[f.layout.node[i]] && !coloured) coloured = at;
+    }
+    return { grey, coloured };
+  });
+  const [r, g, b] = await pixel(page, 'flameNew', side.grey.x, side.grey.y);
+  assert.ok(r === g && g === b, `a frame that is noise is grey on the new side: ${[r, g, b]}`);
+  const c = await pixel(page, 'flameNew', side.coloured.x, side.coloured.y);
+  assert.ok(!(c[0] === c[1] && c[1] === c[2]), `a frame that changed keeps its package colour: ${c}`);
+  await page.screenshot({ path: join(shots, 'noise-side-by-side.png') });
   await context.close();
 });
 

@@ -68,6 +68,8 @@ export function boxFill(b, i, name, opts) {
     return opts.noise?.[b.node[i]] ? diffColor(0, opts.palette) : diffColor(b.change[i], opts.palette);
   }
   const inl = b.inlined[i] === 1;
+  // Side by side in a comparison: a frame whose change is noise is grey.
+  if (opts.noise?.[b.node[i]]) return `hsl(0, 0%, ${inl ? 88 : 82}%)`;
   return `hsl(${hueOf(packageOf(name))}, ${inl ? 45 : 70}%, ${inl ? 80 : 68}%)`;
 }
 

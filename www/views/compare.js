@@ -159,8 +159,12 @@ export class CompareView {
     const flame = this.tabs.views.flame;
     if (n.tested) {
       const significant = new Set(['grew', 'shrank']);
-      flame.noise = Uint8Array.from(noise.cum, (v, i) => (significant.has(v) || significant.has(noise.flat[i]) ? 0 : 1));
-      flame.paint();
+      const mask = Uint8Array.from(noise.cum, (v, i) => (significant.has(v) || significant.has(noise.flat[i]) ? 0 : 1));
+      // The diff flame graph and both sides of side by side (one node ids).
+      for (const f of [flame, this.sides[SIDE.BASE], this.sides[SIDE.NEW]]) {
+        f.noise = mask;
+        if (f.key === key) f.paint();
+      }
     }
     this.tested = n.tested;
     this.renderLegend(flame.palette);
@@ -189,7 +193,7 @@ export class CompareView {
       return s;
     };
     if (this.tabs.current()?.state.compare?.sideBySide) {
-      $('legend').replaceChildren('Side by side: coloured by package, both on one scale (the larger side fills the width).');
+      $('legend').replaceChildren(`Side by side: coloured by package${this.tested ? ', grey where the change is noise' : ''}, both on one scale (the larger side fills the width).`);
     } else {
       $('legend').replaceChildren(sw(1, 'only in new'), sw(0.5, 'grew'), sw(0, this.tested ? 'same, or noise' : 'same'),
         sw(-0.5, 'shrank'), sw(-1, 'only in base'), 'Width: the larger of base and new, stack by stack.');
