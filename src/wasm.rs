@@ -135,6 +135,7 @@ fn view_request(o: &JsValue) -> ViewRequest {
         // "base": percentages of the net change (pprof's -base).
         net_percentages: text_field(o, "mode") == "base",
         normalize: bool_field(o, "normalize"),
+        trim: bool_field(o, "trim"),
     }
 }
 
@@ -307,6 +308,7 @@ impl Session {
             ("cumText", rows(&t.cum_text)),
             ("cumPct", rows(&t.cum_pct)),
             ("labelsPending", t.labels_pending.into()),
+            ("dropped", t.dropped.into()),
         ];
         if !t.mark.is_empty() {
             pairs.push(("baseFlat", rows(&t.base_flat)));

@@ -168,6 +168,11 @@ $('seriesBtn').addEventListener('click', async () => {
 $('seriesBack').addEventListener('click', () => { $('seriesView').hidden = true; $('view').hidden = false; });
 
 $('sampleType').addEventListener('change', (e) => tabs.setSampleType(Number(e.target.value)));
+// pprof's default trimming of the table (-nodefraction=0.005), per tab.
+$('trimRows').addEventListener('change', (e) => {
+  const t = tabs.current();
+  if (t) { tabs.save(); t.state.trim = e.target.checked; tabs.show(t.key); }
+});
 $('search').addEventListener('input', () => {
   tabs.writeHash();
   if (!$('sideBox').hidden) for (const s of [SIDE.BASE, SIDE.NEW]) views.compare.sides[s].search($('search').value);

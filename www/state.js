@@ -24,6 +24,8 @@
 //                         nothing else about sources is kept or linked)
 //   graph        boolean  the Graph view is open
 //   graphNodes   number   its node count (0: pprof's 80; 4294967295: all)
+//   trim         boolean  the table trimmed as go tool pprof -top trims it
+//                         (-nodefraction=0.005, "Dropped N nodes"); all rows if false
 //   compare      object   comparisons only, else null: { baseKeys, newKeys,
 //                         mode: 'diff_base'|'base', normalize, sideBySide,
 //                         palette: 'rg'|'cb', hideNoise (rows that are noise hidden) }
@@ -51,6 +53,7 @@ export function newTabState({ sampleIndex = 0, compare = null, query = {} } = {}
     source: false,
     graph: false,
     graphNodes: 0,
+    trim: false,
     compare: compare && { mode: 'diff_base', normalize: false, sideBySide: false, palette: 'rg', hideNoise: false, ...compare },
   };
 }
@@ -82,6 +85,7 @@ export function toHash(state, { name, sampleTypes }) {
   if (state.search) h.set('search', state.search);
   if (state.source) h.set('src', '1');
   if (state.graph) h.set('graph', String(state.graphNodes || 1));
+  if (state.trim) h.set('trim', '1');
   if (state.sort.by !== 'flat' || !state.sort.desc) h.set('sort', `${state.sort.by}${state.sort.desc ? '' : '-asc'}`);
   return h.toString();
 }
@@ -109,6 +113,7 @@ export function fromHash(hash) {
       state.selected = h.get('sel') || '';
       state.search = h.get('search') || '';
       state.source = h.get('src') === '1';
+      state.trim = h.get('trim') === '1';
       // graph=1 opens the Graph view; another number is its node count.
       const graph = Number(h.get('graph') || 0);
       state.graph = graph > 0;

@@ -218,7 +218,9 @@ export class Tabs {
     const request = {
       sampleIndex: s.sampleIndex, granularity: q.granularity, noinlines: q.noinlines, focus: q.focus, ignore: q.ignore,
       hide: q.hide, show: q.show, showFrom: q.show_from, tagfocus: q.tagfocus, tagignore: q.tagignore, group: q.group,
+      trim: !!s.trim,
     };
+    $('trimRows').checked = !!s.trim;
     if (c) Object.assign(request, { mode: c.mode, normalize: c.normalize });
     let v;
     try {

@@ -33,6 +33,10 @@ pub struct ViewRequest {
     pub net_percentages: bool,
     /// Comparisons only: scale the new side to the base's total.
     pub normalize: bool,
+    /// The table trimmed as `go tool pprof -top` trims it by default
+    /// (`-nodefraction=0.005`: nodes whose cum is at most 0.5% of the total
+    /// are dropped, and the table says how many); every row otherwise.
+    pub trim: bool,
 }
 
 /// The top table's rows in an order: see [`Session::top_order`].
@@ -243,6 +247,9 @@ pub struct TopTable {
     pub new_cum: Vec<String>,
     /// "new", "gone" or "".
     pub mark: Vec<String>,
+    /// What trimming dropped, as pprof says it ("Dropped 75 nodes (cum <=
+    /// 29.80ms)"), or "" when nothing was.
+    pub dropped: String,
     /// The inline labels are not computed yet (all ""): ask
     /// [`Session::inline_labels`].
     pub labels_pending: bool,
@@ -297,7 +304,7 @@ impl Session {
                 }
             }
         }
-        q.nodefraction = 0.0;
+        q.nodefraction = if req.trim { Query::default().nodefraction } else { 0.0 };
         // Check everything that can fail before taking the profile out of its
         // slot, so a bad regex leaves the profile (and its view) as it was.
         aggregate::filter::validate(&q)?;
@@ -438,6 +445,8 @@ impl Session {
             out.cum_pct.push(c.pct(r.cum, t.total));
         }
         out.labels_pending = labels.is_none();
+        out.dropped =
+            report::top::report_labels(&c.prepared, t).into_iter().filter(|l| l.starts_with("Dropped ")).collect();
         if c.compare {
             let (b, n) = c.split();
             for r in &rows {

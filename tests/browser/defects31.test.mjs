@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { useBrowser, shots, openPage, load, data, compare } from './helpers.mjs';
+import { useBrowser, shots, openPage, load, data, compare, tableRows, oracleRows } from './helpers.mjs';
 
 const env = useBrowser();
 
@@ -180,5 +180,20 @@ test('5. tabs fit at common widths: three whole at 1024 px, more shrink with an 
   assert.ok(clipped.every((t) => /\.pb\.gz|\.txt/.test(t)), 'a clipped name keeps its full name in the title');
   await page.screenshot({ path: `${shots}/tabs-1440.png` });
   assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('8. pprof\'s default trimming of the table, with its Dropped line, and all rows back', async () => {
+  const { context, page } = await openPage(env.browser, env.url);
+  await load(page, data('go-leaky/cpu.pb.gz'));
+  const all = await page.evaluate(() => window.pprofLens.table().name.length);
+  await page.check('#trimRows');
+  await page.waitForFunction((n) => window.pprofLens.table()?.name.length < n, all);
+  assert.deepEqual(await tableRows(page), oracleRows(data('go-leaky/expected/cpu.default.top.txt')), 'go tool pprof -top');
+  assert.match(await page.textContent('#rowInfo'), /Dropped 75 nodes \(cum <= 0\.03s\)/);
+  assert.match(await page.evaluate(() => location.hash), /trim=1/);
+  await page.uncheck('#trimRows');
+  await page.waitForFunction((n) => window.pprofLens.table()?.name.length === n, all);
+  assert.doesNotMatch(await page.textContent('#rowInfo'), /Dropped/);
   await context.close();
 });

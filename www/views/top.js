@@ -150,6 +150,8 @@ export class TopView {
           newCum: split(r.newCum), mark: split(r.mark) });
       }
       this.base = base; this.baseKey = key; this.labelsPending = r.labelsPending;
+      // What pprof's trimming dropped ("Dropped 75 nodes (cum <= 29.80ms)"), or ''.
+      this.dropped = r.dropped;
     }
     // `rows` holds the columns in pprof's order (a row's index is its
     // position there) with sum% for the order shown; `order` is the order
@@ -193,7 +195,8 @@ export class TopView {
       if ((!rx || rx.test(names[i])) && !(this.hideNoise && this.isNoise(i))) this.visible.push(i);
     }
     const hidden = this.hideNoise && this.noise?.tested ? ' (noise hidden)' : '';
-    this.el.rowInfo.textContent = `${this.visible.length} of ${this.rows.name.length} rows${hidden}`;
+    const dropped = this.dropped ? ` · ${this.dropped}` : '';
+    this.el.rowInfo.textContent = `${this.visible.length} of ${this.rows.name.length} rows${hidden}${dropped}`;
     this.render();
   }
 
