@@ -29,6 +29,9 @@ pub struct Noise {
 impl Session {
     /// Tests the current view of comparison `id` against noise.
     pub fn noise(&self, id: u32) -> Result<Noise> {
+        if self.get(id)?.compare.is_none() {
+            return Err(Error::new(ErrorKind::BadQuery, "noise: not a comparison"));
+        }
         let cur = self.current(id)?;
         let (b, n) = cur.split();
         let (tests, model) = self.verdicts(id, &cur.prepared, &cur.is_base, (b, n), cur.totals.0)?;
