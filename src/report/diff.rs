@@ -353,17 +353,9 @@ pub(super) const MIN_COUNT: f64 = 5.0;
 /// Tests every row's flat and cum change (see [`test_family`]) on its
 /// sampled counts, one profile a side.
 fn test_rows(rows: &mut [DiffRow], totals: [f64; 2], exact: bool, absolute: Option<i64>) {
-    let (n1, n2) = (totals[0].round() as u64, totals[1].round() as u64);
     let items: Vec<Counted> =
         rows.iter().map(|r| Counted { counts: r.counts, delta: [r.delta_flat(), r.delta_cum()] }).collect();
-    let tests = test_family(&items, totals[0] + totals[1], exact, absolute, |_, _, k1, k2| {
-        let (a, b) = (k1.round() as u64, k2.round() as u64);
-        if absolute.is_some() {
-            stats::two_counts(a, b, n1)
-        } else {
-            stats::two_proportions(a, n1, b, n2)
-        }
-    });
+    let tests = test_family(&items, totals[0] + totals[1], exact, absolute, sampling_test(totals, absolute.is_some()));
     for (r, [flat, cum]) in rows.iter_mut().zip(tests) {
         (r.flat_test, r.cum_test) = (flat, cum);
     }
@@ -384,18 +376,25 @@ pub fn test_view(pr: &Prepared, is_base: &[bool], delta: &[[i64; 2]], base_total
     if totals[0] < 1.0 || totals[1] < 1.0 {
         return (vec![[None, None]; delta.len()], Err("the base or the new profile holds no samples".into()));
     }
-    let (n1, n2) = (totals[0].round() as u64, totals[1].round() as u64);
     let items: Vec<Counted> = per.iter().zip(delta).map(|(&counts, &delta)| Counted { counts, delta }).collect();
     let absolute = c.absolute.then_some(base_total);
-    let tests = test_family(&items, totals[0] + totals[1], c.exact, absolute, |_, _, k1, k2| {
+    let tests = test_family(&items, totals[0] + totals[1], c.exact, absolute, sampling_test(totals, c.absolute));
+    (tests, Ok(c.words))
+}
+
+/// One profile a side: a function's test on its sampled counts, of the
+/// sides' sampled `totals`: as Poisson counts (`absolute`, heap snapshots)
+/// or as shares of the totals.
+fn sampling_test(totals: [f64; 2], absolute: bool) -> impl Fn(usize, bool, f64, f64) -> Test {
+    let (n1, n2) = (totals[0].round() as u64, totals[1].round() as u64);
+    move |_, _, k1, k2| {
         let (a, b) = (k1.round() as u64, k2.round() as u64);
-        if c.absolute {
+        if absolute {
             stats::two_counts(a, b, n1)
         } else {
             stats::two_proportions(a, n1, b, n2)
         }
-    });
-    (tests, Ok(c.words))
+    }
 }
 
 /// One function as the tests read it: its sampled counts (base flat, base
@@ -477,7 +476,7 @@ pub fn test_family(
 /// the profile, so a function holding a quarter of it is tested with more
 /// weight than one holding a thousandth. A share is weighed by the smaller
 /// of it and the rest (a function in every sample cannot change its share).
-fn weight(k: f64, total: f64, shares: bool) -> f64 {
+pub(super) fn weight(k: f64, total: f64, shares: bool) -> f64 {
     if shares {
         k.min(total - k).max(0.0)
     } else {

@@ -217,11 +217,7 @@ pub fn change_points(snaps: &[(String, &Profile)], q: &Query) -> Result<Vec<Chan
         .iter()
         .map(|&i| {
             let k: f64 = sampled.iter().map(|(m, _)| m.get(&names[i]).map_or(0.0, |v| v[1])).sum();
-            if shares {
-                k.min(total - k).max(0.0)
-            } else {
-                k
-            }
+            diff::weight(k, total, shares)
         })
         .collect();
     let mut out = Vec::new();
