@@ -568,9 +568,12 @@ impl Session {
         Ok(object(vec![("total", p.total.into()), ("name", p.name.into())]))
     }
 
-    /// The source listing of a function: routines with their lines' values.
-    pub fn source(&self, id: u32, node: u32) -> R<JsValue> {
-        let routines = self.inner.source(id, node).map_err(err)?;
+    /// The source listing of a function (or, `pattern` given, of every
+    /// function it matches, as `-list`): routines with their lines' values.
+    pub fn source(&self, id: u32, node: u32, pattern: &str) -> R<JsValue> {
+        let s = &self.inner;
+        let routines = if pattern.is_empty() { s.source(id, node) } else { s.source_matching(id, pattern) };
+        let routines = routines.map_err(err)?;
         Ok(array(routines, |r| {
             let lines = array(r.lines, |l| {
                 object(vec![

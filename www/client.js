@@ -89,7 +89,8 @@ export class Client {
   neighbours(key, node) { return this.call('neighbours', { key, node }); }
   labels(key) { return this.call('labels', { key }); }
   pivot(key, node) { return this.call('pivot', { key, node }); }
-  source(key, node) { return this.call('source', { key, node }); }
+  // A function's source listing, or (`pattern`) every function matching it, as -list.
+  source(key, node, pattern = '') { return this.call('source', { key, node, pattern }); }
   // The view's call graph: { dot, of, nodes, edges } (src/session/graph.rs);
   // `nodecount` 0 is pprof's 80, 0xffffffff every node.
   graph(key, nodecount) { return this.call('graph', { key, nodecount }); }

@@ -76,6 +76,7 @@ views.explore = new ExploreView({
 });
 views.source = new SourceView({
   box: $('sourceBox'), title: $('sourceTitle'), pick: $('sourcePick'), roots: $('sourceRoots'), input: $('sourceInput'), body: $('sourceBody'),
+  list: $('sourceList'),
   remember: $('sourceRemember'), remembered: $('sourceRemembered'),
 }, client, new SourceRoots(), {
   onMessage: say, onChange: () => tabs.writeHash(), names: () => views.flame.names,

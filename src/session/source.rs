@@ -75,8 +75,7 @@ impl Session {
     /// view's sample type and refinements.
     pub fn source(&self, id: u32, node: u32) -> Result<Vec<SourceRoutine>> {
         let c = self.current(id)?;
-        let pr = &c.prepared;
-        let nodes = &pr.nodes;
+        let nodes = &c.prepared.nodes;
         let key = nodes
             .keys
             .get(node as usize)
@@ -88,6 +87,26 @@ impl Session {
                 "this view groups by file, not by function: choose the functions granularity to see a function's source",
             ));
         }
+        let rx = regex::Regex::new(&format!("^{}$", regex::escape(name))).expect("an escaped name is a regex");
+        self.source_of(id, &rx, Some(name))
+    }
+
+    /// The source listings of every function matching `pattern`, as
+    /// `pprof-lens list REGEX` (`go tool pprof -list=REGEX`) lists them.
+    pub fn source_matching(&self, id: u32, pattern: &str) -> Result<Vec<SourceRoutine>> {
+        let rx = super::view::regex(pattern, "list")?;
+        let out = self.source_of(id, &rx, None)?;
+        if out.is_empty() {
+            return Err(Error::new(ErrorKind::BadQuery, format!("no function of this view matches {pattern}")));
+        }
+        Ok(out)
+    }
+
+    /// The listings of the functions `rx` matches; `name` when it is one
+    /// function (its inlined call sites are marked).
+    fn source_of(&self, id: u32, rx: &regex::Regex, name: Option<&str>) -> Result<Vec<SourceRoutine>> {
+        let c = self.current(id)?;
+        let pr = &c.prepared;
         // The same view at lines granularity with its values, made once per
         // view: switching functions then costs one pass over its nodes.
         let LinesView { prepared: lines, values, split, verdicts } = match c.lines.get() {
@@ -109,11 +128,10 @@ impl Session {
                 c.lines.get_or_init(|| LinesView { prepared: l, values, split, verdicts })
             }
         };
-        let rx = regex::Regex::new(&format!("^{}$", regex::escape(name))).expect("an escaped name is a regex");
         let fv = |v: i64| crate::report::format_value(lines, v, &lines.query.unit);
         let dot = |v: i64| if v == 0 { ".".to_string() } else { fv(v) };
-        let inlined = inlined_call_sites(lines, name);
-        let routines = list::routines_with(lines, values, &rx)?.into_iter().flat_map(|(_, r)| r);
+        let inlined = name.map(|n| inlined_call_sites(lines, n)).unwrap_or_default();
+        let routines = list::routines_with(lines, values, rx)?.into_iter().flat_map(|(_, r)| r);
         Ok(routines
             .map(|r| {
                 let mut ls: Vec<LineFacts> = r

@@ -197,3 +197,27 @@ test('8. pprof\'s default trimming of the table, with its Dropped line, and all 
   assert.doesNotMatch(await page.textContent('#rowInfo'), /Dropped/);
   await context.close();
 });
+
+test('6. the Source panel lists every function matching a regex, as -list does', async () => {
+  const { context, page } = await openPage(env.browser, env.url);
+  await load(page, data('go-leaky/cpu.pb.gz'));
+  await page.click('#sourceBox summary');
+  await page.fill('#sourceList', '^main\\.');
+  await page.press('#sourceList', 'Enter');
+  await page.waitForFunction(() => /Source of \d+ functions matching \^main\\\./.test(document.getElementById('sourceTitle').textContent));
+  const heads = await page.$$eval('#sourceBody .routine-head', (hs) => hs.map((h) => h.textContent));
+  const want = readFileSync(data('go-leaky/expected/list.main.cpu.txt'), 'utf8').split('\n').filter((l) => l.startsWith('ROUTINE ='));
+  assert.equal(heads.length, want.length, `${heads.length} routines, as go tool pprof -list lists ${want.length}`);
+  // Each names its function, in pprof's order.
+  assert.deepEqual(heads.map((h) => h.split(' in ')[0]), want.map((l) => l.replace(/^ROUTINE =+ /, '').split(' in ')[0]));
+  await page.locator('#sourceBox').screenshot({ path: `${shots}/source-list.png` });
+  // A bad regex is named, and a selection takes over again.
+  await page.fill('#sourceList', 'main.(');
+  await page.press('#sourceList', 'Enter');
+  await page.waitForFunction(() => /invalid regex/.test(document.getElementById('sourceBody').textContent));
+  const row = await page.evaluate(() => window.pprofLens.table().name.indexOf('main.sortRecords'));
+  await page.click(`#top tbody tr[data-row="${row}"]`);
+  await page.waitForFunction(() => /Source of main\.sortRecords/.test(document.getElementById('sourceTitle').textContent));
+  assert.equal(await page.inputValue('#sourceList'), '');
+  await context.close();
+});

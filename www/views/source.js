@@ -12,7 +12,9 @@ export class SourceView {
   constructor(el, client, roots, { onMessage, onChange, onRoots, names }) {
     Object.assign(this, { el, client, roots, onMessage, onChange, onRoots, names });
     this.key = null; this.node = -1; this.seq = 0;
-    this.shown = null; // the view and node the panel lists ("key/node")
+    this.pattern = ''; // a regex: every function it matches is listed, as -list
+    this.shown = null; // the view and node (or regex) the panel lists ("key/node")
+    el.list?.addEventListener('change', (e) => { this.pattern = e.target.value.trim(); this.open = true; this.refresh(); });
     el.pick.addEventListener('click', () => this.pick());
     el.input.addEventListener('change', (e) => {
       if (e.target.files.length) { this.roots.addFileList([...e.target.files]); this.refresh(); this.onRoots?.(); }
@@ -91,6 +93,8 @@ export class SourceView {
 
   // The function (graph node) of view `key` to list.
   async show(key, node) {
+    // A selection takes over from a regex listing.
+    if (node !== this.node || key !== this.key) { this.pattern = ''; if (this.el.list) this.el.list.value = ''; }
     this.key = key; this.node = node;
     await this.refresh();
   }
@@ -101,30 +105,32 @@ export class SourceView {
     const seq = ++this.seq;
     // A closed panel lists nothing, but never keeps another tab's or
     // function's listing for when it opens.
+    const target = `${this.key}/${this.pattern ? `re:${this.pattern}` : this.node}`;
     if (!this.open) {
-      if (this.shown !== `${this.key}/${this.node}`) {
+      if (this.shown !== target) {
         this.shown = null;
         el.title.textContent = 'Source';
         el.body.replaceChildren();
       }
       return;
     }
-    if (this.key === null || this.node < 0) {
+    if (this.key === null || (this.node < 0 && !this.pattern)) {
       el.title.textContent = 'Source';
-      el.body.replaceChildren(hint('Select a function (click a row or a frame) to see its lines.'));
+      el.body.replaceChildren(hint('Select a function (click a row or a frame) to see its lines, or list every function matching a regex.'));
       return;
     }
     let routines;
     try {
-      routines = await this.client.source(this.key, this.node);
+      routines = await this.client.source(this.key, this.node, this.pattern);
     } catch (e) {
       if (seq === this.seq) { el.title.textContent = 'Source'; el.body.replaceChildren(hint(e.message)); }
       return;
     }
     const parts = await Promise.all(routines.map((r) => this.routine(r)));
     if (seq !== this.seq) return;
-    el.title.textContent = routines.length ? `Source of ${routines[0].name}` : 'Source';
-    this.shown = `${this.key}/${this.node}`;
+    el.title.textContent = this.pattern ? `Source of ${new Set(routines.map((r) => r.name)).size} functions matching ${this.pattern}`
+      : routines.length ? `Source of ${routines[0].name}` : 'Source';
+    this.shown = target;
     if (!routines.length) parts.push(hint('No source information for this function (the profile records no file for it).'));
     el.body.replaceChildren(...parts);
     el.roots.textContent = this.roots.roots.length ? `Source folders: ${this.roots.summary()}` : 'No source folder yet.';
@@ -135,7 +141,8 @@ export class SourceView {
   async routine(r) {
     const diff = r.lines.some((l) => l.base !== '');
     const { div, rows } = await listing(this.roots, r, {
-      head: `${r.file} · flat ${r.flat}, cum ${r.cum} (${r.pct} of the total)`,
+      // A regex lists several functions: each routine names its own, as pprof's ROUTINE line does.
+      head: `${this.pattern ? `${r.name} in ` : ''}${r.file} · flat ${r.flat}, cum ${r.cum} (${r.pct} of the total)`,
       heads: diff ? ['base', 'new', 'Δ flat', 'Δ cum'] : ['flat', 'cum'],
       cells: (v) => (diff ? [v?.base ?? '.', v?.new ?? '.', v?.flat ?? '.', v?.cum ?? '.'] : [v?.flat ?? '.', v?.cum ?? '.']),
       // A line whose change is noise (not significant) is drawn in the neutral grey.
