@@ -31,9 +31,14 @@ pub fn diff_replicated(bases: Vec<Profile>, news: Vec<Profile>, q: &Query) -> Re
         let (b, n) = (bases.into_iter().next(), news.into_iter().next());
         return diff::diff(b.unwrap(), n.unwrap(), q);
     }
+    // Each profile's counts first: the merge below takes the profiles.
+    let sides = {
+        let (b, n): (Vec<&Profile>, Vec<&Profile>) = (bases.iter().collect(), news.iter().collect());
+        sampled_sides(&b, &n, q)?
+    };
     let names: Vec<(String, [i64; 2])>;
     let mut d = {
-        let mut d = diff::diff(merge(bases.clone())?, merge(news.clone())?, q)?;
+        let mut d = diff::diff(merge(bases)?, merge(news)?, q)?;
         let (kb, kn) = (rb as f64, if q.normalize { rb } else { rn } as f64);
         let mean = |v: i64, k: f64| (v as f64 / k).round() as i64;
         for r in &mut d.rows {
@@ -45,8 +50,7 @@ pub fn diff_replicated(bases: Vec<Profile>, news: Vec<Profile>, q: &Query) -> Re
         names = d.rows.iter().map(|r| (r.name.clone(), [r.delta_flat(), r.delta_cum()])).collect();
         d
     };
-    let (rb_refs, rn_refs): (Vec<&Profile>, Vec<&Profile>) = (bases.iter().collect(), news.iter().collect());
-    let t = test_replicates(&names, d.base_total, &rb_refs, &rn_refs, q)?;
+    let t = tested(&names, d.base_total, sides);
     for (r, [flat, cum]) in d.rows.iter_mut().zip(t.tests) {
         (r.flat_test, r.cum_test) = (flat, cum);
     }
@@ -75,20 +79,36 @@ pub fn test_replicates(
     news: &[&Profile],
     q: &Query,
 ) -> Result<Replicated> {
+    Ok(tested(names, base_total, sampled_sides(bases, news, q)?))
+}
+
+/// Each side's profiles' sampled counts by function and whether they are
+/// shares (`Err`: why they cannot be tested).
+type Sides = std::result::Result<(Vec<Sampled>, Vec<Sampled>, bool), String>;
+
+/// The counts [`test_sampled`] reads, of every profile of each side.
+fn sampled_sides(bases: &[&Profile], news: &[&Profile], q: &Query) -> Result<Sides> {
     let (rb, rn) = (bases.len(), news.len());
-    let untested = |why: String| Replicated { tests: vec![[None, None]; names.len()], model: Err(why) };
     if rb < 2 || rn < 2 {
-        return Ok(untested(format!(
+        return Ok(Err(format!(
             "too few profiles for a verdict ({rb} vs {rn}): with lists, the runs' spread sets the noise, and that needs two profiles a side at least; raw differences of the means only"
         )));
     }
     let q = Query { normalize: false, base_mode: BaseMode::None, ..q.clone() };
     let sampled = |ps: &[&Profile]| ps.iter().map(|p| sampled_by_name(p, &q)).collect::<Result<Option<Vec<_>>>>();
     let (Some(sb), Some(sn)) = (sampled(bases)?, sampled(news)?) else {
-        return Ok(untested("a profile of the lists says nothing of how it was sampled: raw differences only".into()));
+        return Ok(Err("a profile of the lists says nothing of how it was sampled: raw differences only".into()));
     };
     let absolute = Counting::of(bases[0], bases[0].sample_index(&q.sample_index)?).is_some_and(|c| c.absolute);
-    Ok(test_sampled(names, base_total, &sb, &sn, !absolute))
+    Ok(Ok((sb, sn, !absolute)))
+}
+
+/// The verdicts on `names` from the sides' counts, or none and why.
+fn tested(names: &[(String, [i64; 2])], base_total: i64, sides: Sides) -> Replicated {
+    match sides {
+        Ok((sb, sn, shares)) => test_sampled(names, base_total, &sb, &sn, shares),
+        Err(why) => Replicated { tests: vec![[None, None]; names.len()], model: Err(why) },
+    }
 }
 
 /// [`test_replicates`] on each profile's sampled counts by function.

@@ -163,14 +163,7 @@ impl Session {
         let q = Query { sample_index: sample_index.map(|i| i.to_string()).unwrap_or_default(), ..Query::default() };
         // Text dumps (debug=2) beside two or more goroutine profiles say who
         // created each goroutine: read for that, not as snapshots.
-        let is_dump = |p: &Profile| report::goroutines::is_goroutine_profile(p) && series::says_created_by(p);
-        let dumps: Vec<(String, Profile)> = if snaps.iter().filter(|(_, p)| !is_dump(p)).count() >= 2 {
-            let (d, rest): (Vec<_>, Vec<_>) = snaps.into_iter().partition(|(_, p)| is_dump(p));
-            snaps = rest;
-            d
-        } else {
-            Vec::new()
-        };
+        let (dumps, snaps) = series::split_dumps(snaps);
         let mut s = series::series_in_order(snaps, &q, keep_order)?;
         if !dumps.is_empty() {
             series::add_created_by(&mut s, &dumps);

@@ -4,7 +4,7 @@
 //! cause, and the runtime's goroutine records rising in the heap snapshots
 //! become evidence of the leak.
 
-use super::series::{add_created_by, says_created_by, series_in_order};
+use super::series::{add_created_by, series_in_order, split_dumps};
 use super::types::{Finding, Pattern, Series};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::Profile;
@@ -35,8 +35,7 @@ pub fn series_of_kinds(snaps: Vec<(String, Profile)>, q: &Query, read: Option<Re
     let (gor, heap): (Vec<_>, Vec<_>) = snaps.into_iter().partition(|(_, p)| goroutine(p));
     // Text dumps beside goroutine profiles say who created each goroutine:
     // read for that, not as snapshots.
-    let (dumps, gor): (Vec<_>, Vec<_>) = gor.into_iter().partition(|(_, p)| says_created_by(p));
-    let (dumps, gor) = if gor.len() >= 2 { (dumps, gor) } else { (Vec::new(), gor.into_iter().chain(dumps).collect()) };
+    let (dumps, gor) = split_dumps(gor);
     let created_by = |s: &mut Series| {
         if !dumps.is_empty() {
             add_created_by(s, &dumps);

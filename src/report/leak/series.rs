@@ -259,9 +259,24 @@ pub fn duration_text(ns: i64) -> String {
 
 /// Whether a goroutine profile is a text dump that says who created each
 /// goroutine (debug=2: its `created by` lines, kept as labels).
-pub fn says_created_by(p: &Profile) -> bool {
+fn says_created_by(p: &Profile) -> bool {
     let l = &p.samples.labels;
     (0..p.samples.len()).any(|s| p.samples.label_range(s).any(|j| p.str(l.key[j]) == "created by"))
+}
+
+/// Snapshots with their names.
+type Named = Vec<(String, Profile)>;
+
+/// Splits goroutine snapshots into the text dumps that say who created each
+/// goroutine and the rest, when the rest are two or more (a series of
+/// their own, the dumps read beside it by [`add_created_by`]); else no
+/// dumps and every snapshot as it was.
+pub fn split_dumps(snaps: Named) -> (Named, Named) {
+    let is_dump = |p: &Profile| crate::report::goroutines::is_goroutine_profile(p) && says_created_by(p);
+    if snaps.iter().filter(|(_, p)| !is_dump(p)).count() < 2 {
+        return (Vec::new(), snaps);
+    }
+    snaps.into_iter().partition(|(_, p)| is_dump(p))
 }
 
 /// Who created each goroutine stack of `s`, read from text dumps (debug=2)
