@@ -6,6 +6,8 @@ use crate::proto::{Function, Label, Line, Location, Mapping, ProfileMessage, Sam
 use prost::Message;
 use std::collections::HashMap;
 
+pub mod shapes;
+
 /// Builds a wire-format profile, interning strings, functions and locations.
 #[derive(Debug, Default)]
 pub struct Builder {

@@ -2,14 +2,16 @@
 //! (gzipped) for benchmarks. SIZE is small, medium, large or huge (10M
 //! stacks, about 1.3 GB uncompressed: `scripts/bench-huge.sh`), or
 //! STACKS:FUNCTIONS[:SEED], or chain:N (one sample whose stack is N
-//! distinct functions deep: a call graph of N nodes).
+//! distinct functions deep: a call graph of N nodes), or SHAPE-SIZE, a
+//! profile of another shape (`synth::shapes`: ordinary, heap, deep, wide,
+//! inline or labels; medium or large), e.g. `ordinary-large`.
 
 use prost::Message;
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.len() != 2 {
-        eprintln!("usage: pprof-lens-gen small|medium|large|huge|STACKS:FUNCTIONS[:SEED]|chain:N OUT.pb.gz");
+        eprintln!("usage: pprof-lens-gen small|medium|large|huge|STACKS:FUNCTIONS[:SEED]|chain:N|SHAPE-SIZE OUT.pb.gz");
         std::process::exit(2);
     }
     use pprof_lens::synth::{generate, Spec};
@@ -17,6 +19,10 @@ fn main() {
         let stack: Vec<String> = (0..n).map(|i| format!("main.f{i}")).collect();
         let raw = pprof_lens::synth::folded_profile(&format!("{} 1", stack.join(";")), &[("samples", "count")]);
         write(&args[1], &raw);
+        return;
+    }
+    if let Some((shape, spec)) = pprof_lens::synth::shapes::Shape::parse(&args[0]) {
+        write(&args[1], &pprof_lens::synth::shapes::shaped(shape, spec).encode_to_vec());
         return;
     }
     let spec = match args[0].as_str() {
