@@ -5,7 +5,7 @@
 
 use super::{Frames, Functions, Labels, Locations, Profile, Samples, NONE};
 use crate::error::{Error, ErrorKind, Result};
-use crate::fxmap::{FxHasher, FxMap};
+use crate::fxmap::{FxHasher, FxMap, MixHasher};
 use std::collections::HashMap;
 use std::hash::Hasher;
 
@@ -371,23 +371,37 @@ fn push_sample(
 /// True when no two locations have the same content and no two samples the
 /// same locations and labels, so a merge of this profile alone changes nothing.
 fn is_canonical(p: &Profile) -> bool {
-    // Strings by content.
-    let mut by_content: HashMap<&str, u32> = HashMap::with_capacity(p.strings.len());
-    let scanon: Vec<u32> =
-        p.strings.iter().enumerate().map(|(i, s)| *by_content.entry(s.as_str()).or_insert(i as u32)).collect();
-    // Functions by content.
-    let mut fkeys: FxMap<(u32, u32, u32, i64), u32> = FxMap::default();
-    let fcanon: Vec<u32> = (0..p.functions.len())
-        .map(|f| {
-            let k = (
-                scanon[p.functions.name[f] as usize],
-                scanon[p.functions.system_name[f] as usize],
-                scanon[p.functions.filename[f] as usize],
-                p.functions.start_line[f],
-            );
-            *fkeys.entry(k).or_insert(f as u32)
-        })
-        .collect();
+    // Strings by content (each its own when all differ).
+    let scanon: Vec<u32> = if strings_unique(&p.strings) {
+        (0..p.strings.len() as u32).collect()
+    } else {
+        let mut by_content: FxMap<&str, u32> = FxMap::default();
+        p.strings.iter().enumerate().map(|(i, s)| *by_content.entry(s.as_str()).or_insert(i as u32)).collect()
+    };
+    // Functions by content: each its own when no two keys hash alike.
+    let fkey = |f: usize| {
+        (
+            scanon[p.functions.name[f] as usize],
+            scanon[p.functions.system_name[f] as usize],
+            scanon[p.functions.filename[f] as usize],
+            p.functions.start_line[f],
+        )
+    };
+    let fhash = |f: usize| {
+        let (a, b, c, d) = fkey(f);
+        let mut h = MixHasher::default();
+        h.write_u32(a);
+        h.write_u32(b);
+        h.write_u32(c);
+        h.write_u64(d as u64);
+        h.finish()
+    };
+    let fcanon: Vec<u32> = if hashes_unique(p.functions.len(), fhash) {
+        (0..p.functions.len() as u32).collect()
+    } else {
+        let mut fkeys: FxMap<(u32, u32, u32, i64), u32> = FxMap::default();
+        (0..p.functions.len()).map(|f| *fkeys.entry(fkey(f)).or_insert(f as u32)).collect()
+    };
     // Mappings by content.
     let mut mkeys: HashMap<(u64, u64, &str, &str), u32> = HashMap::new();
     let mcanon: Vec<u32> = p
@@ -396,27 +410,28 @@ fn is_canonical(p: &Profile) -> bool {
         .enumerate()
         .map(|(i, m)| *mkeys.entry((m.limit.wrapping_sub(m.start), m.offset, &m.file, &m.build_id)).or_insert(i as u32))
         .collect();
-    // Locations by content: any duplicate means a real merge is needed.
-    let mut lkeys: FxMap<Box<[u64]>, u32> = FxMap::default();
-    let mut key: Vec<u64> = Vec::new();
-    for l in 0..p.locations.len() {
-        key.clear();
+    // Locations by content: any duplicate (or two keys hashing alike) means
+    // a real merge is needed; it decides exactly.
+    let lhash = |l: usize| {
+        let mut h = MixHasher::default();
+        let frames = p.locations.frames(l);
+        h.write_usize(frames.len());
         let m = p.locations.mapping[l];
-        key.push(if m == NONE { NONE as u64 } else { mcanon[m as usize] as u64 });
-        key.push(p.locations.address[l]);
-        for fr in p.locations.frames(l) {
-            key.push(fcanon[p.frames.func[fr] as usize] as u64);
-            key.push(p.frames.line[fr] as u64);
+        h.write_u64(if m == NONE { NONE as u64 } else { mcanon[m as usize] as u64 });
+        h.write_u64(p.locations.address[l]);
+        for fr in frames {
+            h.write_u32(fcanon[p.frames.func[fr] as usize]);
+            h.write_u64(p.frames.line[fr] as u64);
         }
-        if lkeys.insert(key.clone().into_boxed_slice(), l as u32).is_some() {
-            return false;
-        }
+        h.finish()
+    };
+    if !hashes_unique(p.locations.len(), lhash) {
+        return false;
     }
-    drop(lkeys);
     // Samples: hash, sort, compare neighbours.
     let l = &p.samples.labels;
     let sample_hash = |s: usize| {
-        let mut h = FxHasher::default();
+        let mut h = MixHasher::default();
         h.write_usize(p.samples.stack(s).len());
         for loc in p.samples.stack(s) {
             h.write_u32(loc);
@@ -445,6 +460,33 @@ fn is_canonical(p: &Profile) -> bool {
     };
     let (a, b) = crate::par::both(|| sorted(a), || sorted(b));
     // Equal hashes are treated as duplicates (the full merge then decides exactly).
+    !has_twin(&a, &b)
+}
+
+/// True when no two of `strings` are equal, found without a map: each
+/// string's hash, sorted (each half on its own core), and no twin among
+/// them. A twin of hashes says false, to be safe. A million distinct
+/// function names are checked in a few milliseconds, where a map of them
+/// misses the cache at every insert.
+pub fn strings_unique(strings: &[String]) -> bool {
+    hashes_unique(strings.len(), |i| {
+        let mut h = MixHasher::default();
+        h.write_usize(strings[i].len());
+        h.write(strings[i].as_bytes());
+        h.finish()
+    })
+}
+
+/// True when `hash` of the items 0..n gives no two alike (sorted, each half
+/// on its own core).
+fn hashes_unique(n: usize, hash: impl Fn(usize) -> u64 + Sync) -> bool {
+    let (a, b) = crate::par::halves(n);
+    let sorted = |r: std::ops::Range<usize>| {
+        let mut h: Vec<u64> = r.map(&hash).collect();
+        h.sort_unstable();
+        h
+    };
+    let (a, b) = crate::par::both(|| sorted(a), || sorted(b));
     !has_twin(&a, &b)
 }
 
@@ -584,6 +626,18 @@ pub fn label_pairs(p: &Profile, s: usize) -> Vec<(String, String)> {
 mod tests {
     use super::{has_twin, is_merged};
     use prost::Message;
+
+    #[test]
+    fn strings_are_unique_unless_two_are_equal() {
+        let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(super::strings_unique(&v(&["", "a", "ab", "a\0", "b"])));
+        assert!(!super::strings_unique(&v(&["", "a", "b", "a"])));
+        let many: Vec<String> = (0..100_000).map(|i| format!("pkg.f{i}")).collect();
+        assert!(super::strings_unique(&many));
+        let mut twice = many.clone();
+        twice.push("pkg.f5".into());
+        assert!(!super::strings_unique(&twice));
+    }
 
     #[test]
     fn twins_are_found_within_and_across_two_sorted_lists() {

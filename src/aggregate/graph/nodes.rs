@@ -27,8 +27,11 @@ pub struct NodeKey {
 /// Every node the profile's locations map to, with per-location node lists.
 #[derive(Clone, Debug, Default)]
 pub struct Nodes {
-    /// Node strings; index 0 is "".
-    pub strings: Vec<String>,
+    /// Node strings, one after the other (index 0 is ""): one allocation
+    /// for a million names instead of a million.
+    text: String,
+    /// Where each string starts in `text`, and where the last ends.
+    starts: Vec<usize>,
     /// Node identities.
     pub keys: Vec<NodeKey>,
     /// Per location, offsets into `loc_nodes`.
@@ -53,7 +56,7 @@ impl Nodes {
     }
     /// The string at `i`.
     pub fn str(&self, i: u32) -> &str {
-        &self.strings[i as usize]
+        &self.text[self.starts[i as usize]..self.starts[i as usize + 1]]
     }
     /// pprof's `PrintableName`.
     pub fn printable_name(&self, n: usize) -> String {
@@ -103,19 +106,61 @@ pub fn name_components(address: u64, name: &str, file: &str, line: i64, objfile:
     v
 }
 
-struct Interner {
-    strings: Vec<String>,
-    map: FxMap<String, u32>,
+/// Node strings by content. The profile's own strings (names, and file
+/// names that cleaning leaves as they are) are looked up where they lie;
+/// only the strings made here are kept twice. With a million functions,
+/// a copy per key was most of the time nodes took.
+struct Interner<'a> {
+    text: String,
+    starts: Vec<usize>,
+    map: FxMap<&'a str, u32>,
+    made: FxMap<String, u32>,
 }
 
-impl Interner {
-    fn get(&mut self, s: &str) -> u32 {
-        if let Some(&i) = self.map.get(s) {
+impl<'a> Interner<'a> {
+    fn new() -> Interner<'a> {
+        let mut map = FxMap::default();
+        map.insert("", 0);
+        Interner { text: String::new(), starts: vec![0, 0], map, made: FxMap::default() }
+    }
+
+    /// Appends a string; its index.
+    fn add(&mut self, s: &str) -> u32 {
+        self.text.push_str(s);
+        self.starts.push(self.text.len());
+        (self.starts.len() - 2) as u32
+    }
+
+    /// A string of the profile.
+    fn get(&mut self, s: &'a str) -> u32 {
+        if let Some(&i) = self.map.get(s).or_else(|| self.made.get(s)) {
             return i;
         }
-        let i = self.strings.len() as u32;
-        self.strings.push(s.to_string());
-        self.map.insert(s.to_string(), i);
+        let i = self.add(s);
+        self.map.insert(s, i);
+        i
+    }
+
+    /// A string known to differ from every other pushed or got: names
+    /// when the profile's strings all differ (names and files are never
+    /// compared with each other).
+    fn push(&mut self, s: &str) -> u32 {
+        if s.is_empty() {
+            return 0;
+        }
+        self.add(s)
+    }
+
+    /// A string made from one of the profile's: `s` when it is the same.
+    fn get_made(&mut self, made: String, s: &'a str) -> u32 {
+        if made == s {
+            return self.get(s);
+        }
+        if let Some(&i) = self.map.get(made.as_str()).or_else(|| self.made.get(&made)) {
+            return i;
+        }
+        let i = self.add(&made);
+        self.made.insert(made, i);
         i
     }
 }
@@ -130,13 +175,15 @@ pub fn nodes(p: &Profile, view: &View, g: Granularity, noinlines: bool, files: &
         Granularity::Functions => (true, false, false, false),
         Granularity::FileFunctions => (true, true, false, false),
     };
-    let mut it = Interner { strings: vec![String::new()], map: FxMap::default() };
-    it.map.insert(String::new(), 0);
-    // Per-string caches from profile string ids to node string ids.
+    let mut it = Interner::new();
+    // Per-string caches from profile string ids to node string ids. When
+    // the profile's strings all differ, a name is its string: no lookup.
+    let unique = crate::model::merge::strings_unique(&p.strings);
     let mut name_cache = vec![NONE; p.strings.len()];
     let mut file_cache = vec![NONE; p.strings.len()];
     let obj: Vec<u32> = p.mappings.iter().map(|m| it.get(&m.file)).collect();
     let mut index: FxMap<NodeKey, u32> = FxMap::default();
+    index.reserve(p.functions.len().min(p.locations.len()));
     let mut keys: Vec<NodeKey> = Vec::new();
     let nl = p.locations.len();
     let mut loc_start = Vec::with_capacity(nl + 1);
@@ -170,7 +217,7 @@ pub fn nodes(p: &Profile, view: &View, g: Granularity, noinlines: bool, files: &
             let name = if function {
                 let s = p.functions.name[f] as usize;
                 if name_cache[s] == NONE {
-                    name_cache[s] = it.get(&p.strings[s]);
+                    name_cache[s] = if unique { it.push(&p.strings[s]) } else { it.get(&p.strings[s]) };
                 }
                 name_cache[s]
             } else {
@@ -179,7 +226,7 @@ pub fn nodes(p: &Profile, view: &View, g: Granularity, noinlines: bool, files: &
             let file = if filename {
                 let s = p.functions.filename[f] as usize;
                 if file_cache[s] == NONE {
-                    file_cache[s] = it.get(&clean_path(&files.trim(&p.strings[s])));
+                    file_cache[s] = it.get_made(clean_path(&files.trim(&p.strings[s])), &p.strings[s]);
                 }
                 file_cache[s]
             } else {
@@ -192,7 +239,7 @@ pub fn nodes(p: &Profile, view: &View, g: Granularity, noinlines: bool, files: &
         }
         loc_start.push(loc_nodes.len() as u32);
     }
-    Nodes { strings: it.strings, keys, loc_start, loc_nodes }
+    Nodes { text: it.text, starts: it.starts, keys, loc_start, loc_nodes }
 }
 
 impl Nodes {
