@@ -1,7 +1,8 @@
 // Benchmark of the page in headless Chromium: time from drop to painted flame
 // graph and table, redraw times for zoom and hover on the flame graph, and
 // the browser's memory. Median of RUNS runs.
-// usage: node scripts/bench-page.mjs [RUNS] [medium|large|compare-medium|compare-large|graph-medium|graph-large|sources...]
+// usage: node scripts/bench-page.mjs [RUNS] [SIZE|compare-SIZE|graph-SIZE|interact-SIZE|sources...]
+// (SIZE: medium, large, or a shape's SHAPE-SIZE such as ordinary-large)
 // (after scripts/build.sh; the profiles come from scripts/bench.sh's
 // bench-data/, generated if missing). compare-SIZE loads SIZE and a second
 // profile of the same size and program (the generator's seed 8: mostly
@@ -10,6 +11,10 @@
 // graph-SIZE times the Graph view: opening it (the core's graph, Graphviz's
 // first load, the layout, the SVG drawn), then a 500-node graph and the
 // default 80-node one again, with the longest main-thread stall meanwhile.
+// interact-SIZE times what a user does next on a loaded profile, each from
+// the input to everything shown again: granularity to lines and back, the
+// sample type changed and back, a refinement (hide) and its removal, and a
+// row clicked until its callers and callees show.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { launch, startServer, openPage, root } from '../tests/browser/helpers.mjs';
@@ -45,8 +50,9 @@ const SPECS = { medium: '100000:20000', large: '1000000:50000' };
 const { server, url } = await startServer();
 for (const size of sizes.filter((s) => s.startsWith('compare-'))) await benchCompare(size.slice(8));
 for (const size of sizes.filter((s) => s.startsWith('graph-'))) await benchGraph(size.slice(6));
+for (const size of sizes.filter((s) => s.startsWith('interact-'))) await benchInteract(size.slice(9));
 if (sizes.includes('sources')) await benchSources();
-for (const size of sizes.filter((s) => !s.startsWith('compare-') && !s.startsWith('graph-') && s !== 'sources')) {
+for (const size of sizes.filter((s) => !/^(compare|graph|interact)-/.test(s) && s !== 'sources')) {
   const file = `${root}/bench-data/${size}.pb.gz`;
   if (!existsSync(file)) execFileSync(`${root}/target/release/pprof-lens-gen`, [size, file], { stdio: 'inherit' });
   const bytes = readFileSync(file).length;
@@ -217,6 +223,54 @@ async function benchCompare(size) {
   console.log(`compare ${size}: loading one profile (drop → table ready) ${s(r.one)}s; comparing two (click → diff flame graph painted) `
     + `${s(r.cmpFlame)}s, → table ready ${s(r.cmp)}s [${r.cmp.map((x) => (x / 1000).toFixed(2)).join(', ')}] = ${(median(r.cmp) / median(r.one)).toFixed(2)}x one load; `
     + `browser PSS ${median(r.pss).toFixed(0)} MB (wasm memory ${median(r.wasm).toFixed(0)} MB)`);
+}
+
+async function benchInteract(size) {
+  const file = `${root}/bench-data/${size}.pb.gz`;
+  if (!existsSync(file)) execFileSync(`${root}/target/release/pprof-lens-gen`, [size, file], { stdio: 'inherit' });
+  const r = {};
+  const add = (k, v) => (r[k] = r[k] || []).push(v);
+  for (let i = 0; i < runs; i++) {
+    add('gz', gunzipMs(file));
+    const browser = await launch();
+    const { page } = await openPage(browser, url, { width: 1400, height: 900 });
+    await page.setInputFiles('#file', file);
+    await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 300000 });
+    // Input → the view drawn again (the page marks it ready after the
+    // flame graph and the table).
+    const redrawn = async (act) => {
+      await page.evaluate(() => { delete document.body.dataset.ready; });
+      const t0 = Date.now();
+      await act();
+      await page.waitForFunction(() => document.body.dataset.ready, null, { timeout: 300000, polling: 5 });
+      return Date.now() - t0;
+    };
+    add('lines', await redrawn(() => page.selectOption('#granularity', 'lines')));
+    add('functions', await redrawn(() => page.selectOption('#granularity', 'functions')));
+    const ops = (await page.evaluate(() => window.pprofLens.stats())).opMs;
+    for (const [k, v] of Object.entries(ops)) add(`op ${k}`, v);
+    add('type', await redrawn(() => page.selectOption('#sampleType', '1')));
+    add('typeBack', await redrawn(() => page.selectOption('#sampleType', '0')));
+    if (await page.isHidden('#refineForm')) await page.click('#refineToggle');
+    await page.fill('#refineForm input[name=hide]', 'encode|grpc');
+    add('refine', await redrawn(() => page.click('#refineForm button[type=submit]')));
+    await page.fill('#refineForm input[name=hide]', '');
+    add('unrefine', await redrawn(() => page.click('#refineForm button[type=submit]')));
+    // A row of the table (the third: not the root) clicked until its
+    // callers and callees are shown.
+    await page.waitForFunction(() => !window.pprofLens.table()?.labelsPending, null, { timeout: 300000 });
+    const name = await page.evaluate(() => window.pprofLens.table().name[2]);
+    const t0 = Date.now();
+    await page.click('#top tbody tr[data-row="2"]');
+    await page.waitForFunction((n) => document.getElementById('peekTitle').textContent.includes(n), name, { timeout: 300000, polling: 5 });
+    add('select', Date.now() - t0);
+    await browser.close();
+  }
+  const ms = (k) => `${median(r[k]).toFixed(0)}ms`;
+  console.log(`interact ${size}: gzip -dc ${ms('gz')}; granularity to lines ${ms('lines')}, back to functions ${ms('functions')}; `
+    + `sample type changed ${ms('type')}, back ${ms('typeBack')}; a refinement (hide) ${ms('refine')}, removed ${ms('unrefine')}; `
+    + `a row selected → callers and callees shown ${ms('select')}; core calls of the redraw to functions: `
+    + Object.keys(r).filter((k) => k.startsWith('op ')).map((k) => `${k.slice(3)} ${ms(k)}`).join(', '));
 }
 
 async function benchGraph(size) {
