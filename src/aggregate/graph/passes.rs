@@ -106,6 +106,34 @@ pub(super) fn values(p: &Profile, stacks: &Stacks, nn: usize, vi: usize, kept: O
     g
 }
 
+/// One traversal of the edge `parent` → `n` (`raw`: `n` with its inlined
+/// mark) by the sample `stamp` of value `w`: counted once per sample.
+#[inline]
+fn count_edge(acc: &mut FxMap<u64, EdgeAcc>, parent: u32, n: u32, raw: u32, w: i64, stamp: u32) {
+    let key = ((parent as u64) << 32) | n as u64;
+    let next = acc.len() as u32;
+    let a = acc.entry(key).or_insert(EdgeAcc { weight: 0, seen: u32::MAX, order: next, inline: true });
+    if a.seen != stamp {
+        a.seen = stamp;
+        a.weight = a.weight.wrapping_add(w);
+        if raw & INLINED == 0 {
+            a.inline = false;
+        }
+    }
+}
+
+/// Adds the second half's edges to the first's, after them in their order.
+fn append_edges(acc: &mut FxMap<u64, EdgeAcc>, second: FxMap<u64, EdgeAcc>) {
+    let mut rest: Vec<(u64, EdgeAcc)> = second.into_iter().collect();
+    rest.sort_unstable_by_key(|e| e.1.order);
+    for (key, e) in rest {
+        let next = acc.len() as u32;
+        let a = acc.entry(key).or_insert(EdgeAcc { weight: 0, seen: 0, order: next, inline: true });
+        a.weight = a.weight.wrapping_add(e.weight);
+        a.inline &= e.inline;
+    }
+}
+
 /// [`values`] over the stacks in `range`.
 pub(super) fn values_in(
     p: &Profile,
@@ -177,15 +205,7 @@ pub fn edges_into(
     } else {
         crate::par::both(|| edges_in(p, stacks, vi, kept, targets, a), || edges_in(p, stacks, vi, kept, targets, b))
     };
-    // The second half's edges after the first's, in their order.
-    let mut rest: Vec<(u64, EdgeAcc)> = second.into_iter().collect();
-    rest.sort_unstable_by_key(|e| e.1.order);
-    for (key, e) in rest {
-        let next = acc.len() as u32;
-        let a = acc.entry(key).or_insert(EdgeAcc { weight: 0, seen: 0, order: next, inline: true });
-        a.weight = a.weight.wrapping_add(e.weight);
-        a.inline &= e.inline;
-    }
+    append_edges(&mut acc, second);
     in_order(acc)
 }
 
@@ -231,16 +251,7 @@ pub(super) fn edges_in(
                 continue;
             }
             if parent != NONE && n != parent && targets[n as usize] {
-                let key = ((parent as u64) << 32) | n as u64;
-                let next = acc.len() as u32;
-                let a = acc.entry(key).or_insert(EdgeAcc { weight: 0, seen: u32::MAX, order: next, inline: true });
-                if a.seen != stamp {
-                    a.seen = stamp;
-                    a.weight = a.weight.wrapping_add(w);
-                    if raw & INLINED == 0 {
-                        a.inline = false;
-                    }
-                }
+                count_edge(&mut acc, parent, n, raw, w, stamp);
             }
             parent = n;
         }
