@@ -16,6 +16,9 @@ USAGE:
     pprof-lens top    [FLAGS] PROFILE...   flat/cum table, as `go tool pprof -top`
     pprof-lens traces [FLAGS] PROFILE...   every sample's stack, as `go tool pprof -traces`
     pprof-lens dot    [FLAGS] PROFILE...   the call graph in DOT, as `go tool pprof -dot` (-nodecount default 80)
+    pprof-lens folded [FLAGS] PROFILE...   the view's stacks as folded lines (`a;b;c 12`) for
+                                           FlameGraph and inferno (refinements applied; the
+                                           values of -sample_index)
     pprof-lens peek REGEX [FLAGS] PROFILE...  callers and callees of matching functions,
                                            as `go tool pprof -peek=REGEX`
     pprof-lens list REGEX [FLAGS] PROFILE...  source lines of matching functions with flat and
@@ -310,9 +313,9 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool, i32)> {
     if a.help || a.command.is_empty() || a.command == "help" {
         return Ok((USAGE.to_string(), Timings::default(), false, 0));
     }
-    if !matches!(a.command.as_str(), "top" | "traces" | "peek" | "list" | "dot" | "series" | "goroutines" | "diff") {
+    if !matches!(a.command.as_str(), "top" | "traces" | "peek" | "list" | "dot" | "folded" | "series" | "goroutines" | "diff") {
         return Err(bad(format!(
-            "unknown command \"{}\" (commands: top, traces, peek, list, dot, diff, series, goroutines; see pprof-lens --help)",
+            "unknown command \"{}\" (commands: top, traces, peek, list, dot, folded, diff, series, goroutines; see pprof-lens --help)",
             a.command
         )));
     }
@@ -456,6 +459,7 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool, i32)> {
     let out = match (a.command.as_str(), &peek_rx) {
         ("top", _) => report::top_text(&pr),
         ("dot", _) => report::dot::dot_text(&pr),
+        ("folded", _) => report::folded::folded_text(&pr)?,
         ("peek", Some(rx)) => report::peek_text(&pr, rx)?,
         ("list", Some(rx)) => {
             // The sources are looked for under -source_path, else the current directory.

@@ -625,10 +625,10 @@ impl Session {
         }))
     }
 
-    /// The current view as a raw profile.proto.
+    /// The current view as a raw profile.proto ("pb") or folded stacks.
     #[wasm_bindgen(js_name = exportProfile)]
-    pub fn export_profile(&self, id: u32) -> R<Vec<u8>> {
-        self.inner.export_profile(id).map_err(err)
+    pub fn export_profile(&self, id: u32, format: &str) -> R<Vec<u8>> {
+        self.inner.export_profile(id, format).map_err(err)
     }
 
     /// Label keys of the view with their values.

@@ -95,7 +95,7 @@ export class Client {
   // `nodecount` 0 is pprof's 80, 0xffffffff every node.
   graph(key, nodecount) { return this.call('graph', { key, nodecount }); }
   sourceSeries(keys, name, sampleIndex) { return this.call('sourceSeries', { keys, name, sampleIndex }); }
-  exportProfile(key) { return this.call('exportProfile', { key }); }
+  exportProfile(key, format = 'pb') { return this.call('exportProfile', { key, format }); }
   stats() { return this.call('stats', {}); }
 
   // Loads a File (or Blob), streamed: this thread inflates it with the

@@ -77,4 +77,13 @@ export function wireExports({ tabs, client, messages }) {
       b.textContent = 'Export .pb.gz';
     }
   });
+  $('exportFolded').addEventListener('click', async () => {
+    if (tabs.active === null) return;
+    try {
+      const text = await client.exportProfile(tabs.active, 'folded');
+      download(`${stem()}.folded`, new Blob([text], { type: 'text/plain' }));
+    } catch (e) {
+      messages.show(`Export: ${e.message}`);
+    }
+  });
 }

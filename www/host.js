@@ -95,7 +95,7 @@ const ops = {
   source: ({ key, node, pattern }) => session.source(id(key), node ?? 0, pattern || ''),
   graph: ({ key, nodecount }) => session.graph(id(key), nodecount >>> 0),
   sourceSeries: ({ keys, name, sampleIndex }) => session.sourceSeries(Uint32Array.from(keys, id), name, sampleIndex),
-  exportProfile: ({ key }) => session.exportProfile(id(key)),
+  exportProfile: ({ key, format }) => session.exportProfile(id(key), format),
   findPath: ({ key, side, path }) => {
     const k = session.findPath(id(key), side || 0, path);
     return k ? { lo: k[0], hi: k[1], depth: k[2] } : null;

@@ -14,6 +14,7 @@
 //! an [`Error`] whose message says what is wrong.
 
 pub(crate) mod builder;
+pub mod folded;
 pub mod goroutines;
 pub mod gzip;
 pub mod legacy;
@@ -135,6 +136,8 @@ pub(crate) fn decode_raw(data: &[u8], opts: &DecodeOptions) -> Result<Profile> {
     {
         // A Go ?debug=1 heap, allocs, mutex, block or threadcreate profile.
         ("text profile", p?)
+    } else if folded::looks_like_folded(data) {
+        ("folded stack file", folded::parse(data)?)
     } else {
         if let Some(what) = sniff_foreign(data) {
             return Err(Error::new(ErrorKind::NotAProfile, format!("not a pprof profile: {what}")));
@@ -216,6 +219,7 @@ pub(crate) fn plain_protobuf(head: &[u8]) -> bool {
     !goroutines::looks_like_dump(head)
         && !legacy::looks_like_cpu_profile(head)
         && !legacy::looks_like_text_profile(head)
+        && !folded::looks_like_folded(head)
         && sniff_foreign(head).is_none()
 }
 

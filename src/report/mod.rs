@@ -10,6 +10,7 @@ pub mod diff;
 pub mod dot;
 pub mod explore;
 pub mod flame;
+pub mod folded;
 pub mod goroutines;
 pub mod leak;
 pub mod list;

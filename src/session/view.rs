@@ -543,8 +543,14 @@ impl Session {
     }
 
     /// The current view's kept samples (filters applied) as a raw
-    /// `profile.proto` that `go tool pprof` reads.
-    pub fn export_profile(&self, id: u32) -> Result<Vec<u8>> {
-        Ok(crate::encode::encode_view(&self.current(id)?.prepared))
+    /// `profile.proto` that `go tool pprof` reads (`format` "pb"), or as
+    /// folded stacks for FlameGraph and inferno ("folded").
+    pub fn export_profile(&self, id: u32, format: &str) -> Result<Vec<u8>> {
+        let pr = &self.current(id)?.prepared;
+        match format {
+            "pb" | "" => Ok(crate::encode::encode_view(pr)),
+            "folded" => Ok(report::folded::folded_text(pr)?.into_bytes()),
+            _ => Err(Error::new(ErrorKind::BadQuery, format!("cannot export as \"{format}\" (pb or folded)"))),
+        }
     }
 }

@@ -1,0 +1,85 @@
+//! Formats other than pprof's protobuf, in and out: folded stacks read
+//! (FlameGraph, inferno, async-profiler, py-spy) and written, checked
+//! against `go tool pprof -top` on the profile they were folded from.
+
+use pprof_lens::{report, Prepared, Query};
+use std::path::Path;
+
+fn data(rel: &str) -> Vec<u8> {
+    std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(rel)).unwrap()
+}
+
+fn load(bytes: &[u8]) -> pprof_lens::Profile {
+    pprof_lens::load(bytes, &Default::default(), &Default::default()).unwrap()
+}
+
+/// `top -nodecount=0 -nodefraction=0` of a profile on `sample_index`.
+fn all_rows(p: pprof_lens::Profile, sample_index: &str) -> Vec<String> {
+    let mut q = Query::default();
+    q.sample_index = sample_index.into();
+    q.nodecount = Some(0);
+    q.nodefraction = 0.0;
+    let text = report::top_text(&Prepared::new(vec![p], vec![], q).unwrap());
+    rows(&text)
+}
+
+/// The rows of a top text (after its column header), without pprof's
+/// inline marks (folded stacks cannot carry them).
+fn rows(text: &str) -> Vec<String> {
+    text.lines()
+        .skip_while(|l| !l.trim_start().starts_with("flat  flat%"))
+        .skip(1)
+        .map(|l| l.trim_end_matches(" (inline)").trim_end_matches(" (partial-inline)").to_string())
+        .collect()
+}
+
+/// Folded stacks made from a pprof profile give `go tool pprof -top`'s rows
+/// on that profile, for a CPU profile's sample counts and a heap profile's
+/// allocated objects.
+#[test]
+fn folded_from_a_profile_gives_pprofs_top() {
+    for (file, index, oracle) in [
+        ("go-leaky/cpu.pb.gz", "samples", "go-leaky/expected/cpu.samples.top.txt"),
+        ("go-leaky/heap.6.pb.gz", "alloc_objects", "go-leaky/expected/heap.6.alloc_objects.top.txt"),
+    ] {
+        let mut q = Query::default();
+        q.sample_index = index.into();
+        let folded = report::folded::folded_text(&Prepared::new(vec![load(&data(file))], vec![], q).unwrap()).unwrap();
+        assert!(folded.lines().all(|l| l.rsplit_once(' ').is_some_and(|(s, n)| !s.is_empty() && n.parse::<u64>().is_ok())));
+        let want = rows(&String::from_utf8(data(oracle)).unwrap());
+        assert!(want.len() > 50, "{oracle}");
+        assert_eq!(all_rows(load(folded.as_bytes()), ""), want, "{file}");
+        // Gzipped, as people keep them.
+        assert_eq!(all_rows(load(&pprof_lens::synth::gzip(folded.as_bytes(), 6)), ""), want, "{file}, gzipped");
+    }
+}
+
+/// Frames with spaces, annotations and several producers' names; comments
+/// and repeated stacks (summed).
+#[test]
+fn folded_frames_keep_their_names() {
+    let p = load(&data("folded/mixed.folded"));
+    let mut q = Query::default();
+    q.nodecount = Some(0);
+    let text = report::top_text(&Prepared::new(vec![p], vec![], q).unwrap());
+    for want in ["com/acme/Json.encode", "java/lang/String.<init>", "Garbage Collection", "do_idle_[k]", "app::sort"] {
+        assert!(text.contains(want), "{want} in {text}");
+    }
+    assert!(text.contains("Showing nodes accounting for 99, 100% of 99 total"), "{text}");
+    assert!(text.contains("        50 50.51% 50.51%         75 75.76%  com/acme/Json.encode"), "{text}");
+}
+
+/// Bad folded files get a sentence that names the line; a file in no
+/// format we read names what it looks like.
+#[test]
+fn bad_folded_files_are_named() {
+    let err = |b: &[u8]| pprof_lens::load(b, &Default::default(), &Default::default()).unwrap_err().message;
+    assert!(err(b"main;f 3\nmain;g -1\n").contains("folded stacks, line 2: the count is negative"));
+    // A 20 MB line of frames without a count, after a good one.
+    let mut long = b"main;f 3\n".to_vec();
+    long.extend(std::iter::repeat(b"frame;").take(3_500_000).flatten());
+    long.push(b'\n');
+    let e = err(&long);
+    assert!(e.contains("line 2") && e.len() < 300, "{}", &e[..e.len().min(300)]);
+    assert!(err(b"hello there\n").contains("not a pprof profile"));
+}
