@@ -3,7 +3,7 @@
 // with go tool pprof's numbers.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, openPage, load, data, tableRows, oracleRows } from './helpers.mjs';
+import { useBrowser, openPage, load, data, dist, tableRows, oracleRows } from './helpers.mjs';
 
 const env = useBrowser();
 
@@ -76,6 +76,32 @@ test('goroutine groups show their labels, and groups told apart only by labels s
   const rows = await page.$$eval('#goroutines tbody tr', (trs) => trs.map((tr) => tr.lastChild.textContent));
   assert.equal(rows[0], 'handler=/api/users, tenant=a (same stack as 1 other group, told apart by labels)');
   assert.equal(rows[2], '');
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
+
+test('folded stacks open, and a view exported as folded stacks reads back with the same numbers', async () => {
+  const { context, page } = await openPage(env.browser, env.url);
+  await load(page, data('folded/mixed.folded'));
+  const mixed = await tableRows(page);
+  assert.ok(mixed.some((r) => r[5] === 'com/acme/Json.encode' && r[0] === '50' && r[3] === '75'), JSON.stringify(mixed));
+  assert.ok(mixed.some((r) => r[5] === 'Garbage Collection'));
+  // The CPU profile's sample counts, exported as folded and opened again.
+  await load(page, data('go-leaky/cpu.pb.gz'));
+  await page.selectOption('#sampleType', '0');
+  await page.waitForFunction(() => window.pprofLens.state()?.sampleIndex === 0 && document.body.dataset.ready);
+  await page.waitForFunction(() => !window.pprofLens.table()?.labelsPending);
+  const plain = (rows) => rows.map((r) => [r[0], r[3], r[5].replace(/ \((partial-)?inline\)$/, '')]);
+  const want = plain(await tableRows(page));
+  const [d] = await Promise.all([page.waitForEvent('download'), page.click('#exportFolded')]);
+  assert.equal(d.suggestedFilename(), 'cpu.folded');
+  const { copyFileSync, mkdirSync, readFileSync } = await import('node:fs');
+  assert.match(readFileSync(await d.path(), 'utf8').split('\n')[0], /^runtime\.main;main\.main;.* \d+$/);
+  const dir = `${dist}/../target/browser-tmp`;
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(await d.path(), `${dir}/cpu.folded`);
+  await load(page, `${dir}/cpu.folded`);
+  assert.deepEqual(plain(await tableRows(page)), want);
   assert.deepEqual(page.errors, []);
   await context.close();
 });
