@@ -313,7 +313,10 @@ pub fn run(argv: &[String]) -> Result<(String, Timings, bool, i32)> {
     if a.help || a.command.is_empty() || a.command == "help" {
         return Ok((USAGE.to_string(), Timings::default(), false, 0));
     }
-    if !matches!(a.command.as_str(), "top" | "traces" | "peek" | "list" | "dot" | "folded" | "series" | "goroutines" | "diff") {
+    if !matches!(
+        a.command.as_str(),
+        "top" | "traces" | "peek" | "list" | "dot" | "folded" | "series" | "goroutines" | "diff"
+    ) {
         return Err(bad(format!(
             "unknown command \"{}\" (commands: top, traces, peek, list, dot, folded, diff, series, goroutines; see pprof-lens --help)",
             a.command

@@ -45,7 +45,9 @@ fn folded_from_a_profile_gives_pprofs_top() {
         let mut q = Query::default();
         q.sample_index = index.into();
         let folded = report::folded::folded_text(&Prepared::new(vec![load(&data(file))], vec![], q).unwrap()).unwrap();
-        assert!(folded.lines().all(|l| l.rsplit_once(' ').is_some_and(|(s, n)| !s.is_empty() && n.parse::<u64>().is_ok())));
+        assert!(folded
+            .lines()
+            .all(|l| l.rsplit_once(' ').is_some_and(|(s, n)| !s.is_empty() && n.parse::<u64>().is_ok())));
         let want = rows(&String::from_utf8(data(oracle)).unwrap());
         assert!(want.len() > 50, "{oracle}");
         assert_eq!(all_rows(load(folded.as_bytes()), ""), want, "{file}");
@@ -77,7 +79,7 @@ fn bad_folded_files_are_named() {
     assert!(err(b"main;f 3\nmain;g -1\n").contains("folded stacks, line 2: the count is negative"));
     // A 20 MB line of frames without a count, after a good one.
     let mut long = b"main;f 3\n".to_vec();
-    long.extend(std::iter::repeat(b"frame;").take(3_500_000).flatten());
+    long.extend(std::iter::repeat_n(b"frame;", 3_500_000).flatten());
     long.push(b'\n');
     let e = err(&long);
     assert!(e.contains("line 2") && e.len() < 300, "{}", &e[..e.len().min(300)]);

@@ -25,7 +25,7 @@ fn split(line: &str) -> Option<(&str, &str)> {
 /// somewhere, or look nothing like other text formats.
 pub fn looks_like_folded(head: &[u8]) -> bool {
     let head = &head[..head.len().min(4096)];
-    if head.iter().any(|&b| b == 0) {
+    if head.contains(&0) {
         return false;
     }
     let text = String::from_utf8_lossy(head);

@@ -118,9 +118,8 @@ pub fn shaped(shape: Shape, spec: Spec) -> ProfileMessage {
         let u = (r.next() >> 11) as f64 / (1u64 << 53) as f64;
         ((u * u * u) * n as f64) as usize
     };
-    let callees: Vec<Vec<usize>> = (0..functions)
-        .map(|_| (0..1 + r.below(5)).map(|_| skewed(&mut r, functions)).collect())
-        .collect();
+    let callees: Vec<Vec<usize>> =
+        (0..functions).map(|_| (0..1 + r.below(5)).map(|_| skewed(&mut r, functions)).collect()).collect();
     let handlers = ["/cart/add", "/cart/get", "/checkout", "/search", "/healthz", "/metrics"];
     let tenants: Vec<String> = (0..40).map(|i| format!("tenant-{i:03}")).collect();
     let sizes = [16i64, 48, 96, 512, 4096, 32768];
