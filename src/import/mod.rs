@@ -17,11 +17,13 @@ pub(crate) mod builder;
 pub mod folded;
 pub mod goroutines;
 pub mod gzip;
+pub mod json;
 pub mod legacy;
 #[cfg(not(target_arch = "wasm32"))]
 mod pipelined;
 pub mod pprof;
 pub mod stream;
+pub mod v8;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::proto::Profile;
@@ -136,6 +138,10 @@ pub(crate) fn decode_raw(data: &[u8], opts: &DecodeOptions) -> Result<Profile> {
     {
         // A Go ?debug=1 heap, allocs, mutex, block or threadcreate profile.
         ("text profile", p?)
+    } else if v8::looks_like_cpuprofile(data) {
+        ("V8 CPU profile", v8::parse_cpuprofile(data)?)
+    } else if v8::looks_like_heapprofile(data) {
+        ("V8 heap profile", v8::parse_heapprofile(data)?)
     } else if folded::looks_like_folded(data) {
         ("folded stack file", folded::parse(data)?)
     } else {
@@ -220,6 +226,8 @@ pub(crate) fn plain_protobuf(head: &[u8]) -> bool {
         && !legacy::looks_like_cpu_profile(head)
         && !legacy::looks_like_text_profile(head)
         && !folded::looks_like_folded(head)
+        && !v8::looks_like_cpuprofile(head)
+        && !v8::looks_like_heapprofile(head)
         && sniff_foreign(head).is_none()
 }
 

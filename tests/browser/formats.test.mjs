@@ -105,3 +105,19 @@ test('folded stacks open, and a view exported as folded stacks reads back with t
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('a Node.js .cpuprofile and .heapprofile open with their functions', async () => {
+  const { context, page } = await openPage(env.browser, env.url);
+  await load(page, data('v8/work.cpuprofile'));
+  assert.deepEqual(await page.$$eval('#messages .msg', (ms) => ms.map((m) => m.textContent)), []);
+  assert.match(await page.textContent('#header'), /Type: cpu/);
+  const names = (await tableRows(page)).map((r) => r[5]);
+  for (const n of ['sortMany', 'makeStrings', 'fib', '(garbage collector)']) assert.ok(names.includes(n), `${n} in ${names}`);
+  await page.selectOption('#sampleType', '0');
+  await page.waitForFunction(() => window.pprofLens.state()?.sampleIndex === 0 && document.body.dataset.ready);
+  assert.deepEqual((await tableRows(page)).find((r) => r[5] === 'sortMany').slice(0, 1), ['486']);
+  await load(page, data('v8/work.heapprofile'));
+  assert.ok((await tableRows(page)).some((r) => r[5] === 'compileForInternalLoader'));
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
