@@ -79,3 +79,25 @@ fn frames_are_named_from_the_text() {
     let threads = run(&["top", "threadcreate.debug1.txt"]);
     assert!(threads.contains("of 5 total") && threads.contains("main.threads"), "{threads}");
 }
+
+/// A frame that shares its address with the next one (its caller) was
+/// inlined into it: one location of two lines, marked `(inline)` in `top`
+/// as pprof marks the same frames of a protobuf profile; a caller called
+/// normally keeps no mark.
+#[test]
+fn frames_sharing_an_address_are_inlined() {
+    let text = "heap profile: 2: 2048 [2: 2048] @ heap/1\n\
+        1: 1024 [1: 1024] @ 0x401001 0x402001\n\
+        #\t0x401000\tmain.inner+0x10\t/src/main.go:10\n\
+        #\t0x401000\tmain.outer+0x20\t/src/main.go:20\n\
+        #\t0x402000\tmain.main+0x30\t/src/main.go:30\n\n\
+        1: 1024 [1: 1024] @ 0x403001 0x402001\n\
+        #\t0x403000\tmain.outer+0x40\t/src/main.go:22\n\
+        #\t0x402000\tmain.main+0x30\t/src/main.go:30\n";
+    let p = pprof_lens::load(text.as_bytes(), &Default::default(), &Default::default()).unwrap();
+    let mut q = pprof_lens::Query::default();
+    q.nodefraction = 0.0;
+    let top = pprof_lens::report::top_text(&pprof_lens::Prepared::new(vec![p], vec![], q).unwrap());
+    assert!(top.contains("main.inner (inline)\n"), "{top}");
+    assert!(top.contains("  main.outer\n") && top.contains("  main.main\n"), "{top}");
+}
