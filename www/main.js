@@ -16,6 +16,7 @@ import { SourceRoots } from './sources.js';
 import { wireExports } from './export.js';
 import { wireKeys } from './keys.js';
 import { wireDrop } from './drop.js';
+import { wireSavedViews } from './saved.js';
 import { testSurface } from './testing.js';
 
 const $ = (id) => document.getElementById(id);
@@ -188,6 +189,7 @@ wireDrop({
 });
 wireKeys({ shownFlame: () => tabs.shownFlame() });
 wireExports({ tabs, client, messages });
+wireSavedViews({ tabs, messages });
 
 // Theme: follow the system, or the user's choice (kept in this browser only).
 const THEMES = ['auto', 'dark', 'light'];
