@@ -3,9 +3,9 @@
 # under .tools/ (ignored by git):
 #   - the wasm32-unknown-unknown rust target
 #   - wasm-bindgen-cli at exactly the version of the wasm-bindgen crate (.tools/cargo/bin)
-#   - npm packages (playwright-core; @hpcc-js/wasm-graphviz, vendored into
+#   - npm packages (playwright-core, puppeteer-core; @hpcc-js/wasm-graphviz, vendored into
 #     dist/ for the Graph view; binaryen's wasm-opt) from package-lock.json
-#   - Debian's chromium, for the browser tests
+#   - Debian's chromium and firefox-esr, for the browser tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .tools
@@ -21,14 +21,19 @@ if [ -n "$want" ] && [ "$have" != "$want" ]; then
   cargo install wasm-bindgen-cli --version "$want" --root .tools/cargo --force
 fi
 # The build needs the npm packages too (Graphviz, wasm-opt).
-if [ ! -d node_modules/playwright-core ] || [ ! -f node_modules/@hpcc-js/wasm-graphviz/dist/index.js ] \
-   || [ ! -x node_modules/binaryen/bin/wasm-opt ]; then
-  echo "setup: npm ci (@hpcc-js/wasm-graphviz, binaryen, playwright-core)"
+if [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/puppeteer-core ] \
+   || [ ! -f node_modules/@hpcc-js/wasm-graphviz/dist/index.js ] || [ ! -x node_modules/binaryen/bin/wasm-opt ]; then
+  echo "setup: npm ci (@hpcc-js/wasm-graphviz, binaryen, playwright-core, puppeteer-core)"
   npm ci --no-audit --no-fund --loglevel=error
 fi
 if [ "${SETUP_BROWSER:-1}" = 1 ] && [ ! -x /usr/bin/chromium ]; then
   echo "setup: installing Debian's chromium"
   if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null
   else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi
+fi
+if [ "${SETUP_BROWSER:-1}" = 1 ] && [ ! -x /usr/bin/firefox-esr ]; then
+  echo "setup: installing Debian's firefox-esr (the Firefox subset of the browser tests)"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq firefox-esr >/dev/null
+  else sudo apt-get update -qq && sudo apt-get install -y -qq firefox-esr >/dev/null; fi
 fi
 echo "setup: ok"

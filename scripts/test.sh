@@ -23,6 +23,8 @@ step "build the page (wasm core, dist/, single file)"
 scripts/build.sh
 step "browser tests (headless chromium)"
 node --test --test-concurrency=1 tests/browser/
+step "browser tests in Firefox ESR (a core subset, puppeteer-core over WebDriver BiDi)"
+node --test --test-concurrency=1 tests/firefox/
 if [ -x ../shared/tools/conformance.sh ] && [ -d ../shared/corpus ]; then
   step "shared conformance script (optional: ../shared present)"
   # Every case, the dot oracles included (CONFORMANCE_SKIP=REGEX skips some).
