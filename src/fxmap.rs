@@ -5,6 +5,20 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
+/// A hasher's narrower integer writes, as its `write_u64`.
+macro_rules! widen_to_u64 {
+    () => {
+        #[inline]
+        fn write_u32(&mut self, i: u32) {
+            self.write_u64(i as u64);
+        }
+        #[inline]
+        fn write_usize(&mut self, i: usize) {
+            self.write_u64(i as u64);
+        }
+    };
+}
+
 /// A fast non-cryptographic hasher (FxHash) for integer keys.
 #[derive(Default, Clone, Copy)]
 pub struct FxHasher(u64);
@@ -22,14 +36,7 @@ impl Hasher for FxHasher {
     fn write_u64(&mut self, i: u64) {
         self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
-    #[inline]
-    fn write_u32(&mut self, i: u32) {
-        self.write_u64(i as u64);
-    }
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.write_u64(i as u64);
-    }
+    widen_to_u64!();
     #[inline]
     fn finish(&self) -> u64 {
         // The multiply leaves its entropy in the high bits, while hash tables
@@ -73,14 +80,7 @@ impl Hasher for MixHasher {
         let x = ((self.0 ^ i ^ 0xA076_1D64_78BD_642F) as u128) * 0xE703_7ED1_A0B4_28DB_u128;
         self.0 = (x as u64) ^ ((x >> 64) as u64);
     }
-    #[inline]
-    fn write_u32(&mut self, i: u32) {
-        self.write_u64(i as u64);
-    }
-    #[inline]
-    fn write_usize(&mut self, i: usize) {
-        self.write_u64(i as u64);
-    }
+    widen_to_u64!();
     #[inline]
     fn finish(&self) -> u64 {
         let x = ((self.0 ^ 0x8EBC_6AF0_9C88_C6E3) as u128) * 0x5899_65CC_7537_4CC3_u128;

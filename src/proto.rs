@@ -312,6 +312,18 @@ impl LabelColumns {
 }
 
 impl SampleColumns {
+    /// No samples yet, ready for [`SampleColumns::end_sample`] after each
+    /// one's locations, values and labels are pushed (as importers build).
+    pub fn started() -> SampleColumns {
+        SampleColumns { loc_start: vec![0], val_start: vec![0], label_start: vec![0], ..SampleColumns::default() }
+    }
+    /// Closes the sample whose locations, values and labels were pushed
+    /// since the last one.
+    pub fn end_sample(&mut self) {
+        self.loc_start.push(self.location_ids.len() as u32);
+        self.val_start.push(self.values.len() as u32);
+        self.label_start.push(self.labels.len() as u32);
+    }
     /// Number of samples.
     pub fn len(&self) -> usize {
         self.loc_start.len().saturating_sub(1)

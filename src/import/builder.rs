@@ -17,6 +17,16 @@ pub(crate) struct Importer {
 }
 
 impl Importer {
+    /// The sample types, ("type", "unit") pairs, and the period's type and value.
+    pub(crate) fn types(&mut self, types: &[(&str, &str)], period_type: (&str, &str), period: i64) {
+        for (t, u) in types {
+            let vt = proto::ValueType { r#type: self.str(t), unit: self.str(u) };
+            self.h.sample_type.push(vt);
+        }
+        self.h.period_type = Some(proto::ValueType { r#type: self.str(period_type.0), unit: self.str(period_type.1) });
+        self.h.period = period;
+    }
+
     /// The string's index, added to the table the first time.
     pub(crate) fn str(&mut self, s: &str) -> i64 {
         if let Some(&i) = self.strings.get(s) {

@@ -7,7 +7,7 @@
 
 use super::builder::Importer;
 use crate::error::{Error, ErrorKind, Result};
-use crate::proto::{self, ValueType};
+use crate::proto;
 
 /// The line's stack and count, when it is a folded line: a stack of at
 /// least one non-empty frame, a space, and an integer.
@@ -50,16 +50,10 @@ pub fn parse(data: &[u8]) -> Result<proto::Profile> {
     })?;
     let mut b = Importer::default();
     b.str("");
-    let ty = ValueType { r#type: b.str("samples"), unit: b.str("count") };
-    b.h.sample_type.push(ty.clone());
-    b.h.period_type = Some(ty);
-    b.h.period = 1;
+    b.types(&[("samples", "count")], ("samples", "count"), 1);
     let comment = b.str("converted from folded stacks");
     b.h.comment.push(comment);
-    let mut s = proto::SampleColumns::default();
-    s.loc_start.push(0);
-    s.val_start.push(0);
-    s.label_start.push(0);
+    let mut s = proto::SampleColumns::started();
     let mut frames: Vec<u64> = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let trimmed = line.trim();
@@ -90,9 +84,7 @@ pub fn parse(data: &[u8]) -> Result<proto::Profile> {
             s.location_ids.push(id);
         }
         s.values.push(count);
-        s.loc_start.push(s.location_ids.len() as u32);
-        s.val_start.push(s.values.len() as u32);
-        s.label_start.push(s.labels.len() as u32);
+        s.end_sample();
     }
     if s.values.is_empty() {
         return Err(Error::new(ErrorKind::Empty, "folded stacks: no stack in the file"));

@@ -5,7 +5,7 @@
 
 use super::builder::Importer;
 use crate::error::{Error, ErrorKind, Result};
-use crate::proto::{self, Label, ValueType};
+use crate::proto::{self, Label};
 
 /// One stack frame of a dump.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -304,10 +304,8 @@ fn short(s: &str) -> String {
 pub fn to_proto(d: &Dump) -> proto::Profile {
     let mut b = Importer::default();
     b.str("");
-    let ty = ValueType { r#type: b.str(if d.leak { "goroutineleak" } else { "goroutine" }), unit: b.str("count") };
-    b.h.sample_type.push(ty.clone());
-    b.h.period_type = Some(ty);
-    b.h.period = 1;
+    let kind = if d.leak { "goroutineleak" } else { "goroutine" };
+    b.types(&[(kind, "count")], (kind, "count"), 1);
     let what = if d.leak { "goroutine leak profile" } else { "goroutine dump" };
     let mut comments = vec![format!("converted from a debug={} {what}", d.debug)];
     comments.extend(d.warnings.iter().take(5).map(|w| format!("warning: {w}")));
@@ -318,10 +316,7 @@ pub fn to_proto(d: &Dump) -> proto::Profile {
         let i = b.str(c);
         b.h.comment.push(i);
     }
-    let mut s = proto::SampleColumns::default();
-    s.loc_start.push(0);
-    s.val_start.push(0);
-    s.label_start.push(0);
+    let mut s = proto::SampleColumns::started();
     for g in &d.groups {
         for f in &g.frames {
             let id = b.location(&f.func, &f.file, f.line);
@@ -342,9 +337,7 @@ pub fn to_proto(d: &Dump) -> proto::Profile {
             let (key, num_unit) = (b.str("wait"), b.str("minutes"));
             s.labels.push(&Label { key, num: g.max_wait_minutes as i64, num_unit, ..Default::default() });
         }
-        s.loc_start.push(s.location_ids.len() as u32);
-        s.val_start.push(s.values.len() as u32);
-        s.label_start.push(s.labels.len() as u32);
+        s.end_sample();
     }
     proto::Profile { header: b.h, samples: s }
 }

@@ -8,7 +8,7 @@
 use super::builder::Importer;
 use super::json::{self, Value};
 use crate::error::{Error, ErrorKind, Result};
-use crate::proto::{self, ValueType};
+use crate::proto;
 
 /// True when `head` starts a JSON object whose first member is V8's CPU
 /// profile node list (`{"nodes":[{"id":1,"callFrame":…`).
@@ -65,19 +65,10 @@ fn count(v: &Value, key: &str, what: &str) -> Result<Option<i64>> {
 
 fn start(b: &mut Importer, types: &[(&str, &str)], period: (&str, &str, i64), comment: &str) -> proto::SampleColumns {
     b.str("");
-    for (t, u) in types {
-        let vt = ValueType { r#type: b.str(t), unit: b.str(u) };
-        b.h.sample_type.push(vt);
-    }
-    b.h.period_type = Some(ValueType { r#type: b.str(period.0), unit: b.str(period.1) });
-    b.h.period = period.2;
+    b.types(types, (period.0, period.1), period.2);
     let c = b.str(comment);
     b.h.comment.push(c);
-    let mut s = proto::SampleColumns::default();
-    s.loc_start.push(0);
-    s.val_start.push(0);
-    s.label_start.push(0);
-    s
+    proto::SampleColumns::started()
 }
 
 fn push_sample(s: &mut proto::SampleColumns, leaf_first: impl Iterator<Item = u64>, values: &[i64]) {
@@ -85,9 +76,7 @@ fn push_sample(s: &mut proto::SampleColumns, leaf_first: impl Iterator<Item = u6
         s.location_ids.push(id);
     }
     s.values.extend_from_slice(values);
-    s.loc_start.push(s.location_ids.len() as u32);
-    s.val_start.push(s.values.len() as u32);
-    s.label_start.push(s.labels.len() as u32);
+    s.end_sample();
 }
 
 /// Reads a `.cpuprofile`: sample types samples/count and cpu/nanoseconds,

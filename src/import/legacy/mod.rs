@@ -13,7 +13,7 @@ mod maps;
 
 use super::builder::Importer;
 use crate::error::{Error, ErrorKind, Result};
-use crate::proto::{self, Label, Line, Location, Mapping, ValueType};
+use crate::proto::{self, Label, Line, Location, Mapping};
 use std::collections::HashMap;
 
 /// pprof's `allocRxStr`: allocator frames a heap profile drops.
@@ -127,20 +127,12 @@ impl Builder {
     fn new(text: &str) -> Builder {
         let mut im = Importer::default();
         im.str("");
-        let mut s = proto::SampleColumns::default();
-        s.loc_start.push(0);
-        s.val_start.push(0);
-        s.label_start.push(0);
+        let s = proto::SampleColumns::started();
         Builder { im, symbols: symbols(text), locations: HashMap::new(), s, maps: Vec::new() }
     }
 
     fn types(&mut self, types: &[(&str, &str)], period: (&str, &str), p: i64) {
-        for (t, u) in types {
-            let vt = ValueType { r#type: self.im.str(t), unit: self.im.str(u) };
-            self.im.h.sample_type.push(vt);
-        }
-        self.im.h.period_type = Some(ValueType { r#type: self.im.str(period.0), unit: self.im.str(period.1) });
-        self.im.h.period = p;
+        self.im.types(types, period, p);
     }
 
     /// Reads the memory map section, if `lines` reach one.
@@ -187,9 +179,7 @@ impl Builder {
             let key = self.im.str("bytes");
             self.s.labels.push(&Label { key, num: b, ..Default::default() });
         }
-        self.s.loc_start.push(self.s.location_ids.len() as u32);
-        self.s.val_start.push(self.s.values.len() as u32);
-        self.s.label_start.push(self.s.labels.len() as u32);
+        self.s.end_sample();
     }
 
     fn finish(mut self, drop: &str, keep: &str) -> proto::Profile {
