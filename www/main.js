@@ -84,7 +84,7 @@ views.source = new SourceView({
   onRoots: () => views.series?.regroundFindings(),
 });
 views.graph = new GraphView({
-  box: $('graphBox'), nodes: $('graphNodes'), info: $('graphInfo'), fit: $('graphFit'), exportSvg: $('graphSvg'),
+  box: $('graphBox'), nodes: $('graphNodes'), info: $('graphInfo'), fit: $('graphFit'), full: $('graphFull'), exportSvg: $('graphSvg'),
   exportDot: $('graphDot'), canvas: $('graphCanvas'), tip: $('graphTip'),
   stem: () => shortName(tabs.current()?.name || 'profile').replace(/[^\w.-]+/g, '_'),
 }, client, {

@@ -156,3 +156,37 @@ test('a graph Graphviz refuses says so, and the other views keep working', async
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('defect 4: the graph opens at a readable scale, has a full-window view, and takes the dark theme', async () => {
+  const { context, page } = await openPage(env.browser, env.url, { width: 1280, height: 900 });
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await load(page, data('go-leaky/heap.6.pb.gz'));
+  await page.click('#graphBox summary');
+  await page.waitForFunction(() => window.pprofLens.graph().state === 'drawn', null, { timeout: 60000 });
+  const view = () => page.evaluate(() => {
+    const c = document.getElementById('graphCanvas');
+    const [x, y, w, h] = c.querySelector('svg').getAttribute('viewBox').split(' ').map(Number);
+    return { x, y, w, h, cw: c.clientWidth, ch: c.clientHeight, bg: getComputedStyle(c).backgroundColor };
+  });
+  // One layout unit a pixel (the labels at Graphviz's size), not the whole graph squeezed in.
+  let v = await view();
+  assert.ok(Math.abs(v.w - v.cw) < 2 && Math.abs(v.h - v.ch) < 2, JSON.stringify(v));
+  // The theme's panel colour, not a white rectangle.
+  assert.notEqual(v.bg, 'rgb(255, 255, 255)');
+  const edgeText = await page.$eval('#graphCanvas g.edge text', (t) => getComputedStyle(t).fill);
+  assert.notEqual(edgeText, 'rgb(0, 0, 0)');
+  // The whole window, and Escape back.
+  await page.click('#graphFull');
+  v = await view();
+  assert.ok(await page.$eval('#graphBox', (b) => b.classList.contains('graph-full')));
+  assert.ok(v.ch > 700, `full-window canvas ${v.ch} px tall`);
+  await page.screenshot({ path: `${shots}/graph-full-dark.png` });
+  await page.keyboard.press('Escape');
+  assert.ok(!(await page.$eval('#graphBox', (b) => b.classList.contains('graph-full'))));
+  // Fit shows the whole graph.
+  await page.click('#graphFit');
+  v = await view();
+  assert.ok(v.x === 0 && v.y === 0 && (v.w > v.cw || v.h > v.ch), JSON.stringify(v));
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});

@@ -17,6 +17,8 @@ export class GraphView {
     el.box.addEventListener('toggle', () => { this.onChange?.(); if (el.box.open) this.refresh(); });
     el.nodes.addEventListener('change', () => { this.confirmed = false; this.onChange?.(); this.refresh(); });
     el.fit.addEventListener('click', () => this.fit({ whole: true }));
+    el.full.addEventListener('click', () => this.setFull(!this.full));
+    window.addEventListener('keydown', (e) => { if (e.key === 'Escape' && this.full) this.setFull(false); });
     el.exportSvg.addEventListener('click', () => this.svgText && this.download('svg', this.svgText, 'image/svg+xml'));
     el.exportDot.addEventListener('click', () => this.facts && this.download('dot', this.facts.dot, 'text/vnd.graphviz'));
     this.wirePointer();
@@ -136,18 +138,52 @@ export class GraphView {
     this.select(this.selected);
   }
 
-  // The whole graph in view, or (as it opens) its top at a readable scale,
-  // at most 1.5 screens wide.
+  get full() { return this.el.box.classList.contains('graph-full'); }
+
+  // The graph alone in the window (or back in its panel), fitted again.
+  setFull(on) {
+    this.el.box.classList.toggle('graph-full', on);
+    this.el.full.setAttribute('aria-pressed', String(on));
+    this.el.full.textContent = on ? 'Leave full window' : 'Full window';
+    document.body.classList.toggle('graph-full-open', on);
+    this.fit();
+  }
+
+  // The whole graph in view; or (as it opens) at a readable scale (one unit
+  // of the layout a pixel at least: Graphviz's labels at their own size)
+  // centred on the hottest function (the biggest cum), kept inside the graph.
   fit({ whole = false } = {}) {
     if (!this.svg) return;
     this.view = { x: 0, y: 0, w: this.extent.w, h: this.extent.h };
     const box = this.el.canvas.getBoundingClientRect();
-    const minW = box.width ? Math.min(this.extent.w, Math.max(box.width, this.extent.w / 1.5)) : this.extent.w;
-    if (!whole && this.extent.w > minW * 1.01 && box.width) {
-      this.view.w = minW; this.view.h = minW * (box.height / box.width);
-      this.view.x = (this.extent.w - this.view.w) / 2;
+    const fits = !box.width || (this.extent.w <= box.width * 1.01 && this.extent.h <= box.height * 1.01);
+    if (!whole && !fits) {
+      // One layout unit a pixel; an axis that fits is centred, the other
+      // follows the hottest box without leaving the graph.
+      const [w, h] = [box.width, box.height];
+      const c = this.hottest();
+      const place = (v, size, extent) => (extent <= size ? (extent - size) / 2 : Math.max(0, Math.min(v - size / 2, extent - size)));
+      this.view = { x: place(c.x, w, this.extent.w), y: place(c.y, h, this.extent.h), w, h };
     }
     this.applyView();
+  }
+
+  // The centre of the hottest function's box, in the layout's units (the
+  // graph's top centre when none is found).
+  hottest() {
+    const pct = (s) => Number.parseFloat(String(s).replace('%', '')) || 0;
+    let best = -1;
+    for (let i = 0; i < (this.facts?.nodes.length ?? 0); i++) {
+      if (best < 0 || pct(this.facts.nodes[i].cumPct) > pct(this.facts.nodes[best].cumPct)) best = i;
+    }
+    const g = best >= 0 ? this.svg.querySelector(`g.node[data-pos="${best}"]`) : null;
+    const b = g?.getBBox?.();
+    if (!b) return { x: this.extent.w / 2, y: 0 };
+    // Graphviz's drawing is translated by the graph's transform: its y runs up from the bottom.
+    const [gs, ss] = [g.getScreenCTM?.(), this.svg.getScreenCTM?.()];
+    const m = gs && ss ? ss.inverse().multiply(gs) : null;
+    const cx = b.x + b.width / 2; const cy = b.y + b.height / 2;
+    return m ? { x: m.a * cx + m.c * cy + m.e, y: m.b * cx + m.d * cy + m.f } : { x: cx, y: cy };
   }
 
   applyView() {
