@@ -6,7 +6,7 @@
 // the tests poll with evaluate.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import puppeteer from 'puppeteer-core';
 import { data, dist, oracleRows, startServer } from '../browser/helpers.mjs';
 
@@ -101,6 +101,30 @@ test('Firefox: the single offline file opens from file:// and reads a profile', 
   const page = await open(`file://${dist}/pprof-lens.html`);
   await load(page, data('go-leaky/cpu.pb.gz'));
   assert.deepEqual(await rows(page), oracleRows(data('go-leaky/expected-extra/cpu.all.txt')));
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('Firefox: a source folder chosen through the directory input shows go tool pprof -list\'s lines', async () => {
+  const page = await open();
+  await load(page, data('go-leaky/heap.6.pb.gz'));
+  await page.click('#sourceBox summary');
+  const input = await page.$('#sourceInput');
+  // Firefox's WebDriver BiDi refuses a directory for input.setFiles (NS_ERROR_FILE_IS_DIRECTORY):
+  // the folder's file is given as a user picking it would.
+  await input.uploadFile(data('go-leaky/src/example.com/leaky/main.go'));
+  await until(page, () => /found/.test(document.getElementById('sourceRoots').textContent));
+  // The row of main.readDetails, clicked.
+  const row = await page.evaluate(() => window.pprofLens.table().name.findIndex((n) => n.startsWith('main.readDetails')));
+  await page.evaluate((r) => { document.getElementById('tableBox').scrollTop = r * 20; }, row);
+  await until(page, (r) => !!document.querySelector(`#top tbody tr[data-row="${r}"]`), row);
+  await page.click(`#top tbody tr[data-row="${row}"]`);
+  await until(page, () => document.querySelector('#sourceBody td.code')?.textContent);
+  const lines = await page.$$eval('#sourceBody > .routine > table.source tr[data-line]', (trs) => trs.map((tr) => [tr.cells[0].textContent, tr.cells[3].textContent]));
+  // go tool pprof -list=main.readDetails: the line that holds the memory.
+  const want = readFileSync(data('go-leaky/expected/list.readDetails.txt'), 'utf8');
+  const hot = /^\s*(\S+)\s+\S+\s+(\d+):/m.exec(want.split('\n').slice(3).find((l) => /^\s*\d/.test(l) && !/^\s*\.\s/.test(l)));
+  assert.ok(lines.some(([flat, n]) => n === hot[2] && flat === hot[1]), `${JSON.stringify(hot)} in ${JSON.stringify(lines.slice(0, 40))}`);
   assert.deepEqual(page.errors, []);
   await page.close();
 });
