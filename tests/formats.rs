@@ -85,3 +85,49 @@ fn bad_folded_files_are_named() {
     assert!(e.contains("line 2") && e.len() < 300, "{}", &e[..e.len().min(300)]);
     assert!(err(b"hello there\n").contains("not a pprof profile"));
 }
+
+/// `perf script` text (written by hand after perf-script(1): call chains
+/// with kernel frames, `[unknown]` symbols, a command with a space, C++
+/// symbols, several threads): a sample each, the clock event's periods in
+/// nanoseconds, the command as the label `comm`.
+#[test]
+fn perf_script_reads_with_its_samples_periods_and_commands() {
+    let p = load(&data("perf/app.perf.txt"));
+    let rows = all_rows(p.clone(), "samples");
+    assert_eq!(rows.len(), 9, "{rows:?}");
+    let row = |name: &str| rows.iter().find(|r| r.ends_with(&format!("  {name}"))).cloned().unwrap_or_default();
+    assert!(row("compute").trim_start().starts_with("2 33.33% "), "{rows:?}");
+    assert!(row("main").contains("3 50.00%"), "{rows:?}");
+    assert!(row("std::vector::push_back").trim_start().starts_with("1 16.67%"), "{rows:?}");
+    let mut q = Query::default();
+    q.filters.tagfocus = "comm=Web Content".into();
+    let text = report::top_text(&Prepared::new(vec![p], vec![], q).unwrap());
+    assert!(text.contains("Type: cpu-clock") && text.contains("of 60.61ms total"), "{text}");
+    assert!(text.contains("10.10ms 16.67% 16.67%    10.10ms 16.67%  [unknown]"), "{text}");
+    // A frame line that is not one is named.
+    let bad = pprof_lens::load(
+        b"app 1 1.5: 10 cycles:\n\t400 main (/p)\n\tno frame here\n",
+        &Default::default(),
+        &Default::default(),
+    );
+    assert!(bad.unwrap_err().message.contains("perf script, line 3: not a frame"));
+}
+
+/// `perf script` of a real recording here (`perf record -F 299 -g` of
+/// `pprof-lens top` on a generated profile): 43 samples, the leaf counts an
+/// awk count of each record's first frame gives.
+#[test]
+fn a_real_perf_recording_reads_with_its_leaf_counts() {
+    let rows = all_rows(load(&data("perf/pprof-lens.perf.txt")), "samples");
+    let flat = |name: &str| {
+        rows.iter()
+            .find(|r| r.ends_with(&format!("  {name}")))
+            .map(|r| r.split_whitespace().next().unwrap().to_string())
+    };
+    assert_eq!(flat("pprof_lens::import::pprof::SampleDecoder::run").as_deref(), Some("6"));
+    assert_eq!(flat("zlib_rs::inflate::inflate_fast_help").as_deref(), Some("5"));
+    assert_eq!(flat("pprof_lens::aggregate::graph::passes::edges_in").as_deref(), Some("5"));
+    assert_eq!(flat("pprof_lens::aggregate::graph::stacks::owned_part").as_deref(), Some("4"));
+    let total: i64 = rows.iter().map(|r| r.split_whitespace().next().unwrap().parse::<i64>().unwrap()).sum();
+    assert_eq!(total, 43);
+}

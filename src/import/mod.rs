@@ -19,6 +19,7 @@ pub mod goroutines;
 pub mod gzip;
 pub mod json;
 pub mod legacy;
+pub mod perf;
 #[cfg(not(target_arch = "wasm32"))]
 mod pipelined;
 pub mod pprof;
@@ -142,6 +143,8 @@ pub(crate) fn decode_raw(data: &[u8], opts: &DecodeOptions) -> Result<Profile> {
         ("V8 CPU profile", v8::parse_cpuprofile(data)?)
     } else if v8::looks_like_heapprofile(data) {
         ("V8 heap profile", v8::parse_heapprofile(data)?)
+    } else if perf::looks_like_perf_script(data) {
+        ("perf script", perf::parse(data)?)
     } else if folded::looks_like_folded(data) {
         ("folded stack file", folded::parse(data)?)
     } else {
@@ -226,6 +229,7 @@ pub(crate) fn plain_protobuf(head: &[u8]) -> bool {
         && !legacy::looks_like_cpu_profile(head)
         && !legacy::looks_like_text_profile(head)
         && !folded::looks_like_folded(head)
+        && !perf::looks_like_perf_script(head)
         && !v8::looks_like_cpuprofile(head)
         && !v8::looks_like_heapprofile(head)
         && sniff_foreign(head).is_none()
