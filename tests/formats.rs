@@ -131,3 +131,22 @@ fn a_real_perf_recording_reads_with_its_leaf_counts() {
     let total: i64 = rows.iter().map(|r| r.split_whitespace().next().unwrap().parse::<i64>().unwrap()).sum();
     assert_eq!(total, 43);
 }
+
+/// speedscope's JSON (written by hand after its file format's
+/// documentation): a sampled profile in milliseconds and an evented one,
+/// each a `profile` label; the totals worked out by hand.
+#[test]
+fn speedscope_files_read_sampled_and_evented_profiles() {
+    let p = load(&data("speedscope/app.speedscope.json"));
+    let rows = all_rows(p.clone(), "time");
+    // layout: 3 + 4 + 4 sampled, 5 evented; main alone: 2 + 3 evented.
+    assert!(rows.iter().any(|r| r.trim_start().starts_with("16ms 66.67%") && r.ends_with("  layout")), "{rows:?}");
+    assert!(
+        rows.iter().any(|r| r.contains("5ms 20.83%") && r.contains("23ms 95.83%") && r.ends_with("  main")),
+        "{rows:?}"
+    );
+    let mut q = Query::default();
+    q.filters.tagfocus = "profile=worker".into();
+    let text = report::top_text(&Prepared::new(vec![p], vec![], q).unwrap());
+    assert!(text.contains("Showing nodes accounting for 10ms, 41.67% of 24ms total"), "{text}");
+}

@@ -23,6 +23,7 @@ pub mod perf;
 #[cfg(not(target_arch = "wasm32"))]
 mod pipelined;
 pub mod pprof;
+pub mod speedscope;
 pub mod stream;
 pub mod v8;
 
@@ -143,6 +144,8 @@ pub(crate) fn decode_raw(data: &[u8], opts: &DecodeOptions) -> Result<Profile> {
         ("V8 CPU profile", v8::parse_cpuprofile(data)?)
     } else if v8::looks_like_heapprofile(data) {
         ("V8 heap profile", v8::parse_heapprofile(data)?)
+    } else if speedscope::looks_like_speedscope(data) {
+        ("speedscope file", speedscope::parse(data)?)
     } else if perf::looks_like_perf_script(data) {
         ("perf script", perf::parse(data)?)
     } else if folded::looks_like_folded(data) {
@@ -230,6 +233,7 @@ pub(crate) fn plain_protobuf(head: &[u8]) -> bool {
         && !legacy::looks_like_text_profile(head)
         && !folded::looks_like_folded(head)
         && !perf::looks_like_perf_script(head)
+        && !speedscope::looks_like_speedscope(head)
         && !v8::looks_like_cpuprofile(head)
         && !v8::looks_like_heapprofile(head)
         && sniff_foreign(head).is_none()
