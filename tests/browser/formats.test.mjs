@@ -121,3 +121,15 @@ test('a Node.js .cpuprofile and .heapprofile open with their functions', async (
   assert.deepEqual(page.errors, []);
   await context.close();
 });
+
+test('perf script text and a speedscope file open in the page', async () => {
+  const { context, page } = await openPage(env.browser, env.url);
+  await load(page, data('perf/app.perf.txt'));
+  assert.match(await page.textContent('#header'), /Type: cpu-clock/);
+  assert.ok((await tableRows(page)).some((r) => r[5] === 'compute' && r[0] === '20.20ms'));
+  await load(page, data('speedscope/app.speedscope.json'));
+  assert.ok((await tableRows(page)).some((r) => r[5] === 'layout' && r[0] === '16ms'));
+  assert.deepEqual(await page.$$eval('#messages .msg', (ms) => ms.map((m) => m.textContent)), []);
+  assert.deepEqual(page.errors, []);
+  await context.close();
+});
